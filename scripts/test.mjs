@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// Runs every vitest project once and ends with a plain `N passed, N failed` line.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+
+const report = "reports/vitest.json";
+mkdirSync("reports", { recursive: true });
+rmSync(report, { force: true });
+
+const run = spawnSync(
+  "vitest",
+  ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  { stdio: "inherit", shell: process.platform === "win32" },
+);
+
+let passed = 0;
+let failed = 0;
+try {
+  const results = JSON.parse(readFileSync(report, "utf8"));
+  passed = results.numPassedTests;
+  failed = results.numFailedTests + (results.numRuntimeErrorTestSuites ?? 0);
+  if (results.numTotalTests === 0) failed += 1;
+} catch {
+  failed += 1;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(run.status === 0 && failed === 0 ? 0 : 1);
