@@ -17,9 +17,7 @@ export type Camelize<T> = JsonValue extends T ? T : CamelizeShape<T>;
 type CamelizeShape<T> = T extends readonly unknown[]
   ? { [I in keyof T]: Camelize<T[I]> }
   : T extends object
-    ? string extends keyof T
-      ? { [K in keyof T]: Camelize<T[K]> }
-      : { [K in keyof T as K extends string ? CamelCase<K> : K]: Camelize<T[K]> }
+    ? { [K in keyof T as K extends string ? (string extends K ? K : CamelCase<K>) : K]: Camelize<T[K]> }
     : T;
 
 /** Converts one snake_case wire key to camelCase (`reference_id` becomes `referenceId`). */

@@ -118,7 +118,7 @@ function ruleOf(issue: RawIssue, received: unknown): { message: string; showValu
     case "invalid_union":
       return { message: issue.message, showValue: received !== undefined };
     default:
-      return { message: issue.message, showValue: false };
+      return { message: issue.message, showValue: issue.params?.showValue === true };
   }
 }
 

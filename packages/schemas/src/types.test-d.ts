@@ -1,0 +1,50 @@
+import { describe, expectTypeOf, it } from "vitest";
+import type {
+  AnnotateRequest,
+  Annotation,
+  BoxAnnotation,
+  BoxAnnotationWire,
+  Camelize,
+  DatasetItem,
+  Job,
+  JobStatusValue,
+  JsonValue,
+  Prediction,
+} from "./index.js";
+import { Annotation as AnnotationCodec, AppendItemsRequest } from "./index.js";
+
+describe("public types", () => {
+  it("camelCase the wire keys", () => {
+    expectTypeOf<BoxAnnotation>().toHaveProperty("referenceId");
+    expectTypeOf<BoxAnnotation>().not.toHaveProperty("reference_id");
+    expectTypeOf<BoxAnnotationWire>().toHaveProperty("reference_id");
+    expectTypeOf<BoxAnnotation["geometry"]>().toEqualTypeOf<{
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+    }>();
+    expectTypeOf<DatasetItem["imageUrl"]>().toEqualTypeOf<string>();
+    expectTypeOf<Job["jobLastKnownStatus"]>().toEqualTypeOf<JobStatusValue>();
+  });
+
+  it("keep metadata as JSON with its keys", () => {
+    expectTypeOf<NonNullable<BoxAnnotation["metadata"]>>().toEqualTypeOf<Record<string, JsonValue>>();
+    expectTypeOf<Camelize<{ a_b: Record<string, number> }>>().toEqualTypeOf<{ aB: Record<string, number> }>();
+  });
+
+  it("discriminate annotations and predictions by type", () => {
+    expectTypeOf<Extract<Annotation, { type: "box" }>>().toEqualTypeOf<BoxAnnotation>();
+    expectTypeOf<Annotation["type"]>().toEqualTypeOf<
+      "box" | "line" | "polygon" | "keypoints" | "cuboid" | "category" | "multicategory" | "mask"
+    >();
+    expectTypeOf<Extract<Prediction, { type: "box" }>>().toHaveProperty("classPdf");
+    expectTypeOf<Prediction["type"]>().not.toEqualTypeOf<Annotation["type"]>();
+  });
+
+  it("type codec inputs and outputs", () => {
+    expectTypeOf(AnnotationCodec.toWire).parameter(0).toEqualTypeOf<Annotation>();
+    expectTypeOf(AppendItemsRequest.encode).returns.toHaveProperty("items");
+    expectTypeOf<AnnotateRequest["annotations"]>().toEqualTypeOf<Annotation[] | undefined>();
+  });
+});
