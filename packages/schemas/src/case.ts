@@ -14,7 +14,8 @@ export type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}
  */
 export type Camelize<T> = JsonValue extends T ? T : CamelizeShape<T>;
 
-type CamelizeShape<T> = T extends readonly unknown[]
+/** {@link Camelize} past its free-form JSON check: arrays, tuples and objects. */
+export type CamelizeShape<T> = T extends readonly unknown[]
   ? { [I in keyof T]: Camelize<T[I]> }
   : T extends object
     ? { [K in keyof T as K extends string ? (string extends K ? K : CamelCase<K>) : K]: Camelize<T[K]> }

@@ -139,7 +139,7 @@ describe("codecs", () => {
       const result = check(metadata);
       return result.ok ? [] : result.issues.map((issue) => issue.text);
     };
-    expect(texts(cyclic)).toEqual(['(reference_id "r"): metadata.self.self must not contain itself']);
+    expect(texts(cyclic)).toEqual(['(reference_id "r"): metadata.self must not contain itself']);
     expect(texts(withDate)).toEqual([
       '(reference_id "r"): metadata.when must be plain JSON (an object, array, string, number, boolean or null)',
     ]);

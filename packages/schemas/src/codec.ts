@@ -81,24 +81,26 @@ function compileObject(
   let converter: Convert = identity;
   seen.set(schema, (value) => converter(value));
 
-  const fields = new Map<string, { to: string; convert: Convert }>();
+  // A prototype-less lookup table: `for...in` plus a property read is the fastest path here.
+  const fields: Record<string, { to: string; convert: Convert }> = Object.create(null);
   let renames = false;
   for (const [wireKey, fieldSchema] of Object.entries(shape)) {
     const domainKey = camelCase(wireKey);
     const convert = compile(fieldSchema, direction, seen);
     const [from, to] = direction === "fromWire" ? [wireKey, domainKey] : [domainKey, wireKey];
     if (from !== to || convert !== identity) renames = true;
-    fields.set(from, { to, convert });
+    fields[from] = { to, convert };
   }
 
   converter = renames
     ? (value) => {
         if (!isPlainObject(value)) return value;
         const out: Record<string, unknown> = {};
-        for (const key of Object.keys(value)) {
-          const field = fields.get(key);
-          if (field) out[field.to] = field.convert(value[key]);
-          else out[key] = value[key];
+        for (const key in value) {
+          const field = fields[key];
+          if (field === undefined) out[key] = value[key];
+          else if (field.convert === identity) out[field.to] = value[key];
+          else out[field.to] = field.convert(value[key]);
         }
         return out;
       }

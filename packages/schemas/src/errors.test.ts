@@ -144,7 +144,7 @@ const table: [string, Checker, unknown, string[]][] = [
     "metadata not an object",
     Annotation,
     box({}, { metadata: "red" }),
-    ['(reference_id "img_7"): metadata must be a record, got "red"'],
+    ['(reference_id "img_7"): metadata must be an object, got "red"'],
   ],
   [
     "embedding with a string",

@@ -41,7 +41,8 @@ export function pythonNumber(value: number): string {
   return String(value);
 }
 
-interface DefaultIdFields {
+/** The fields a default annotation id is made of. */
+export interface DefaultIdFields {
   type: string;
   label?: unknown;
   reference_id?: unknown;

@@ -24,7 +24,7 @@
 
 export * from "./annotations.js";
 export * from "./batch.js";
-export type { CamelCase, Camelize } from "./case.js";
+export type { CamelCase, Camelize, CamelizeShape } from "./case.js";
 export { camelCase } from "./case.js";
 export * from "./codec.js";
 export * from "./geometry.js";

@@ -55,47 +55,47 @@ export function isErroredStatus(status: string): boolean {
   return status.startsWith("Errored");
 }
 
-/** True while a client should keep polling: only `Running` (and `Queued`, which never leaves a job idle for long). */
+/** True while a job has not finished: `Queued` or `Running` (the official client waits only on `Running`). */
 export function isPendingStatus(status: string): boolean {
   return status === "Running" || status === "Queued";
 }
 
+/** The wire schema of {@link Job}. */
+export const JobSchema = z.looseObject({
+  job_id: z.string(),
+  job_last_known_status: JobStatusValueSchema,
+  job_type: z.string(),
+  job_creation_time: z.string(),
+});
 /**
  * The four-key job object returned when a job is created, by `job/{id}/info` and by `jobs/`.
  */
-export const Job = createCodec(
-  z.looseObject({
-    job_id: z.string(),
-    job_last_known_status: JobStatusValueSchema,
-    job_type: z.string(),
-    job_creation_time: z.string(),
-  }),
-);
+export const Job = createCodec(JobSchema);
 /** A job. */
-export type Job = Camelize<z.output<typeof Job.schema>>;
+export type Job = Camelize<z.output<typeof JobSchema>>;
 
 /** The job list of `POST jobs/`. */
-export const JobList = createCodec(z.array(Job.schema));
+export const JobList = createCodec(z.array(JobSchema));
 /** A job list. */
 export type JobList = Job[];
 
+/** The wire schema of {@link JobStatus}. */
+export const JobStatusSchema = z.looseObject({
+  job_id: z.string(),
+  status: JobStatusValueSchema,
+  message: z.union([z.string(), z.record(z.string(), z.unknown())]).nullish(),
+  job_progress: z.string().regex(/^\d+\.\d\d$/),
+  completed_steps: z.int().min(0),
+  total_steps: z.int().min(0),
+  job_type: z.string().optional(),
+});
 /**
  * The status of a job (`GET job/{id}`): `job_progress` is a string with two decimals ("0.50"),
  * `message` a string or an object (upload counts, a final error).
  */
-export const JobStatus = createCodec(
-  z.looseObject({
-    job_id: z.string(),
-    status: JobStatusValueSchema,
-    message: z.union([z.string(), z.record(z.string(), z.unknown())]).nullish(),
-    job_progress: z.string().regex(/^\d+\.\d\d$/),
-    completed_steps: z.int().min(0),
-    total_steps: z.int().min(0),
-    job_type: z.string().optional(),
-  }),
-);
+export const JobStatus = createCodec(JobStatusSchema);
 /** A job status. */
-export type JobStatus = Camelize<z.output<typeof JobStatus.schema>>;
+export type JobStatus = Camelize<z.output<typeof JobStatusSchema>>;
 
 /** `GET job/{id}/errors`: one string per failed entry. */
 export const JobErrors = createCodec(z.array(z.string()));

@@ -22,58 +22,108 @@ const SHOW_VALUE = { showValue: true };
  * ```
  */
 export const JsonValueSchema: z.ZodType<JsonValue> = z.custom<JsonValue>().superRefine((value, ctx) => {
-  const ancestors = new Set<object>();
-  const visit = (node: unknown, path: (string | number)[]): void => {
-    switch (typeof node) {
-      case "string":
-      case "boolean":
-        return;
-      case "number":
-        if (!Number.isFinite(node))
-          ctx.addIssue({ code: "custom", path, message: "must be a finite number", params: SHOW_VALUE });
-        return;
-      case "object": {
-        if (node === null) return;
-        if (ancestors.has(node)) {
-          ctx.addIssue({ code: "custom", path, message: "must not contain itself" });
-          return;
-        }
-        const proto = Object.getPrototypeOf(node);
-        if (!Array.isArray(node) && proto !== Object.prototype && proto !== null) {
-          ctx.addIssue({
-            code: "custom",
-            path,
-            message: "must be plain JSON (an object, array, string, number, boolean or null)",
-          });
-          return;
-        }
-        ancestors.add(node);
-        if (Array.isArray(node)) for (const [i, entry] of node.entries()) visit(entry, [...path, i]);
-        else for (const [key, entry] of Object.entries(node)) visit(entry, [...path, key]);
-        ancestors.delete(node);
+  if (!isPlainJson(value, new Set())) reportJsonIssues(value, [], new Set(), ctx);
+});
+
+function isPlainObject(node: object): boolean {
+  const proto = Object.getPrototypeOf(node);
+  return proto === Object.prototype || proto === null;
+}
+
+/** The allocation-free check that almost every value passes. */
+function isPlainJson(node: unknown, ancestors: Set<object>): boolean {
+  switch (typeof node) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(node);
+    case "object": {
+      if (node === null) return true;
+      if (ancestors.has(node)) return false;
+      const array = Array.isArray(node);
+      if (!array && !isPlainObject(node)) return false;
+      ancestors.add(node);
+      let ok = true;
+      if (array) {
+        for (const entry of node) if (!isPlainJson(entry, ancestors)) ok = false;
+      } else {
+        for (const key in node)
+          if (!isPlainJson((node as Record<string, unknown>)[key], ancestors)) ok = false;
+      }
+      ancestors.delete(node);
+      return ok;
+    }
+    default:
+      return false;
+  }
+}
+
+/** The slow walk, run only on bad values: one issue per bad leaf, with its path. */
+function reportJsonIssues(
+  node: unknown,
+  path: (string | number)[],
+  ancestors: Set<object>,
+  ctx: z.RefinementCtx,
+): void {
+  switch (typeof node) {
+    case "string":
+    case "boolean":
+      return;
+    case "number":
+      if (!Number.isFinite(node)) {
+        ctx.addIssue({ code: "custom", path, message: "must be a finite number", params: SHOW_VALUE });
+      }
+      return;
+    case "object": {
+      if (node === null) return;
+      if (ancestors.has(node)) {
+        ctx.addIssue({ code: "custom", path, message: "must not contain itself" });
         return;
       }
-      default:
+      if (!Array.isArray(node) && !isPlainObject(node)) {
         ctx.addIssue({
           code: "custom",
           path,
-          message: `must be JSON, not ${node === undefined ? "undefined" : `a ${typeof node}`}`,
+          message: "must be plain JSON (an object, array, string, number, boolean or null)",
         });
+        return;
+      }
+      ancestors.add(node);
+      const entries: [string | number, unknown][] = Array.isArray(node)
+        ? [...node.entries()]
+        : Object.entries(node);
+      for (const [key, entry] of entries) reportJsonIssues(entry, [...path, key], ancestors, ctx);
+      ancestors.delete(node);
+      return;
     }
-  };
-  visit(value, []);
-});
+    default:
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `must be JSON, not ${node === undefined ? "undefined" : `a ${typeof node}`}`,
+      });
+  }
+}
 
 /**
- * Free-form user metadata attached to items, annotations, predictions, models and runs.
- * Its keys belong to the user: codecs never rename them.
+ * Free-form user metadata attached to items, annotations, predictions, models and runs: a JSON
+ * object. Its keys belong to the user: codecs never rename them.
  *
  * @example
  * ```ts
  * MetadataSchema.parse({ camera: "front", weather: { rain: true } });
  * ```
  */
-export const MetadataSchema = z.record(z.string(), JsonValueSchema);
+export const MetadataSchema: z.ZodType<{ [key: string]: JsonValue }> = z
+  .custom<{ [key: string]: JsonValue }>()
+  .superRefine((value, ctx) => {
+    if (typeof value !== "object" || value === null || Array.isArray(value) || !isPlainObject(value)) {
+      ctx.addIssue({ code: "custom", path: [], message: "must be an object", params: SHOW_VALUE });
+      return;
+    }
+    if (!isPlainJson(value, new Set())) reportJsonIssues(value, [], new Set(), ctx);
+  });
 
 /** Free-form user metadata (see {@link MetadataSchema}). */
-export type Metadata = z.infer<typeof MetadataSchema>;
+export type Metadata = { [key: string]: JsonValue };

@@ -59,131 +59,155 @@ export const PredictionGroupsSchema = z.object({
 /** Predictions of one item, grouped by type. */
 export type PredictionGroups = Camelize<z.output<typeof PredictionGroupsSchema>>;
 
+/** The wire schema of {@link CreateDatasetResponse}. */
+export const CreateDatasetResponseSchema = z.looseObject({
+  dataset_id: z.string(),
+  name: z.string().optional(),
+});
 /** `POST dataset/create`. */
-export const CreateDatasetResponse = createCodec(
-  z.looseObject({ dataset_id: z.string(), name: z.string().optional() }),
-);
+export const CreateDatasetResponse = createCodec(CreateDatasetResponseSchema);
 /** Response of a dataset creation. */
-export type CreateDatasetResponse = Camelize<z.output<typeof CreateDatasetResponse.schema>>;
+export type CreateDatasetResponse = Camelize<z.output<typeof CreateDatasetResponseSchema>>;
 
+/** The wire schema of {@link DatasetListResponse}. */
+export const DatasetListResponseSchema = z.looseObject({
+  dataset_ids: z.array(z.string()),
+  dataset_names: z.array(z.string()),
+});
 /** `GET dataset/`: ids and names side by side. */
-export const DatasetListResponse = createCodec(
-  z.looseObject({ dataset_ids: z.array(z.string()), dataset_names: z.array(z.string()) }),
-);
+export const DatasetListResponse = createCodec(DatasetListResponseSchema);
 /** Response of `GET dataset/`. */
-export type DatasetListResponse = Camelize<z.output<typeof DatasetListResponse.schema>>;
+export type DatasetListResponse = Camelize<z.output<typeof DatasetListResponseSchema>>;
 
+/** The wire schema of {@link DatasetDetailsResponse}. */
+export const DatasetDetailsResponseSchema = z.array(
+  z.looseObject({ id: z.string(), name: z.string(), is_public: z.boolean() }),
+);
 /** `GET dataset/details`: every dataset of the key. */
-export const DatasetDetailsResponse = createCodec(
-  z.array(z.looseObject({ id: z.string(), name: z.string(), is_public: z.boolean() })),
-);
+export const DatasetDetailsResponse = createCodec(DatasetDetailsResponseSchema);
 /** Response of `GET dataset/details`. */
-export type DatasetDetailsResponse = Camelize<z.output<typeof DatasetDetailsResponse.schema>>;
+export type DatasetDetailsResponse = Camelize<z.output<typeof DatasetDetailsResponseSchema>>;
 
+/** The wire schema of {@link DatasetInfoResponse}. */
+export const DatasetInfoResponseSchema = z.looseObject({
+  dataset_id: z.string(),
+  name: z.string(),
+  length: z.int().min(0),
+  model_run_ids: z.array(z.string()),
+  slice_ids: z.array(z.string()),
+  annotation_metadata_schema: MetadataSchemaDefinitionSchema.nullish(),
+  item_metadata_schema: MetadataSchemaDefinitionSchema.nullish(),
+  tags: z.array(z.string()).nullish(),
+});
 /** `GET dataset/{id}/info`. */
-export const DatasetInfoResponse = createCodec(
-  z.looseObject({
-    dataset_id: z.string(),
-    name: z.string(),
-    length: z.int().min(0),
-    model_run_ids: z.array(z.string()),
-    slice_ids: z.array(z.string()),
-    annotation_metadata_schema: MetadataSchemaDefinitionSchema.nullish(),
-    item_metadata_schema: MetadataSchemaDefinitionSchema.nullish(),
-    tags: z.array(z.string()).nullish(),
-  }),
-);
+export const DatasetInfoResponse = createCodec(DatasetInfoResponseSchema);
 /** Dataset info. */
-export type DatasetInfoResponse = Camelize<z.output<typeof DatasetInfoResponse.schema>>;
+export type DatasetInfoResponse = Camelize<z.output<typeof DatasetInfoResponseSchema>>;
 
+/** The wire schema of {@link DatasetSizeResponse}. */
+export const DatasetSizeResponseSchema = z.looseObject({ count: z.int().min(0) });
 /** `GET dataset/{id}/size`. */
-export const DatasetSizeResponse = createCodec(z.looseObject({ count: z.int().min(0) }));
+export const DatasetSizeResponse = createCodec(DatasetSizeResponseSchema);
 /** Dataset size. */
-export type DatasetSizeResponse = Camelize<z.output<typeof DatasetSizeResponse.schema>>;
+export type DatasetSizeResponse = Camelize<z.output<typeof DatasetSizeResponseSchema>>;
 
+/** The wire schema of {@link DatasetNameResponse}. */
+export const DatasetNameResponseSchema = z.looseObject({ name: z.string() });
 /** `GET dataset/{id}/name`. */
-export const DatasetNameResponse = createCodec(z.looseObject({ name: z.string() }));
+export const DatasetNameResponse = createCodec(DatasetNameResponseSchema);
 /** Dataset name. */
-export type DatasetNameResponse = Camelize<z.output<typeof DatasetNameResponse.schema>>;
+export type DatasetNameResponse = Camelize<z.output<typeof DatasetNameResponseSchema>>;
 
+/** The wire schema of {@link DatasetIsSceneResponse}. */
+export const DatasetIsSceneResponseSchema = z.looseObject({ is_scene: z.boolean() });
 /** `GET dataset/{id}/is_scene`. */
-export const DatasetIsSceneResponse = createCodec(z.looseObject({ is_scene: z.boolean() }));
+export const DatasetIsSceneResponse = createCodec(DatasetIsSceneResponseSchema);
 /** Whether a dataset holds scenes. */
-export type DatasetIsSceneResponse = Camelize<z.output<typeof DatasetIsSceneResponse.schema>>;
+export type DatasetIsSceneResponse = Camelize<z.output<typeof DatasetIsSceneResponseSchema>>;
 
+/** The wire schema of {@link DatasetPrivacyModeResponse}. */
+export const DatasetPrivacyModeResponseSchema = z.looseObject({ use_privacy_mode: z.boolean() });
 /** `GET dataset/{id}/use_privacy_mode`. */
-export const DatasetPrivacyModeResponse = createCodec(z.looseObject({ use_privacy_mode: z.boolean() }));
+export const DatasetPrivacyModeResponse = createCodec(DatasetPrivacyModeResponseSchema);
 /** Whether a dataset is in privacy mode. */
-export type DatasetPrivacyModeResponse = Camelize<z.output<typeof DatasetPrivacyModeResponse.schema>>;
+export type DatasetPrivacyModeResponse = Camelize<z.output<typeof DatasetPrivacyModeResponseSchema>>;
 
+/** The wire schema of {@link AppendItemsResponse}. */
+export const AppendItemsResponseSchema = z.looseObject({
+  dataset_id: z.string(),
+  new_items: z.int().min(0),
+  updated_items: z.int().min(0),
+  ignored_items: z.int().min(0),
+  upload_errors: z.int().min(0),
+  error_payload: z.array(DatasetItemSchema.loose()).optional(),
+  error_codes: z.record(z.string(), z.unknown()).optional(),
+});
 /**
  * Append responses. `dataset_id` echoes the dataset; `error_payload` lists the items that
  * failed and is absent on success.
  */
-export const AppendItemsResponse = createCodec(
-  z.looseObject({
-    dataset_id: z.string(),
-    new_items: z.int().min(0),
-    updated_items: z.int().min(0),
-    ignored_items: z.int().min(0),
-    upload_errors: z.int().min(0),
-    error_payload: z.array(DatasetItemSchema.loose()).optional(),
-    error_codes: z.record(z.string(), z.unknown()).optional(),
-  }),
-);
+export const AppendItemsResponse = createCodec(AppendItemsResponseSchema);
 /** Response of an append. */
-export type AppendItemsResponse = Camelize<z.output<typeof AppendItemsResponse.schema>>;
+export type AppendItemsResponse = Camelize<z.output<typeof AppendItemsResponseSchema>>;
 
+/** The wire schema of {@link AnnotateResponse}. */
+export const AnnotateResponseSchema = z.looseObject({
+  dataset_id: z.string(),
+  annotations_processed: z.int().min(0),
+  annotations_ignored: z.int().min(0),
+  errors: z.array(z.string()).optional(),
+});
 /** Annotate responses; `errors` names each entry that failed. */
-export const AnnotateResponse = createCodec(
-  z.looseObject({
-    dataset_id: z.string(),
-    annotations_processed: z.int().min(0),
-    annotations_ignored: z.int().min(0),
-    errors: z.array(z.string()).optional(),
-  }),
-);
+export const AnnotateResponse = createCodec(AnnotateResponseSchema);
 /** Response of an annotate request. */
-export type AnnotateResponse = Camelize<z.output<typeof AnnotateResponse.schema>>;
+export type AnnotateResponse = Camelize<z.output<typeof AnnotateResponseSchema>>;
 
+/** The wire schema of {@link PredictResponse}. */
+export const PredictResponseSchema = z.looseObject({
+  dataset_id: z.string().optional(),
+  model_run_id: z.string(),
+  predictions_processed: z.int().min(0),
+  predictions_ignored: z.int().min(0),
+  errors: z.array(z.string()).optional(),
+});
 /** Predict and uploadPredictions responses. */
-export const PredictResponse = createCodec(
-  z.looseObject({
-    dataset_id: z.string().optional(),
-    model_run_id: z.string(),
-    predictions_processed: z.int().min(0),
-    predictions_ignored: z.int().min(0),
-    errors: z.array(z.string()).optional(),
-  }),
-);
+export const PredictResponse = createCodec(PredictResponseSchema);
 /** Response of a predict request. */
-export type PredictResponse = Camelize<z.output<typeof PredictResponse.schema>>;
+export type PredictResponse = Camelize<z.output<typeof PredictResponseSchema>>;
 
+/** The wire schema of {@link ItemResponse}. */
+export const ItemResponseSchema = z.looseObject({
+  item: DatasetItemRecordSchema,
+  annotations: AnnotationGroupsSchema,
+});
 /** `GET dataset/{id}/iloc|refloc|loc/...`: one item with its ground truth. */
-export const ItemResponse = createCodec(
-  z.looseObject({ item: DatasetItemRecordSchema, annotations: AnnotationGroupsSchema }),
-);
+export const ItemResponse = createCodec(ItemResponseSchema);
 /** One item with its ground truth. */
-export type ItemResponse = Camelize<z.output<typeof ItemResponse.schema>>;
+export type ItemResponse = Camelize<z.output<typeof ItemResponseSchema>>;
 
+/** The wire schema of {@link ItemPredictionsResponse}. */
+export const ItemPredictionsResponseSchema = z.looseObject({ annotations: PredictionGroupsSchema });
 /** `GET modelRun/{id}/iloc|refloc|loc/...`: the predictions of one item. */
-export const ItemPredictionsResponse = createCodec(z.looseObject({ annotations: PredictionGroupsSchema }));
+export const ItemPredictionsResponse = createCodec(ItemPredictionsResponseSchema);
 /** The predictions of one item. */
-export type ItemPredictionsResponse = Camelize<z.output<typeof ItemPredictionsResponse.schema>>;
+export type ItemPredictionsResponse = Camelize<z.output<typeof ItemPredictionsResponseSchema>>;
 
+/** The wire schema of {@link DatasetItemsResponse}. */
+export const DatasetItemsResponseSchema = z.looseObject({ dataset_items: z.array(DatasetItemRecordSchema) });
 /** `GET dataset/{id}/datasetItems`. */
-export const DatasetItemsResponse = createCodec(
-  z.looseObject({ dataset_items: z.array(DatasetItemRecordSchema) }),
-);
+export const DatasetItemsResponse = createCodec(DatasetItemsResponseSchema);
 /** Every item of a dataset. */
-export type DatasetItemsResponse = Camelize<z.output<typeof DatasetItemsResponse.schema>>;
+export type DatasetItemsResponse = Camelize<z.output<typeof DatasetItemsResponseSchema>>;
 
+/** The wire schema of {@link ItemsPageResponse}. */
+export const ItemsPageResponseSchema = z.looseObject({
+  items: z.array(DatasetItemRecordSchema),
+  nextPageToken: z.string().nullable(),
+});
 /** A page of items: `nextPageToken` is `null` on the last page. */
-export const ItemsPageResponse = createCodec(
-  z.looseObject({ items: z.array(DatasetItemRecordSchema), nextPageToken: z.string().nullable() }),
-);
+export const ItemsPageResponse = createCodec(ItemsPageResponseSchema);
 /** A page of items. */
-export type ItemsPageResponse = Camelize<z.output<typeof ItemsPageResponse.schema>>;
+export type ItemsPageResponse = Camelize<z.output<typeof ItemsPageResponseSchema>>;
 
 /**
  * One row of a training export: an item with every annotation type as a list, and its
@@ -203,22 +227,29 @@ export const ExportRowSchema = z.looseObject({
 /** One export row. */
 export type ExportRow = Camelize<z.output<typeof ExportRowSchema>>;
 
+/** The wire schema of {@link ExportResponse}. */
+export const ExportResponseSchema = z.looseObject({ exportedRows: z.array(ExportRowSchema) });
 /** `GET dataset/{id}/exportForTraining`. */
-export const ExportResponse = createCodec(z.looseObject({ exportedRows: z.array(ExportRowSchema) }));
+export const ExportResponse = createCodec(ExportResponseSchema);
 /** A whole export. */
-export type ExportResponse = Camelize<z.output<typeof ExportResponse.schema>>;
+export type ExportResponse = Camelize<z.output<typeof ExportResponseSchema>>;
 
+/** The wire schema of {@link ExportPageResponse}. */
+export const ExportPageResponseSchema = z.looseObject({
+  data: z.array(ExportRowSchema),
+  nextPageToken: z.string().nullable(),
+});
 /** `POST dataset/{id}/exportForTrainingPage`. */
-export const ExportPageResponse = createCodec(
-  z.looseObject({ data: z.array(ExportRowSchema), nextPageToken: z.string().nullable() }),
-);
+export const ExportPageResponse = createCodec(ExportPageResponseSchema);
 /** A page of an export. */
-export type ExportPageResponse = Camelize<z.output<typeof ExportPageResponse.schema>>;
+export type ExportPageResponse = Camelize<z.output<typeof ExportPageResponseSchema>>;
 
+/** The wire schema of {@link CreateModelResponse}. */
+export const CreateModelResponseSchema = z.looseObject({ model_id: z.string() });
 /** `POST models/add`. */
-export const CreateModelResponse = createCodec(z.looseObject({ model_id: z.string() }));
+export const CreateModelResponse = createCodec(CreateModelResponseSchema);
 /** Response of a model creation. */
-export type CreateModelResponse = Camelize<z.output<typeof CreateModelResponse.schema>>;
+export type CreateModelResponse = Camelize<z.output<typeof CreateModelResponseSchema>>;
 
 /** A model. Note the wire's `ref_id` for the user's reference id. */
 export const ModelSchema = z.looseObject({
@@ -235,39 +266,47 @@ export const Model = createCodec(ModelSchema);
 /** A model. */
 export type Model = Camelize<z.output<typeof ModelSchema>>;
 
+/** The wire schema of {@link ModelListResponse}. */
+export const ModelListResponseSchema = z.looseObject({ models: z.array(ModelSchema) });
 /** `GET models/`. */
-export const ModelListResponse = createCodec(z.looseObject({ models: z.array(ModelSchema) }));
+export const ModelListResponse = createCodec(ModelListResponseSchema);
 /** Every model of the key. */
-export type ModelListResponse = Camelize<z.output<typeof ModelListResponse.schema>>;
+export type ModelListResponse = Camelize<z.output<typeof ModelListResponseSchema>>;
 
+/** The wire schema of {@link CreateModelRunResponse}. */
+export const CreateModelRunResponseSchema = z.looseObject({ model_run_id: z.string() });
 /** `POST dataset/{id}/modelRun/create`. */
-export const CreateModelRunResponse = createCodec(z.looseObject({ model_run_id: z.string() }));
+export const CreateModelRunResponse = createCodec(CreateModelRunResponseSchema);
 /** Response of a model run creation. */
-export type CreateModelRunResponse = Camelize<z.output<typeof CreateModelRunResponse.schema>>;
+export type CreateModelRunResponse = Camelize<z.output<typeof CreateModelRunResponseSchema>>;
 
+/** The wire schema of {@link ModelRunInfoResponse}. */
+export const ModelRunInfoResponseSchema = z.looseObject({
+  model_run_id: z.string().optional(),
+  model_id: z.string(),
+  dataset_id: z.string().optional(),
+  name: z.string(),
+  status: z.string(),
+  metadata: MetadataSchema.nullish(),
+});
 /** `GET modelRun/{id}/info`. `status` is `Started` until commit, then `Committed`. */
-export const ModelRunInfoResponse = createCodec(
-  z.looseObject({
-    model_run_id: z.string().optional(),
-    model_id: z.string(),
-    dataset_id: z.string().optional(),
-    name: z.string(),
-    status: z.string(),
-    metadata: MetadataSchema.nullish(),
-  }),
-);
+export const ModelRunInfoResponse = createCodec(ModelRunInfoResponseSchema);
 /** Model run info. */
-export type ModelRunInfoResponse = Camelize<z.output<typeof ModelRunInfoResponse.schema>>;
+export type ModelRunInfoResponse = Camelize<z.output<typeof ModelRunInfoResponseSchema>>;
 
+/** The wire schema of {@link CommitModelRunResponse}. */
+export const CommitModelRunResponseSchema = z.looseObject({ model_run_id: z.string() });
 /** `POST modelRun/{id}/commit`. */
-export const CommitModelRunResponse = createCodec(z.looseObject({ model_run_id: z.string() }));
+export const CommitModelRunResponse = createCodec(CommitModelRunResponseSchema);
 /** Response of a commit. */
-export type CommitModelRunResponse = Camelize<z.output<typeof CommitModelRunResponse.schema>>;
+export type CommitModelRunResponse = Camelize<z.output<typeof CommitModelRunResponseSchema>>;
 
+/** The wire schema of {@link CreateSliceResponse}. */
+export const CreateSliceResponseSchema = z.looseObject({ slice_id: z.string() });
 /** `POST dataset/{id}/create_slice`. */
-export const CreateSliceResponse = createCodec(z.looseObject({ slice_id: z.string() }));
+export const CreateSliceResponse = createCodec(CreateSliceResponseSchema);
 /** Response of a slice creation. */
-export type CreateSliceResponse = Camelize<z.output<typeof CreateSliceResponse.schema>>;
+export type CreateSliceResponse = Camelize<z.output<typeof CreateSliceResponseSchema>>;
 
 /** A slice, as listed by `dataset/{id}/slices` and `slice/`. `created_at` is ISO 8601. */
 export const SliceSchema = z.looseObject({
@@ -289,38 +328,53 @@ export const SliceListResponse = createCodec(z.array(SliceSchema));
 /** A list of slices. */
 export type SliceListResponse = Slice[];
 
+/** The wire schema of {@link SliceInfoResponse}. */
+export const SliceInfoResponseSchema = SliceSchema.extend({
+  slice_id: z.string(),
+  tags: z.array(z.string()),
+}).loose();
 /** `GET slice/{id}/info`: the slice plus `slice_id` and `tags`. */
-export const SliceInfoResponse = createCodec(
-  SliceSchema.extend({ slice_id: z.string(), tags: z.array(z.string()) }).loose(),
-);
+export const SliceInfoResponse = createCodec(SliceInfoResponseSchema);
 /** Slice info. */
-export type SliceInfoResponse = Camelize<z.output<typeof SliceInfoResponse.schema>>;
+export type SliceInfoResponse = Camelize<z.output<typeof SliceInfoResponseSchema>>;
 
+/** The wire schema of {@link SliceAppendResponse}. */
+export const SliceAppendResponseSchema = z.looseObject({
+  slice_id: z.string(),
+  new_items: z.array(z.string()),
+});
 /** `POST slice/{id}/append`: `new_items` lists the reference ids that were not in the slice yet. */
-export const SliceAppendResponse = createCodec(
-  z.looseObject({ slice_id: z.string(), new_items: z.array(z.string()) }),
-);
+export const SliceAppendResponse = createCodec(SliceAppendResponseSchema);
 /** Response of a slice append. */
-export type SliceAppendResponse = Camelize<z.output<typeof SliceAppendResponse.schema>>;
+export type SliceAppendResponse = Camelize<z.output<typeof SliceAppendResponseSchema>>;
 
+/** The wire schema of {@link SliceItemsResponse}. */
+export const SliceItemsResponseSchema = z.looseObject({ items: z.array(DatasetItemRecordSchema) });
 /** `GET slice/{id}`: the slice's items. */
-export const SliceItemsResponse = createCodec(z.looseObject({ items: z.array(DatasetItemRecordSchema) }));
+export const SliceItemsResponse = createCodec(SliceItemsResponseSchema);
 /** The items of a slice. */
-export type SliceItemsResponse = Camelize<z.output<typeof SliceItemsResponse.schema>>;
+export type SliceItemsResponse = Camelize<z.output<typeof SliceItemsResponseSchema>>;
 
+/** The wire schema of {@link SignedUrlResponse}. */
+export const SignedUrlResponseSchema = z.looseObject({ signed_url: z.string() });
 /** `GET dataset/{id}/signedUrl/{requestId}`: where to PUT the NDJSON of an async upload. */
-export const SignedUrlResponse = createCodec(z.looseObject({ signed_url: z.string() }));
+export const SignedUrlResponse = createCodec(SignedUrlResponseSchema);
 /** A signed upload URL. */
-export type SignedUrlResponse = Camelize<z.output<typeof SignedUrlResponse.schema>>;
+export type SignedUrlResponse = Camelize<z.output<typeof SignedUrlResponseSchema>>;
 
+/** The wire schema of {@link DeleteResponse}. */
+export const DeleteResponseSchema = z.looseObject({
+  message: z.string().optional(),
+  msg: z.string().optional(),
+});
 /** The body of DELETE responses: `{}`, or a message (`message` for datasets, `msg` for models). */
-export const DeleteResponse = createCodec(
-  z.looseObject({ message: z.string().optional(), msg: z.string().optional() }),
-);
+export const DeleteResponse = createCodec(DeleteResponseSchema);
 /** Response of a deletion. */
-export type DeleteResponse = Camelize<z.output<typeof DeleteResponse.schema>>;
+export type DeleteResponse = Camelize<z.output<typeof DeleteResponseSchema>>;
 
+/** The wire schema of {@link ErrorResponse}. */
+export const ErrorResponseSchema = z.looseObject({ error: z.string() });
 /** The body of every error response. */
-export const ErrorResponse = createCodec(z.looseObject({ error: z.string() }));
+export const ErrorResponse = createCodec(ErrorResponseSchema);
 /** An error body. */
-export type ErrorResponse = Camelize<z.output<typeof ErrorResponse.schema>>;
+export type ErrorResponse = Camelize<z.output<typeof ErrorResponseSchema>>;

@@ -50,9 +50,9 @@ import {
   SliceListResponse,
 } from "./responses.js";
 
-/** Any codec, whatever its schema. */
+/** Any codec, whatever its schema: the element type of the route catalogue. */
 // biome-ignore lint/suspicious/noExplicitAny: a catalogue of heterogeneous codecs.
-type AnyCodec = Codec<any, any, any>;
+export type AnyCodec = Codec<any, any, any>;
 
 /** One route of the protocol, with the codecs of what it carries. */
 export interface Endpoint {
