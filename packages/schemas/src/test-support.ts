@@ -23,7 +23,7 @@ export interface WireRecord {
 
 /** The official client's recorded README flow, in order. */
 export function loadWireLog(): WireRecord[] {
-  const path = fileURLToPath(new URL("../test-fixtures/python-client-wire.jsonl", import.meta.url));
+  const path = fileURLToPath(new URL("../../../fixtures/spec/python-client-wire.jsonl", import.meta.url));
   return readFileSync(path, "utf8")
     .split("\n")
     .filter((line) => line.trim() !== "")

@@ -1,8 +1,24 @@
 /**
- * `@nucleus/server`: a local server that speaks the Nucleus REST protocol.
+ * `@nucleus/server`: a local server that speaks the Nucleus REST protocol, so the official
+ * Python client, `@nucleus/core` and curl work against it unchanged. One process, one data
+ * folder: SQLite (WAL) for records, a content-addressed folder for uploaded files.
  *
- * Not implemented yet: the package reserves its name and place in the dependency graph.
+ * @example
+ * ```ts
+ * import { startNucleusServer } from "@nucleus/server";
+ *
+ * const server = await startNucleusServer({ dataDir: "./nucleus-data", apiKeys: ["my-key"], port: 8080 });
+ * // NucleusClient("my-key", endpoint=server.url) in Python
+ * ```
  *
  * @packageDocumentation
  */
-export {};
+
+export { tenantOf } from "./http/auth.js";
+export {
+  createNucleusServer,
+  type NucleusServer,
+  type NucleusServerOptions,
+  type RunningNucleusServer,
+  startNucleusServer,
+} from "./server.js";

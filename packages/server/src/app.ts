@@ -1,0 +1,81 @@
+import { PayloadValidationError } from "@nucleus/schemas";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requireApiKey } from "./http/auth.js";
+import type { Env, Services } from "./http/context.js";
+import { HttpError } from "./http/errors.js";
+import { datasetRoutes } from "./routes/datasets.js";
+import { itemRoutes } from "./routes/items.js";
+import { jobRoutes } from "./routes/jobs.js";
+import { labelRoutes } from "./routes/labels.js";
+import { modelRoutes } from "./routes/models.js";
+import { sliceRoutes } from "./routes/slices.js";
+import { unsupportedRoutes } from "./routes/unsupported.js";
+import { MAX_NDJSON_BYTES, publicRoutes, signedUrlRoutes } from "./routes/uploads.js";
+
+/** How the HTTP app is put together. */
+export interface AppOptions {
+  services: Services;
+  apiKeys: readonly string[];
+  /** The largest request body of an API route, in bytes. */
+  maxBodyBytes: number;
+  log: (line: string) => void;
+}
+
+/** Builds the Hono app: the protocol under `services.basePath`, JSON errors everywhere. */
+export function buildApp({ services, apiKeys, maxBodyBytes, log }: AppOptions): Hono<Env> {
+  const root = new Hono<Env>({ strict: true });
+  root.use("*", async (c, next) => {
+    c.set("services", services);
+    await next();
+  });
+
+  const api = new Hono<Env>({ strict: true });
+  api.use(
+    "*",
+    bodyLimit({
+      maxSize: Math.max(maxBodyBytes, MAX_NDJSON_BYTES),
+      onError: () => {
+        throw new HttpError(413, `The request body is larger than ${maxBodyBytes} bytes`);
+      },
+    }),
+  );
+  api.route("/", publicRoutes());
+  api.use("*", requireApiKey(apiKeys));
+  api.use(
+    "*",
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new HttpError(413, `The request body is larger than ${maxBodyBytes} bytes`);
+      },
+    }),
+  );
+  for (const routes of [
+    datasetRoutes(),
+    itemRoutes(),
+    labelRoutes(),
+    modelRoutes(),
+    sliceRoutes(),
+    jobRoutes(),
+    signedUrlRoutes(),
+    unsupportedRoutes(),
+  ]) {
+    api.route("/", routes);
+  }
+  root.route(services.basePath, api);
+
+  root.notFound((c) => c.json({ error: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+  root.onError((error, c) => {
+    if (error instanceof HttpError) return c.json({ error: error.message }, error.status);
+    if (error instanceof PayloadValidationError) {
+      return c.json({ error: error.message, issues: error.issues.map((issue) => issue.text) }, 400);
+    }
+    if (error instanceof HTTPException)
+      return c.json({ error: error.message || "Bad request" }, error.status);
+    log(`${c.req.method} ${new URL(c.req.url).pathname} failed: ${error.stack ?? String(error)}`);
+    return c.json({ error: "Internal server error" }, 500);
+  });
+  return root;
+}

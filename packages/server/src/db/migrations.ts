@@ -1,0 +1,133 @@
+/**
+ * The schema, as numbered migrations. `PRAGMA user_version` records how many have run; each
+ * runs once, in a transaction, in order. Append new migrations; never edit a shipped one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE datasets (
+    id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    name TEXT NOT NULL,
+    is_scene INTEGER NOT NULL DEFAULT 0,
+    use_privacy_mode INTEGER NOT NULL DEFAULT 0,
+    annotation_metadata_schema TEXT,
+    item_metadata_schema TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX datasets_by_tenant ON datasets (tenant, created_at);
+
+  CREATE TABLE items (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    reference_id TEXT NOT NULL,
+    image_url TEXT NOT NULL,
+    media_key TEXT,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    width INTEGER,
+    height INTEGER,
+    embedding_info TEXT,
+    UNIQUE (dataset_id, reference_id)
+  );
+  CREATE INDEX items_by_dataset ON items (dataset_id, seq);
+
+  CREATE TABLE annotations (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    UNIQUE (item_id, key)
+  );
+  CREATE INDEX annotations_by_dataset ON annotations (dataset_id, item_id);
+
+  CREATE TABLE models (
+    id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    name TEXT NOT NULL,
+    reference_id TEXT NOT NULL,
+    metadata TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    trained_slice_ids TEXT NOT NULL DEFAULT '[]',
+    bundle_name TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX models_by_reference ON models (tenant, reference_id);
+
+  CREATE TABLE model_runs (
+    id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    model_id TEXT NOT NULL REFERENCES models (id) ON DELETE CASCADE,
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    metadata TEXT,
+    status TEXT NOT NULL,
+    commit_options TEXT,
+    implicit INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX model_runs_by_dataset ON model_runs (dataset_id, created_at);
+  CREATE INDEX model_runs_by_model ON model_runs (model_id);
+
+  CREATE TABLE predictions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    run_id TEXT NOT NULL REFERENCES model_runs (id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    UNIQUE (run_id, item_id, key)
+  );
+  CREATE INDEX predictions_by_item ON predictions (item_id);
+
+  CREATE TABLE slices (
+    id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL DEFAULT 'dataset_item',
+    description TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX slices_by_dataset ON slices (dataset_id, created_at);
+
+  CREATE TABLE slice_items (
+    slice_id TEXT NOT NULL REFERENCES slices (id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (slice_id, item_id)
+  );
+  CREATE INDEX slice_items_by_item ON slice_items (item_id);
+  CREATE INDEX slice_items_in_order ON slice_items (slice_id, seq);
+
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    dataset_id TEXT,
+    type TEXT NOT NULL,
+    status TEXT NOT NULL,
+    message TEXT,
+    completed_steps INTEGER NOT NULL DEFAULT 0,
+    total_steps INTEGER NOT NULL DEFAULT 0,
+    errors TEXT NOT NULL DEFAULT '[]',
+    spec TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX jobs_by_tenant ON jobs (tenant, created_at);
+
+  CREATE TABLE uploads (
+    tenant TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    dataset_id TEXT NOT NULL,
+    token TEXT NOT NULL UNIQUE,
+    media_key TEXT,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (tenant, request_id)
+  );
+  `,
+];

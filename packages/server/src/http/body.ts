@@ -1,0 +1,67 @@
+import type { CheckResult, PathPrefix } from "@nucleus/schemas";
+import { PayloadValidationError } from "@nucleus/schemas";
+import type { Ctx } from "./context.js";
+import { badRequest } from "./errors.js";
+
+/** Anything that validates a decoded JSON body. */
+export interface BodyChecker<W> {
+  check(wire: unknown, at?: PathPrefix): CheckResult<W>;
+}
+
+/** Parses JSON text; an empty body is `{}` (the official client sends GETs with no body). */
+export function parseJsonText(text: string, what = "request body"): unknown {
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw badRequest(`The ${what} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Validates a decoded body; every problem is reported at once, with its path. */
+export function validate<W>(checker: BodyChecker<W>, value: unknown, at?: PathPrefix): W {
+  const result = checker.check(value, at);
+  if (!result.ok) throw new PayloadValidationError(result.issues);
+  return result.value;
+}
+
+/** Reads and validates the JSON body of a request. */
+export async function readBody<W>(c: Ctx, checker: BodyChecker<W>): Promise<W> {
+  return validate(checker, parseJsonText(await c.req.text()));
+}
+
+/** True when the request carries a multipart form. */
+export function isMultipart(c: Ctx): boolean {
+  return (c.req.header("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
+}
+
+/** A file part of a multipart form. */
+export type FilePart = Exclude<ReturnType<FormData["get"]>, string | null>;
+
+/** The parts of a multipart form: JSON parts by name, file parts in order by name. */
+export interface MultipartForm {
+  json(name: string): unknown;
+  files(name: string): FilePart[];
+}
+
+/** Reads a multipart form. Files keep the order they were sent in. */
+export async function readMultipart(c: Ctx): Promise<MultipartForm> {
+  let form: FormData;
+  try {
+    form = await c.req.formData();
+  } catch (error) {
+    throw badRequest(`The multipart body cannot be read: ${(error as Error).message}`);
+  }
+  return {
+    json(name) {
+      const part = form.get(name);
+      if (part === null) throw badRequest(`The multipart body has no "${name}" part`);
+      const text = typeof part === "string" ? part : undefined;
+      if (text === undefined) throw badRequest(`The "${name}" part must be JSON text, not a file`);
+      return parseJsonText(text, `"${name}" part`);
+    },
+    files(name) {
+      return form.getAll(name).filter((part): part is FilePart => typeof part !== "string");
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { Context } from "hono";
+import type { JobRunner } from "../jobs/runner.js";
+import type { MediaStore } from "../media.js";
+import type { SqliteStore } from "../store/sqlite.js";
+import type { Tenant } from "../store/types.js";
+
+/** What every handler can reach: storage, files and the job runner. */
+export interface Services {
+  store: SqliteStore;
+  media: MediaStore;
+  jobs: JobRunner;
+  /** The path the protocol is served under (`/v1/nucleus`). */
+  basePath: string;
+  /** When set, a committed model run refuses new predictions (409) instead of reopening. */
+  immutableCommittedRuns: boolean;
+  /** A fixed public origin, when the server sits behind a proxy. */
+  publicUrl?: string;
+}
+
+/** Hono's environment for this server: the caller's tenant is set by the auth middleware. */
+export interface Env {
+  Variables: { tenant: Tenant; services: Services };
+}
+
+/** The context type of every handler. */
+export type Ctx = Context<Env>;
+
+/** The absolute URL of the protocol's base path, as the caller reached it. */
+export function baseUrl(c: Ctx): string {
+  const { publicUrl, basePath } = c.get("services");
+  const origin = publicUrl ?? new URL(c.req.url).origin;
+  return `${origin.replace(/\/$/, "")}${basePath}`;
+}

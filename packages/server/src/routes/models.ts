@@ -1,0 +1,155 @@
+import { CommitModelRunRequest, CreateModelRequest, CreateModelRunRequest } from "@nucleus/schemas";
+import { Hono } from "hono";
+import { readBody } from "../http/body.js";
+import type { Ctx, Env } from "../http/context.js";
+import { notFound } from "../http/errors.js";
+import { indexParam, mediaUrlOf, param, requireDataset, requireModel, requireRun } from "../http/lookup.js";
+import { groupLabels, modelJson, modelRunInfo } from "../http/present.js";
+import type { ItemRow, ModelRunRow } from "../store/types.js";
+
+/** Models, model runs and reading predictions back. */
+export function modelRoutes(): Hono<Env> {
+  const app = new Hono<Env>({ strict: true });
+
+  app.post("/models/add", async (c) => {
+    const body = await readBody(c, CreateModelRequest);
+    const row = c.get("services").store.createModel(c.get("tenant"), {
+      name: body.name,
+      referenceId: body.reference_id,
+      metadata: body.metadata ?? {},
+      tags: body.tags ?? [],
+      trainedSliceIds: body.trained_slice_ids ?? [],
+      bundleName: body.bundle_name ?? null,
+    });
+    return c.json({ model_id: row.id });
+  });
+
+  app.get("/models/", (c) =>
+    c.json({ models: c.get("services").store.listModels(c.get("tenant")).map(modelJson) }),
+  );
+
+  app.get("/model/:modelId", (c) => {
+    const id = param(c, "modelId");
+    const { store } = c.get("services");
+    const run = id.startsWith("run_") ? store.getModelRun(c.get("tenant"), id) : undefined;
+    return c.json(modelJson(requireModel(c, run ? run.model_id : id)));
+  });
+
+  app.delete("/model/:modelId", (c) => {
+    const id = param(c, "modelId");
+    if (!c.get("services").store.deleteModel(c.get("tenant"), id)) throw notFound("Model", id);
+    return c.json({ msg: "Model deletion running in an async job" });
+  });
+
+  app.post("/dataset/:datasetId/modelRun/create", async (c) => {
+    const dataset = requireDataset(c, param(c, "datasetId"));
+    const body = await readBody(c, CreateModelRunRequest);
+    const { store } = c.get("services");
+    const model = store.modelByReference(c.get("tenant"), body.reference_id);
+    if (!model) throw notFound("Model with reference id", JSON.stringify(body.reference_id));
+    const run = store.createModelRun(c.get("tenant"), {
+      modelId: model.id,
+      datasetId: dataset.id,
+      name: body.name,
+      metadata: body.metadata ?? {},
+      implicit: false,
+    });
+    return c.json({ model_run_id: run.id });
+  });
+
+  app.get("/modelRun/:runId/info", (c) => c.json(modelRunInfo(requireRun(c, param(c, "runId")))));
+
+  app.post("/modelRun/:runId/commit", async (c) => {
+    const run = requireRun(c, param(c, "runId"));
+    const options = await readBody(c, CommitModelRunRequest);
+    c.get("services").store.commitModelRun(run.id, options);
+    return c.json({ model_run_id: run.id });
+  });
+
+  app.delete("/modelRun/:runId", (c) => {
+    const id = param(c, "runId");
+    if (!c.get("services").store.deleteModelRun(c.get("tenant"), id)) throw notFound("Model run", id);
+    return c.json({});
+  });
+
+  const predictionsOf = (c: Ctx, run: ModelRunRow, item: ItemRow | undefined, what: string) => {
+    if (!item) throw notFound("Item", what);
+    const target = { kind: "predictions" as const, datasetId: run.dataset_id, runId: run.id };
+    return c.json({
+      annotations: groupLabels(c.get("services").store.labelsOfItems(target, [item.id]), mediaUrlOf(c)),
+    });
+  };
+
+  app.get("/modelRun/:runId/refloc/:referenceId", (c) => {
+    const run = requireRun(c, param(c, "runId"));
+    const ref = param(c, "referenceId");
+    return predictionsOf(
+      c,
+      run,
+      c.get("services").store.itemByReference(run.dataset_id, ref),
+      JSON.stringify(ref),
+    );
+  });
+  app.get("/modelRun/:runId/iloc/:index", (c) => {
+    const run = requireRun(c, param(c, "runId"));
+    const index = indexParam(c, "index");
+    return predictionsOf(
+      c,
+      run,
+      c.get("services").store.itemByIndex(run.dataset_id, index),
+      `at index ${index}`,
+    );
+  });
+  app.get("/modelRun/:runId/loc/:itemId", (c) => {
+    const run = requireRun(c, param(c, "runId"));
+    const id = param(c, "itemId");
+    return predictionsOf(c, run, c.get("services").store.itemById(run.dataset_id, id), id);
+  });
+  app.get("/modelRun/:runId/prediction/loc/:referenceId/:annotationId", (c) => {
+    const run = requireRun(c, param(c, "runId"));
+    const { store } = c.get("services");
+    const item = store.itemByReference(run.dataset_id, param(c, "referenceId"));
+    const target = { kind: "predictions" as const, datasetId: run.dataset_id, runId: run.id };
+    const label = item && store.labelByAnnotationId(target, item.id, param(c, "annotationId"));
+    if (!label) throw notFound("Prediction", param(c, "annotationId"));
+    return c.json(groupLabels([label], mediaUrlOf(c))[label.kind]?.[0]);
+  });
+
+  // The model-based routes read the run `uploadPredictions` writes to.
+  const implicitRunOf = (c: Ctx) => {
+    const dataset = requireDataset(c, param(c, "datasetId"));
+    const model = requireModel(c, param(c, "modelId"));
+    return c.get("services").store.implicitRun(c.get("tenant"), model, dataset.id);
+  };
+  app.get("/dataset/:datasetId/model/:modelId/iloc/:index", (c) => {
+    const run = implicitRunOf(c);
+    const index = indexParam(c, "index");
+    return predictionsOf(
+      c,
+      run,
+      c.get("services").store.itemByIndex(run.dataset_id, index),
+      `at index ${index}`,
+    );
+  });
+  app.get("/dataset/:datasetId/model/:modelId/referenceId/:referenceId", (c) => {
+    const run = implicitRunOf(c);
+    const ref = param(c, "referenceId");
+    return predictionsOf(
+      c,
+      run,
+      c.get("services").store.itemByReference(run.dataset_id, ref),
+      JSON.stringify(ref),
+    );
+  });
+  app.get("/dataset/:datasetId/model/:modelId/loc/:referenceId/:annotationId", (c) => {
+    const run = implicitRunOf(c);
+    const { store } = c.get("services");
+    const item = store.itemByReference(run.dataset_id, param(c, "referenceId"));
+    const target = { kind: "predictions" as const, datasetId: run.dataset_id, runId: run.id };
+    const label = item && store.labelByAnnotationId(target, item.id, param(c, "annotationId"));
+    if (!label) throw notFound("Prediction", param(c, "annotationId"));
+    return c.json(groupLabels([label], mediaUrlOf(c))[label.kind]?.[0]);
+  });
+
+  return app;
+}
