@@ -4,7 +4,7 @@ import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type RunningNucleusServer, startNucleusServer } from "./server.js";
+import { type NucleusServerOptions, type RunningNucleusServer, startNucleusServer } from "./server.js";
 
 /** The API key every test server accepts, and a second tenant's key. */
 export const KEY = "test_key";
@@ -13,6 +13,8 @@ export const OTHER_KEY = "other_key";
 /** A running server with its data folder, removed by `stop`. */
 export interface TestServer extends RunningNucleusServer {
   dataDir: string;
+  /** What the server logged (errors only). */
+  logs: string[];
   stop(): Promise<void>;
   /** Calls the API as `key` (default {@link KEY}); `body` is sent as JSON unless it is FormData or a string. */
   call(
@@ -30,7 +32,10 @@ export interface CallOptions {
 }
 
 /** Starts a server on an ephemeral port over a fresh data folder (or the one given). */
-export async function startTestServer(dataDir?: string): Promise<TestServer> {
+export async function startTestServer(
+  dataDir?: string,
+  options: Partial<Omit<NucleusServerOptions, "dataDir" | "apiKeys">> = {},
+): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "nucleus-server-"));
   const logs: string[] = [];
   const server = await startNucleusServer({
@@ -38,10 +43,12 @@ export async function startTestServer(dataDir?: string): Promise<TestServer> {
     apiKeys: [KEY, OTHER_KEY],
     port: 0,
     log: (l) => logs.push(l),
+    ...options,
   });
   return {
     ...server,
     dataDir: dir,
+    logs,
     async stop() {
       await server.close();
       if (!dataDir) rmSync(dir, { recursive: true, force: true });
@@ -130,3 +137,19 @@ export const TINY_PNG = Buffer.from(
   "89504e470d0a1a0a0000000d4948445200000001000000010800000000376ef9240000000a49444154789c6360000000020001e221bc330000000049454e44ae426082",
   "hex",
 );
+
+/** Builds `count` remote items `prefix0`, `prefix1`, ... */
+export function remoteItems(count: number, prefix = "img_", metadata: Record<string, unknown> = {}) {
+  return Array.from({ length: count }, (_, i) => ({
+    reference_id: `${prefix}${i}`,
+    image_url: `https://example.invalid/${prefix}${i}.jpg`,
+    metadata: { index: i, ...metadata },
+  }));
+}
+
+/** Creates a dataset and returns its id. */
+export async function createDataset(server: TestServer, name = "test", key?: string): Promise<string> {
+  const response = await server.call("POST", "dataset/create", { body: { name }, ...(key ? { key } : {}) });
+  if (response.status !== 200) throw new Error(`create dataset: ${JSON.stringify(response.body)}`);
+  return (response.body as { dataset_id: string }).dataset_id;
+}
