@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDataset, KEY, OTHER_KEY, remoteItems, startTestServer, type TestServer } from "./test-support.js";
+import {
+  createDataset,
+  KEY,
+  OTHER_KEY,
+  remoteItems,
+  startTestServer,
+  type TestServer,
+} from "./test-support.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -17,12 +24,18 @@ describe("authentication", () => {
     const unknown = await server.call("GET", "dataset/details", { key: "sk-secret-guess" });
     expect(unknown.status).toBe(401);
     expect(JSON.stringify(unknown.body)).not.toContain("sk-secret-guess");
-    const bad = await server.call("GET", "dataset/details", { key: null, headers: { authorization: "Basic !!!" } });
+    const bad = await server.call("GET", "dataset/details", {
+      key: null,
+      headers: { authorization: "Basic !!!" },
+    });
     expect(bad.status).toBe(401);
   });
 
   it("accepts the key as a limited access key header", async () => {
-    const response = await server.call("GET", "dataset/details", { key: null, headers: { "x-limited-access-key": KEY } });
+    const response = await server.call("GET", "dataset/details", {
+      key: null,
+      headers: { "x-limited-access-key": KEY },
+    });
     expect(response.status).toBe(200);
   });
 
@@ -38,13 +51,26 @@ describe("tenants", () => {
   it("never show one key's objects to another", async () => {
     const ds = await createDataset(server, "private");
     await server.call("POST", `dataset/${ds}/append`, { body: { items: remoteItems(2) } });
-    const model = ((await server.call("POST", "models/add", { body: { name: "m", reference_id: "r" } })).body as { model_id: string }).model_id;
-    const run = ((await server.call("POST", `dataset/${ds}/modelRun/create`, { body: { name: "r", reference_id: "r" } })).body as {
-      model_run_id: string;
-    }).model_run_id;
-    const slice = ((await server.call("POST", `dataset/${ds}/create_slice`, { body: { name: "s", reference_ids: ["img_0"] } })).body as {
-      slice_id: string;
-    }).slice_id;
+    const model = (
+      (await server.call("POST", "models/add", { body: { name: "m", reference_id: "r" } })).body as {
+        model_id: string;
+      }
+    ).model_id;
+    const run = (
+      (await server.call("POST", `dataset/${ds}/modelRun/create`, { body: { name: "r", reference_id: "r" } }))
+        .body as {
+        model_run_id: string;
+      }
+    ).model_run_id;
+    const slice = (
+      (
+        await server.call("POST", `dataset/${ds}/create_slice`, {
+          body: { name: "s", reference_ids: ["img_0"] },
+        })
+      ).body as {
+        slice_id: string;
+      }
+    ).slice_id;
     await server.call("GET", `dataset/${ds}/signedUrl/req1`);
 
     const as = { key: OTHER_KEY };
@@ -59,10 +85,16 @@ describe("tenants", () => {
     ]) {
       expect((await server.call("GET", route, as)).status, route).toBe(404);
     }
-    expect((await server.call("POST", `dataset/${ds}/append`, { ...as, body: { items: remoteItems(1, "x_") } })).status).toBe(404);
+    expect(
+      (await server.call("POST", `dataset/${ds}/append`, { ...as, body: { items: remoteItems(1, "x_") } }))
+        .status,
+    ).toBe(404);
     expect((await server.call("DELETE", `dataset/${ds}`, { ...as, body: {} })).status).toBe(404);
     expect((await server.call("DELETE", `model/${model}`, { ...as, body: {} })).status).toBe(404);
-    expect((await server.call("POST", `dataset/${ds}/append?async=1`, { ...as, body: { requestId: "req1" } })).status).toBe(404);
+    expect(
+      (await server.call("POST", `dataset/${ds}/append?async=1`, { ...as, body: { requestId: "req1" } }))
+        .status,
+    ).toBe(404);
     expect((await server.call("GET", "dataset/details", as)).body).toEqual([]);
     expect((await server.call("GET", "models/", as)).body).toEqual({ models: [] });
     expect((await server.call("GET", "slice/", as)).body).toEqual([]);

@@ -3,11 +3,20 @@ import { ID_PREFIXES, type IdKind } from "@nucleus/schemas";
 
 const ALPHABET = "0123456789abcdefghijklmnopqrstuv";
 
+// Random bytes are drawn in bulk: one system call per 200 ids instead of one per id.
+const POOL_SIZE = 4_000;
+let pool = randomBytes(POOL_SIZE);
+let offset = 0;
+
 /** A new server id: the protocol's prefix and 20 random lowercase base32 characters. */
 export function newId(kind: IdKind): string {
-  const bytes = randomBytes(20);
+  if (offset + 20 > POOL_SIZE) {
+    pool = randomBytes(POOL_SIZE);
+    offset = 0;
+  }
   let out: string = ID_PREFIXES[kind];
-  for (const byte of bytes) out += ALPHABET[byte & 31];
+  for (let i = 0; i < 20; i += 1) out += ALPHABET[(pool[offset + i] as number) & 31];
+  offset += 20;
   return out;
 }
 

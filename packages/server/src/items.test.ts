@@ -10,23 +10,41 @@ afterAll(async () => {
 });
 
 type AppendResponse = { dataset_id: string; new_items: number; updated_items: number; ignored_items: number };
-type ItemResponse = { item: { id: string; reference_id: string; original_image_url: string; metadata: Record<string, unknown> } };
+type ItemResponse = {
+  item: { id: string; reference_id: string; original_image_url: string; metadata: Record<string, unknown> };
+};
 
 describe("items", () => {
   it("upsert by reference id: new, ignored without update, replaced with update", async () => {
     const ds = await createDataset(server);
-    const first = await server.call("POST", `dataset/${ds}/append`, { body: { items: remoteItems(3), update: false } });
-    expect(first.body).toEqual({ dataset_id: ds, new_items: 3, updated_items: 0, ignored_items: 0, upload_errors: 0 });
+    const first = await server.call("POST", `dataset/${ds}/append`, {
+      body: { items: remoteItems(3), update: false },
+    });
+    expect(first.body).toEqual({
+      dataset_id: ds,
+      new_items: 3,
+      updated_items: 0,
+      ignored_items: 0,
+      upload_errors: 0,
+    });
 
     const again = await server.call("POST", `dataset/${ds}/append`, {
-      body: { items: [...remoteItems(2, "img_", { color: "red" }), ...remoteItems(1, "new_")], update: false },
+      body: {
+        items: [...remoteItems(2, "img_", { color: "red" }), ...remoteItems(1, "new_")],
+        update: false,
+      },
     });
     expect(again.body).toMatchObject({ new_items: 1, updated_items: 0, ignored_items: 2 });
     const untouched = (await server.call("GET", `dataset/${ds}/refloc/img_0`)).body as ItemResponse;
     expect(untouched.item.metadata).toEqual({ index: 0 });
 
     const update = await server.call("POST", `dataset/${ds}/append`, {
-      body: { items: [{ reference_id: "img_1", image_url: "https://example.invalid/other.jpg", metadata: { only: true } }], update: true },
+      body: {
+        items: [
+          { reference_id: "img_1", image_url: "https://example.invalid/other.jpg", metadata: { only: true } },
+        ],
+        update: true,
+      },
     });
     expect((update.body as AppendResponse).updated_items).toBe(1);
     const replaced = (await server.call("GET", `dataset/${ds}/refloc/img_1`)).body as ItemResponse;
@@ -39,14 +57,18 @@ describe("items", () => {
     const ds = await createDataset(server, "big");
     const all = remoteItems(25_000);
     for (let i = 0; i < all.length; i += 5_000) {
-      const response = await server.call("POST", `dataset/${ds}/append`, { body: { items: all.slice(i, i + 5_000) } });
+      const response = await server.call("POST", `dataset/${ds}/append`, {
+        body: { items: all.slice(i, i + 5_000) },
+      });
       expect((response.body as AppendResponse).new_items).toBe(5_000);
     }
     const seen: string[] = [];
     let token: string | null = null;
     let pages = 0;
     do {
-      const response = await server.call("POST", `dataset/${ds}/itemsPage`, { body: { pageToken: token, pageSize: 1_000 } });
+      const response = await server.call("POST", `dataset/${ds}/itemsPage`, {
+        body: { pageToken: token, pageSize: 1_000 },
+      });
       const page = response.body as { items: { reference_id: string }[]; nextPageToken: string | null };
       seen.push(...page.items.map((item) => item.reference_id));
       token = page.nextPageToken;
@@ -68,13 +90,17 @@ describe("items", () => {
     expect((found.body as ItemResponse).item.reference_id).toBe("folder/img 3");
     const byId = await server.call("GET", `dataset/${ds}/loc/${(found.body as ItemResponse).item.id}`);
     expect((byId.body as ItemResponse).item.reference_id).toBe("folder/img 3");
-    expect((await server.call("DELETE", `dataset/${ds}/refloc/folder%2Fimg%203`, { body: {} })).body).toEqual({});
+    expect((await server.call("DELETE", `dataset/${ds}/refloc/folder%2Fimg%203`, { body: {} })).body).toEqual(
+      {},
+    );
     expect((await server.call("GET", `dataset/${ds}/refloc/folder%2Fimg%203`)).status).toBe(404);
   });
 
   it("merge metadata updates into existing metadata", async () => {
     const ds = await createDataset(server);
-    await server.call("POST", `dataset/${ds}/append`, { body: { items: remoteItems(2, "m_", { a: 1, b: 1 }) } });
+    await server.call("POST", `dataset/${ds}/append`, {
+      body: { items: remoteItems(2, "m_", { a: 1, b: 1 }) },
+    });
     const response = await server.call("POST", `dataset/${ds}/metadata`, {
       body: { metadata: [{ reference_id: "m_0", metadata: { b: 2, c: 3 } }], level: "item" },
     });
@@ -85,7 +111,11 @@ describe("items", () => {
 
   it("store local image uploads and serve them back byte-identical", async () => {
     const ds = await createDataset(server);
-    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.from("local image bytes"), Buffer.alloc(4096, 7)]);
+    const jpeg = Buffer.concat([
+      Buffer.from([0xff, 0xd8, 0xff]),
+      Buffer.from("local image bytes"),
+      Buffer.alloc(4096, 7),
+    ]);
     const form = new FormData();
     form.append(
       "items",
@@ -100,9 +130,14 @@ describe("items", () => {
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
     expect(response.body).toMatchObject({ dataset_id: ds, new_items: 2 });
 
-    for (const [ref, bytes] of [["local_1", jpeg], ["local_2", TINY_PNG]] as const) {
+    for (const [ref, bytes] of [
+      ["local_1", jpeg],
+      ["local_2", TINY_PNG],
+    ] as const) {
       const item = ((await server.call("GET", `dataset/${ds}/refloc/${ref}`)).body as ItemResponse).item;
-      expect(item.original_image_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/nucleus\/__media\/[0-9a-f]{64}/);
+      expect(item.original_image_url).toMatch(
+        /^http:\/\/127\.0\.0\.1:\d+\/v1\/nucleus\/__media\/[0-9a-f]{64}/,
+      );
       const served = Buffer.from(await (await fetch(item.original_image_url)).arrayBuffer());
       expect(served.equals(bytes)).toBe(true);
     }
@@ -115,7 +150,14 @@ describe("items", () => {
     form.append(
       "serialized_request",
       JSON.stringify({
-        segmentations: [{ type: "mask", mask_url: "/tmp/mask.png", annotations: [{ label: "road", index: 1 }], reference_id: "img_0" }],
+        segmentations: [
+          {
+            type: "mask",
+            mask_url: "/tmp/mask.png",
+            annotations: [{ label: "road", index: 1 }],
+            reference_id: "img_0",
+          },
+        ],
         update: false,
       }),
     );
@@ -147,15 +189,31 @@ describe("items", () => {
     };
     expect(exportedRows).toHaveLength(3);
     expect(Object.keys(exportedRows[1] ?? {}).sort()).toEqual(
-      ["box", "category", "cuboid", "item", "keypoints", "line", "multicategory", "polygon", "segmentation"].sort(),
+      [
+        "box",
+        "category",
+        "cuboid",
+        "item",
+        "keypoints",
+        "line",
+        "multicategory",
+        "polygon",
+        "segmentation",
+      ].sort(),
     );
     expect(exportedRows[1]?.box).toHaveLength(1);
     expect(exportedRows[1]?.segmentation).toBeNull();
-    const page = (await server.call("POST", `dataset/${ds}/exportForTrainingPage`, { body: { pageToken: null, pageSize: 2 } }))
-      .body as { data: unknown[]; nextPageToken: string | null };
+    const page = (
+      await server.call("POST", `dataset/${ds}/exportForTrainingPage`, {
+        body: { pageToken: null, pageSize: 2 },
+      })
+    ).body as { data: unknown[]; nextPageToken: string | null };
     expect(page.data).toHaveLength(2);
-    const rest = (await server.call("POST", `dataset/${ds}/exportForTrainingPage`, { body: { pageToken: page.nextPageToken, pageSize: 2 } }))
-      .body as { data: unknown[]; nextPageToken: string | null };
+    const rest = (
+      await server.call("POST", `dataset/${ds}/exportForTrainingPage`, {
+        body: { pageToken: page.nextPageToken, pageSize: 2 },
+      })
+    ).body as { data: unknown[]; nextPageToken: string | null };
     expect(rest.data).toHaveLength(1);
     expect(rest.nextPageToken).toBeNull();
   });

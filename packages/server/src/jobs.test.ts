@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tenantOf } from "./http/auth.js";
 import { createDataset, KEY, remoteItems, startTestServer, type TestServer } from "./test-support.js";
 
@@ -14,10 +14,21 @@ afterAll(async () => {
 });
 
 type Job = { job_id: string; job_last_known_status: string; job_type: string; job_creation_time: string };
-type Status = { status: string; job_progress: string; completed_steps: number; total_steps: number; message: unknown };
+type Status = {
+  status: string;
+  job_progress: string;
+  completed_steps: number;
+  total_steps: number;
+  message: unknown;
+};
 
 /** The official client's async flow: signed URL, unauthenticated NDJSON PUT, then `?async=1`. */
-async function asyncUpload(route: string, datasetId: string, lines: unknown[], requestId: string): Promise<Job> {
+async function asyncUpload(
+  route: string,
+  datasetId: string,
+  lines: unknown[],
+  requestId: string,
+): Promise<Job> {
   const signed = await server.call("GET", `dataset/${datasetId}/signedUrl/${requestId}`);
   const url = (signed.body as { signed_url: string }).signed_url;
   const put = await fetch(url, { method: "PUT", body: lines.map((line) => JSON.stringify(line)).join("\n") });
@@ -39,10 +50,17 @@ describe("async uploads", () => {
     expect(job).toMatchObject({ job_last_known_status: "Running", job_type: "uploadDatasetItems" });
     expect(job.job_id).toMatch(/^job_/);
     const status = await finished(job.job_id);
-    expect(status).toMatchObject({ status: "Completed", job_progress: "1.00", completed_steps: 2_500, total_steps: 2_500 });
+    expect(status).toMatchObject({
+      status: "Completed",
+      job_progress: "1.00",
+      completed_steps: 2_500,
+      total_steps: 2_500,
+    });
     expect((await server.call("GET", `job/${job.job_id}/errors`)).body).toEqual([]);
     expect((await server.call("GET", `dataset/${ds}/size`)).body).toEqual({ count: 2_500 });
-    expect((await server.call("GET", `job/${job.job_id}/info`)).body).toMatchObject({ job_last_known_status: "Completed" });
+    expect((await server.call("GET", `job/${job.job_id}/info`)).body).toMatchObject({
+      job_last_known_status: "Completed",
+    });
   });
 
   it("report each bad line in the job's errors and still apply the good ones", async () => {
@@ -56,7 +74,9 @@ describe("async uploads", () => {
     const job = await asyncUpload(`dataset/${ds}/annotate`, ds, lines, "r2");
     const status = await finished(job.job_id);
     expect(status.status).toBe("Completed");
-    expect(status.message).toEqual({ annotation_upload: { total: 3, processed: 1, ignored: 0, errored: 2, datasetId: ds } });
+    expect(status.message).toEqual({
+      annotation_upload: { total: 3, processed: 1, ignored: 0, errored: 2, datasetId: ds },
+    });
     expect((await server.call("GET", `job/${job.job_id}/errors`)).body).toEqual([
       'line 2: (reference_id "img_0"): geometry.width must be >= 0, got -1',
       'Item with reference id "missing" doesn\'t exist.',
@@ -67,13 +87,20 @@ describe("async uploads", () => {
     const ds = await createDataset(server);
     const job = await asyncUpload(`dataset/${ds}/append`, ds, remoteItems(3), "r3");
     await finished(job.job_id);
-    const mine = (await server.call("POST", "jobs/", { body: { dataset_id: ds, job_types: [], show_completed: true, limit: 50_000 } }))
-      .body as Job[];
+    const mine = (
+      await server.call("POST", "jobs/", {
+        body: { dataset_id: ds, job_types: [], show_completed: true, limit: 50_000 },
+      })
+    ).body as Job[];
     expect(mine.map((j) => j.job_id)).toEqual([job.job_id]);
-    const hidden = (await server.call("POST", "jobs/", { body: { dataset_id: ds, show_completed: false } })).body as Job[];
-    expect(hidden).toEqual([]);
-    const other = (await server.call("POST", "jobs/", { body: { dataset_id: ds, job_types: ["uploadAnnotations"], show_completed: true } }))
+    const hidden = (await server.call("POST", "jobs/", { body: { dataset_id: ds, show_completed: false } }))
       .body as Job[];
+    expect(hidden).toEqual([]);
+    const other = (
+      await server.call("POST", "jobs/", {
+        body: { dataset_id: ds, job_types: ["uploadAnnotations"], show_completed: true },
+      })
+    ).body as Job[];
     expect(other).toEqual([]);
   });
 
@@ -94,7 +121,12 @@ describe("restarts", () => {
     const first = await startTestServer(dir);
     const ds = await createDataset(first);
     const signed = (await first.call("GET", `dataset/${ds}/signedUrl/resume`)).body as { signed_url: string };
-    await fetch(signed.signed_url, { method: "PUT", body: remoteItems(50).map((l) => JSON.stringify(l)).join("\n") });
+    await fetch(signed.signed_url, {
+      method: "PUT",
+      body: remoteItems(50)
+        .map((l) => JSON.stringify(l))
+        .join("\n"),
+    });
     // The job row a process wrote just before it died: `Running`, never started.
     const tenant = tenantOf(KEY);
     const mediaKey = first.store.uploadOf(tenant, "resume")?.media_key as string;

@@ -3,7 +3,6 @@ import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import { buildApp } from "./app.js";
 import { openDatabase } from "./db/database.js";
-import type { Env } from "./http/context.js";
 import { JobRunner } from "./jobs/runner.js";
 import { MediaStore } from "./media.js";
 import { SqliteStore } from "./store/sqlite.js";
@@ -29,32 +28,33 @@ export interface NucleusServerOptions {
   log?: (line: string) => void;
 }
 
-/** A Nucleus server that is not listening yet: its fetch handler and its parts. */
+/** A Nucleus server that is not listening yet. */
 export interface NucleusServer {
-  /** The Hono app; `app.fetch` answers a `Request`. */
-  app: Hono<Env>;
-  /** The storage behind the routes. */
-  store: SqliteStore;
-  /** Background jobs. */
-  jobs: JobRunner;
+  /** The Hono app; `app.fetch` answers a `Request`, `app.request` a path. */
+  // biome-ignore lint/suspicious/noExplicitAny: the app's context type is internal.
+  app: Hono<any>;
+  /** Resolves when no background job is running. */
+  idle(): Promise<void>;
   /** Waits for running jobs, then closes the database. */
   close(): Promise<void>;
 }
 
-/**
- * Creates a Nucleus server on a data folder. Jobs left running by a previous process resume.
- *
- * @example
- * ```ts
- * import { createNucleusServer } from "@nucleus/server";
- *
- * const server = createNucleusServer({ dataDir: "./nucleus-data", apiKeys: ["my-key"] });
- * const response = await server.app.request("/v1/nucleus/dataset/details", {
- *   headers: { authorization: `Basic ${btoa("my-key:")}` },
- * });
- * ```
- */
-export function createNucleusServer(options: NucleusServerOptions): NucleusServer {
+/** A listening Nucleus server. */
+export interface RunningNucleusServer extends NucleusServer {
+  /** The base URL of the protocol, e.g. `http://127.0.0.1:8080/v1/nucleus`. */
+  url: string;
+  /** The port it listens on. */
+  port: number;
+}
+
+/** The server with its parts exposed, for this package's own tests and tools. */
+export interface ServerParts extends NucleusServer {
+  store: SqliteStore;
+  jobs: JobRunner;
+}
+
+/** Opens the data folder and builds the app; jobs left running by a previous process resume. */
+export function openServer(options: NucleusServerOptions): ServerParts {
   if (options.apiKeys.length === 0)
     throw new Error("createNucleusServer: give at least one API key in apiKeys");
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -69,7 +69,7 @@ export function createNucleusServer(options: NucleusServerOptions): NucleusServe
       media,
       jobs,
       immutableCommittedRuns,
-      basePath: (options.basePath ?? "/v1/nucleus").replace(/\/$/, ""),
+      basePath: basePathOf(options),
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     },
     apiKeys: options.apiKeys,
@@ -81,6 +81,7 @@ export function createNucleusServer(options: NucleusServerOptions): NucleusServe
     app,
     store,
     jobs,
+    idle: () => jobs.idle(),
     async close() {
       await jobs.idle();
       db.close();
@@ -88,12 +89,53 @@ export function createNucleusServer(options: NucleusServerOptions): NucleusServe
   };
 }
 
-/** A listening Nucleus server. */
-export interface RunningNucleusServer extends NucleusServer {
-  /** The base URL of the protocol, e.g. `http://127.0.0.1:8080/v1/nucleus`. */
-  url: string;
-  /** The port it listens on. */
-  port: number;
+/** Starts listening with an opened server; port 0 picks a free one. */
+export async function listen<T extends NucleusServer>(
+  server: T,
+  options: { port?: number; host?: string; basePath?: string },
+): Promise<T & RunningNucleusServer> {
+  const host = options.host ?? "127.0.0.1";
+  const { httpServer, port } = await new Promise<{ httpServer: ReturnType<typeof serve>; port: number }>(
+    (resolve) => {
+      const httpServer = serve(
+        { fetch: server.app.fetch, port: options.port ?? 8080, hostname: host },
+        (info) => resolve({ httpServer, port: info.port }),
+      );
+    },
+  );
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  return {
+    ...server,
+    url: `http://${shownHost}:${port}${basePathOf(options)}`,
+    port,
+    async close() {
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await server.close();
+    },
+  };
+}
+
+function basePathOf(options: { basePath?: string }): string {
+  return (options.basePath ?? "/v1/nucleus").replace(/\/$/, "");
+}
+
+/**
+ * Creates a Nucleus server on a data folder, without listening: answer requests with
+ * `app.fetch` or `app.request`. Jobs left running by a previous process resume.
+ *
+ * @example
+ * ```ts
+ * import { createNucleusServer } from "@nucleus/server";
+ *
+ * const server = createNucleusServer({ dataDir: "./nucleus-data", apiKeys: ["my-key"] });
+ * const response = await server.app.request("/v1/nucleus/dataset/details", {
+ *   headers: { authorization: `Basic ${btoa("my-key:")}` },
+ * });
+ * ```
+ */
+export function createNucleusServer(options: NucleusServerOptions): NucleusServer {
+  const { app, idle, close } = openServer(options);
+  return { app, idle, close };
 }
 
 /**
@@ -111,25 +153,5 @@ export interface RunningNucleusServer extends NucleusServer {
 export async function startNucleusServer(
   options: NucleusServerOptions & { port?: number; host?: string },
 ): Promise<RunningNucleusServer> {
-  const server = createNucleusServer(options);
-  const host = options.host ?? "127.0.0.1";
-  const basePath = (options.basePath ?? "/v1/nucleus").replace(/\/$/, "");
-  const { httpServer, port } = await new Promise<{ httpServer: ReturnType<typeof serve>; port: number }>(
-    (resolve) => {
-      const httpServer = serve(
-        { fetch: server.app.fetch, port: options.port ?? 8080, hostname: host },
-        (info) => resolve({ httpServer, port: info.port }),
-      );
-    },
-  );
-  const shownHost = host.includes(":") ? `[${host}]` : host;
-  return {
-    ...server,
-    url: `http://${shownHost}:${port}${basePath}`,
-    port,
-    async close() {
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      await server.close();
-    },
-  };
+  return listen(createNucleusServer(options), options);
 }

@@ -4,14 +4,20 @@ import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type NucleusServerOptions, type RunningNucleusServer, startNucleusServer } from "./server.js";
+import {
+  listen,
+  type NucleusServerOptions,
+  openServer,
+  type RunningNucleusServer,
+  type ServerParts,
+} from "./server.js";
 
 /** The API key every test server accepts, and a second tenant's key. */
 export const KEY = "test_key";
 export const OTHER_KEY = "other_key";
 
 /** A running server with its data folder, removed by `stop`. */
-export interface TestServer extends RunningNucleusServer {
+export interface TestServer extends RunningNucleusServer, ServerParts {
   dataDir: string;
   /** What the server logged (errors only). */
   logs: string[];
@@ -38,13 +44,10 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "nucleus-server-"));
   const logs: string[] = [];
-  const server = await startNucleusServer({
-    dataDir: dir,
-    apiKeys: [KEY, OTHER_KEY],
-    port: 0,
-    log: (l) => logs.push(l),
-    ...options,
-  });
+  const server = await listen(
+    openServer({ dataDir: dir, apiKeys: [KEY, OTHER_KEY], log: (l) => logs.push(l), ...options }),
+    { port: 0 },
+  );
   return {
     ...server,
     dataDir: dir,

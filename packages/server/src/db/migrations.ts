@@ -2,6 +2,8 @@
  * The schema, as numbered migrations. `PRAGMA user_version` records how many have run; each
  * runs once, in a transaction, in order. Append new migrations; never edit a shipped one.
  */
+// Label ids carry 100 random bits and are never looked up alone, so they have no index: every
+// index is paid for on each of millions of inserts.
 export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE datasets (
@@ -34,7 +36,7 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE annotations (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
+    id TEXT NOT NULL,
     dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
     item_id TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
     kind TEXT NOT NULL,
@@ -42,7 +44,6 @@ export const MIGRATIONS: readonly string[] = [
     payload TEXT NOT NULL,
     UNIQUE (item_id, key)
   );
-  CREATE INDEX annotations_by_dataset ON annotations (dataset_id, item_id);
 
   CREATE TABLE models (
     id TEXT PRIMARY KEY,
@@ -74,7 +75,7 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE predictions (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
+    id TEXT NOT NULL,
     run_id TEXT NOT NULL REFERENCES model_runs (id) ON DELETE CASCADE,
     item_id TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
     kind TEXT NOT NULL,

@@ -209,11 +209,16 @@ export class SqliteStore {
     const table = isPrediction ? "predictions" : "annotations";
     const scope = isPrediction ? "run_id" : "dataset_id";
     const scopeId = isPrediction ? target.runId : target.datasetId;
-    const find = this.sql(`SELECT id FROM ${table} WHERE ${scope} = ? AND item_id = ? AND key = ?`);
-    const insert = this.sql(
-      `INSERT INTO ${table} (id, ${scope}, item_id, kind, key, payload) VALUES (?, ?, ?, ?, ?, ?)`,
-    );
-    const replace = this.sql(`UPDATE ${table} SET kind = ?, payload = ? WHERE id = ?`);
+    const conflictTarget = isPrediction ? "(run_id, item_id, key)" : "(item_id, key)";
+    // One statement per label: the unique index decides between new, ignored and replaced.
+    const write = update
+      ? this.sql(
+          `INSERT INTO ${table} (id, ${scope}, item_id, kind, key, payload) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT ${conflictTarget} DO UPDATE SET kind = excluded.kind, payload = excluded.payload`,
+        )
+      : this.sql(
+          `INSERT OR IGNORE INTO ${table} (id, ${scope}, item_id, kind, key, payload) VALUES (?, ?, ?, ?, ?, ?)`,
+        );
     const findItem = this.sql("SELECT id FROM items WHERE dataset_id = ? AND reference_id = ?");
     return this.transaction(() => {
       const result: LabelUpsertResult = { processed: 0, ignored: 0, errors: [] };
@@ -231,23 +236,17 @@ export class SqliteStore {
           continue;
         }
         const { key, payload } = identify(label);
-        const existing = find.get(scopeId, itemId, key) as { id: string } | undefined;
-        if (!existing) {
-          insert.run(
-            newId(isPrediction ? "prediction" : "annotation"),
-            scopeId,
-            itemId,
-            groupOf(label.type),
-            key,
-            JSON.stringify(payload),
-          );
-          result.processed += 1;
-        } else if (update) {
-          replace.run(groupOf(label.type), JSON.stringify(payload), existing.id);
-          result.processed += 1;
-        } else {
-          result.ignored += 1;
-        }
+        const id = newId(isPrediction ? "prediction" : "annotation");
+        const changes = write.run(
+          id,
+          scopeId,
+          itemId,
+          groupOf(label.type),
+          key,
+          JSON.stringify(payload),
+        ).changes;
+        if (changes > 0) result.processed += 1;
+        else result.ignored += 1;
       }
       return result;
     });
