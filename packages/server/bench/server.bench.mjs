@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { startNucleusServer } from "../dist/index.js";
+import { createServer } from "../dist/index.js";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
 const ANNOTATIONS = Number(process.env.BENCH_ANNOTATIONS ?? 1_000_000);
@@ -16,7 +16,7 @@ const headers = {
 };
 
 const dataDir = mkdtempSync(join(tmpdir(), "nucleus-bench-"));
-const server = await startNucleusServer({ dataDir, apiKeys: [KEY], port: 0 });
+const server = await createServer({ dataDir, apiKeys: [KEY], port: 0 });
 
 async function call(method, route, body) {
   const response = await fetch(`${server.url}/${route}`, {

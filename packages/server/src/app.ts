@@ -20,12 +20,22 @@ export interface AppOptions {
   apiKeys: readonly string[];
   /** The largest request body of an API route, in bytes. */
   maxBodyBytes: number;
+  /** Log one line per request. */
+  logRequests: boolean;
   log: (line: string) => void;
 }
 
 /** Builds the Hono app: the protocol under `services.basePath`, JSON errors everywhere. */
-export function buildApp({ services, apiKeys, maxBodyBytes, log }: AppOptions): Hono<Env> {
+export function buildApp({ services, apiKeys, maxBodyBytes, logRequests, log }: AppOptions): Hono<Env> {
   const root = new Hono<Env>({ strict: true });
+  if (logRequests) {
+    root.use("*", async (c, next) => {
+      const start = performance.now();
+      await next();
+      const path = new URL(c.req.url).pathname.replace(/\/__upload\/[^/]+/, "/__upload/<token>");
+      log(`${c.req.method} ${path} ${c.res.status} ${(performance.now() - start).toFixed(1)}ms`);
+    });
+  }
   root.use("*", async (c, next) => {
     c.set("services", services);
     await next();

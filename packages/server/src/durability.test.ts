@@ -22,9 +22,13 @@ afterAll(() => {
 });
 
 async function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [binary, "--data", dataDir, "--port", "0", "--api-key", KEY], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [binary, "--data", dataDir, "--port", "0", "--api-key", KEY, "--quiet"],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const url = await new Promise<string>((resolve, reject) => {
     lines.once("line", (line) => resolve((JSON.parse(line) as { url: string }).url));

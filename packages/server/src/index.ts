@@ -5,9 +5,9 @@
  *
  * @example
  * ```ts
- * import { startNucleusServer } from "@nucleus/server";
+ * import { createServer } from "@nucleus/server";
  *
- * const server = await startNucleusServer({ dataDir: "./nucleus-data", apiKeys: ["my-key"], port: 8080 });
+ * const server = await createServer({ dataDir: "./nucleus-data", apiKeys: ["my-key"], port: 8080 });
  * // NucleusClient("my-key", endpoint=server.url) in Python
  * ```
  *
@@ -16,9 +16,9 @@
 
 export { tenantOf } from "./http/auth.js";
 export {
-  createNucleusServer,
+  createNucleusApp,
+  createServer,
   type NucleusServer,
   type NucleusServerOptions,
   type RunningNucleusServer,
-  startNucleusServer,
 } from "./server.js";

@@ -6,6 +6,7 @@ import { openDatabase } from "./db/database.js";
 import { JobRunner } from "./jobs/runner.js";
 import { MediaStore } from "./media.js";
 import { SqliteStore } from "./store/sqlite.js";
+import type { NucleusStore } from "./store/store.js";
 
 /** Options of a Nucleus server. */
 export interface NucleusServerOptions {
@@ -24,7 +25,9 @@ export interface NucleusServerOptions {
    * README flow predicts on a committed run, which reopens it until it is committed again.
    */
   immutableCommittedRuns?: boolean;
-  /** Where server errors are written. Default: standard error. Keys never reach it. */
+  /** Log one line per request (method, path, status, time; never a key or an upload token). */
+  logRequests?: boolean;
+  /** Where server errors (and request lines) are written. Default: standard error. Keys never reach it. */
   log?: (line: string) => void;
 }
 
@@ -49,14 +52,13 @@ export interface RunningNucleusServer extends NucleusServer {
 
 /** The server with its parts exposed, for this package's own tests and tools. */
 export interface ServerParts extends NucleusServer {
-  store: SqliteStore;
+  store: NucleusStore;
   jobs: JobRunner;
 }
 
 /** Opens the data folder and builds the app; jobs left running by a previous process resume. */
 export function openServer(options: NucleusServerOptions): ServerParts {
-  if (options.apiKeys.length === 0)
-    throw new Error("createNucleusServer: give at least one API key in apiKeys");
+  if (options.apiKeys.length === 0) throw new Error("Nucleus server: give at least one API key in apiKeys");
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const db = openDatabase(options.dataDir);
   const store = new SqliteStore(db);
@@ -74,6 +76,7 @@ export function openServer(options: NucleusServerOptions): ServerParts {
     },
     apiKeys: options.apiKeys,
     maxBodyBytes: options.maxBodyBytes ?? 256 * 1024 * 1024,
+    logRequests: options.logRequests ?? false,
     log,
   });
   jobs.resume();
@@ -125,33 +128,34 @@ function basePathOf(options: { basePath?: string }): string {
  *
  * @example
  * ```ts
- * import { createNucleusServer } from "@nucleus/server";
+ * import { createNucleusApp } from "@nucleus/server";
  *
- * const server = createNucleusServer({ dataDir: "./nucleus-data", apiKeys: ["my-key"] });
+ * const server = createNucleusApp({ dataDir: "./nucleus-data", apiKeys: ["my-key"] });
  * const response = await server.app.request("/v1/nucleus/dataset/details", {
  *   headers: { authorization: `Basic ${btoa("my-key:")}` },
  * });
  * ```
  */
-export function createNucleusServer(options: NucleusServerOptions): NucleusServer {
+export function createNucleusApp(options: NucleusServerOptions): NucleusServer {
   const { app, idle, close } = openServer(options);
   return { app, idle, close };
 }
 
 /**
- * Starts a Nucleus server on a port (0 picks a free one) of a host (default `127.0.0.1`).
+ * Starts a Nucleus server on a port (default 8080; 0 picks a free one) of a host (default
+ * `127.0.0.1`), over a data folder.
  *
  * @example
  * ```ts
- * import { startNucleusServer } from "@nucleus/server";
+ * import { createServer } from "@nucleus/server";
  *
- * const server = await startNucleusServer({ dataDir: "./nucleus-data", apiKeys: ["my-key"], port: 0 });
+ * const server = await createServer({ dataDir: "./nucleus-data", apiKeys: ["my-key"], port: 0 });
  * console.log(server.url); // http://127.0.0.1:54321/v1/nucleus
  * await server.close();
  * ```
  */
-export async function startNucleusServer(
+export async function createServer(
   options: NucleusServerOptions & { port?: number; host?: string },
 ): Promise<RunningNucleusServer> {
-  return listen(createNucleusServer(options), options);
+  return listen(createNucleusApp(options), options);
 }

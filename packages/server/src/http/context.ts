@@ -1,12 +1,12 @@
 import type { Context } from "hono";
 import type { JobRunner } from "../jobs/runner.js";
 import type { MediaStore } from "../media.js";
-import type { SqliteStore } from "../store/sqlite.js";
+import type { NucleusStore } from "../store/store.js";
 import type { Tenant } from "../store/types.js";
 
 /** What every handler can reach: storage, files and the job runner. */
 export interface Services {
-  store: SqliteStore;
+  store: NucleusStore;
   media: MediaStore;
   jobs: JobRunner;
   /** The path the protocol is served under (`/v1/nucleus`). */

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { Annotation, DatasetItem, Prediction } from "@nucleus/schemas";
 import type { MediaStore } from "../media.js";
-import type { SqliteStore } from "../store/sqlite.js";
+import type { NucleusStore } from "../store/store.js";
 import type { ItemInput, LabelInput } from "../store/types.js";
 
 /** What an async upload job does: which NDJSON to load, into which dataset or run. */
@@ -31,7 +31,7 @@ export class JobRunner {
   private readonly active = new Set<Promise<void>>();
 
   constructor(
-    private readonly store: SqliteStore,
+    private readonly store: NucleusStore,
     private readonly media: MediaStore,
     private readonly log: (line: string) => void,
     private readonly immutableCommittedRuns = false,

@@ -2,6 +2,7 @@ import type { Statement } from "better-sqlite3";
 import type { Db } from "../db/database.js";
 import { newId } from "../ids.js";
 import { groupOf, identify } from "./labels.js";
+import type { NucleusStore } from "./store.js";
 import type {
   DatasetRow,
   ItemInput,
@@ -25,7 +26,7 @@ const json = (value: unknown) => (value === undefined || value === null ? null :
  * Every read and write of the server, on SQLite. Routes call only this class; each write
  * method runs in one transaction, so a request applies whole or not at all.
  */
-export class SqliteStore {
+export class SqliteStore implements NucleusStore {
   private readonly statements = new Map<string, Statement>();
 
   constructor(readonly db: Db) {}

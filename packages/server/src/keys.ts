@@ -1,0 +1,22 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** The file in the data folder that keeps the key made on first start. */
+export const KEY_FILE = "api-key";
+
+/**
+ * The keys to accept when none were given: the one stored in the data folder, or a new one,
+ * stored there (readable by its owner only) for the next start. `created` says which.
+ */
+export function storedApiKey(dataDir: string): { key: string; created: boolean } {
+  const path = join(dataDir, KEY_FILE);
+  if (existsSync(path)) {
+    const key = readFileSync(path, "utf8").trim();
+    if (key) return { key, created: false };
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const key = `nuc_${randomBytes(24).toString("hex")}`;
+  writeFileSync(path, `${key}\n`, { mode: 0o600 });
+  return { key, created: true };
+}
