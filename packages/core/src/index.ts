@@ -1,18 +1,34 @@
 /**
- * `@nucleus/core`: the typed TypeScript client for the Nucleus REST API.
- *
- * The `NucleusClient` lands in a later release; today the package exports the defaults it will use.
- *
- * @packageDocumentation
- */
-
-/**
- * The hosted Nucleus API, used when neither the `endpoint` option nor `NUCLEUS_ENDPOINT` is set.
+ * `@nucleus/core`: the typed TypeScript client for the Nucleus REST API, against Scale's hosted
+ * Nucleus or the local `@nucleus/server`, by the same wire contract.
  *
  * @example
  * ```ts
- * import { DEFAULT_ENDPOINT } from "@nucleus/core";
- * const endpoint = process.env.NUCLEUS_ENDPOINT ?? DEFAULT_ENDPOINT;
+ * import { NucleusClient } from "@nucleus/core";
+ *
+ * const client = new NucleusClient({ apiKey: process.env.NUCLEUS_API_KEY });
+ * const dataset = await client.createDataset("street scenes");
+ * await dataset.append([{ imageUrl: "s3://bucket/img_1.jpg", referenceId: "img_1" }]);
+ * await dataset.annotate([
+ *   { type: "box", label: "car", referenceId: "img_1", geometry: { x: 10, y: 20, width: 30, height: 40 } },
+ * ]);
  * ```
+ *
+ * @packageDocumentation
  */
-export const DEFAULT_ENDPOINT = "https://api.scale.com/v1/nucleus";
+export {
+  type CreateDatasetOptions,
+  DEFAULT_ENDPOINT,
+  type ListJobsOptions,
+  NucleusClient,
+  type NucleusClientOptions,
+} from "./client.js";
+export * from "./errors.js";
+export type { CallOptions } from "./internal/api.js";
+export type { AppendResult, LabelUploadResult, UploadOptions } from "./internal/uploads.js";
+export { type Page, PageIterator } from "./pagination.js";
+export { Dataset } from "./resources/dataset.js";
+export { Job, type WaitOptions } from "./resources/job.js";
+export { type CreateRunOptions, Model } from "./resources/model.js";
+export { type CommitOptions, ModelRun } from "./resources/model-run.js";
+export { Slice } from "./resources/slice.js";

@@ -40,7 +40,7 @@ export type FilePart = Exclude<ReturnType<FormData["get"]>, string | null>;
 
 /** The parts of a multipart form: JSON parts by name, file parts in order by name. */
 export interface MultipartForm {
-  json(name: string): unknown;
+  json(name: string): Promise<unknown>;
   files(name: string): FilePart[];
 }
 
@@ -53,11 +53,11 @@ export async function readMultipart(c: Ctx): Promise<MultipartForm> {
     throw badRequest(`The multipart body cannot be read: ${(error as Error).message}`);
   }
   return {
-    json(name) {
+    async json(name) {
       const part = form.get(name);
       if (part === null) throw badRequest(`The multipart body has no "${name}" part`);
-      const text = typeof part === "string" ? part : undefined;
-      if (text === undefined) throw badRequest(`The "${name}" part must be JSON text, not a file`);
+      // Clients send JSON parts as plain fields or as unnamed files with a JSON content type.
+      const text = typeof part === "string" ? part : await part.text();
       return parseJsonText(text, `"${name}" part`);
     },
     files(name) {

@@ -170,7 +170,7 @@ function exportRows(c: Ctx, dataset: DatasetRow, rows: ItemRow[]) {
 /** A multipart append: the `items` JSON part, and one `image` file per item, in order. */
 async function readLocalItems(c: Ctx): Promise<ItemInput[]> {
   const form = await readMultipart(c);
-  const items = validate(MultipartItemsPart, form.json("items"), "items");
+  const items = validate(MultipartItemsPart, await form.json("items"), "items");
   const images = form.files("image");
   if (images.length !== items.length) {
     throw badRequest(

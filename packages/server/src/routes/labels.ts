@@ -92,7 +92,11 @@ async function readLabels(
 ): Promise<{ labels: LabelInput[]; update: boolean }> {
   if (isMultipart(c)) {
     const form = await readMultipart(c);
-    const body = validate(SerializedSegmentationsPart, form.json("serialized_request"), "serialized_request");
+    const body = validate(
+      SerializedSegmentationsPart,
+      await form.json("serialized_request"),
+      "serialized_request",
+    );
     const masks = form.files("mask");
     if (masks.length !== body.segmentations.length) {
       throw badRequest(

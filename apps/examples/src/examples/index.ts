@@ -1,0 +1,25 @@
+import { annotate } from "./annotate.js";
+import { appendItems } from "./append-items.js";
+import { asyncUpload } from "./async-upload.js";
+import { createClient } from "./create-client.js";
+import { datasetInfo } from "./dataset-info.js";
+import { datasets } from "./datasets.js";
+import { itemAccess } from "./item-access.js";
+import { modelRuns } from "./models.js";
+import { slices } from "./slices.js";
+import type { Example } from "./support.js";
+
+/** Every example, in the order of the README. */
+export const EXAMPLES: readonly Example[] = [
+  createClient,
+  datasets,
+  appendItems,
+  datasetInfo,
+  itemAccess,
+  annotate,
+  modelRuns,
+  slices,
+  asyncUpload,
+];
+
+export type { Example, ExampleContext } from "./support.js";

@@ -1,0 +1,141 @@
+import ky, { TimeoutError } from "ky";
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "../errors.js";
+import { isRetryableStatus, retryDelayMs } from "./retry.js";
+
+/** What the transport needs from the client's configuration. */
+export interface TransportOptions {
+  endpoint: string;
+  headers: Record<string, string>;
+  timeout: number;
+  maxRetries: number;
+  fetch: typeof fetch;
+  /** Waits between attempts; replaceable so tests can use fake timers. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** One request. `path` is already percent-encoded (see {@link path}). */
+export interface RequestSpec {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  path: string;
+  query?: Record<string, string>;
+  /** A JSON body. */
+  json?: unknown;
+  /** A multipart body, rebuilt for every attempt. */
+  form?: () => Promise<FormData> | FormData;
+  /** Whether repeating the request is harmless (reads, and uploads keyed by reference id). */
+  idempotent?: boolean;
+  signal?: AbortSignal | undefined;
+}
+
+/** The only place that talks HTTP: ky underneath, with retries, timeouts and typed errors. */
+export class Transport {
+  constructor(private readonly options: TransportOptions) {}
+
+  /** Sends a request to the API and returns its parsed JSON. */
+  async request<T>(spec: RequestSpec): Promise<T> {
+    const query = spec.query ? `?${new URLSearchParams(spec.query).toString()}` : "";
+    const url = `${this.options.endpoint}/${spec.path}${query}`;
+    const retryable =
+      spec.idempotent ?? (spec.method === "GET" || spec.method === "DELETE" || spec.method === "PUT");
+    for (let attempt = 0; ; attempt += 1) {
+      const last = !retryable || attempt >= this.options.maxRetries;
+      let response: Response;
+      try {
+        response = await ky(url, {
+          method: spec.method,
+          headers: this.options.headers,
+          ...(spec.json !== undefined ? { json: spec.json } : {}),
+          ...(spec.form ? { body: await spec.form() } : {}),
+          ...(spec.signal ? { signal: spec.signal } : {}),
+          timeout: this.options.timeout,
+          retry: 0,
+          throwHttpErrors: false,
+          fetch: this.options.fetch,
+        });
+      } catch (error) {
+        if (spec.signal?.aborted)
+          throw new APIUserAbortError(`${spec.method} ${url} was aborted`, { cause: error });
+        const failure =
+          error instanceof TimeoutError
+            ? new APIConnectionTimeoutError(
+                `${spec.method} ${url} timed out after ${this.options.timeout} ms`,
+                { cause: error },
+              )
+            : new APIConnectionError(`${spec.method} ${url} failed: ${(error as Error).message}`, {
+                cause: error,
+              });
+        if (last) throw failure;
+        await this.wait(attempt, null, spec.signal);
+        continue;
+      }
+      const body = await readBody(response);
+      if (response.ok) return body as T;
+      if (last || !isRetryableStatus(response.status)) {
+        throw APIError.generate(response.status, body, spec.method, url, response.headers);
+      }
+      await this.wait(attempt, response.headers.get("retry-after"), spec.signal);
+    }
+  }
+
+  /** PUTs a text body to a signed URL: no API key, no content type, like a presigned S3 URL. */
+  async putSigned(url: string, body: string, signal?: AbortSignal): Promise<void> {
+    const response = await ky(url, {
+      method: "PUT",
+      body,
+      retry: { limit: this.options.maxRetries, methods: ["put"] },
+      timeout: false,
+      throwHttpErrors: false,
+      fetch: this.options.fetch,
+      ...(signal ? { signal } : {}),
+    });
+    if (!response.ok) {
+      throw APIError.generate(
+        response.status,
+        await readBody(response),
+        "PUT",
+        url.replace(/[^/]+$/, "<token>"),
+        response.headers,
+      );
+    }
+  }
+
+  private async wait(attempt: number, retryAfter: string | null, signal?: AbortSignal): Promise<void> {
+    const ms = retryDelayMs(attempt, retryAfter);
+    await (this.options.sleep ?? sleep)(ms, signal);
+    if (signal?.aborted) throw new APIUserAbortError("the request was aborted while waiting to retry");
+  }
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Resolves after `ms`, or early when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+/**
+ * Builds a request path, percent-encoding each interpolated segment: a reference id with `/`
+ * or spaces stays one segment (`folder/img 3` becomes `folder%2Fimg%203`).
+ */
+export function path(strings: TemplateStringsArray, ...values: (string | number)[]): string {
+  return strings.reduce(
+    (out, text, i) => out + text + (i < values.length ? encodeURIComponent(String(values[i])) : ""),
+    "",
+  );
+}

@@ -1,0 +1,264 @@
+import {
+  type Annotation,
+  CreateSliceResponse,
+  DatasetInfoResponse,
+  type DatasetItem,
+  type DatasetItemRecord,
+  DatasetNameResponse,
+  DatasetSizeResponse,
+  DeleteResponse,
+  ExportPageResponse,
+  type ExportRow,
+  ItemResponse,
+  ItemsPageResponse,
+  type Prediction,
+  SliceListResponse,
+} from "@nucleus/schemas";
+import type { Api, CallOptions } from "../internal/api.js";
+import { path } from "../internal/http.js";
+import {
+  type AppendResult,
+  appendItems,
+  type LabelUploadResult,
+  type UploadOptions,
+  uploadLabels,
+} from "../internal/uploads.js";
+import { PageIterator } from "../pagination.js";
+import type { Job } from "./job.js";
+import { Slice } from "./slice.js";
+
+/** A dataset: items keyed by reference id, with their ground truth. */
+export class Dataset {
+  constructor(
+    private readonly api: Api,
+    /** The dataset's id (`ds_...`). */
+    readonly id: string,
+  ) {}
+
+  /**
+   * Uploads items, validated first. Remote URLs go as JSON batches, local paths as multipart
+   * file uploads. Existing reference ids are ignored unless `update` is set. With
+   * `asynchronous: true` (remote URLs only) returns the server {@link Job}.
+   *
+   * @example
+   * ```ts
+   * await dataset.append([
+   *   { imageUrl: "s3://bucket/img_1.jpg", referenceId: "img_1", metadata: { camera: "front" } },
+   *   { imageUrl: "./images/img_2.png", referenceId: "img_2" },
+   * ]);
+   * ```
+   */
+  append(items: readonly DatasetItem[], options: UploadOptions & { asynchronous: true }): Promise<Job>;
+  append(items: readonly DatasetItem[], options?: UploadOptions): Promise<AppendResult>;
+  append(items: readonly DatasetItem[], options: UploadOptions = {}): Promise<AppendResult | Job> {
+    return appendItems(this.api, this.id, items, options);
+  }
+
+  /**
+   * The dataset's name, size, model runs, slices and metadata schemas.
+   *
+   * @example
+   * ```ts
+   * const { name, length } = await dataset.info();
+   * ```
+   */
+  info(options: CallOptions = {}): Promise<DatasetInfoResponse> {
+    return this.api.call(DatasetInfoResponse, {
+      method: "GET",
+      path: path`dataset/${this.id}/info`,
+      signal: options.signal,
+    });
+  }
+
+  /** The dataset's name. */
+  async name(options: CallOptions = {}): Promise<string> {
+    return (
+      await this.api.call(DatasetNameResponse, {
+        method: "GET",
+        path: path`dataset/${this.id}/name`,
+        signal: options.signal,
+      })
+    ).name;
+  }
+
+  /** The number of items. */
+  async size(options: CallOptions = {}): Promise<number> {
+    return (
+      await this.api.call(DatasetSizeResponse, {
+        method: "GET",
+        path: path`dataset/${this.id}/size`,
+        signal: options.signal,
+      })
+    ).count;
+  }
+
+  /**
+   * The item with this reference id, with its annotations grouped by type.
+   *
+   * @example
+   * ```ts
+   * const { item, annotations } = await dataset.refloc("folder/img 3");
+   * ```
+   */
+  refloc(referenceId: string, options: CallOptions = {}): Promise<ItemResponse> {
+    return this.api.call(ItemResponse, {
+      method: "GET",
+      path: path`dataset/${this.id}/refloc/${referenceId}`,
+      signal: options.signal,
+    });
+  }
+
+  /** The item at this position (upload order), with its annotations. */
+  iloc(index: number, options: CallOptions = {}): Promise<ItemResponse> {
+    return this.api.call(ItemResponse, {
+      method: "GET",
+      path: path`dataset/${this.id}/iloc/${index}`,
+      signal: options.signal,
+    });
+  }
+
+  /** The item with this id (`di_...`), with its annotations. */
+  loc(itemId: string, options: CallOptions = {}): Promise<ItemResponse> {
+    return this.api.call(ItemResponse, {
+      method: "GET",
+      path: path`dataset/${this.id}/loc/${itemId}`,
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Every item, lazily, in upload order.
+   *
+   * @example
+   * ```ts
+   * for await (const item of dataset.items()) console.log(item.referenceId);
+   * ```
+   */
+  items(options: CallOptions & { pageSize?: number } = {}): PageIterator<DatasetItemRecord> {
+    return new PageIterator(async (token) =>
+      this.api.call(ItemsPageResponse, {
+        method: "POST",
+        path: path`dataset/${this.id}/itemsPage`,
+        json: { pageToken: token, pageSize: options.pageSize ?? 1_000 },
+        idempotent: true,
+        signal: options.signal,
+      }),
+    );
+  }
+
+  /** Every item with its ground truth, one export row per item, lazily. */
+  export(options: CallOptions & { pageSize?: number } = {}): PageIterator<ExportRow> {
+    return new PageIterator(async (token) => {
+      const page = await this.api.call(ExportPageResponse, {
+        method: "POST",
+        path: path`dataset/${this.id}/exportForTrainingPage`,
+        json: { pageToken: token, pageSize: options.pageSize ?? 1_000 },
+        idempotent: true,
+        signal: options.signal,
+      });
+      return { items: page.data, nextPageToken: page.nextPageToken };
+    });
+  }
+
+  /** Deletes the item with this reference id and its annotations and predictions. */
+  async deleteItem(referenceId: string, options: CallOptions = {}): Promise<void> {
+    await this.api.call(DeleteResponse, {
+      method: "DELETE",
+      path: path`dataset/${this.id}/refloc/${referenceId}`,
+      json: {},
+      signal: options.signal,
+    });
+  }
+
+  /**
+   * Uploads ground truth, validated first: every bad entry is reported with its index, reference
+   * id and field before anything is sent. Same (reference id, annotation id) pairs are ignored
+   * unless `update` is set.
+   *
+   * @example
+   * ```ts
+   * const { processed } = await dataset.annotate([
+   *   { type: "box", label: "car", referenceId: "img_1", geometry: { x: 10, y: 20, width: 30, height: 40 } },
+   * ]);
+   * ```
+   */
+  annotate(annotations: readonly Annotation[], options: UploadOptions & { asynchronous: true }): Promise<Job>;
+  annotate(annotations: readonly Annotation[], options?: UploadOptions): Promise<LabelUploadResult>;
+  annotate(
+    annotations: readonly Annotation[],
+    options: UploadOptions = {},
+  ): Promise<LabelUploadResult | Job> {
+    return uploadLabels(this.api, { kind: "annotations", datasetId: this.id }, annotations, options);
+  }
+
+  /**
+   * Uploads a model's predictions on this dataset (kept in one run per model and dataset).
+   *
+   * @example
+   * ```ts
+   * await dataset.uploadPredictions(model, [
+   *   { type: "box", label: "car", referenceId: "img_1", geometry: { x: 11, y: 19, width: 30, height: 41 }, confidence: 0.8 },
+   * ]);
+   * ```
+   */
+  uploadPredictions(
+    model: string | { id: string },
+    predictions: readonly Prediction[],
+    options: UploadOptions & { asynchronous: true },
+  ): Promise<Job>;
+  uploadPredictions(
+    model: string | { id: string },
+    predictions: readonly Prediction[],
+    options?: UploadOptions,
+  ): Promise<LabelUploadResult>;
+  uploadPredictions(
+    model: string | { id: string },
+    predictions: readonly Prediction[],
+    options: UploadOptions = {},
+  ): Promise<LabelUploadResult | Job> {
+    const modelId = typeof model === "string" ? model : model.id;
+    return uploadLabels(
+      this.api,
+      {
+        kind: "predictions",
+        datasetId: this.id,
+        route: path`dataset/${this.id}/model/${modelId}/uploadPredictions`,
+      },
+      predictions,
+      options,
+    );
+  }
+
+  /**
+   * Creates a slice of the items with these reference ids (an empty slice when none are given).
+   *
+   * @example
+   * ```ts
+   * const slice = await dataset.createSlice("night", ["img_4", "img_9"]);
+   * ```
+   */
+  async createSlice(
+    name: string,
+    referenceIds: readonly string[] = [],
+    options: CallOptions = {},
+  ): Promise<Slice> {
+    const body = referenceIds.length > 0 ? { name, reference_ids: referenceIds } : { name, allow_empty: 1 };
+    const { sliceId } = await this.api.call(CreateSliceResponse, {
+      method: "POST",
+      path: path`dataset/${this.id}/create_slice`,
+      json: body,
+      signal: options.signal,
+    });
+    return new Slice(this.api, sliceId);
+  }
+
+  /** The dataset's slices. */
+  async slices(options: CallOptions = {}): Promise<Slice[]> {
+    const slices = await this.api.call(SliceListResponse, {
+      method: "GET",
+      path: path`dataset/${this.id}/slices`,
+      signal: options.signal,
+    });
+    return slices.map((slice) => new Slice(this.api, slice.id));
+  }
+}

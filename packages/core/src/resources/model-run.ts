@@ -1,0 +1,114 @@
+import {
+  CommitModelRunResponse,
+  DeleteResponse,
+  ItemPredictionsResponse,
+  ModelRunInfoResponse,
+  type Prediction,
+  type PredictionGroups,
+} from "@nucleus/schemas";
+import type { Api, CallOptions } from "../internal/api.js";
+import { path } from "../internal/http.js";
+import { type LabelUploadResult, type UploadOptions, uploadLabels } from "../internal/uploads.js";
+import type { Job } from "./job.js";
+
+/** How a commit matches predictions to ground truth. */
+export interface CommitOptions extends CallOptions {
+  /** Match regardless of label. */
+  classAgnostic?: boolean;
+  /** Pairs of (ground-truth label, prediction label) that count as a match. */
+  allowedLabelMatches?: { groundTruthLabel: string; modelPredictionLabel: string }[];
+}
+
+/** A model's predictions on one dataset. Commit it to evaluate it. */
+export class ModelRun {
+  constructor(
+    private readonly api: Api,
+    /** The run's id (`run_...`). */
+    readonly id: string,
+    /** The dataset the run predicts on. */
+    readonly datasetId: string,
+  ) {}
+
+  /**
+   * Uploads predictions, validated first. With `asynchronous: true`, returns the {@link Job}.
+   *
+   * @example
+   * ```ts
+   * await run.predict([{ type: "box", label: "car", referenceId: "img_1", geometry: { x: 0, y: 0, width: 5, height: 5 }, confidence: 0.9 }]);
+   * ```
+   */
+  predict(predictions: readonly Prediction[], options: UploadOptions & { asynchronous: true }): Promise<Job>;
+  predict(predictions: readonly Prediction[], options?: UploadOptions): Promise<LabelUploadResult>;
+  predict(predictions: readonly Prediction[], options: UploadOptions = {}): Promise<LabelUploadResult | Job> {
+    return uploadLabels(
+      this.api,
+      { kind: "predictions", datasetId: this.datasetId, route: path`modelRun/${this.id}/predict` },
+      predictions,
+      options,
+    );
+  }
+
+  /**
+   * Marks the run finished and starts its evaluation against the ground truth.
+   *
+   * @example
+   * ```ts
+   * await run.commit({ classAgnostic: false });
+   * ```
+   */
+  async commit(options: CommitOptions = {}): Promise<void> {
+    const body: Record<string, unknown> = {};
+    if (options.classAgnostic !== undefined) body.class_agnostic = options.classAgnostic;
+    if (options.allowedLabelMatches) {
+      body.allowed_label_matches = options.allowedLabelMatches.map((m) => ({
+        ground_truth_label: m.groundTruthLabel,
+        model_prediction_label: m.modelPredictionLabel,
+      }));
+    }
+    await this.api.call(CommitModelRunResponse, {
+      method: "POST",
+      path: path`modelRun/${this.id}/commit`,
+      json: body,
+      idempotent: true,
+      signal: options.signal,
+    });
+  }
+
+  /** The run's model, dataset, name, status (`Started` or `Committed`) and metadata. */
+  info(options: CallOptions = {}): Promise<ModelRunInfoResponse> {
+    return this.api.call(ModelRunInfoResponse, {
+      method: "GET",
+      path: path`modelRun/${this.id}/info`,
+      signal: options.signal,
+    });
+  }
+
+  /** The predictions on the item with this reference id, grouped by type. */
+  async refloc(referenceId: string, options: CallOptions = {}): Promise<PredictionGroups> {
+    return (await this.read(path`modelRun/${this.id}/refloc/${referenceId}`, options)).annotations;
+  }
+
+  /** The predictions on the item at this position of the dataset, grouped by type. */
+  async iloc(index: number, options: CallOptions = {}): Promise<PredictionGroups> {
+    return (await this.read(path`modelRun/${this.id}/iloc/${index}`, options)).annotations;
+  }
+
+  /** The predictions on the item with this id (`di_...`), grouped by type. */
+  async loc(itemId: string, options: CallOptions = {}): Promise<PredictionGroups> {
+    return (await this.read(path`modelRun/${this.id}/loc/${itemId}`, options)).annotations;
+  }
+
+  /** Deletes the run and its predictions. */
+  async delete(options: CallOptions = {}): Promise<void> {
+    await this.api.call(DeleteResponse, {
+      method: "DELETE",
+      path: path`modelRun/${this.id}`,
+      json: {},
+      signal: options.signal,
+    });
+  }
+
+  private read(route: string, options: CallOptions) {
+    return this.api.call(ItemPredictionsResponse, { method: "GET", path: route, signal: options.signal });
+  }
+}

@@ -1,0 +1,68 @@
+import {
+  CreateModelRunResponse,
+  type Metadata,
+  type Model as ModelData,
+  type Prediction,
+} from "@nucleus/schemas";
+import type { Api, CallOptions } from "../internal/api.js";
+import { path } from "../internal/http.js";
+import type { UploadOptions } from "../internal/uploads.js";
+import { ModelRun } from "./model-run.js";
+
+/** Options of {@link Model.createRun}. */
+export interface CreateRunOptions extends UploadOptions {
+  /** The run's name. */
+  name: string;
+  /** The dataset (or its id) the predictions are on. */
+  dataset: string | { id: string };
+  /** Predictions to upload right away (may be empty). */
+  predictions?: readonly Prediction[];
+  /** Free-form metadata of the run. */
+  metadata?: Metadata;
+}
+
+/** A model: a name and a reference id under which runs and predictions are kept. */
+export class Model {
+  constructor(
+    private readonly api: Api,
+    /** The model's id (`prj_...`). */
+    readonly id: string,
+    /** The model as the server last described it. */
+    readonly data: ModelData,
+  ) {}
+
+  /** The model's name. */
+  get name(): string {
+    return this.data.name;
+  }
+
+  /** The user's reference id of the model (`refId` on the wire). */
+  get referenceId(): string {
+    return this.data.refId;
+  }
+
+  /**
+   * Creates a model run on a dataset and uploads its predictions.
+   *
+   * @example
+   * ```ts
+   * const run = await model.createRun({ name: "v1 on val", dataset, predictions });
+   * await run.commit();
+   * ```
+   */
+  async createRun(options: CreateRunOptions): Promise<ModelRun> {
+    const datasetId = typeof options.dataset === "string" ? options.dataset : options.dataset.id;
+    const body: Record<string, unknown> = { name: options.name, reference_id: this.referenceId };
+    if (options.metadata) body.metadata = options.metadata;
+    const { modelRunId } = await this.api.call(CreateModelRunResponse, {
+      method: "POST",
+      path: path`dataset/${datasetId}/modelRun/create`,
+      json: body,
+      signal: options.signal,
+    });
+    const run = new ModelRun(this.api, modelRunId, datasetId);
+    if (options.predictions?.length)
+      await run.predict(options.predictions, { ...options, asynchronous: false });
+    return run;
+  }
+}
