@@ -213,7 +213,13 @@ export class NucleusClient {
       json: body,
       signal: options.signal,
     });
-    return this.getModel(modelId, options);
+    return new Model(this.api, modelId, {
+      id: modelId,
+      name: options.name,
+      refId: options.referenceId,
+      metadata: options.metadata ?? {},
+      tags: options.tags ?? [],
+    });
   }
 
   /** Every model of the key. */
@@ -278,7 +284,7 @@ export class NucleusClient {
       path: "slice/",
       signal: options.signal,
     });
-    return slices.map((slice) => new Slice(this.api, slice.id));
+    return slices.map((slice) => new Slice(this.api, slice.id, slice.datasetId));
   }
 
   /**

@@ -36,6 +36,8 @@ import {
   DatasetPrivacyModeResponse,
   DatasetSizeResponse,
   DeleteResponse,
+  ExportPageResponse,
+  ExportResponse,
   ItemPredictionsResponse,
   ItemResponse,
   ItemsPageResponse,
@@ -257,6 +259,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
     response: SliceAppendResponse,
   },
   { name: "sliceItems", method: "GET", path: "slice/:sliceId", response: SliceItemsResponse },
+  {
+    name: "sliceItemsPage",
+    method: "POST",
+    path: "slice/:sliceId/itemsPage",
+    request: PageRequest,
+    response: ItemsPageResponse,
+  },
+  { name: "sliceExport", method: "GET", path: "slice/:sliceId/exportForTraining", response: ExportResponse },
   {
     name: "deleteSlice",
     method: "DELETE",

@@ -249,7 +249,7 @@ export class Dataset {
       json: body,
       signal: options.signal,
     });
-    return new Slice(this.api, sliceId);
+    return new Slice(this.api, sliceId, this.id);
   }
 
   /** The dataset's slices. */
@@ -259,6 +259,6 @@ export class Dataset {
       path: path`dataset/${this.id}/slices`,
       signal: options.signal,
     });
-    return slices.map((slice) => new Slice(this.api, slice.id));
+    return slices.map((slice) => new Slice(this.api, slice.id, slice.datasetId));
   }
 }

@@ -17,6 +17,8 @@ export class Slice {
     private readonly api: Api,
     /** The slice's id (`slc_...`). */
     readonly id: string,
+    /** The slice's dataset, when known (read from {@link info} otherwise). */
+    private datasetId?: string,
   ) {}
 
   /**
@@ -45,10 +47,11 @@ export class Slice {
    * ```
    */
   async append(referenceIds: readonly string[], options: CallOptions = {}): Promise<string[]> {
+    this.datasetId ??= (await this.info(options)).datasetId;
     const response = await this.api.call(SliceAppendResponse, {
       method: "POST",
       path: path`slice/${this.id}/append`,
-      json: { reference_ids: referenceIds },
+      json: { reference_ids: referenceIds, dataset_id: this.datasetId },
       idempotent: true,
       signal: options.signal,
     });
