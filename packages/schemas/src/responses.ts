@@ -22,7 +22,7 @@ import { MetadataSchema } from "./json.js";
 import { MetadataSchemaDefinitionSchema } from "./requests.js";
 
 /** A stored annotation or prediction: its upload payload plus the server's `id`, other keys kept. */
-function stored<T extends z.ZodObject>(schema: T) {
+function stored<T extends z.ZodRawShape>(schema: z.ZodObject<T>) {
   return schema.extend({ id: z.string().optional() }).loose();
 }
 

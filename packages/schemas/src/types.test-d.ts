@@ -6,10 +6,13 @@ import type {
   BoxAnnotationWire,
   Camelize,
   DatasetItem,
+  ExportRow,
+  ItemResponse,
   Job,
   JobStatusValue,
   JsonValue,
   Prediction,
+  PredictionGroups,
 } from "./index.js";
 import { Annotation as AnnotationCodec, AppendItemsRequest } from "./index.js";
 
@@ -46,5 +49,17 @@ describe("public types", () => {
     expectTypeOf(AnnotationCodec.toWire).parameter(0).toEqualTypeOf<Annotation>();
     expectTypeOf(AppendItemsRequest.encode).returns.toHaveProperty("items");
     expectTypeOf<AnnotateRequest["annotations"]>().toEqualTypeOf<Annotation[] | undefined>();
+  });
+});
+
+describe("response types", () => {
+  it("keep the geometry of stored annotations and predictions", () => {
+    expectTypeOf<
+      NonNullable<ItemResponse["annotations"]["box"]>[number]["geometry"]["x"]
+    >().toEqualTypeOf<number>();
+    expectTypeOf<NonNullable<PredictionGroups["box"]>[number]["confidence"]>().toEqualTypeOf<
+      number | null | undefined
+    >();
+    expectTypeOf<ExportRow["item"]["referenceId"]>().toEqualTypeOf<string | undefined>();
   });
 });

@@ -29,6 +29,7 @@ import { Slice } from "./slice.js";
 
 /** A dataset: items keyed by reference id, with their ground truth. */
 export class Dataset {
+  /** @internal Made by the client and other resources; not constructed directly. */
   constructor(
     private readonly api: Api,
     /** The dataset's id (`ds_...`). */

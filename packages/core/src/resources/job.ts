@@ -17,6 +17,7 @@ export interface WaitOptions extends CallOptions {
  * or wait for it with {@link waitUntilDone}.
  */
 export class Job {
+  /** @internal Made by the client and other resources; not constructed directly. */
   constructor(
     private readonly api: Api,
     /** The job's id (`job_...`). */

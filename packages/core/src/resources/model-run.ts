@@ -21,6 +21,7 @@ export interface CommitOptions extends CallOptions {
 
 /** A model's predictions on one dataset. Commit it to evaluate it. */
 export class ModelRun {
+  /** @internal Made by the client and other resources; not constructed directly. */
   constructor(
     private readonly api: Api,
     /** The run's id (`run_...`). */

@@ -23,6 +23,7 @@ export interface CreateRunOptions extends UploadOptions {
 
 /** A model: a name and a reference id under which runs and predictions are kept. */
 export class Model {
+  /** @internal Made by the client and other resources; not constructed directly. */
   constructor(
     private readonly api: Api,
     /** The model's id (`prj_...`). */

@@ -13,6 +13,7 @@ import { PageIterator } from "../pagination.js";
 
 /** A named subset of a dataset's items. */
 export class Slice {
+  /** @internal Made by the client and other resources; not constructed directly. */
   constructor(
     private readonly api: Api,
     /** The slice's id (`slc_...`). */
