@@ -1,8 +1,41 @@
 /**
- * `@nucleus/metrics`: IoU, matching and COCO-identical AP/AR.
+ * `@nucleus/metrics`: IoU, matching and COCO AP/AR identical to pycocotools, for boxes and
+ * masks. Pure TypeScript, no I/O: runs in Node and in browsers.
  *
- * Not implemented yet: the package reserves its name and place in the dependency graph.
+ * @example
+ * ```ts
+ * import { evaluateCoco } from "@nucleus/metrics";
+ *
+ * const { stats, perCategory } = evaluateCoco(groundTruth, detections, { iouType: "bbox" });
+ * console.log(`mAP ${stats[0]}`);
+ * ```
  *
  * @packageDocumentation
  */
-export {};
+export { evaluateCoco } from "./coco/evaluate.js";
+export {
+  COCO_AREA_LABELS,
+  COCO_AREA_RANGES,
+  COCO_IOU_THRESHOLDS,
+  COCO_MAX_DETS,
+  COCO_RECALL_THRESHOLDS,
+  linspace,
+  numpySum,
+} from "./coco/params.js";
+export { CocoInputError } from "./coco/prepare.js";
+export type * from "./coco/types.js";
+export { type Box, boxIou, boxIouMatrix } from "./geometry/box.js";
+export {
+  type Polygon,
+  type Rle,
+  rleArea,
+  rleDecode,
+  rleEncode,
+  rleFromPolygon,
+  rleFromString,
+  rleIou,
+  rleIouMatrix,
+  rleMerge,
+  rleToBbox,
+  rleToString,
+} from "./geometry/rle.js";
