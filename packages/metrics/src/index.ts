@@ -12,6 +12,19 @@
  *
  * @packageDocumentation
  */
+
+export {
+  BACKGROUND,
+  bestF1Threshold,
+  type CategorizationMetrics,
+  type CurvePoint,
+  categorizationMetrics,
+  confusionMatrix,
+  MISSING,
+  type PrecisionRecall,
+  precisionRecall,
+  precisionRecallCurve,
+} from "./classification.js";
 export { evaluateCoco } from "./coco/evaluate.js";
 export {
   COCO_AREA_LABELS,
@@ -25,6 +38,8 @@ export {
 export { CocoInputError } from "./coco/prepare.js";
 export type * from "./coco/types.js";
 export { type Box, boxIou, boxIouMatrix } from "./geometry/box.js";
+export { type Cuboid, cuboidBevIou, cuboidFootprint, cuboidIou } from "./geometry/cuboid.js";
+export { boxToPolygon, type Point, polygonArea, polygonIou } from "./geometry/polygon.js";
 export {
   type Polygon,
   type Rle,
@@ -39,3 +54,4 @@ export {
   rleToBbox,
   rleToString,
 } from "./geometry/rle.js";
+export { type MatchObject, type MatchOptions, type MatchRow, matchDetections } from "./match.js";

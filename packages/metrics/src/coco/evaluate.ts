@@ -1,5 +1,5 @@
 import { boxIouMatrix } from "../geometry/box.js";
-import { rleIouMatrix, type Rle } from "../geometry/rle.js";
+import { type Rle, rleIouMatrix } from "../geometry/rle.js";
 import {
   COCO_AREA_LABELS,
   COCO_AREA_RANGES,
@@ -68,7 +68,8 @@ export function evaluateCoco(
 ): CocoEvaluation {
   const warnings: string[] = [];
   const iouType = options.iouType ?? "bbox";
-  if (iouType !== "bbox" && iouType !== "segm") throw new CocoInputError(`iouType must be "bbox" or "segm", got ${String(iouType)}`);
+  if (iouType !== "bbox" && iouType !== "segm")
+    throw new CocoInputError(`iouType must be "bbox" or "segm", got ${String(iouType)}`);
   const iouThrs = [...(options.iouThresholds ?? COCO_IOU_THRESHOLDS)];
   const recThrs = [...(options.recallThresholds ?? COCO_RECALL_THRESHOLDS)];
   const maxDets = [...(options.maxDets ?? COCO_MAX_DETS)];
@@ -77,13 +78,17 @@ export function evaluateCoco(
   const strict = options.strict ?? true;
   if (maxDets.length === 0) throw new CocoInputError("maxDets must not be empty");
   if (strict && maxDets.length < 3) {
-    throw new CocoInputError("strict mode reads maxDets[0..2] as pycocotools does: give three maxDets, or pass strict: false");
+    throw new CocoInputError(
+      "strict mode reads maxDets[0..2] as pycocotools does: give three maxDets, or pass strict: false",
+    );
   }
 
   const gt = prepareGroundTruth(groundTruth, iouType, warnings);
   const dt = prepareDetections(groundTruth, detections, iouType, warnings);
   const imageIds = sortedUnique(options.imageIds ?? groundTruth.images.map((image) => image.id));
-  const categoryIds = sortedUnique(options.categoryIds ?? groundTruth.categories.map((category) => category.id));
+  const categoryIds = sortedUnique(
+    options.categoryIds ?? groundTruth.categories.map((category) => category.id),
+  );
 
   const T = iouThrs.length;
   const R = recThrs.length;
@@ -105,8 +110,12 @@ export function evaluateCoco(
   for (let k = 0; k < K; k += 1) {
     const target = categories[k] as CategoryDetections;
     for (let i = 0; i < imageIds.length; i += 1) {
-      const gts = useCats ? (gtGroups.get(i * categoryIds.length + k) ?? []) : concatCategories(gtGroups, i, categoryIds.length);
-      const dts = useCats ? (dtGroups.get(i * categoryIds.length + k) ?? []) : concatCategories(dtGroups, i, categoryIds.length);
+      const gts = useCats
+        ? (gtGroups.get(i * categoryIds.length + k) ?? [])
+        : concatCategories(gtGroups, i, categoryIds.length);
+      const dts = useCats
+        ? (dtGroups.get(i * categoryIds.length + k) ?? [])
+        : concatCategories(dtGroups, i, categoryIds.length);
       if (gts.length === 0 && dts.length === 0) continue;
       target.seen = true;
       evaluateImage(gt, dt, gts, dts, iouThrs, areaRanges, maxDetLast, target);
@@ -117,7 +126,16 @@ export function evaluateCoco(
   const recall = new Float64Array(T * K * A * M).fill(-1);
   const scores = new Float64Array(T * R * K * A * M).fill(-1);
   for (let k = 0; k < K; k += 1) {
-    accumulate(categories[k] as CategoryDetections, k, { T, R, K, A, M }, recThrs, maxDets, precision, recall, scores);
+    accumulate(
+      categories[k] as CategoryDetections,
+      k,
+      { T, R, K, A, M },
+      recThrs,
+      maxDets,
+      precision,
+      recall,
+      scores,
+    );
   }
 
   const shape = { T, R, K, A, M };
@@ -141,7 +159,9 @@ export function evaluateCoco(
           for (let r = 0; r < R; r += 1) values.push(precision[index5(t, r, k, all, at100, shape)] as number);
           return meanOfValid(values);
         }),
-        arByIou: iouThrs.map((_, t) => (at100 < 0 ? -1 : (recall[index4(t, k, all, at100, shape)] as number))),
+        arByIou: iouThrs.map((_, t) =>
+          at100 < 0 ? -1 : (recall[index4(t, k, all, at100, shape)] as number),
+        ),
       };
     });
   }
@@ -208,7 +228,9 @@ function evaluateImage(
   target: CategoryDetections,
 ): void {
   // Stable sort by descending score (Array.prototype.sort is stable), then keep the top maxDet.
-  const dtIndices = [...dtIndicesInOrder].sort((a, b) => (dt.scores[b] as number) - (dt.scores[a] as number)).slice(0, maxDet);
+  const dtIndices = [...dtIndicesInOrder]
+    .sort((a, b) => (dt.scores[b] as number) - (dt.scores[a] as number))
+    .slice(0, maxDet);
   const D = dtIndices.length;
   const G = gtIndices.length;
   const ious = iouMatrix(gt, dt, gtIndices, dtIndices);
@@ -273,7 +295,12 @@ function evaluateImage(
   for (let i = 0; i < outcomes.length; i += 1) target.outcomes[base * A * T + i] = outcomes[i] as number;
 }
 
-function iouMatrix(gt: PreparedObjects, dt: PreparedObjects, gtIndices: number[], dtIndices: number[]): Float64Array {
+function iouMatrix(
+  gt: PreparedObjects,
+  dt: PreparedObjects,
+  gtIndices: number[],
+  dtIndices: number[],
+): Float64Array {
   const D = dtIndices.length;
   const G = gtIndices.length;
   if (D === 0 || G === 0) return new Float64Array(0);
@@ -352,7 +379,8 @@ function accumulate(
           pr[j] = tp / (fp + tp + EPS);
         }
         recall[index4(t, k, a, m, shape)] = nd ? (rc[nd - 1] as number) : 0;
-        for (let i = nd - 1; i > 0; i -= 1) if ((pr[i] as number) > (pr[i - 1] as number)) pr[i - 1] = pr[i] as number;
+        for (let i = nd - 1; i > 0; i -= 1)
+          if ((pr[i] as number) > (pr[i - 1] as number)) pr[i - 1] = pr[i] as number;
         let p = 0;
         for (let r = 0; r < R; r += 1) {
           const threshold = recThrs[r] as number;
@@ -390,12 +418,16 @@ function summaryStats(
     const a = COCO_AREA_LABELS.indexOf(area);
     const m = maxDets.indexOf(maxDet);
     if (a < 0 || a >= areaCount || m < 0) return -1;
-    const ts = iouThr === undefined ? iouThrs.map((_, t) => t) : iouThrs.flatMap((thr, t) => (thr === iouThr ? [t] : []));
+    const ts =
+      iouThr === undefined
+        ? iouThrs.map((_, t) => t)
+        : iouThrs.flatMap((thr, t) => (thr === iouThr ? [t] : []));
     const ks = onlyCategory === undefined ? Array.from({ length: shape.K }, (_, k) => k) : [onlyCategory];
     const values: number[] = [];
     for (const t of ts) {
       if (ap) {
-        for (let r = 0; r < shape.R; r += 1) for (const k of ks) values.push(precision[index5(t, r, k, a, m, shape)] as number);
+        for (let r = 0; r < shape.R; r += 1)
+          for (const k of ks) values.push(precision[index5(t, r, k, a, m, shape)] as number);
       } else {
         for (const k of ks) values.push(recall[index4(t, k, a, m, shape)] as number);
       }

@@ -11,7 +11,18 @@ import type { CocoDetection, CocoGroundTruth } from "./types.js";
 
 interface Expected {
   stats: number[];
-  per_category: Record<string, { ap: number; ap50: number; ap75: number; ar100: number; stats: number[]; ap_by_iou: number[]; ar_by_iou: number[] }>;
+  per_category: Record<
+    string,
+    {
+      ap: number;
+      ap50: number;
+      ap75: number;
+      ar100: number;
+      stats: number[];
+      ap_by_iou: number[];
+      ar_by_iou: number[];
+    }
+  >;
 }
 
 interface Fixture {
@@ -28,12 +39,17 @@ const fixtures: Fixture[] = readdirSync(folder)
   .sort()
   .map((file) => JSON.parse(readFileSync(`${folder}${file}`, "utf8")) as Fixture);
 
-const cases = fixtures.flatMap((fixture) => fixture.iou_types.map((iouType) => [fixture.name, iouType, fixture] as const));
+const cases = fixtures.flatMap((fixture) =>
+  fixture.iou_types.map((iouType) => [fixture.name, iouType, fixture] as const),
+);
 
 function close(actual: number[], expected: number[], what: string) {
   expect(actual, what).toHaveLength(expected.length);
   expected.forEach((value, i) => {
-    expect(Math.abs((actual[i] as number) - value), `${what}[${i}]: ${actual[i]} vs ${value}`).toBeLessThanOrEqual(1e-12);
+    expect(
+      Math.abs((actual[i] as number) - value),
+      `${what}[${i}]: ${actual[i]} vs ${value}`,
+    ).toBeLessThanOrEqual(1e-12);
   });
 }
 
@@ -59,7 +75,11 @@ describe("pycocotools fixtures", () => {
       const got = result.perCategory[Number(id)];
       expect(got, `category ${id}`).toBeDefined();
       if (!got) continue;
-      close([got.ap, got.ap50, got.ap75, got.ar100], [want.ap, want.ap50, want.ap75, want.ar100], `category ${id} ap/ap50/ap75/ar100`);
+      close(
+        [got.ap, got.ap50, got.ap75, got.ar100],
+        [want.ap, want.ap50, want.ap75, want.ar100],
+        `category ${id} ap/ap50/ap75/ar100`,
+      );
       close(got.stats, want.stats, `category ${id} stats`);
       close(got.apByIou, want.ap_by_iou, `category ${id} apByIou`);
       close(got.arByIou, want.ar_by_iou, `category ${id} arByIou`);

@@ -16,7 +16,11 @@ export function linspace(start: number, stop: number, num: number): number[] {
 }
 
 /** COCO's ten IoU thresholds 0.50:0.05:0.95. */
-export const COCO_IOU_THRESHOLDS: readonly number[] = linspace(0.5, 0.95, Math.round((0.95 - 0.5) / 0.05) + 1);
+export const COCO_IOU_THRESHOLDS: readonly number[] = linspace(
+  0.5,
+  0.95,
+  Math.round((0.95 - 0.5) / 0.05) + 1,
+);
 
 /** COCO's 101 recall thresholds 0:0.01:1. */
 export const COCO_RECALL_THRESHOLDS: readonly number[] = linspace(0, 1, Math.round((1 - 0) / 0.01) + 1);
@@ -41,7 +45,8 @@ export const COCO_AREA_LABELS: readonly string[] = ["all", "small", "medium", "l
  */
 export function numpySum(values: ArrayLike<number>, start = 0, end = values.length): number {
   let total = 0;
-  for (let block = start; block < end; block += 8192) total += pairwise(values, block, Math.min(8192, end - block));
+  for (let block = start; block < end; block += 8192)
+    total += pairwise(values, block, Math.min(8192, end - block));
   return total;
 }
 
@@ -55,8 +60,9 @@ function pairwise(a: ArrayLike<number>, offset: number, n: number): number {
     const r = [0, 0, 0, 0, 0, 0, 0, 0];
     for (let j = 0; j < 8; j += 1) r[j] = a[offset + j] as number;
     let i = 8;
-    for (; i < n - (n % 8); i += 8) for (let j = 0; j < 8; j += 1) r[j] = (r[j] as number) + (a[offset + i + j] as number);
-    let res = ((r[0]! + r[1]!) + (r[2]! + r[3]!)) + ((r[4]! + r[5]!) + (r[6]! + r[7]!));
+    for (; i < n - (n % 8); i += 8)
+      for (let j = 0; j < 8; j += 1) r[j] = (r[j] as number) + (a[offset + i + j] as number);
+    let res = r[0]! + r[1]! + (r[2]! + r[3]!) + (r[4]! + r[5]! + (r[6]! + r[7]!));
     for (; i < n; i += 1) res += a[offset + i] as number;
     return res;
   }

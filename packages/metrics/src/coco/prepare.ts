@@ -1,4 +1,4 @@
-import { rleArea, type Rle, rleFromPolygon, rleFromString, rleMerge, rleToBbox } from "../geometry/rle.js";
+import { type Rle, rleArea, rleFromPolygon, rleFromString, rleMerge, rleToBbox } from "../geometry/rle.js";
 import type { CocoAnnotation, CocoDetection, CocoGroundTruth, CocoSegmentation } from "./types.js";
 
 /** Thrown for input that cannot be evaluated; the message names the entry and the field. */
@@ -25,11 +25,14 @@ export interface PreparedObjects {
   count: number;
 }
 
-const isFiniteNumber = (value: unknown): value is number => typeof value === "number" && Number.isFinite(value);
+const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === "number" && Number.isFinite(value);
 
 function checkBox(box: unknown, where: string): number[] {
   if (!Array.isArray(box) || box.length !== 4 || !box.every(isFiniteNumber)) {
-    throw new CocoInputError(`${where}: bbox must be [x, y, width, height] of finite numbers, got ${JSON.stringify(box)}`);
+    throw new CocoInputError(
+      `${where}: bbox must be [x, y, width, height] of finite numbers, got ${JSON.stringify(box)}`,
+    );
   }
   if ((box[2] as number) < 0 || (box[3] as number) < 0) {
     throw new CocoInputError(`${where}: bbox width and height must be >= 0, got ${JSON.stringify(box)}`);
@@ -47,7 +50,8 @@ function toMask(segmentation: CocoSegmentation, height: number, width: number, w
   if (segmentation && Array.isArray(segmentation.size)) {
     const [h, w] = segmentation.size;
     if (typeof segmentation.counts === "string") return rleFromString(segmentation.counts, h, w);
-    if (Array.isArray(segmentation.counts)) return { size: [h, w], counts: Uint32Array.from(segmentation.counts) };
+    if (Array.isArray(segmentation.counts))
+      return { size: [h, w], counts: Uint32Array.from(segmentation.counts) };
   }
   throw new CocoInputError(`${where}: segmentation must be polygons or an RLE {size, counts}`);
 }
@@ -62,13 +66,19 @@ function imageSizes(gt: CocoGroundTruth): Map<number, [number, number]> {
 function sizeOf(sizes: Map<number, [number, number]>, imageId: number, where: string): [number, number] {
   const size = sizes.get(imageId);
   if (!size || !(size[0] > 0) || !(size[1] > 0)) {
-    throw new CocoInputError(`${where}: image ${imageId} needs a width and height to rasterise its polygons (segm)`);
+    throw new CocoInputError(
+      `${where}: image ${imageId} needs a width and height to rasterise its polygons (segm)`,
+    );
   }
   return size;
 }
 
 /** Validates the ground truth's annotations. */
-export function prepareGroundTruth(gt: CocoGroundTruth, iouType: "bbox" | "segm", warnings: string[]): PreparedObjects {
+export function prepareGroundTruth(
+  gt: CocoGroundTruth,
+  iouType: "bbox" | "segm",
+  warnings: string[],
+): PreparedObjects {
   if (!gt || !Array.isArray(gt.images) || !Array.isArray(gt.categories) || !Array.isArray(gt.annotations)) {
     throw new CocoInputError("ground truth: needs images, categories and annotations arrays");
   }
@@ -90,10 +100,13 @@ export function prepareGroundTruth(gt: CocoGroundTruth, iouType: "bbox" | "segm"
   gt.annotations.forEach((a: CocoAnnotation, i) => {
     const where = `annotations[${i}] (id ${a?.id})`;
     if (!isFiniteNumber(a?.id)) throw new CocoInputError(`annotations[${i}]: id must be a number`);
-    if (!imageIds.has(a.image_id)) throw new CocoInputError(`${where}: image_id ${a.image_id} is not one of the images`);
+    if (!imageIds.has(a.image_id))
+      throw new CocoInputError(`${where}: image_id ${a.image_id} is not one of the images`);
     if (!isFiniteNumber(a.category_id)) throw new CocoInputError(`${where}: category_id must be a number`);
     if (!isFiniteNumber(a.area)) {
-      throw new CocoInputError(`${where}: area is required (COCO sorts objects into size ranges by this field)`);
+      throw new CocoInputError(
+        `${where}: area is required (COCO sorts objects into size ranges by this field)`,
+      );
     }
     if (iouType === "bbox" || a.bbox !== undefined) out.boxes.set(checkBox(a.bbox, where), i * 4);
     out.areas[i] = a.area;
@@ -103,7 +116,8 @@ export function prepareGroundTruth(gt: CocoGroundTruth, iouType: "bbox" | "segm"
     out.ids[i] = a.id;
     if (a.id === 0) zeroId = true;
     if (sizes && out.masks) {
-      if (a.segmentation === undefined) throw new CocoInputError(`${where}: segmentation is required for segm evaluation`);
+      if (a.segmentation === undefined)
+        throw new CocoInputError(`${where}: segmentation is required for segm evaluation`);
       const [h, w] = sizeOf(sizes, a.image_id, where);
       out.masks.push(toMask(a.segmentation, h, w, where));
     }
@@ -145,7 +159,8 @@ export function prepareDetections(
     if (!imageIds.has(d?.image_id)) {
       throw new CocoInputError(`${where}: image_id ${d?.image_id} is not one of the ground truth's images`);
     }
-    if (!isFiniteNumber(d.score)) throw new CocoInputError(`${where}: score must be a finite number, got ${String(d.score)}`);
+    if (!isFiniteNumber(d.score))
+      throw new CocoInputError(`${where}: score must be a finite number, got ${String(d.score)}`);
     if (!isFiniteNumber(d.category_id)) throw new CocoInputError(`${where}: category_id must be a number`);
     if (!categoryIds.has(d.category_id)) unknownCategories += 1;
     out.scores[i] = d.score;
@@ -168,7 +183,8 @@ export function prepareDetections(
         const [x, y, bw, bh] = d.bbox as number[];
         segmentation = [[x!, y!, x!, y! + bh!, x! + bw!, y! + bh!, x! + bw!, y!]];
       }
-      if (segmentation === undefined) throw new CocoInputError(`${where}: segmentation or bbox is required for segm evaluation`);
+      if (segmentation === undefined)
+        throw new CocoInputError(`${where}: segmentation or bbox is required for segm evaluation`);
       const mask = toMask(segmentation, h, w, where);
       out.masks.push(mask);
       if (!hasBox) {

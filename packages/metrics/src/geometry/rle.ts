@@ -110,7 +110,11 @@ export function rleFromPolygon(polygon: Polygon, height: number, width: number):
   y[k] = y[0] as number;
   let m = 0;
   for (let j = 0; j < k; j += 1) {
-    m += Math.max(Math.abs((x[j] as number) - (x[j + 1] as number)), Math.abs((y[j] as number) - (y[j + 1] as number))) + 1;
+    m +=
+      Math.max(
+        Math.abs((x[j] as number) - (x[j + 1] as number)),
+        Math.abs((y[j] as number) - (y[j + 1] as number)),
+      ) + 1;
   }
   const u = new Int32Array(m);
   const v = new Int32Array(m);
@@ -247,7 +251,11 @@ export function rleMerge(rles: readonly Rle[], intersect = false): Rle {
  * IoU of every detection mask with every ground-truth mask, row-major `D x G`, exactly as
  * COCO computes it; for a crowd ground truth the union is the detection's area.
  */
-export function rleIouMatrix(detections: readonly Rle[], groundTruth: readonly Rle[], crowd?: ArrayLike<number>): Float64Array {
+export function rleIouMatrix(
+  detections: readonly Rle[],
+  groundTruth: readonly Rle[],
+  crowd?: ArrayLike<number>,
+): Float64Array {
   const D = detections.length;
   const G = groundTruth.length;
   const out = new Float64Array(D * G);
@@ -260,9 +268,13 @@ export function rleIouMatrix(detections: readonly Rle[], groundTruth: readonly R
     for (let d = 0; d < D; d += 1) {
       const db = dBoxes[d] as number[];
       const da = (db[2] as number) * (db[3] as number);
-      const bw = Math.min((db[2] as number) + (db[0] as number), (gb[2] as number) + (gb[0] as number)) - Math.max(db[0] as number, gb[0] as number);
+      const bw =
+        Math.min((db[2] as number) + (db[0] as number), (gb[2] as number) + (gb[0] as number)) -
+        Math.max(db[0] as number, gb[0] as number);
       if (bw <= 0) continue;
-      const bh = Math.min((db[3] as number) + (db[1] as number), (gb[3] as number) + (gb[1] as number)) - Math.max(db[1] as number, gb[1] as number);
+      const bh =
+        Math.min((db[3] as number) + (db[1] as number), (gb[3] as number) + (gb[1] as number)) -
+        Math.max(db[1] as number, gb[1] as number);
       if (bh <= 0) continue;
       const bi = bw * bh;
       if (bi / (isCrowd ? da : da + ga - bi) <= 0) continue;
