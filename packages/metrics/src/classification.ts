@@ -119,8 +119,9 @@ export const BACKGROUND = "background";
 export function confusionMatrix(rows: readonly MatchRow[]): Record<string, Record<string, number>> {
   const matrix: Record<string, Record<string, number>> = {};
   const add = (gt: string, pred: string) => {
-    const row = (matrix[gt] ??= {});
+    const row = matrix[gt] ?? {};
     row[pred] = (row[pred] ?? 0) + 1;
+    matrix[gt] = row;
   };
   for (const row of rows) {
     if (row.kind === "TP") add(row.groundTruthLabel as string, row.predictionLabel as string);

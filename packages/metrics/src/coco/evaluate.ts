@@ -316,9 +316,9 @@ function iouMatrix(
     );
   }
   const dBoxes = new Float64Array(D * 4);
-  dtIndices.forEach((d, j) => dBoxes.set(dt.boxes.subarray(d * 4, d * 4 + 4), j * 4));
+  for (const [j, d] of dtIndices.entries()) dBoxes.set(dt.boxes.subarray(d * 4, d * 4 + 4), j * 4);
   const gBoxes = new Float64Array(G * 4);
-  gtIndices.forEach((g, j) => gBoxes.set(gt.boxes.subarray(g * 4, g * 4 + 4), j * 4));
+  for (const [j, g] of gtIndices.entries()) gBoxes.set(gt.boxes.subarray(g * 4, g * 4 + 4), j * 4);
   return boxIouMatrix(dBoxes, gBoxes, crowd);
 }
 

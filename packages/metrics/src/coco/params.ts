@@ -57,12 +57,27 @@ function pairwise(a: ArrayLike<number>, offset: number, n: number): number {
     return res;
   }
   if (n <= 128) {
-    const r = [0, 0, 0, 0, 0, 0, 0, 0];
-    for (let j = 0; j < 8; j += 1) r[j] = a[offset + j] as number;
+    // Eight interleaved accumulators, combined as numpy combines them.
+    let r0 = a[offset] as number;
+    let r1 = a[offset + 1] as number;
+    let r2 = a[offset + 2] as number;
+    let r3 = a[offset + 3] as number;
+    let r4 = a[offset + 4] as number;
+    let r5 = a[offset + 5] as number;
+    let r6 = a[offset + 6] as number;
+    let r7 = a[offset + 7] as number;
     let i = 8;
-    for (; i < n - (n % 8); i += 8)
-      for (let j = 0; j < 8; j += 1) r[j] = (r[j] as number) + (a[offset + i + j] as number);
-    let res = r[0]! + r[1]! + (r[2]! + r[3]!) + (r[4]! + r[5]! + (r[6]! + r[7]!));
+    for (; i < n - (n % 8); i += 8) {
+      r0 += a[offset + i] as number;
+      r1 += a[offset + i + 1] as number;
+      r2 += a[offset + i + 2] as number;
+      r3 += a[offset + i + 3] as number;
+      r4 += a[offset + i + 4] as number;
+      r5 += a[offset + i + 5] as number;
+      r6 += a[offset + i + 6] as number;
+      r7 += a[offset + i + 7] as number;
+    }
+    let res = r0 + r1 + (r2 + r3) + (r4 + r5 + (r6 + r7));
     for (; i < n; i += 1) res += a[offset + i] as number;
     return res;
   }

@@ -69,9 +69,9 @@ describe("IoU kernels against pycocotools' own matrices", () => {
         c.gt_iscrowd,
       );
       const expected = c.iou.flat();
-      Array.from(iou).forEach((value, i) =>
-        expect(Math.abs(value - (expected[i] as number))).toBeLessThanOrEqual(1e-15),
-      );
+      for (const [i, value] of Array.from(iou).entries()) {
+        expect(Math.abs(value - (expected[i] as number))).toBeLessThanOrEqual(1e-15);
+      }
     }
   });
 });
