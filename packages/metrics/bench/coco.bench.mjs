@@ -24,7 +24,9 @@ function random(seed) {
   };
 }
 
-const COCO_IDS = Array.from({ length: 90 }, (_, i) => i + 1).filter((id) => ![12, 26, 29, 30, 45, 66, 68, 69, 71, 83].includes(id));
+const COCO_IDS = Array.from({ length: 90 }, (_, i) => i + 1).filter(
+  (id) => ![12, 26, 29, 30, 45, 66, 68, 69, 71, 83].includes(id),
+);
 
 function workload(images, seed, withPolygons) {
   const rnd = random(seed);
@@ -43,7 +45,14 @@ function workload(images, seed, withPolygons) {
       const h = 8 + rnd() * 200;
       const bbox = [rnd() * (width - w), rnd() * (height - h), w, h];
       const category = COCO_IDS[Math.floor(rnd() * COCO_IDS.length)];
-      const ann = { id: annId++, image_id: img, category_id: category, bbox, area: w * h * (0.5 + rnd() * 0.45), iscrowd: rnd() < 0.01 ? 1 : 0 };
+      const ann = {
+        id: annId++,
+        image_id: img,
+        category_id: category,
+        bbox,
+        area: w * h * (0.5 + rnd() * 0.45),
+        iscrowd: rnd() < 0.01 ? 1 : 0,
+      };
       if (withPolygons) ann.segmentation = polygon(bbox);
       gt.annotations.push(ann);
       objects.push(ann);
@@ -57,9 +66,10 @@ function workload(images, seed, withPolygons) {
       perClass.set(category, (perClass.get(category) ?? 0) + 1);
       const [x, y, w, h] = near.bbox;
       const jitter = () => (rnd() - 0.5) * 0.3;
-      const bbox = rnd() < 0.6
-        ? [x + w * jitter(), y + h * jitter(), w * (1 + jitter()), h * (1 + jitter())]
-        : [rnd() * (width - 40), rnd() * (height - 40), 10 + rnd() * 100, 10 + rnd() * 100];
+      const bbox =
+        rnd() < 0.6
+          ? [x + w * jitter(), y + h * jitter(), w * (1 + jitter()), h * (1 + jitter())]
+          : [rnd() * (width - 40), rnd() * (height - 40), 10 + rnd() * 100, 10 + rnd() * 100];
       const det = { image_id: img, category_id: category, bbox, score: Math.round(rnd() * 1000) / 1000 };
       if (withPolygons) det.segmentation = polygon(bbox);
       dt.push(det);
@@ -82,14 +92,20 @@ function run(label, images, seed, iouType) {
   const result = evaluateCoco(groundTruth, detections, { iouType });
   const seconds = (performance.now() - start) / 1000;
   rmSync(folder, { recursive: true, force: true });
-  console.log(`${label}: ${images.toLocaleString("en-US")} images, ${groundTruth.annotations.length.toLocaleString("en-US")} ground truth, ${detections.length.toLocaleString("en-US")} detections`);
-  console.log(`  JSON load ${loadSeconds.toFixed(2)} s; evaluate + accumulate + summarize ${seconds.toFixed(2)} s; AP ${result.stats[0].toFixed(4)}`);
+  console.log(
+    `${label}: ${images.toLocaleString("en-US")} images, ${groundTruth.annotations.length.toLocaleString("en-US")} ground truth, ${detections.length.toLocaleString("en-US")} detections`,
+  );
+  console.log(
+    `  JSON load ${loadSeconds.toFixed(2)} s; evaluate + accumulate + summarize ${seconds.toFixed(2)} s; AP ${result.stats[0].toFixed(4)}`,
+  );
   return seconds;
 }
 
 const bbox = run("bbox", IMAGES, 2024, "bbox");
 if (IMAGES === 5_000) {
-  console.log(`  vs pycocotools ${PYCOCOTOOLS_BBOX_SECONDS} s on the same workload and machine size: ${(PYCOCOTOOLS_BBOX_SECONDS / bbox).toFixed(1)}x faster`);
+  console.log(
+    `  vs pycocotools ${PYCOCOTOOLS_BBOX_SECONDS} s on the same workload and machine size: ${(PYCOCOTOOLS_BBOX_SECONDS / bbox).toFixed(1)}x faster`,
+  );
 }
 run("segm", SEGM_IMAGES, 7, "segm");
 console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);

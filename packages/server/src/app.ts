@@ -6,6 +6,7 @@ import { requireApiKey } from "./http/auth.js";
 import type { Env, Services } from "./http/context.js";
 import { HttpError } from "./http/errors.js";
 import { datasetRoutes } from "./routes/datasets.js";
+import { evaluationRoutes } from "./routes/evaluations.js";
 import { itemRoutes } from "./routes/items.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { labelRoutes } from "./routes/labels.js";
@@ -69,6 +70,7 @@ export function buildApp({ services, apiKeys, maxBodyBytes, logRequests, log }: 
     modelRoutes(),
     sliceRoutes(),
     jobRoutes(),
+    evaluationRoutes(),
     signedUrlRoutes(),
     unsupportedRoutes(),
   ]) {

@@ -134,7 +134,12 @@ describe("the official Python client's recorded flow", () => {
         const requestId = record.route.split("/").at(-1) as string;
         signedUrls.set(requestId, (response.body as { signed_url: string }).signed_url);
       }
-      compare(record.response.body, response.body, label, record);
+      // Committing a run here also starts its evaluation job, which the recorded server did not have.
+      const body =
+        record.route === "jobs/"
+          ? (response.body as { job_type: string }[]).filter((job) => job.job_type !== "modelRunCommit")
+          : response.body;
+      compare(record.response.body, body, label, record);
     }
   });
 });

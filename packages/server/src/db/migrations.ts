@@ -131,4 +131,19 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (tenant, request_id)
   );
   `,
+  `
+  CREATE TABLE evaluations (
+    id TEXT PRIMARY KEY,
+    tenant TEXT NOT NULL,
+    run_id TEXT NOT NULL REFERENCES model_runs (id) ON DELETE CASCADE,
+    dataset_id TEXT NOT NULL,
+    name TEXT,
+    status TEXT NOT NULL,
+    options TEXT NOT NULL DEFAULT '{}',
+    results TEXT,
+    error_message TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX evaluations_by_run ON evaluations (run_id, created_at);
+  `,
 ];

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { Annotation, DatasetItem, Prediction } from "@nucleus/schemas";
+import { evaluateRun } from "../evaluation/evaluate-run.js";
 import type { MediaStore } from "../media.js";
 import type { NucleusStore } from "../store/store.js";
 import type { ItemInput, LabelInput } from "../store/types.js";
@@ -11,6 +12,16 @@ export interface UploadJobSpec {
   runId?: string | undefined;
   mediaKey: string;
   update: boolean;
+}
+
+/** What an evaluation job does: compute one stored evaluation of a model run. */
+export interface EvaluationJobSpec {
+  type: "modelRunCommit" | "modelMetrics";
+  evaluationId: string;
+}
+
+function isEvaluation(spec: UploadJobSpec | EvaluationJobSpec): spec is EvaluationJobSpec {
+  return spec.type === "modelRunCommit" || spec.type === "modelMetrics";
 }
 
 /** Lines applied per transaction: large enough to be fast, small enough to report progress. */
@@ -59,14 +70,42 @@ export class JobRunner {
     const job = this.store.jobById(jobId);
     if (!job || job.status !== "Running") return;
     try {
-      const spec = JSON.parse(job.spec) as UploadJobSpec;
-      await this.runUpload(jobId, spec);
+      const spec = JSON.parse(job.spec) as UploadJobSpec | EvaluationJobSpec;
+      if (isEvaluation(spec)) this.runEvaluation(jobId, spec);
+      else await this.runUpload(jobId, spec);
     } catch (error) {
       this.log(`job ${jobId} failed: ${(error as Error).stack ?? String(error)}`);
       this.store.updateJob(jobId, {
         status: "Errored_Server",
         message: JSON.stringify({ final_error: `${(error as Error).name}: ${(error as Error).message}` }),
       });
+    }
+  }
+
+  private runEvaluation(jobId: string, spec: EvaluationJobSpec): void {
+    const evaluation = this.store.evaluationById(spec.evaluationId);
+    if (!evaluation) throw new Error(`evaluation ${spec.evaluationId} no longer exists`);
+    this.store.updateEvaluation(evaluation.id, { status: "computing" });
+    this.store.updateJob(jobId, { total_steps: 1 });
+    try {
+      const results = evaluateRun(
+        this.store,
+        evaluation.dataset_id,
+        evaluation.run_id,
+        JSON.parse(evaluation.options),
+      );
+      this.store.updateEvaluation(evaluation.id, { status: "succeeded", results: JSON.stringify(results) });
+      this.store.updateJob(jobId, {
+        status: "Completed",
+        completed_steps: 1,
+        message: JSON.stringify({ evaluation_id: evaluation.id, map: results.map }),
+      });
+    } catch (error) {
+      this.store.updateEvaluation(evaluation.id, {
+        status: "failed",
+        error_message: (error as Error).message,
+      });
+      throw error;
     }
   }
 

@@ -6,6 +6,7 @@ import { notFound } from "../http/errors.js";
 import { indexParam, mediaUrlOf, param, requireDataset, requireModel, requireRun } from "../http/lookup.js";
 import { groupLabels, modelJson, modelRunInfo } from "../http/present.js";
 import type { ItemRow, ModelRunRow } from "../store/types.js";
+import { startEvaluation } from "./evaluations.js";
 
 /** Models, model runs and reading predictions back. */
 export function modelRoutes(): Hono<Env> {
@@ -57,13 +58,27 @@ export function modelRoutes(): Hono<Env> {
     return c.json({ model_run_id: run.id });
   });
 
-  app.get("/modelRun/:runId/info", (c) => c.json(modelRunInfo(requireRun(c, param(c, "runId")))));
+  app.get("/modelRun/:runId/info", (c) => {
+    const run = requireRun(c, param(c, "runId"));
+    const latest = c.get("services").store.listEvaluations(run.id)[0];
+    return c.json({
+      ...modelRunInfo(run),
+      evaluation: latest
+        ? {
+            evaluation_id: latest.id,
+            status: latest.status,
+            metrics: latest.results ? JSON.parse(latest.results) : null,
+          }
+        : null,
+    });
+  });
 
   app.post("/modelRun/:runId/commit", async (c) => {
     const run = requireRun(c, param(c, "runId"));
     const options = await readBody(c, CommitModelRunRequest);
     c.get("services").store.commitModelRun(run.id, options);
-    return c.json({ model_run_id: run.id });
+    const { job } = startEvaluation(c, run, { name: "commit", options, jobType: "modelRunCommit" });
+    return c.json({ model_run_id: run.id, job_id: job.id });
   });
 
   app.delete("/modelRun/:runId", (c) => {
@@ -149,6 +164,17 @@ export function modelRoutes(): Hono<Env> {
     const label = item && store.labelByAnnotationId(target, item.id, param(c, "annotationId"));
     if (!label) throw notFound("Prediction", param(c, "annotationId"));
     return c.json(groupLabels([label], mediaUrlOf(c))[label.kind]?.[0]);
+  });
+
+  app.post("/dataset/:datasetId/model/:modelId/calculateEvaluationMetrics", async (c) => {
+    const run = implicitRunOf(c);
+    const options = await readBody(c, CommitModelRunRequest);
+    const { evaluation, job } = startEvaluation(c, run, {
+      name: "calculateEvaluationMetrics",
+      options,
+      jobType: "modelMetrics",
+    });
+    return c.json({ job_id: job.id, model_run_id: run.id, evaluation_id: evaluation.id });
   });
 
   return app;

@@ -5,6 +5,7 @@ import { groupOf, identify } from "./labels.js";
 import type { NucleusStore } from "./store.js";
 import type {
   DatasetRow,
+  EvaluationRow,
   ItemInput,
   ItemRow,
   ItemUpsertResult,
@@ -589,5 +590,59 @@ export class SqliteStore implements NucleusStore {
       tenant,
       requestId,
     ) as { dataset_id: string; media_key: string | null } | undefined;
+  }
+
+  // Evaluations --------------------------------------------------------------------------------
+
+  createEvaluation(
+    tenant: Tenant,
+    input: { runId: string; datasetId: string; name: string | null; options: unknown },
+  ): EvaluationRow {
+    const row: EvaluationRow = {
+      id: newId("evaluation"),
+      tenant,
+      run_id: input.runId,
+      dataset_id: input.datasetId,
+      name: input.name,
+      status: "pending",
+      options: JSON.stringify(input.options ?? {}),
+      results: null,
+      error_message: null,
+      created_at: now(),
+    };
+    this.sql(
+      `INSERT INTO evaluations (id, tenant, run_id, dataset_id, name, status, options, results, error_message, created_at)
+       VALUES (@id, @tenant, @run_id, @dataset_id, @name, @status, @options, @results, @error_message, @created_at)`,
+    ).run(row);
+    return row;
+  }
+
+  getEvaluation(tenant: Tenant, id: string): EvaluationRow | undefined {
+    return this.sql("SELECT * FROM evaluations WHERE id = ? AND tenant = ?").get(id, tenant) as
+      | EvaluationRow
+      | undefined;
+  }
+
+  evaluationById(id: string): EvaluationRow | undefined {
+    return this.sql("SELECT * FROM evaluations WHERE id = ?").get(id) as EvaluationRow | undefined;
+  }
+
+  listEvaluations(runId: string): EvaluationRow[] {
+    return this.sql("SELECT * FROM evaluations WHERE run_id = ? ORDER BY created_at DESC, rowid DESC").all(
+      runId,
+    ) as EvaluationRow[];
+  }
+
+  updateEvaluation(
+    id: string,
+    fields: Partial<Pick<EvaluationRow, "status" | "results" | "error_message">>,
+  ): void {
+    const sets = Object.keys(fields).map((key) => `${key} = @${key}`);
+    if (sets.length > 0)
+      this.db.prepare(`UPDATE evaluations SET ${sets.join(", ")} WHERE id = @id`).run({ ...fields, id });
+  }
+
+  deleteEvaluation(tenant: Tenant, id: string): boolean {
+    return this.sql("DELETE FROM evaluations WHERE id = ? AND tenant = ?").run(id, tenant).changes > 0;
   }
 }

@@ -1,5 +1,6 @@
 import type {
   DatasetRow,
+  EvaluationRow,
   ItemInput,
   ItemRow,
   ItemUpsertResult,
@@ -101,4 +102,17 @@ export interface NucleusStore {
   uploadByToken(token: string): { tenant: Tenant; request_id: string } | undefined;
   completeUpload(token: string, mediaKey: string): void;
   uploadOf(tenant: Tenant, requestId: string): { dataset_id: string; media_key: string | null } | undefined;
+
+  createEvaluation(
+    tenant: Tenant,
+    input: { runId: string; datasetId: string; name: string | null; options: unknown },
+  ): EvaluationRow;
+  getEvaluation(tenant: Tenant, id: string): EvaluationRow | undefined;
+  evaluationById(id: string): EvaluationRow | undefined;
+  listEvaluations(runId: string): EvaluationRow[];
+  updateEvaluation(
+    id: string,
+    fields: Partial<Pick<EvaluationRow, "status" | "results" | "error_message">>,
+  ): void;
+  deleteEvaluation(tenant: Tenant, id: string): boolean;
 }

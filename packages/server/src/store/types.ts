@@ -116,3 +116,17 @@ export type LabelTarget =
 
 /** A label as uploaded. */
 export type LabelInput = AnnotationWire | PredictionWire;
+
+/** An evaluation of a model run: COCO metrics against the dataset's ground truth. */
+export interface EvaluationRow {
+  id: string;
+  tenant: Tenant;
+  run_id: string;
+  dataset_id: string;
+  name: string | null;
+  status: "pending" | "computing" | "succeeded" | "failed";
+  options: string;
+  results: string | null;
+  error_message: string | null;
+  created_at: string;
+}
