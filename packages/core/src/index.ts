@@ -16,6 +16,17 @@
  *
  * @packageDocumentation
  */
+
+export type {
+  Annotation,
+  AnnotationGroups,
+  DatasetItem,
+  DatasetItemRecord,
+  ExportRow,
+  ItemResponse,
+  Prediction,
+  PredictionGroups,
+} from "@nucleus/schemas";
 export {
   type CreateDatasetOptions,
   DEFAULT_ENDPOINT,

@@ -278,8 +278,8 @@ export type CategoryPrediction = Camelize<z.output<typeof CategoryPredictionSche
 export type SegmentationPrediction = SegmentationAnnotation;
 
 /**
- * Any ground-truth annotation, camelCase. Convert with {@link Annotation.toWire} and
- * {@link Annotation.fromWire}.
+ * Any ground-truth annotation, camelCase. Convert it with the `Annotation` codec's `toWire` and
+ * `fromWire`.
  */
 export type Annotation = Camelize<AnnotationWire>;
 
