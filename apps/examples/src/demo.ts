@@ -6,7 +6,13 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Annotation, type Dataset, NucleusClient, type Prediction } from "@nucleus/core";
+import {
+  type Annotation,
+  type Dataset,
+  NucleusClient,
+  type Prediction,
+  type PredictionGroups,
+} from "@nucleus/core";
 import { type CocoAnnotation, type CocoDetection, evaluateCoco } from "@nucleus/metrics";
 import { createServer } from "@nucleus/server";
 import { encodePng } from "./images.js";
@@ -112,19 +118,10 @@ function predictions(
 const pct = (value: number) => (value < 0 ? "  n/a" : `${(value * 100).toFixed(1).padStart(5)}`);
 
 /** AP@.50 of the run's predictions on a subset of items, computed here from what the server returns. */
-async function ap50On(
-  dataset: Dataset,
-  runRefloc: (
-    ref: string,
-  ) => Promise<{
-    box?: {
-      label: string;
-      geometry: { x: number; y: number; width: number; height: number };
-      confidence?: number | null;
-    }[];
-  }>,
-  refs: string[],
-): Promise<number> {
+/** Reads one item's predictions of a run. */
+type PredictionsOf = (referenceId: string) => Promise<PredictionGroups>;
+
+async function ap50On(dataset: Dataset, runRefloc: PredictionsOf, refs: string[]): Promise<number> {
   const images = refs.map((_, i) => ({ id: i + 1 }));
   const categories = LABELS.map((name, i) => ({ id: i + 1, name }));
   const annotations: CocoAnnotation[] = [];

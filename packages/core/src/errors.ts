@@ -49,7 +49,7 @@ export class APIError extends NucleusError {
   readonly requestId: string | undefined;
 
   constructor(status: number, body: unknown, method: string, url: string, headers: Headers) {
-    super(`${status} ${serverMessage(status, body)} (${method} ${url})`);
+    super(`${status} ${serverMessage(body)} (${method} ${url})`);
     this.status = status;
     this.body = body;
     this.method = method;
@@ -112,7 +112,7 @@ export class JobError extends NucleusError {
   }
 }
 
-function serverMessage(status: number, body: unknown): string {
+function serverMessage(body: unknown): string {
   if (typeof body === "object" && body !== null && typeof (body as { error?: unknown }).error === "string") {
     return (body as { error: string }).error;
   }

@@ -137,6 +137,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
     response: ItemsPageResponse,
   },
   {
+    name: "exportPage",
+    method: "POST",
+    path: "dataset/:datasetId/exportForTrainingPage",
+    request: PageRequest,
+    response: ExportPageResponse,
+  },
+  { name: "export", method: "GET", path: "dataset/:datasetId/exportForTraining", response: ExportResponse },
+  {
     name: "itemByReference",
     method: "GET",
     path: "dataset/:datasetId/refloc/:referenceId",

@@ -4,7 +4,7 @@ import {
   type Model as ModelData,
   type Prediction,
 } from "@nucleus/schemas";
-import type { Api, CallOptions } from "../internal/api.js";
+import type { Api } from "../internal/api.js";
 import { path } from "../internal/http.js";
 import type { UploadOptions } from "../internal/uploads.js";
 import { ModelRun } from "./model-run.js";

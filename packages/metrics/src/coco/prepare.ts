@@ -180,8 +180,8 @@ export function prepareDetections(
       let segmentation = d.segmentation;
       if (segmentation === undefined && hasBox) {
         // loadRes turns a box into a rectangle polygon when a result has no segmentation.
-        const [x, y, bw, bh] = d.bbox as number[];
-        segmentation = [[x!, y!, x!, y! + bh!, x! + bw!, y! + bh!, x! + bw!, y!]];
+        const [x, y, bw, bh] = d.bbox as [number, number, number, number];
+        segmentation = [[x, y, x, y + bh, x + bw, y + bh, x + bw, y]];
       }
       if (segmentation === undefined)
         throw new CocoInputError(`${where}: segmentation or bbox is required for segm evaluation`);
