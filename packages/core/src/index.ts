@@ -28,6 +28,17 @@ export type {
   PredictionGroups,
 } from "@nucleus/schemas";
 export {
+  box,
+  category,
+  cuboid,
+  item,
+  keypoints,
+  type LabelFields,
+  line,
+  polygon,
+  segmentation,
+} from "./builders.js";
+export {
   type CreateDatasetOptions,
   DEFAULT_ENDPOINT,
   type ListJobsOptions,

@@ -2,7 +2,7 @@
 /**
  * `nucleus-server`: runs the local Nucleus server until SIGINT or SIGTERM.
  *
- *   nucleus-server [--data DIR] [--port N] [--host H] [--api-key KEY]...
+ *   nucleus-server [--data DIR] [--port N] [--host H] [--api-key KEY]... [--immutable-runs] [--quiet]
  *
  * Without `--api-key` (or `NUCLEUS_API_KEY`), the key stored in the data folder is used, made on
  * first start. Prints one JSON line when listening: `{"url", "port"}`, plus `apiKey` when the key
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
       host: { type: "string", default: "127.0.0.1" },
       "api-key": { type: "string", multiple: true },
       quiet: { type: "boolean", default: false },
+      "immutable-runs": { type: "boolean", default: false },
     },
   });
   const given = values["api-key"]?.length
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     host: values.host,
     apiKeys: stored ? [stored.key] : given,
     logRequests: !values.quiet,
+    immutableCommittedRuns: values["immutable-runs"],
   });
   process.stdout.write(
     `${JSON.stringify({ url: server.url, port: server.port, ...(stored ? { apiKey: stored.key } : {}) })}\n`,
