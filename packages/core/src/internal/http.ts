@@ -22,6 +22,8 @@ export interface RequestSpec {
   json?: unknown;
   /** A multipart body, rebuilt for every attempt. */
   form?: () => Promise<FormData> | FormData;
+  /** Extra headers of this request. */
+  headers?: Record<string, string>;
   /** Whether repeating the request is harmless (reads, and uploads keyed by reference id). */
   idempotent?: boolean;
   signal?: AbortSignal | undefined;
@@ -43,7 +45,7 @@ export class Transport {
       try {
         response = await ky(url, {
           method: spec.method,
-          headers: this.options.headers,
+          headers: spec.headers ? { ...this.options.headers, ...spec.headers } : this.options.headers,
           ...(spec.json !== undefined ? { json: spec.json } : {}),
           ...(spec.form ? { body: await spec.form() } : {}),
           ...(spec.signal ? { signal: spec.signal } : {}),

@@ -28,6 +28,17 @@ export interface UploadOptions extends CallOptions {
   asynchronous?: boolean;
   /** Entries per JSON request (items: 20, annotations: 5,000, like the official client). */
   batchSize?: number;
+  /**
+   * Sent as `Idempotency-Key` (with a suffix per request) so that a repeated call is applied
+   * once and answered with its first counts by servers that support it, such as
+   * `@nucleus/server`. Off by default: the official client sends no such header.
+   */
+  idempotencyKey?: string;
+}
+
+/** The headers of the n-th request of an upload. */
+function keyHeaders(options: UploadOptions, n: number): { headers?: Record<string, string> } {
+  return options.idempotencyKey ? { headers: { "idempotency-key": `${options.idempotencyKey}:${n}` } } : {};
 }
 
 /** Totals of an item upload. */
@@ -86,11 +97,13 @@ export async function appendItems(
   };
   const remote = payloads.filter((p) => isRemote(p.image_url));
   const local = payloads.filter((p) => !isRemote(p.image_url));
+  let requestNumber = 0;
   for (const batch of chunk(remote, options.batchSize ?? 20)) {
     add(
       await api.call(AppendItemsResponse, {
         method: "POST",
         path: path`dataset/${datasetId}/append`,
+        ...keyHeaders(options, requestNumber++),
         json: { items: batch, update },
         idempotent: true,
         signal: options.signal,
@@ -102,6 +115,7 @@ export async function appendItems(
       await api.call(AppendItemsResponse, {
         method: "POST",
         path: path`dataset/${datasetId}/append`,
+        ...keyHeaders(options, requestNumber++),
         form: async () => {
           const form = new FormData();
           form.append("items", JSON.stringify(batch.map((p) => ({ ...p, update }))));
@@ -170,12 +184,14 @@ export async function uploadLabels(
     return asyncUpload(api, destination.datasetId, route, payloads, update, options);
   }
   const total: LabelUploadResult = { datasetId: destination.datasetId, processed: 0, ignored: 0, errors: [] };
+  let requestNumber = 0;
   const post = async (spec: { json?: unknown; form?: () => Promise<FormData> }) => {
     const request = {
       method: "POST" as const,
       path: route,
       idempotent: true,
       signal: options.signal,
+      ...keyHeaders(options, requestNumber++),
       ...spec,
     };
     if (destination.kind === "annotations") {

@@ -146,4 +146,14 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX evaluations_by_run ON evaluations (run_id, created_at);
   `,
+  `
+  CREATE TABLE idempotency (
+    tenant TEXT NOT NULL,
+    key TEXT NOT NULL,
+    route TEXT NOT NULL,
+    response TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (tenant, key)
+  );
+  `,
 ];

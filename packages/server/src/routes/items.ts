@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { type FilePart, isMultipart, readBody, readMultipart, validate } from "../http/body.js";
 import type { Ctx, Env } from "../http/context.js";
 import { badRequest, notFound } from "../http/errors.js";
+import { once } from "../http/idempotency.js";
 import { decodeCursor, indexParam, mediaUrlOf, param, requireDataset } from "../http/lookup.js";
 import { exportRow, groupLabels, itemJson } from "../http/present.js";
 import type { DatasetRow, ItemInput, ItemRow, LabelRow } from "../store/types.js";
@@ -27,14 +28,18 @@ export function itemRoutes(): Hono<Env> {
       items = body.items;
       update = body.update ?? false;
     }
-    const counts = store.upsertItems(dataset.id, items, update);
-    return c.json({
-      dataset_id: dataset.id,
-      new_items: counts.newItems,
-      updated_items: counts.updatedItems,
-      ignored_items: counts.ignoredItems,
-      upload_errors: 0,
-    });
+    return c.json(
+      once(c, () => {
+        const counts = store.upsertItems(dataset.id, items, update);
+        return {
+          dataset_id: dataset.id,
+          new_items: counts.newItems,
+          updated_items: counts.updatedItems,
+          ignored_items: counts.ignoredItems,
+          upload_errors: 0,
+        };
+      }),
+    );
   });
 
   app.get("/dataset/:datasetId/datasetItems", (c) => {

@@ -10,6 +10,7 @@ import { Hono } from "hono";
 import { type FilePart, isMultipart, readBody, readMultipart, validate } from "../http/body.js";
 import type { Ctx, Env } from "../http/context.js";
 import { badRequest, conflict } from "../http/errors.js";
+import { once } from "../http/idempotency.js";
 import { param, requireDataset, requireModel, requireRun } from "../http/lookup.js";
 import { jobJson, MEDIA_SCHEME } from "../http/present.js";
 import type { DatasetRow, LabelInput, LabelTarget, ModelRunRow } from "../store/types.js";
@@ -23,15 +24,19 @@ export function labelRoutes(): Hono<Env> {
     const dataset = requireDataset(c, param(c, "datasetId"));
     if (c.req.query("async") === "1") return startAsyncUpload(c, dataset, "uploadAnnotations");
     const { labels, update } = await readLabels(c, "annotations");
-    const result = c
-      .get("services")
-      .store.upsertLabels({ kind: "annotations", datasetId: dataset.id }, labels, update);
-    return c.json({
-      dataset_id: dataset.id,
-      annotations_processed: result.processed,
-      annotations_ignored: result.ignored,
-      ...(result.errors.length > 0 ? { errors: result.errors } : {}),
-    });
+    return c.json(
+      once(c, () => {
+        const result = c
+          .get("services")
+          .store.upsertLabels({ kind: "annotations", datasetId: dataset.id }, labels, update);
+        return {
+          dataset_id: dataset.id,
+          annotations_processed: result.processed,
+          annotations_ignored: result.ignored,
+          ...(result.errors.length > 0 ? { errors: result.errors } : {}),
+        };
+      }),
+    );
   });
 
   app.post("/modelRun/:runId/predict", async (c) => {
@@ -75,14 +80,18 @@ async function predict(c: Ctx, dataset: DatasetRow, run: ModelRunRow): Promise<R
   if (c.req.query("async") === "1") return startAsyncUpload(c, dataset, "uploadPredictions", run);
   const { labels, update } = await readLabels(c, "predictions");
   const target: LabelTarget = { kind: "predictions", datasetId: dataset.id, runId: run.id };
-  const result = c.get("services").store.upsertLabels(target, labels, update);
-  return c.json({
-    dataset_id: dataset.id,
-    model_run_id: run.id,
-    predictions_processed: result.processed,
-    predictions_ignored: result.ignored,
-    ...(result.errors.length > 0 ? { errors: result.errors } : {}),
-  });
+  return c.json(
+    once(c, () => {
+      const result = c.get("services").store.upsertLabels(target, labels, update);
+      return {
+        dataset_id: dataset.id,
+        model_run_id: run.id,
+        predictions_processed: result.processed,
+        predictions_ignored: result.ignored,
+        ...(result.errors.length > 0 ? { errors: result.errors } : {}),
+      };
+    }),
+  );
 }
 
 /** Reads an upload body: JSON (`annotations` + `segmentations`) or multipart local masks. */

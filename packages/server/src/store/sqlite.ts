@@ -645,4 +645,22 @@ export class SqliteStore implements NucleusStore {
   deleteEvaluation(tenant: Tenant, id: string): boolean {
     return this.sql("DELETE FROM evaluations WHERE id = ? AND tenant = ?").run(id, tenant).changes > 0;
   }
+
+  // Idempotency keys -----------------------------------------------------------------------------
+
+  idempotentResponse(tenant: Tenant, key: string): { route: string; response: string } | undefined {
+    return this.sql("SELECT route, response FROM idempotency WHERE tenant = ? AND key = ?").get(tenant, key) as
+      | { route: string; response: string }
+      | undefined;
+  }
+
+  recordIdempotentResponse(tenant: Tenant, key: string, route: string, response: string): void {
+    this.sql("INSERT INTO idempotency (tenant, key, route, response, created_at) VALUES (?, ?, ?, ?, ?)").run(
+      tenant,
+      key,
+      route,
+      response,
+      now(),
+    );
+  }
 }

@@ -21,6 +21,9 @@ import type {
  * at all.
  */
 export interface NucleusStore {
+  /** Runs `fn` in one transaction (nested calls join it). */
+  transaction<T>(fn: () => T): T;
+
   createDataset(
     tenant: Tenant,
     input: {
@@ -115,4 +118,9 @@ export interface NucleusStore {
     fields: Partial<Pick<EvaluationRow, "status" | "results" | "error_message">>,
   ): void;
   deleteEvaluation(tenant: Tenant, id: string): boolean;
+
+  /** The response recorded for an idempotency key, if any. */
+  idempotentResponse(tenant: Tenant, key: string): { route: string; response: string } | undefined;
+  /** Records the response of an idempotency key. */
+  recordIdempotentResponse(tenant: Tenant, key: string, route: string, response: string): void;
 }

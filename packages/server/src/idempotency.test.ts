@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDataset, remoteItems, startTestServer, type TestServer } from "./test-support.js";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+describe("Idempotency-Key", () => {
+  it("answers a repeated write with its first response, applied once", async () => {
+    const ds = await createDataset(server);
+    const send = () =>
+      server.call("POST", `dataset/${ds}/append`, { body: { items: remoteItems(5) }, headers: { "idempotency-key": "chunk-1" } });
+    const [a, b, c] = await Promise.all([send(), send(), send()]);
+    for (const response of [a, b, c]) {
+      expect(response.body).toEqual({ dataset_id: ds, new_items: 5, updated_items: 0, ignored_items: 0, upload_errors: 0 });
+    }
+    const again = await server.call("POST", `dataset/${ds}/append`, { body: { items: remoteItems(5) } });
+    expect((again.body as { ignored_items: number }).ignored_items).toBe(5);
+  });
+
+  it("replays annotate counts and refuses a key reused on another route", async () => {
+    const ds = await createDataset(server);
+    await server.call("POST", `dataset/${ds}/append`, { body: { items: remoteItems(1) } });
+    const body = { annotations: [{ type: "box", label: "a", reference_id: "img_0", geometry: { x: 0, y: 0, width: 1, height: 1 } }] };
+    const first = await server.call("POST", `dataset/${ds}/annotate`, { body, headers: { "idempotency-key": "k2" } });
+    const second = await server.call("POST", `dataset/${ds}/annotate`, { body, headers: { "idempotency-key": "k2" } });
+    expect(second.body).toEqual(first.body);
+    expect((second.body as { annotations_processed: number }).annotations_processed).toBe(1);
+    const other = await server.call("POST", `dataset/${ds}/append`, { body: { items: [] }, headers: { "idempotency-key": "k2" } });
+    expect(other.status).toBe(409);
+  });
+
+  it("keeps keys per tenant", async () => {
+    const mine = await createDataset(server);
+    const theirs = await createDataset(server, "theirs", "other_key");
+    const a = await server.call("POST", `dataset/${mine}/append`, { body: { items: remoteItems(1) }, headers: { "idempotency-key": "same" } });
+    const b = await server.call("POST", `dataset/${theirs}/append`, {
+      body: { items: remoteItems(2) },
+      headers: { "idempotency-key": "same" },
+      key: "other_key",
+    });
+    expect((a.body as { new_items: number }).new_items).toBe(1);
+    expect((b.body as { new_items: number }).new_items).toBe(2);
+  });
+});
