@@ -1,8 +1,24 @@
 /**
- * `@nucleus/upload`: chunked, concurrent and resumable bulk uploads on top of `@nucleus/core`.
+ * `@nucleus/upload`: large uploads to Nucleus that are fast, resumable, and never lose or
+ * duplicate anything. Built on `@nucleus/core`; it never talks HTTP itself.
  *
- * Not implemented yet: the package reserves its name and place in the dependency graph.
+ * @example
+ * ```ts
+ * import { NucleusClient } from "@nucleus/core";
+ * import { Uploader } from "@nucleus/upload";
+ *
+ * const uploader = new Uploader(new NucleusClient(), { concurrency: 8, journal: "./upload.journal" });
+ * const report = await uploader.append("ds_...", items);
+ * console.log(report.new, report.ignored, report.failed);
+ * ```
  *
  * @packageDocumentation
  */
-export {};
+export { type Chunk, chunked, type Inspect } from "./chunk.js";
+export { Journal, type JournalEntry, type JournalHeader } from "./journal.js";
+export { readNdjson } from "./ndjson.js";
+export { runPool } from "./pool.js";
+export { type ChunkCounts, type Failure, succeeded, type UploadProgress, type UploadReport } from "./report.js";
+export { DEFAULT_RETRY, isRetryable, type RetryPolicy, retryDelay } from "./retry.js";
+export { type Source, sizeOf } from "./source.js";
+export { type UploadCallOptions, Uploader, type UploaderOptions } from "./uploader.js";

@@ -1,0 +1,89 @@
+import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, writeSync } from "node:fs";
+import type { ChunkCounts, Failure } from "./report.js";
+
+/** What identifies an upload, so a journal is never applied to another one. */
+export interface JournalHeader {
+  version: 1;
+  /** A random id made on the first run; idempotency keys derive from it. */
+  uploadId: string;
+  operation: string;
+  target: string;
+  maxCount: number;
+  maxBytes: number;
+}
+
+/** One acknowledged chunk. */
+export interface JournalEntry {
+  chunk: number;
+  counts: ChunkCounts;
+  failures: Failure[];
+}
+
+/**
+ * A small append-only file recording each acknowledged chunk, flushed to disk before the chunk
+ * counts as done. Rerunning the same upload with the same journal skips those chunks.
+ */
+export class Journal {
+  private readonly fd: number;
+  readonly header: JournalHeader;
+  /** Acknowledged chunks of earlier runs, by chunk index. */
+  readonly done: Map<number, JournalEntry>;
+
+  private constructor(fd: number, header: JournalHeader, done: Map<number, JournalEntry>) {
+    this.fd = fd;
+    this.header = header;
+    this.done = done;
+  }
+
+  /** Opens a journal, creating it for this upload or checking it belongs to it. */
+  static open(path: string, expected: Omit<JournalHeader, "version" | "uploadId">): Journal {
+    const done = new Map<number, JournalEntry>();
+    let header: JournalHeader | undefined;
+    if (existsSync(path)) {
+      const lines = readFileSync(path, "utf8").split("\n");
+      for (const line of lines) {
+        if (line.trim() === "") continue;
+        let record: unknown;
+        try {
+          record = JSON.parse(line);
+        } catch {
+          continue; // a line cut short by a crash: that chunk was not acknowledged
+        }
+        if (!header) header = record as JournalHeader;
+        else done.set((record as JournalEntry).chunk, record as JournalEntry);
+      }
+    }
+    if (header) {
+      const same =
+        header.operation === expected.operation &&
+        header.target === expected.target &&
+        header.maxCount === expected.maxCount &&
+        header.maxBytes === expected.maxBytes;
+      if (!same) {
+        throw new Error(
+          `The journal ${path} belongs to another upload (${header.operation} to ${header.target}); use a new journal file for this one`,
+        );
+      }
+      return new Journal(openSync(path, "a"), header, done);
+    }
+    const fresh: JournalHeader = { version: 1, uploadId: globalThis.crypto.randomUUID(), ...expected };
+    const fd = openSync(path, "w");
+    const journal = new Journal(fd, fresh, done);
+    journal.write(fresh);
+    return journal;
+  }
+
+  /** Records an acknowledged chunk, durably. */
+  record(entry: JournalEntry): void {
+    this.write(entry);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  private write(record: object): void {
+    writeSync(this.fd, `${JSON.stringify(record)}\n`);
+    fdatasyncSync(this.fd);
+  }
+}

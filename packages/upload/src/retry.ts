@@ -1,0 +1,32 @@
+import { APIConnectionError, APIError } from "@nucleus/core";
+
+/** How chunks are retried. */
+export interface RetryPolicy {
+  /** Attempts after the first. Default 5. */
+  retries: number;
+  /** First backoff, in milliseconds. Default 500. */
+  baseDelayMs: number;
+  /** Longest backoff, in milliseconds. Default 10,000. */
+  maxDelayMs: number;
+}
+
+/** The default policy: five retries from 0.5 s, capped at 10 s. */
+export const DEFAULT_RETRY: RetryPolicy = { retries: 5, baseDelayMs: 500, maxDelayMs: 10_000 };
+
+/** Errors worth another attempt: dropped or timed-out connections, 408, 429 and 5xx. */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof APIConnectionError) return true;
+  if (error instanceof APIError) return error.status === 408 || error.status === 429 || error.status >= 500;
+  return false;
+}
+
+/** The wait before retry `attempt` (0-based): `Retry-After` when the server sent one, else full-jitter backoff. */
+export function retryDelay(policy: RetryPolicy, attempt: number, error: unknown, random: () => number = Math.random): number {
+  if (error instanceof APIError) {
+    const header = error.headers.get("retry-after");
+    const seconds = header === null ? Number.NaN : Number(header);
+    if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds * 1000, policy.maxDelayMs);
+  }
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  return ceiling * (0.5 + random() / 2);
+}

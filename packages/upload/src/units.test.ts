@@ -1,0 +1,111 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { APIConnectionTimeoutError, InternalServerError, NotFoundError, RateLimitError } from "@nucleus/core";
+import { describe, expect, it } from "vitest";
+import { chunked } from "./chunk.js";
+import { Journal } from "./journal.js";
+import { runPool } from "./pool.js";
+import { DEFAULT_RETRY, isRetryable, retryDelay } from "./retry.js";
+
+async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const value of source) out.push(value);
+  return out;
+}
+
+describe("chunked", () => {
+  it("cuts by count and by bytes, leaves invalid entries out and keeps positions", async () => {
+    const invalid: number[] = [];
+    const values = ["a", "bb", "BAD", "ccc", "dddddddddd", "e", "f"];
+    const chunks = await collect(
+      chunked(values, {
+        maxCount: 3,
+        maxBytes: 6,
+        inspect: (v) => (v === "BAD" ? { error: "bad" } : { bytes: v.length }),
+        onInvalid: (index) => invalid.push(index),
+      }),
+    );
+    expect(invalid).toEqual([2]);
+    expect(chunks.map((c) => c.entries.map((e) => e.index))).toEqual([[0, 1, 3], [4], [5, 6]]);
+    expect(chunks.map((c) => c.index)).toEqual([0, 1, 2]);
+  });
+});
+
+describe("runPool", () => {
+  it("never runs more than the concurrency at once and pulls lazily", async () => {
+    let active = 0;
+    let peak = 0;
+    let pulled = 0;
+    async function* source() {
+      for (let i = 0; i < 50; i += 1) {
+        pulled += 1;
+        yield i;
+      }
+    }
+    const seen: number[] = [];
+    const iterator = source();
+    await runPool(iterator, 3, async (value) => {
+      active += 1;
+      peak = Math.max(peak, active);
+      expect(pulled - seen.length).toBeLessThanOrEqual(3);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      seen.push(value);
+      active -= 1;
+    });
+    expect(peak).toBe(3);
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it("stops at the first error and throws it", async () => {
+    let ran = 0;
+    await expect(
+      runPool([1, 2, 3, 4, 5][Symbol.iterator]() as unknown as AsyncIterator<number>, 1, async (v) => {
+        ran += 1;
+        if (v === 2) throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    expect(ran).toBe(2);
+  });
+});
+
+describe("retry policy", () => {
+  const headers = (h: Record<string, string> = {}) => new Headers(h);
+  it("retries connections, timeouts, 429 and 5xx, not other client errors", () => {
+    expect(isRetryable(new APIConnectionTimeoutError("slow"))).toBe(true);
+    expect(isRetryable(new RateLimitError(429, {}, "POST", "u", headers()))).toBe(true);
+    expect(isRetryable(new InternalServerError(503, {}, "POST", "u", headers()))).toBe(true);
+    expect(isRetryable(new NotFoundError(404, {}, "POST", "u", headers()))).toBe(false);
+    expect(isRetryable(new Error("other"))).toBe(false);
+  });
+
+  it("honours Retry-After and otherwise backs off with jitter up to the cap", () => {
+    expect(retryDelay(DEFAULT_RETRY, 0, new RateLimitError(429, {}, "POST", "u", headers({ "retry-after": "2" })))).toBe(2_000);
+    expect(retryDelay(DEFAULT_RETRY, 0, new Error(), () => 1)).toBe(500);
+    expect(retryDelay(DEFAULT_RETRY, 3, new Error(), () => 0)).toBe(2_000);
+    expect(retryDelay(DEFAULT_RETRY, 20, new Error(), () => 1)).toBe(10_000);
+  });
+});
+
+describe("journal", () => {
+  const header = { operation: "append", target: "ds_1", maxCount: 20, maxBytes: 100 };
+
+  it("records chunks durably, resumes them, and ignores a line cut short by a crash", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "journal-")), "upload.journal");
+    const first = Journal.open(path, header);
+    first.record({ chunk: 0, counts: { new: 20, updated: 0, ignored: 0, processed: 20, failed: 0 }, failures: [] });
+    first.record({ chunk: 2, counts: { new: 19, updated: 0, ignored: 1, processed: 19, failed: 0 }, failures: [] });
+    first.close();
+    writeFileSync(path, `${readFileSync(path, "utf8")}{"chunk":3,"cou`);
+    const again = Journal.open(path, header);
+    expect([...again.done.keys()]).toEqual([0, 2]);
+    expect(again.header.uploadId).toBe(first.header.uploadId);
+    again.close();
+  });
+
+  it("refuses a journal of another upload", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "journal-")), "upload.journal");
+    Journal.open(path, header).close();
+    expect(() => Journal.open(path, { ...header, target: "ds_2" })).toThrow(/belongs to another upload \(append to ds_1\)/);
+  });
+});

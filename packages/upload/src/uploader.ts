@@ -1,0 +1,325 @@
+import { type Job, type NucleusClient, ValidationError } from "@nucleus/core";
+import {
+  Annotation,
+  type CheckResult,
+  DatasetItem,
+  Prediction,
+  type Annotation as AnnotationData,
+  type DatasetItem as DatasetItemData,
+  type Prediction as PredictionData,
+} from "@nucleus/schemas";
+import { type Chunk, chunked } from "./chunk.js";
+import { Journal } from "./journal.js";
+import { runPool } from "./pool.js";
+import type { ChunkCounts, Failure, UploadProgress, UploadReport } from "./report.js";
+import { DEFAULT_RETRY, isRetryable, type RetryPolicy, retryDelay } from "./retry.js";
+import { type Source, sizeOf } from "./source.js";
+
+/** Options of an {@link Uploader}. */
+export interface UploaderOptions {
+  /** Requests in flight at most. Default 4. */
+  concurrency?: number;
+  /** Entries per request. Default: 20 items or 5,000 annotations/predictions (the protocol's limits). */
+  batchSize?: number;
+  /** Serialised bytes per request at most. Default 16 MiB. */
+  maxBytesPerRequest?: number;
+  /** Retries per chunk (a number, or a policy). Default 5 retries from 0.5 s. */
+  retries?: number | Partial<RetryPolicy>;
+  /** A journal file: rerunning the same upload with it sends only what was not acknowledged. */
+  journal?: string;
+  /** Stops the upload. */
+  signal?: AbortSignal;
+  /** Called after every chunk. */
+  onProgress?: (progress: UploadProgress) => void;
+}
+
+/** Options of one upload. */
+export interface UploadCallOptions {
+  /** Replace entries that exist instead of ignoring them. Default false. */
+  update?: boolean;
+  /** Send each chunk through a signed URL and a server job (remote files only). */
+  asynchronous?: boolean;
+}
+
+type Operation = UploadReport["operation"];
+type Send<T> = (values: T[], options: { update: boolean; batchSize: number; idempotencyKey: string; asynchronous: boolean }) => Promise<SendResult>;
+type SendResult =
+  | { kind: "items"; new: number; updated: number; ignored: number; errors: string[] }
+  | { kind: "labels"; processed: number; ignored: number; errors: string[] };
+
+interface Checker {
+  check(wire: unknown): CheckResult<unknown>;
+  toWire(value: never): unknown;
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * Large uploads that are fast, resumable, and never lose or duplicate anything: inputs are read
+ * lazily and cut into chunks by count and bytes; a pool of workers sends them with bounded
+ * concurrency; each chunk is retried on 429, 5xx, timeouts and dropped connections with an
+ * idempotency key, so a retried chunk is applied and counted once; a journal records every
+ * acknowledged chunk so a rerun sends only the rest; the report names every failed entry.
+ *
+ * @example
+ * ```ts
+ * import { NucleusClient } from "@nucleus/core";
+ * import { Uploader, readNdjson } from "@nucleus/upload";
+ * import { Annotation } from "@nucleus/schemas";
+ *
+ * const uploader = new Uploader(new NucleusClient(), { concurrency: 8, journal: "./annotations.journal" });
+ * const report = await uploader.annotate("ds_...", readNdjson("./annotations.ndjson", Annotation));
+ * if (report.failed > 0) console.error(report.failures);
+ * ```
+ */
+export class Uploader {
+  private readonly retry: RetryPolicy;
+
+  constructor(
+    private readonly client: NucleusClient,
+    private readonly options: UploaderOptions = {},
+  ) {
+    this.retry =
+      typeof options.retries === "number" ? { ...DEFAULT_RETRY, retries: options.retries } : { ...DEFAULT_RETRY, ...options.retries };
+  }
+
+  /** Appends dataset items (remote URLs or local files), keyed by reference id. */
+  append(datasetId: string, items: Source<DatasetItemData>, options: UploadCallOptions = {}): Promise<UploadReport> {
+    const dataset = this.client.getDataset(datasetId);
+    return this.run("append", datasetId, items, DatasetItem, options, 20, async (values, o) => {
+      if (o.asynchronous) return fromJob(await dataset.append(values, { ...o, asynchronous: true }), "items");
+      const r = await dataset.append(values, { ...o, asynchronous: false });
+      return { kind: "items", new: r.newItems, updated: r.updatedItems, ignored: r.ignoredItems, errors: r.uploadErrors ? [`${r.uploadErrors} items failed`] : [] };
+    });
+  }
+
+  /** Uploads ground truth, keyed by reference id and annotation id. */
+  annotate(datasetId: string, annotations: Source<AnnotationData>, options: UploadCallOptions = {}): Promise<UploadReport> {
+    const dataset = this.client.getDataset(datasetId);
+    return this.run("annotate", datasetId, annotations, Annotation, options, 5_000, async (values, o) => {
+      if (o.asynchronous) return fromJob(await dataset.annotate(values, { ...o, asynchronous: true }), "labels");
+      const r = await dataset.annotate(values, { ...o, asynchronous: false });
+      return { kind: "labels", processed: r.processed, ignored: r.ignored, errors: r.errors };
+    });
+  }
+
+  /** Uploads a model's predictions on a dataset. */
+  uploadPredictions(datasetId: string, modelId: string, predictions: Source<PredictionData>, options: UploadCallOptions = {}): Promise<UploadReport> {
+    const dataset = this.client.getDataset(datasetId);
+    return this.run("uploadPredictions", `${datasetId}/${modelId}`, predictions, Prediction, options, 5_000, async (values, o) => {
+      if (o.asynchronous) return fromJob(await dataset.uploadPredictions(modelId, values, { ...o, asynchronous: true }), "labels");
+      const r = await dataset.uploadPredictions(modelId, values, { ...o, asynchronous: false });
+      return { kind: "labels", processed: r.processed, ignored: r.ignored, errors: r.errors };
+    });
+  }
+
+  /** Uploads predictions to a model run. */
+  async predict(modelRunId: string, predictions: Source<PredictionData>, options: UploadCallOptions = {}): Promise<UploadReport> {
+    const run = await this.client.getModelRun(modelRunId);
+    return this.run("predict", modelRunId, predictions, Prediction, options, 5_000, async (values, o) => {
+      if (o.asynchronous) return fromJob(await run.predict(values, { ...o, asynchronous: true }), "labels");
+      const r = await run.predict(values, { ...o, asynchronous: false });
+      return { kind: "labels", processed: r.processed, ignored: r.ignored, errors: r.errors };
+    });
+  }
+
+  private async run<T>(
+    operation: Operation,
+    target: string,
+    source: Source<T>,
+    codec: Checker,
+    callOptions: UploadCallOptions,
+    defaultBatch: number,
+    send: Send<T>,
+  ): Promise<UploadReport> {
+    const started = performance.now();
+    const maxCount = this.options.batchSize ?? defaultBatch;
+    const maxBytes = this.options.maxBytesPerRequest ?? 16 * MiB;
+    const journal = this.options.journal ? Journal.open(this.options.journal, { operation, target, maxCount, maxBytes }) : undefined;
+    const uploadId = journal?.header.uploadId ?? globalThis.crypto.randomUUID();
+    const report: UploadReport = {
+      operation,
+      total: 0,
+      new: 0,
+      updated: 0,
+      ignored: 0,
+      processed: 0,
+      failed: 0,
+      failures: [],
+      chunks: { sent: 0, skipped: 0, retries: 0 },
+      seconds: 0,
+    };
+    const total = sizeOf(source);
+    let doneThisRun = 0;
+    let done = 0;
+    let bytes = 0;
+    const fail = (failure: Failure) => {
+      report.failures.push(failure);
+      report.failed += 1;
+      done += 1;
+    };
+    const progress = () => {
+      const elapsed = (performance.now() - started) / 1000;
+      const rate = elapsed > 0 ? doneThisRun / elapsed : 0;
+      const update: UploadProgress = { done, failed: report.failed, bytes, rate };
+      if (total !== undefined) {
+        update.total = total;
+        if (rate > 0) update.etaSeconds = Math.max(0, (total - done) / rate);
+      }
+      this.options.onProgress?.(update);
+    };
+    const add = (counts: ChunkCounts) => {
+      report.new += counts.new;
+      report.updated += counts.updated;
+      report.ignored += counts.ignored;
+      report.processed += counts.processed;
+    };
+
+    const chunks = chunked(source, {
+      maxCount,
+      maxBytes,
+      inspect: (value, index) => {
+        report.total = index + 1;
+        const wire = codec.toWire(value as never) as { reference_id?: string };
+        const result = codec.check(wire);
+        if (!result.ok) {
+          return { error: result.issues.map((issue) => issue.text).join("; "), ...(typeof wire?.reference_id === "string" ? { referenceId: wire.reference_id } : {}) };
+        }
+        return { bytes: JSON.stringify(wire).length + 1 };
+      },
+      onInvalid: (index, reason, referenceId) => fail({ index, reason, ...(referenceId !== undefined ? { referenceId } : {}) }),
+    });
+
+    try {
+      await runPool(chunks, this.options.concurrency ?? 4, async (chunk) => {
+        this.options.signal?.throwIfAborted();
+        const previous = journal?.done.get(chunk.index);
+        if (previous) {
+          add(previous.counts);
+          for (const failure of previous.failures) fail(failure);
+          done += previous.counts.processed + previous.counts.ignored;
+          report.chunks.skipped += 1;
+          progress();
+          return;
+        }
+        const outcome = await this.sendChunk(chunk, send, {
+          update: callOptions.update ?? false,
+          asynchronous: callOptions.asynchronous ?? false,
+          idempotencyKey: `${uploadId}:${chunk.index}`,
+        }, report);
+        journal?.record({ chunk: chunk.index, counts: outcome.counts, failures: outcome.failures });
+        add(outcome.counts);
+        for (const failure of outcome.failures) fail(failure);
+        const succeeded = outcome.counts.processed + outcome.counts.ignored;
+        done += succeeded;
+        doneThisRun += succeeded + outcome.failures.length;
+        bytes += chunk.bytes;
+        report.chunks.sent += 1;
+        progress();
+      });
+    } finally {
+      journal?.close();
+    }
+    report.failures.sort((a, b) => a.index - b.index);
+    report.seconds = (performance.now() - started) / 1000;
+    return report;
+  }
+
+  /** Sends one chunk until it is acknowledged or its retries run out; never throws for the server's reasons. */
+  private async sendChunk<T>(
+    chunk: Chunk<T>,
+    send: Send<T>,
+    options: { update: boolean; asynchronous: boolean; idempotencyKey: string },
+    report: UploadReport,
+  ): Promise<{ counts: ChunkCounts; failures: Failure[] }> {
+    let entries = chunk.entries;
+    const failures: Failure[] = [];
+    for (let attempt = 0; ; ) {
+      try {
+        const result = await send(
+          entries.map((e) => e.value),
+          { ...options, batchSize: Math.max(1, entries.length), idempotencyKey: `${options.idempotencyKey}:${chunk.entries.length - entries.length}` },
+        );
+        failures.push(...mapServerErrors(result.errors, entries));
+        return {
+          counts:
+            result.kind === "items"
+              ? { new: result.new, updated: result.updated, ignored: result.ignored, processed: result.new + result.updated, failed: failures.length }
+              : { new: 0, updated: 0, ignored: result.ignored, processed: result.processed, failed: failures.length },
+          failures,
+        };
+      } catch (error) {
+        if (error instanceof ValidationError) {
+          // Entries the client refused (duplicates within the chunk): report them, send the rest.
+          const bad = new Set(error.issues.map((issue) => issue.path[1]).filter((i): i is number => typeof i === "number"));
+          if (bad.size === 0) throw error;
+          for (const position of bad) {
+            const entry = entries[position];
+            if (entry) failures.push({ index: entry.index, ...refOf(entry.value), reason: error.issues.find((i) => i.path[1] === position)?.text ?? error.message });
+          }
+          entries = entries.filter((_, i) => !bad.has(i));
+          if (entries.length === 0) return { counts: { new: 0, updated: 0, ignored: 0, processed: 0, failed: failures.length }, failures };
+          continue;
+        }
+        if (this.options.signal?.aborted) throw error;
+        if (isRetryable(error) && attempt < this.retry.retries) {
+          await sleep(retryDelay(this.retry, attempt, error), this.options.signal);
+          attempt += 1;
+          report.chunks.retries += 1;
+          continue;
+        }
+        const reason = (error as Error).message;
+        for (const entry of entries) failures.push({ index: entry.index, ...refOf(entry.value), reason });
+        return { counts: { new: 0, updated: 0, ignored: 0, processed: 0, failed: failures.length }, failures };
+      }
+    }
+  }
+}
+
+function refOf(value: unknown): { referenceId?: string } {
+  const ref = (value as { referenceId?: unknown } | null)?.referenceId;
+  return typeof ref === "string" ? { referenceId: ref } : {};
+}
+
+/** Server errors name the reference id they are about; map them back to the entries. */
+function mapServerErrors<T>(errors: string[], entries: { index: number; value: T }[]): Failure[] {
+  const failures: Failure[] = [];
+  for (const reason of errors) {
+    const ref = /reference id "([^"]*)"/.exec(reason)?.[1];
+    const matching = ref === undefined ? [] : entries.filter((e) => refOf(e.value).referenceId === ref);
+    if (matching.length === 0) failures.push({ index: entries[0]?.index ?? -1, reason });
+    for (const entry of matching) failures.push({ index: entry.index, referenceId: ref as string, reason });
+  }
+  return failures;
+}
+
+/** Waits for a server job and reads its counts (as `@nucleus/server` reports them). */
+async function fromJob(job: Job, kind: "items" | "labels"): Promise<SendResult> {
+  const status = await job.waitUntilDone({ pollInterval: 200 });
+  const errors = await job.errors();
+  const message = (typeof status.message === "object" && status.message ? status.message : {}) as Record<string, Record<string, number>>;
+  if (kind === "items") {
+    const counts = message.item_upload ?? {};
+    return { kind, new: counts.new ?? 0, updated: counts.updated ?? 0, ignored: counts.ignored ?? 0, errors };
+  }
+  const counts = message.annotation_upload ?? message.prediction_upload ?? {};
+  return { kind, processed: counts.processed ?? 0, ignored: counts.ignored ?? 0, errors };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    function onAbort() {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    }
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
