@@ -12,7 +12,7 @@ import { publint } from "publint";
 import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
-const root = fileURLToPath(new URL("..", import.meta.url));
+const root = fileURLToPath(new URL("../..", import.meta.url));
 const libraries = ["schemas", "core", "upload", "metrics", "server"].map((name) =>
   join(root, "packages", name),
 );
