@@ -17,7 +17,14 @@ export interface Faults {
 /** A running proxy: its base URL and what it did. */
 export interface FaultProxy {
   url: string;
-  counts: { requests: number; forwarded: number; errors: number; dropped: number; delayed: number; byPath: Map<string, number> };
+  counts: {
+    requests: number;
+    forwarded: number;
+    errors: number;
+    dropped: number;
+    delayed: number;
+    byPath: Map<string, number>;
+  };
   close(): Promise<void>;
 }
 
@@ -36,7 +43,14 @@ function seeded(seed: number) {
 export async function startFaultProxy(upstream: string, faults: Faults, seed = 1): Promise<FaultProxy> {
   const random = seeded(seed);
   const target = new URL(upstream);
-  const counts: FaultProxy["counts"] = { requests: 0, forwarded: 0, errors: 0, dropped: 0, delayed: 0, byPath: new Map() };
+  const counts: FaultProxy["counts"] = {
+    requests: 0,
+    forwarded: 0,
+    errors: 0,
+    dropped: 0,
+    delayed: 0,
+    byPath: new Map(),
+  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -44,16 +58,26 @@ export async function startFaultProxy(upstream: string, faults: Faults, seed = 1
       counts.requests += 1;
       const body = Buffer.concat(chunks);
       const roll = random();
-      const forward = (onDone: (status: number, headers: Record<string, unknown>, payload: Buffer) => void) => {
+      const forward = (
+        onDone: (status: number, headers: Record<string, unknown>, payload: Buffer) => void,
+      ) => {
         counts.forwarded += 1;
         const path = (req.url ?? "/").split("?")[0] as string;
         counts.byPath.set(path, (counts.byPath.get(path) ?? 0) + 1);
         const upstreamRequest = request(
-          { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+          {
+            host: target.hostname,
+            port: target.port,
+            method: req.method,
+            path: req.url,
+            headers: { ...req.headers, host: target.host },
+          },
           (upstreamResponse) => {
             const parts: Buffer[] = [];
             upstreamResponse.on("data", (part: Buffer) => parts.push(part));
-            upstreamResponse.on("end", () => onDone(upstreamResponse.statusCode ?? 502, upstreamResponse.headers, Buffer.concat(parts)));
+            upstreamResponse.on("end", () =>
+              onDone(upstreamResponse.statusCode ?? 502, upstreamResponse.headers, Buffer.concat(parts)),
+            );
           },
         );
         upstreamRequest.on("error", () => res.destroy());

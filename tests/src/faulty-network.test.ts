@@ -15,8 +15,18 @@ let flaky: NucleusClient;
 
 beforeAll(async () => {
   env = await startServer();
-  proxy = await startFaultProxy(new URL(env.server.url).origin, { errorRate: 0.1, dropRate: 0.05, delayRate: 0.01, delayMs: 700 });
-  flaky = new NucleusClient({ apiKey: KEY, endpoint: `${proxy.url}/v1/nucleus`, maxRetries: 0, timeout: 400 });
+  proxy = await startFaultProxy(new URL(env.server.url).origin, {
+    errorRate: 0.1,
+    dropRate: 0.05,
+    delayRate: 0.01,
+    delayMs: 700,
+  });
+  flaky = new NucleusClient({
+    apiKey: KEY,
+    endpoint: `${proxy.url}/v1/nucleus`,
+    maxRetries: 0,
+    timeout: 400,
+  });
 });
 afterAll(async () => {
   await proxy.close();
@@ -31,8 +41,14 @@ describe("uploads through a faulty network", () => {
 
   it("append 20,000 items: none missing, none duplicated, counts right", { timeout: 120_000 }, async () => {
     datasetId = (await env.client.createDataset("faulty")).id;
-    const items = Array.from({ length: ITEMS }, (_, i) => ({ imageUrl: `s3://bucket/${i}.jpg`, referenceId: `item_${i}` }));
-    const uploader = new Uploader(flaky, { concurrency: 4, retries: { retries: 30, baseDelayMs: 5, maxDelayMs: 50 } });
+    const items = Array.from({ length: ITEMS }, (_, i) => ({
+      imageUrl: `s3://bucket/${i}.jpg`,
+      referenceId: `item_${i}`,
+    }));
+    const uploader = new Uploader(flaky, {
+      concurrency: 4,
+      retries: { retries: 30, baseDelayMs: 5, maxDelayMs: 50 },
+    });
     const report = await uploader.append(datasetId, items);
     expect(report).toMatchObject({ total: ITEMS, new: ITEMS, updated: 0, ignored: 0, failed: 0 });
     expect(report.chunks.sent).toBe(ITEMS / 20);
@@ -44,34 +60,73 @@ describe("uploads through a faulty network", () => {
     expect(proxy.counts.delayed).toBeGreaterThan(0);
   });
 
-  it("annotate 100,000 boxes: none missing, none duplicated, counts right", { timeout: 120_000 }, async () => {
+  it("annotate 100,000 boxes: none missing, none duplicated, counts right", {
+    timeout: 120_000,
+  }, async () => {
     function* boxes() {
       for (let i = 0; i < ITEMS; i += 1) {
         for (let k = 0; k < PER_ITEM; k += 1) {
-          yield { type: "box" as const, label: "thing", referenceId: `item_${i}`, annotationId: `a${k}`, geometry: { x: k, y: k, width: 5, height: 5 } };
+          yield {
+            type: "box" as const,
+            label: "thing",
+            referenceId: `item_${i}`,
+            annotationId: `a${k}`,
+            geometry: { x: k, y: k, width: 5, height: 5 },
+          };
         }
       }
     }
-    const uploader = new Uploader(flaky, { concurrency: 4, batchSize: 1_000, retries: { retries: 30, baseDelayMs: 5, maxDelayMs: 50 } });
+    const uploader = new Uploader(flaky, {
+      concurrency: 4,
+      batchSize: 1_000,
+      retries: { retries: 30, baseDelayMs: 5, maxDelayMs: 50 },
+    });
     const report = await uploader.annotate(datasetId, boxes());
-    expect(report).toMatchObject({ total: ITEMS * PER_ITEM, processed: ITEMS * PER_ITEM, ignored: 0, failed: 0 });
+    expect(report).toMatchObject({
+      total: ITEMS * PER_ITEM,
+      processed: ITEMS * PER_ITEM,
+      ignored: 0,
+      failed: 0,
+    });
     const { boxes: count, boxIds } = await contents(env.client, datasetId);
     expect(count).toBe(ITEMS * PER_ITEM);
     expect(boxIds.size).toBe(ITEMS * PER_ITEM);
   });
 
   it("reports what failed, with index, reference id and reason, and uploads the rest", async () => {
-    const uploader = new Uploader(flaky, { concurrency: 2, retries: { retries: 30, baseDelayMs: 5, maxDelayMs: 50 } });
+    const uploader = new Uploader(flaky, {
+      concurrency: 2,
+      retries: { retries: 30, baseDelayMs: 5, maxDelayMs: 50 },
+    });
     const report = await uploader.annotate(datasetId, [
-      { type: "box", label: "ok", referenceId: "item_1", annotationId: "extra", geometry: { x: 0, y: 0, width: 1, height: 1 } },
+      {
+        type: "box",
+        label: "ok",
+        referenceId: "item_1",
+        annotationId: "extra",
+        geometry: { x: 0, y: 0, width: 1, height: 1 },
+      },
       { type: "box", label: "bad", referenceId: "item_2", geometry: { x: 0, y: 0, width: -1, height: 1 } },
-      { type: "box", label: "ghost", referenceId: "no_such_item", geometry: { x: 0, y: 0, width: 1, height: 1 } },
+      {
+        type: "box",
+        label: "ghost",
+        referenceId: "no_such_item",
+        geometry: { x: 0, y: 0, width: 1, height: 1 },
+      },
     ]);
     expect(report.processed).toBe(1);
     expect(report.failed).toBe(2);
     expect(report.failures).toEqual([
-      { index: 1, referenceId: "item_2", reason: '(reference_id "item_2"): geometry.width must be >= 0, got -1' },
-      { index: 2, referenceId: "no_such_item", reason: 'Item with reference id "no_such_item" doesn\'t exist.' },
+      {
+        index: 1,
+        referenceId: "item_2",
+        reason: '(reference_id "item_2"): geometry.width must be >= 0, got -1',
+      },
+      {
+        index: 2,
+        referenceId: "no_such_item",
+        reason: 'Item with reference id "no_such_item" doesn\'t exist.',
+      },
     ]);
   });
 });

@@ -8,7 +8,12 @@ import { createServer, type RunningNucleusServer } from "@nucleus/server";
 export const KEY = "e2e-key";
 
 /** A real server on loopback with a temporary data folder, and a direct client to check it. */
-export async function startServer(): Promise<{ server: RunningNucleusServer; client: NucleusClient; dir: string; stop(): Promise<void> }> {
+export async function startServer(): Promise<{
+  server: RunningNucleusServer;
+  client: NucleusClient;
+  dir: string;
+  stop(): Promise<void>;
+}> {
   const dir = mkdtempSync(join(tmpdir(), "nucleus-e2e-"));
   const server = await createServer({ dataDir: join(dir, "data"), apiKeys: [KEY], port: 0 });
   return {
@@ -23,11 +28,15 @@ export async function startServer(): Promise<{ server: RunningNucleusServer; cli
 }
 
 /** Every reference id and box count of a dataset, read through the API. */
-export async function contents(client: NucleusClient, datasetId: string): Promise<{ refs: string[]; boxes: number; boxIds: Set<string> }> {
+export async function contents(
+  client: NucleusClient,
+  datasetId: string,
+  pageSize = 5_000,
+): Promise<{ refs: string[]; boxes: number; boxIds: Set<string> }> {
   const refs: string[] = [];
   let boxes = 0;
   const boxIds = new Set<string>();
-  for await (const row of client.getDataset(datasetId).export({ pageSize: 5_000 })) {
+  for await (const row of client.getDataset(datasetId).export({ pageSize })) {
     refs.push(row.item.referenceId as string);
     boxes += row.box.length;
     for (const box of row.box) boxIds.add(`${row.item.referenceId}/${box.annotationId}`);

@@ -13,10 +13,19 @@ describe("Idempotency-Key", () => {
   it("answers a repeated write with its first response, applied once", async () => {
     const ds = await createDataset(server);
     const send = () =>
-      server.call("POST", `dataset/${ds}/append`, { body: { items: remoteItems(5) }, headers: { "idempotency-key": "chunk-1" } });
+      server.call("POST", `dataset/${ds}/append`, {
+        body: { items: remoteItems(5) },
+        headers: { "idempotency-key": "chunk-1" },
+      });
     const [a, b, c] = await Promise.all([send(), send(), send()]);
     for (const response of [a, b, c]) {
-      expect(response.body).toEqual({ dataset_id: ds, new_items: 5, updated_items: 0, ignored_items: 0, upload_errors: 0 });
+      expect(response.body).toEqual({
+        dataset_id: ds,
+        new_items: 5,
+        updated_items: 0,
+        ignored_items: 0,
+        upload_errors: 0,
+      });
     }
     const again = await server.call("POST", `dataset/${ds}/append`, { body: { items: remoteItems(5) } });
     expect((again.body as { ignored_items: number }).ignored_items).toBe(5);
@@ -25,19 +34,35 @@ describe("Idempotency-Key", () => {
   it("replays annotate counts and refuses a key reused on another route", async () => {
     const ds = await createDataset(server);
     await server.call("POST", `dataset/${ds}/append`, { body: { items: remoteItems(1) } });
-    const body = { annotations: [{ type: "box", label: "a", reference_id: "img_0", geometry: { x: 0, y: 0, width: 1, height: 1 } }] };
-    const first = await server.call("POST", `dataset/${ds}/annotate`, { body, headers: { "idempotency-key": "k2" } });
-    const second = await server.call("POST", `dataset/${ds}/annotate`, { body, headers: { "idempotency-key": "k2" } });
+    const body = {
+      annotations: [
+        { type: "box", label: "a", reference_id: "img_0", geometry: { x: 0, y: 0, width: 1, height: 1 } },
+      ],
+    };
+    const first = await server.call("POST", `dataset/${ds}/annotate`, {
+      body,
+      headers: { "idempotency-key": "k2" },
+    });
+    const second = await server.call("POST", `dataset/${ds}/annotate`, {
+      body,
+      headers: { "idempotency-key": "k2" },
+    });
     expect(second.body).toEqual(first.body);
     expect((second.body as { annotations_processed: number }).annotations_processed).toBe(1);
-    const other = await server.call("POST", `dataset/${ds}/append`, { body: { items: [] }, headers: { "idempotency-key": "k2" } });
+    const other = await server.call("POST", `dataset/${ds}/append`, {
+      body: { items: [] },
+      headers: { "idempotency-key": "k2" },
+    });
     expect(other.status).toBe(409);
   });
 
   it("keeps keys per tenant", async () => {
     const mine = await createDataset(server);
     const theirs = await createDataset(server, "theirs", "other_key");
-    const a = await server.call("POST", `dataset/${mine}/append`, { body: { items: remoteItems(1) }, headers: { "idempotency-key": "same" } });
+    const a = await server.call("POST", `dataset/${mine}/append`, {
+      body: { items: remoteItems(1) },
+      headers: { "idempotency-key": "same" },
+    });
     const b = await server.call("POST", `dataset/${theirs}/append`, {
       body: { items: remoteItems(2) },
       headers: { "idempotency-key": "same" },

@@ -11,7 +11,10 @@ export interface Chunk<T> {
 }
 
 /** What the chunker is told about each entry before it is packed. */
-export type Inspect<T> = (value: T, index: number) => { bytes: number } | { error: string; referenceId?: string };
+export type Inspect<T> = (
+  value: T,
+  index: number,
+) => { bytes: number } | { error: string; referenceId?: string };
 
 /**
  * Packs entries into chunks of at most `maxCount` entries and `maxBytes` bytes (an entry larger
@@ -20,7 +23,12 @@ export type Inspect<T> = (value: T, index: number) => { bytes: number } | { erro
  */
 export async function* chunked<T>(
   source: Source<T>,
-  options: { maxCount: number; maxBytes: number; inspect: Inspect<T>; onInvalid: (index: number, error: string, referenceId?: string) => void },
+  options: {
+    maxCount: number;
+    maxBytes: number;
+    inspect: Inspect<T>;
+    onInvalid: (index: number, error: string, referenceId?: string) => void;
+  },
 ): AsyncGenerator<Chunk<T>> {
   let chunkIndex = 0;
   let entries: { index: number; value: T }[] = [];
@@ -31,7 +39,10 @@ export async function* chunked<T>(
     if ("error" in seen) {
       options.onInvalid(index, seen.error, seen.referenceId);
     } else {
-      if (entries.length > 0 && (entries.length >= options.maxCount || bytes + seen.bytes > options.maxBytes)) {
+      if (
+        entries.length > 0 &&
+        (entries.length >= options.maxCount || bytes + seen.bytes > options.maxBytes)
+      ) {
         yield { index: chunkIndex++, entries, bytes };
         entries = [];
         bytes = 0;

@@ -18,7 +18,13 @@ export { type Chunk, chunked, type Inspect } from "./chunk.js";
 export { Journal, type JournalEntry, type JournalHeader } from "./journal.js";
 export { readNdjson } from "./ndjson.js";
 export { runPool } from "./pool.js";
-export { type ChunkCounts, type Failure, succeeded, type UploadProgress, type UploadReport } from "./report.js";
+export {
+  type ChunkCounts,
+  type Failure,
+  succeeded,
+  type UploadProgress,
+  type UploadReport,
+} from "./report.js";
 export { DEFAULT_RETRY, isRetryable, type RetryPolicy, retryDelay } from "./retry.js";
 export { type Source, sizeOf } from "./source.js";
 export { type UploadCallOptions, Uploader, type UploaderOptions } from "./uploader.js";

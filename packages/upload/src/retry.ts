@@ -21,7 +21,12 @@ export function isRetryable(error: unknown): boolean {
 }
 
 /** The wait before retry `attempt` (0-based): `Retry-After` when the server sent one, else full-jitter backoff. */
-export function retryDelay(policy: RetryPolicy, attempt: number, error: unknown, random: () => number = Math.random): number {
+export function retryDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  error: unknown,
+  random: () => number = Math.random,
+): number {
   if (error instanceof APIError) {
     const header = error.headers.get("retry-after");
     const seconds = header === null ? Number.NaN : Number(header);

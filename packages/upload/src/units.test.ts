@@ -80,7 +80,9 @@ describe("retry policy", () => {
   });
 
   it("honours Retry-After and otherwise backs off with jitter up to the cap", () => {
-    expect(retryDelay(DEFAULT_RETRY, 0, new RateLimitError(429, {}, "POST", "u", headers({ "retry-after": "2" })))).toBe(2_000);
+    expect(
+      retryDelay(DEFAULT_RETRY, 0, new RateLimitError(429, {}, "POST", "u", headers({ "retry-after": "2" }))),
+    ).toBe(2_000);
     expect(retryDelay(DEFAULT_RETRY, 0, new Error(), () => 1)).toBe(500);
     expect(retryDelay(DEFAULT_RETRY, 3, new Error(), () => 0)).toBe(2_000);
     expect(retryDelay(DEFAULT_RETRY, 20, new Error(), () => 1)).toBe(10_000);
@@ -93,8 +95,16 @@ describe("journal", () => {
   it("records chunks durably, resumes them, and ignores a line cut short by a crash", () => {
     const path = join(mkdtempSync(join(tmpdir(), "journal-")), "upload.journal");
     const first = Journal.open(path, header);
-    first.record({ chunk: 0, counts: { new: 20, updated: 0, ignored: 0, processed: 20, failed: 0 }, failures: [] });
-    first.record({ chunk: 2, counts: { new: 19, updated: 0, ignored: 1, processed: 19, failed: 0 }, failures: [] });
+    first.record({
+      chunk: 0,
+      counts: { new: 20, updated: 0, ignored: 0, processed: 20, failed: 0 },
+      failures: [],
+    });
+    first.record({
+      chunk: 2,
+      counts: { new: 19, updated: 0, ignored: 1, processed: 19, failed: 0 },
+      failures: [],
+    });
     first.close();
     writeFileSync(path, `${readFileSync(path, "utf8")}{"chunk":3,"cou`);
     const again = Journal.open(path, header);
@@ -106,6 +116,8 @@ describe("journal", () => {
   it("refuses a journal of another upload", () => {
     const path = join(mkdtempSync(join(tmpdir(), "journal-")), "upload.journal");
     Journal.open(path, header).close();
-    expect(() => Journal.open(path, { ...header, target: "ds_2" })).toThrow(/belongs to another upload \(append to ds_1\)/);
+    expect(() => Journal.open(path, { ...header, target: "ds_2" })).toThrow(
+      /belongs to another upload \(append to ds_1\)/,
+    );
   });
 });

@@ -1,11 +1,11 @@
 import { type Job, type NucleusClient, ValidationError } from "@nucleus/core";
 import {
   Annotation,
+  type Annotation as AnnotationData,
   type CheckResult,
   DatasetItem,
-  Prediction,
-  type Annotation as AnnotationData,
   type DatasetItem as DatasetItemData,
+  Prediction,
   type Prediction as PredictionData,
 } from "@nucleus/schemas";
 import { type Chunk, chunked } from "./chunk.js";
@@ -42,7 +42,10 @@ export interface UploadCallOptions {
 }
 
 type Operation = UploadReport["operation"];
-type Send<T> = (values: T[], options: { update: boolean; batchSize: number; idempotencyKey: string; asynchronous: boolean }) => Promise<SendResult>;
+type Send<T> = (
+  values: T[],
+  options: { update: boolean; batchSize: number; idempotencyKey: string; asynchronous: boolean },
+) => Promise<SendResult>;
 type SendResult =
   | { kind: "items"; new: number; updated: number; ignored: number; errors: string[] }
   | { kind: "labels"; processed: number; ignored: number; errors: string[] };
@@ -80,41 +83,79 @@ export class Uploader {
     private readonly options: UploaderOptions = {},
   ) {
     this.retry =
-      typeof options.retries === "number" ? { ...DEFAULT_RETRY, retries: options.retries } : { ...DEFAULT_RETRY, ...options.retries };
+      typeof options.retries === "number"
+        ? { ...DEFAULT_RETRY, retries: options.retries }
+        : { ...DEFAULT_RETRY, ...options.retries };
   }
 
   /** Appends dataset items (remote URLs or local files), keyed by reference id. */
-  append(datasetId: string, items: Source<DatasetItemData>, options: UploadCallOptions = {}): Promise<UploadReport> {
+  append(
+    datasetId: string,
+    items: Source<DatasetItemData>,
+    options: UploadCallOptions = {},
+  ): Promise<UploadReport> {
     const dataset = this.client.getDataset(datasetId);
     return this.run("append", datasetId, items, DatasetItem, options, 20, async (values, o) => {
       if (o.asynchronous) return fromJob(await dataset.append(values, { ...o, asynchronous: true }), "items");
       const r = await dataset.append(values, { ...o, asynchronous: false });
-      return { kind: "items", new: r.newItems, updated: r.updatedItems, ignored: r.ignoredItems, errors: r.uploadErrors ? [`${r.uploadErrors} items failed`] : [] };
+      return {
+        kind: "items",
+        new: r.newItems,
+        updated: r.updatedItems,
+        ignored: r.ignoredItems,
+        errors: r.uploadErrors ? [`${r.uploadErrors} items failed`] : [],
+      };
     });
   }
 
   /** Uploads ground truth, keyed by reference id and annotation id. */
-  annotate(datasetId: string, annotations: Source<AnnotationData>, options: UploadCallOptions = {}): Promise<UploadReport> {
+  annotate(
+    datasetId: string,
+    annotations: Source<AnnotationData>,
+    options: UploadCallOptions = {},
+  ): Promise<UploadReport> {
     const dataset = this.client.getDataset(datasetId);
     return this.run("annotate", datasetId, annotations, Annotation, options, 5_000, async (values, o) => {
-      if (o.asynchronous) return fromJob(await dataset.annotate(values, { ...o, asynchronous: true }), "labels");
+      if (o.asynchronous)
+        return fromJob(await dataset.annotate(values, { ...o, asynchronous: true }), "labels");
       const r = await dataset.annotate(values, { ...o, asynchronous: false });
       return { kind: "labels", processed: r.processed, ignored: r.ignored, errors: r.errors };
     });
   }
 
   /** Uploads a model's predictions on a dataset. */
-  uploadPredictions(datasetId: string, modelId: string, predictions: Source<PredictionData>, options: UploadCallOptions = {}): Promise<UploadReport> {
+  uploadPredictions(
+    datasetId: string,
+    modelId: string,
+    predictions: Source<PredictionData>,
+    options: UploadCallOptions = {},
+  ): Promise<UploadReport> {
     const dataset = this.client.getDataset(datasetId);
-    return this.run("uploadPredictions", `${datasetId}/${modelId}`, predictions, Prediction, options, 5_000, async (values, o) => {
-      if (o.asynchronous) return fromJob(await dataset.uploadPredictions(modelId, values, { ...o, asynchronous: true }), "labels");
-      const r = await dataset.uploadPredictions(modelId, values, { ...o, asynchronous: false });
-      return { kind: "labels", processed: r.processed, ignored: r.ignored, errors: r.errors };
-    });
+    return this.run(
+      "uploadPredictions",
+      `${datasetId}/${modelId}`,
+      predictions,
+      Prediction,
+      options,
+      5_000,
+      async (values, o) => {
+        if (o.asynchronous)
+          return fromJob(
+            await dataset.uploadPredictions(modelId, values, { ...o, asynchronous: true }),
+            "labels",
+          );
+        const r = await dataset.uploadPredictions(modelId, values, { ...o, asynchronous: false });
+        return { kind: "labels", processed: r.processed, ignored: r.ignored, errors: r.errors };
+      },
+    );
   }
 
   /** Uploads predictions to a model run. */
-  async predict(modelRunId: string, predictions: Source<PredictionData>, options: UploadCallOptions = {}): Promise<UploadReport> {
+  async predict(
+    modelRunId: string,
+    predictions: Source<PredictionData>,
+    options: UploadCallOptions = {},
+  ): Promise<UploadReport> {
     const run = await this.client.getModelRun(modelRunId);
     return this.run("predict", modelRunId, predictions, Prediction, options, 5_000, async (values, o) => {
       if (o.asynchronous) return fromJob(await run.predict(values, { ...o, asynchronous: true }), "labels");
@@ -135,7 +176,9 @@ export class Uploader {
     const started = performance.now();
     const maxCount = this.options.batchSize ?? defaultBatch;
     const maxBytes = this.options.maxBytesPerRequest ?? 16 * MiB;
-    const journal = this.options.journal ? Journal.open(this.options.journal, { operation, target, maxCount, maxBytes }) : undefined;
+    const journal = this.options.journal
+      ? Journal.open(this.options.journal, { operation, target, maxCount, maxBytes })
+      : undefined;
     const uploadId = journal?.header.uploadId ?? globalThis.crypto.randomUUID();
     const report: UploadReport = {
       operation,
@@ -183,11 +226,15 @@ export class Uploader {
         const wire = codec.toWire(value as never) as { reference_id?: string };
         const result = codec.check(wire);
         if (!result.ok) {
-          return { error: result.issues.map((issue) => issue.text).join("; "), ...(typeof wire?.reference_id === "string" ? { referenceId: wire.reference_id } : {}) };
+          return {
+            error: result.issues.map((issue) => issue.text).join("; "),
+            ...(typeof wire?.reference_id === "string" ? { referenceId: wire.reference_id } : {}),
+          };
         }
         return { bytes: JSON.stringify(wire).length + 1 };
       },
-      onInvalid: (index, reason, referenceId) => fail({ index, reason, ...(referenceId !== undefined ? { referenceId } : {}) }),
+      onInvalid: (index, reason, referenceId) =>
+        fail({ index, reason, ...(referenceId !== undefined ? { referenceId } : {}) }),
     });
 
     try {
@@ -202,11 +249,16 @@ export class Uploader {
           progress();
           return;
         }
-        const outcome = await this.sendChunk(chunk, send, {
-          update: callOptions.update ?? false,
-          asynchronous: callOptions.asynchronous ?? false,
-          idempotencyKey: `${uploadId}:${chunk.index}`,
-        }, report);
+        const outcome = await this.sendChunk(
+          chunk,
+          send,
+          {
+            update: callOptions.update ?? false,
+            asynchronous: callOptions.asynchronous ?? false,
+            idempotencyKey: `${uploadId}:${chunk.index}`,
+          },
+          report,
+        );
         journal?.record({ chunk: chunk.index, counts: outcome.counts, failures: outcome.failures });
         add(outcome.counts);
         for (const failure of outcome.failures) fail(failure);
@@ -238,27 +290,54 @@ export class Uploader {
       try {
         const result = await send(
           entries.map((e) => e.value),
-          { ...options, batchSize: Math.max(1, entries.length), idempotencyKey: `${options.idempotencyKey}:${chunk.entries.length - entries.length}` },
+          {
+            ...options,
+            batchSize: Math.max(1, entries.length),
+            idempotencyKey: `${options.idempotencyKey}:${chunk.entries.length - entries.length}`,
+          },
         );
         failures.push(...mapServerErrors(result.errors, entries));
         return {
           counts:
             result.kind === "items"
-              ? { new: result.new, updated: result.updated, ignored: result.ignored, processed: result.new + result.updated, failed: failures.length }
-              : { new: 0, updated: 0, ignored: result.ignored, processed: result.processed, failed: failures.length },
+              ? {
+                  new: result.new,
+                  updated: result.updated,
+                  ignored: result.ignored,
+                  processed: result.new + result.updated,
+                  failed: failures.length,
+                }
+              : {
+                  new: 0,
+                  updated: 0,
+                  ignored: result.ignored,
+                  processed: result.processed,
+                  failed: failures.length,
+                },
           failures,
         };
       } catch (error) {
         if (error instanceof ValidationError) {
           // Entries the client refused (duplicates within the chunk): report them, send the rest.
-          const bad = new Set(error.issues.map((issue) => issue.path[1]).filter((i): i is number => typeof i === "number"));
+          const bad = new Set(
+            error.issues.map((issue) => issue.path[1]).filter((i): i is number => typeof i === "number"),
+          );
           if (bad.size === 0) throw error;
           for (const position of bad) {
             const entry = entries[position];
-            if (entry) failures.push({ index: entry.index, ...refOf(entry.value), reason: error.issues.find((i) => i.path[1] === position)?.text ?? error.message });
+            if (entry)
+              failures.push({
+                index: entry.index,
+                ...refOf(entry.value),
+                reason: error.issues.find((i) => i.path[1] === position)?.text ?? error.message,
+              });
           }
           entries = entries.filter((_, i) => !bad.has(i));
-          if (entries.length === 0) return { counts: { new: 0, updated: 0, ignored: 0, processed: 0, failed: failures.length }, failures };
+          if (entries.length === 0)
+            return {
+              counts: { new: 0, updated: 0, ignored: 0, processed: 0, failed: failures.length },
+              failures,
+            };
           continue;
         }
         if (this.options.signal?.aborted) throw error;
@@ -270,7 +349,10 @@ export class Uploader {
         }
         const reason = (error as Error).message;
         for (const entry of entries) failures.push({ index: entry.index, ...refOf(entry.value), reason });
-        return { counts: { new: 0, updated: 0, ignored: 0, processed: 0, failed: failures.length }, failures };
+        return {
+          counts: { new: 0, updated: 0, ignored: 0, processed: 0, failed: failures.length },
+          failures,
+        };
       }
     }
   }
@@ -297,7 +379,10 @@ function mapServerErrors<T>(errors: string[], entries: { index: number; value: T
 async function fromJob(job: Job, kind: "items" | "labels"): Promise<SendResult> {
   const status = await job.waitUntilDone({ pollInterval: 200 });
   const errors = await job.errors();
-  const message = (typeof status.message === "object" && status.message ? status.message : {}) as Record<string, Record<string, number>>;
+  const message = (typeof status.message === "object" && status.message ? status.message : {}) as Record<
+    string,
+    Record<string, number>
+  >;
   if (kind === "items") {
     const counts = message.item_upload ?? {};
     return { kind, new: counts.new ?? 0, updated: counts.updated ?? 0, ignored: counts.ignored ?? 0, errors };

@@ -15,7 +15,8 @@ export function once<T extends object>(c: Ctx, write: () => T): T {
   const route = `${c.req.method} ${new URL(c.req.url).pathname}`;
   const previous = store.idempotentResponse(tenant, key);
   if (previous) {
-    if (previous.route !== route) throw conflict(`Idempotency-Key ${JSON.stringify(key)} was used for ${previous.route}`);
+    if (previous.route !== route)
+      throw conflict(`Idempotency-Key ${JSON.stringify(key)} was used for ${previous.route}`);
     return JSON.parse(previous.response) as T;
   }
   return store.transaction(() => {

@@ -266,13 +266,13 @@ export class SqliteStore implements NucleusStore {
     for (let i = 0; i < itemIds.length; i += 500) {
       const chunk = itemIds.slice(i, i + 500);
       const marks = chunk.map(() => "?").join(",");
-      rows.push(
-        ...(this.db
-          .prepare(
-            `SELECT id, item_id, kind, payload FROM ${table} WHERE ${scope} = ? AND item_id IN (${marks}) ORDER BY seq`,
-          )
-          .all(scopeId, ...chunk) as LabelRow[]),
-      );
+      const found = this.db
+        .prepare(
+          `SELECT id, item_id, kind, payload FROM ${table} WHERE ${scope} = ? AND item_id IN (${marks}) ORDER BY seq`,
+        )
+        .all(scopeId, ...chunk) as LabelRow[];
+      // Appended one by one: spreading hundreds of thousands of rows overflows the stack.
+      for (const row of found) rows.push(row);
     }
     return rows;
   }
@@ -649,9 +649,10 @@ export class SqliteStore implements NucleusStore {
   // Idempotency keys -----------------------------------------------------------------------------
 
   idempotentResponse(tenant: Tenant, key: string): { route: string; response: string } | undefined {
-    return this.sql("SELECT route, response FROM idempotency WHERE tenant = ? AND key = ?").get(tenant, key) as
-      | { route: string; response: string }
-      | undefined;
+    return this.sql("SELECT route, response FROM idempotency WHERE tenant = ? AND key = ?").get(
+      tenant,
+      key,
+    ) as { route: string; response: string } | undefined;
   }
 
   recordIdempotentResponse(tenant: Tenant, key: string, route: string, response: string): void {
