@@ -25,7 +25,7 @@ async function writeNdjson(path: string): Promise<void> {
     for (let k = 0; k < PER_ITEM; k += 1) {
       block += `${JSON.stringify({ type: "box", label: k % 2 ? "car" : "person", reference_id: `img_${i}`, annotation_id: `a${k}`, geometry: { x: k % 600, y: k % 400, width: 20, height: 30 }, metadata: {} })}\n`;
     }
-    if (!out.write(block)) await new Promise((resolve) => out.once("drain", resolve));
+    if (!out.write(block)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
   }
   await new Promise<void>((resolve, reject) =>
     out.end((error?: Error | null) => (error ? reject(error) : resolve())),
