@@ -221,17 +221,10 @@ export class Uploader {
     const chunks = chunked(source, {
       maxCount,
       maxBytes,
+      // Validation happens once, in @nucleus/core, per chunk; here only the size is needed.
       inspect: (value, index) => {
         report.total = index + 1;
-        const wire = codec.toWire(value as never) as { reference_id?: string };
-        const result = codec.check(wire);
-        if (!result.ok) {
-          return {
-            error: result.issues.map((issue) => issue.text).join("; "),
-            ...(typeof wire?.reference_id === "string" ? { referenceId: wire.reference_id } : {}),
-          };
-        }
-        return { bytes: JSON.stringify(wire).length + 1 };
+        return { bytes: JSON.stringify(value).length + 1 };
       },
       onInvalid: (index, reason, referenceId) =>
         fail({ index, reason, ...(referenceId !== undefined ? { referenceId } : {}) }),

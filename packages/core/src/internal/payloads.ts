@@ -24,30 +24,36 @@ export function itemPayload(item: DatasetItemWire): DatasetItemWire {
 
 /**
  * An annotation or prediction payload: the official client's default id, optional keys as
- * `null` where it sends them, `confidence` and `class_pdf` only when set.
+ * `null` where it sends them, `confidence` and `class_pdf` only when set. Built key by key (no
+ * `delete`), since it runs for millions of entries.
  */
 export function labelPayload<T extends AnnotationWire | PredictionWire>(label: T): T {
   if (label.type === "mask") {
     const { type, mask_url, annotations, annotation_id, reference_id } = label;
     return { type, mask_url, annotations, annotation_id: annotation_id ?? null, reference_id } as T;
   }
-  const withId = withDefaultAnnotationId(label) as Record<string, unknown> & T;
-  const out: Record<string, unknown> = { ...withId, metadata: withId.metadata ?? {} };
-  if (label.type === "cuboid") {
-    for (const key of ["annotation_id", "track_reference_id", "task_id"])
-      if (out[key] == null) delete out[key];
-  } else {
-    out.track_reference_id = withId.track_reference_id ?? null;
-    out.task_id = withId.task_id ?? null;
+  const source = withDefaultAnnotationId(label) as Record<string, unknown> & T;
+  const out: Record<string, unknown> = {};
+  for (const key in source) {
+    const value = source[key];
+    // Optional keys the official client leaves out when unset.
+    if (value == null && (key === "confidence" || key === "class_pdf" || key === "taxonomy_name")) continue;
+    if (
+      value == null &&
+      label.type === "cuboid" &&
+      (key === "annotation_id" || key === "track_reference_id" || key === "task_id")
+    )
+      continue;
+    out[key] = value;
+  }
+  out.metadata = source.metadata ?? {};
+  if (label.type !== "cuboid") {
+    out.track_reference_id = source.track_reference_id ?? null;
+    out.task_id = source.task_id ?? null;
   }
   if (label.type === "box" || label.type === "polygon")
-    out.embedding_vector = withId.embedding_vector ?? null;
-  if (label.type === "category" || label.type === "multicategory") {
-    out.geometry = {};
-    if (out.taxonomy_name == null) delete out.taxonomy_name;
-  } else if (label.type !== "cuboid") {
-    out.annotation_id = withId.annotation_id ?? null;
-  }
-  for (const key of ["confidence", "class_pdf"]) if (out[key] == null) delete out[key];
+    out.embedding_vector = source.embedding_vector ?? null;
+  if (label.type === "category" || label.type === "multicategory") out.geometry = {};
+  else if (label.type !== "cuboid") out.annotation_id = source.annotation_id ?? null;
   return out as T;
 }
