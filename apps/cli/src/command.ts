@@ -1,0 +1,51 @@
+import type { NucleusClient } from "@nucleus/core";
+import type { FlagSpec, ParsedArgs } from "./args.js";
+import type { Io } from "./output.js";
+
+/** What a command's `run` gets. */
+export interface Context {
+  args: ParsedArgs;
+  io: Io;
+  /** True with `--json`: print one JSON document on standard output, nothing else there. */
+  json: boolean;
+  /** A client for the resolved endpoint and key (made on first use). */
+  client(): NucleusClient;
+  /** Prints a result: JSON with `--json`, else a table of `columns` or plain lines. */
+  print(data: unknown, columns?: readonly string[]): void;
+  /** A string flag, or undefined. */
+  flag(name: string): string | undefined;
+  /** A required positional argument. */
+  arg(index: number, name: string): string;
+}
+
+/** One `nu <noun> <verb>` command. */
+export interface Command {
+  /** The words that name it: `["datasets", "list"]`. */
+  path: string[];
+  summary: string;
+  /** Positional arguments, for help and completion (`<id>`). */
+  usage?: string;
+  flags?: Record<string, FlagSpec>;
+  /** Runs it; returns the exit code (0 by default). */
+  run(context: Context): Promise<number | undefined | void> | number | undefined | void;
+}
+
+/** Flags every command takes. */
+export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
+  json: { type: "boolean", description: "print JSON for scripts" },
+  "api-key": {
+    type: "string",
+    description: "API key (default: NUCLEUS_API_KEY, the config file, or the local server's key)",
+  },
+  endpoint: {
+    type: "string",
+    description:
+      "API base URL (default: NUCLEUS_ENDPOINT, the config file, or http://127.0.0.1:8080/v1/nucleus)",
+  },
+  data: {
+    type: "string",
+    description: "the local server's data folder, to find its key (default ./nucleus-data)",
+  },
+  debug: { type: "boolean", description: "print stack traces" },
+  help: { type: "boolean", description: "show help" },
+};
