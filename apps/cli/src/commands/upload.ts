@@ -125,7 +125,9 @@ export const uploadCommands: Command[] = [
     async run(c) {
       const file = c.arg(0, "file");
       const datasetId = datasetOf(c);
-      const entries = file.endsWith(".json") ? (cocoLabels(file, false) as AnnotationData[]) : readNdjson(file, Annotation);
+      const entries = file.endsWith(".json")
+        ? (cocoLabels(file, false) as AnnotationData[])
+        : readNdjson(file, Annotation);
       const { uploader, bar } = uploaderFor(c);
       return finish(
         c,
