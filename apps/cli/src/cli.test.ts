@@ -85,7 +85,8 @@ describe("nu eval", () => {
         "--iou-type",
         iouType,
       ]);
-      stats.forEach((v, i) => expect(Math.abs(v - (expected[i] as number))).toBeLessThanOrEqual(1e-12));
+      for (const [i, v] of stats.entries())
+        expect(Math.abs(v - (expected[i] as number))).toBeLessThanOrEqual(1e-12);
     }
   });
 });
