@@ -95,7 +95,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         return value;
       },
     };
-    return (await command.run(context)) ?? 0;
+    const code = await command.run(context);
+    return typeof code === "number" ? code : 0;
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`Usage error: ${error.message}\nRun \`nu ${command.path.join(" ")} --help\` for its options.\n`);

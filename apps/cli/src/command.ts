@@ -27,7 +27,7 @@ export interface Command {
   usage?: string;
   flags?: Record<string, FlagSpec>;
   /** Runs it; returns the exit code (0 by default). */
-  run(context: Context): Promise<number | undefined | void> | number | undefined | void;
+  run(context: Context): Promise<unknown> | unknown;
 }
 
 /** Flags every command takes. */

@@ -1,12 +1,8 @@
 import { type Job, type NucleusClient, ValidationError } from "@nucleus/core";
-import {
-  Annotation,
-  type Annotation as AnnotationData,
-  type CheckResult,
-  DatasetItem,
-  type DatasetItem as DatasetItemData,
-  Prediction,
-  type Prediction as PredictionData,
+import type {
+  Annotation as AnnotationData,
+  DatasetItem as DatasetItemData,
+  Prediction as PredictionData,
 } from "@nucleus/schemas";
 import { type Chunk, chunked } from "./chunk.js";
 import { Journal } from "./journal.js";
@@ -50,11 +46,6 @@ type SendResult =
   | { kind: "items"; new: number; updated: number; ignored: number; errors: string[] }
   | { kind: "labels"; processed: number; ignored: number; errors: string[] };
 
-interface Checker {
-  check(wire: unknown): CheckResult<unknown>;
-  toWire(value: never): unknown;
-}
-
 const MiB = 1024 * 1024;
 
 /**
@@ -95,7 +86,7 @@ export class Uploader {
     options: UploadCallOptions = {},
   ): Promise<UploadReport> {
     const dataset = this.client.getDataset(datasetId);
-    return this.run("append", datasetId, items, DatasetItem, options, 20, async (values, o) => {
+    return this.run("append", datasetId, items, options, 20, async (values, o) => {
       if (o.asynchronous) return fromJob(await dataset.append(values, { ...o, asynchronous: true }), "items");
       const r = await dataset.append(values, { ...o, asynchronous: false });
       return {
@@ -115,7 +106,7 @@ export class Uploader {
     options: UploadCallOptions = {},
   ): Promise<UploadReport> {
     const dataset = this.client.getDataset(datasetId);
-    return this.run("annotate", datasetId, annotations, Annotation, options, 5_000, async (values, o) => {
+    return this.run("annotate", datasetId, annotations, options, 5_000, async (values, o) => {
       if (o.asynchronous)
         return fromJob(await dataset.annotate(values, { ...o, asynchronous: true }), "labels");
       const r = await dataset.annotate(values, { ...o, asynchronous: false });
@@ -135,7 +126,6 @@ export class Uploader {
       "uploadPredictions",
       `${datasetId}/${modelId}`,
       predictions,
-      Prediction,
       options,
       5_000,
       async (values, o) => {
@@ -157,7 +147,7 @@ export class Uploader {
     options: UploadCallOptions = {},
   ): Promise<UploadReport> {
     const run = await this.client.getModelRun(modelRunId);
-    return this.run("predict", modelRunId, predictions, Prediction, options, 5_000, async (values, o) => {
+    return this.run("predict", modelRunId, predictions, options, 5_000, async (values, o) => {
       if (o.asynchronous) return fromJob(await run.predict(values, { ...o, asynchronous: true }), "labels");
       const r = await run.predict(values, { ...o, asynchronous: false });
       return { kind: "labels", processed: r.processed, ignored: r.ignored, errors: r.errors };
@@ -168,7 +158,6 @@ export class Uploader {
     operation: Operation,
     target: string,
     source: Source<T>,
-    codec: Checker,
     callOptions: UploadCallOptions,
     defaultBatch: number,
     send: Send<T>,
@@ -322,7 +311,9 @@ export class Uploader {
               failures.push({
                 index: entry.index,
                 ...refOf(entry.value),
-                reason: error.issues.find((i) => i.path[1] === position)?.text ?? error.message,
+                reason: withoutChunkPosition(
+                  error.issues.find((i) => i.path[1] === position)?.text ?? error.message,
+                ),
               });
           }
           entries = entries.filter((_, i) => !bad.has(i));
@@ -349,6 +340,11 @@ export class Uploader {
       }
     }
   }
+}
+
+/** Issue texts start with the entry's position in its chunk (`annotations[3] ...`); the report has the input's. */
+function withoutChunkPosition(text: string): string {
+  return text.replace(/^[a-z]+\[\d+\]\s*/i, "");
 }
 
 function refOf(value: unknown): { referenceId?: string } {

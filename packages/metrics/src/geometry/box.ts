@@ -46,7 +46,7 @@ export function boxIouMatrix(
         const h = Math.min(dh + dy, gh + gy) - Math.max(dy, gy);
         if (h > 0) {
           const i = w * h;
-          const u = crowd && crowd[g] ? da : da + gw * gh - i;
+          const u = crowd?.[g] ? da : da + gw * gh - i;
           value = i / u;
         }
       }
