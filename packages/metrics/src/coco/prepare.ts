@@ -73,18 +73,8 @@ function sizeOf(sizes: Map<number, [number, number]>, imageId: number, where: st
   return size;
 }
 
-/** Validates the ground truth's annotations. */
-export function prepareGroundTruth(
-  gt: CocoGroundTruth,
-  iouType: "bbox" | "segm",
-  warnings: string[],
-): PreparedObjects {
-  if (!gt || !Array.isArray(gt.images) || !Array.isArray(gt.categories) || !Array.isArray(gt.annotations)) {
-    throw new CocoInputError("ground truth: needs images, categories and annotations arrays");
-  }
-  const imageIds = new Set(gt.images.map((image) => image.id));
-  const n = gt.annotations.length;
-  const out: PreparedObjects = {
+function emptyObjects(n: number, iouType: "bbox" | "segm"): PreparedObjects {
+  return {
     boxes: new Float64Array(n * 4),
     areas: new Float64Array(n),
     crowd: new Uint8Array(n),
@@ -95,6 +85,19 @@ export function prepareGroundTruth(
     masks: iouType === "segm" ? [] : undefined,
     count: n,
   };
+}
+
+/** Validates the ground truth's annotations. */
+export function prepareGroundTruth(
+  gt: CocoGroundTruth,
+  iouType: "bbox" | "segm",
+  warnings: string[],
+): PreparedObjects {
+  if (!gt || !Array.isArray(gt.images) || !Array.isArray(gt.categories) || !Array.isArray(gt.annotations)) {
+    throw new CocoInputError("ground truth: needs images, categories and annotations arrays");
+  }
+  const imageIds = new Set(gt.images.map((image) => image.id));
+  const out = emptyObjects(gt.annotations.length, iouType);
   const sizes = iouType === "segm" ? imageSizes(gt) : undefined;
   let zeroId = false;
   gt.annotations.forEach((a: CocoAnnotation, i) => {
@@ -140,18 +143,7 @@ export function prepareDetections(
   if (!Array.isArray(dt)) throw new CocoInputError("detections: must be an array of results");
   const imageIds = new Set(gt.images.map((image) => image.id));
   const categoryIds = new Set(gt.categories.map((category) => category.id));
-  const n = dt.length;
-  const out: PreparedObjects = {
-    boxes: new Float64Array(n * 4),
-    areas: new Float64Array(n),
-    crowd: new Uint8Array(n),
-    scores: new Float64Array(n),
-    imageIds: new Float64Array(n),
-    categoryIds: new Float64Array(n),
-    ids: new Float64Array(n),
-    masks: iouType === "segm" ? [] : undefined,
-    count: n,
-  };
+  const out = emptyObjects(dt.length, iouType);
   const sizes = iouType === "segm" ? imageSizes(gt) : undefined;
   let unknownCategories = 0;
   dt.forEach((d, i) => {

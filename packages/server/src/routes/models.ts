@@ -95,59 +95,16 @@ export function modelRoutes(): Hono<Env> {
     });
   };
 
-  app.get("/modelRun/:runId/refloc/:referenceId", (c) => {
-    const run = requireRun(c, param(c, "runId"));
-    const ref = param(c, "referenceId");
-    return predictionsOf(
-      c,
-      run,
-      c.get("services").store.itemByReference(run.dataset_id, ref),
-      JSON.stringify(ref),
-    );
-  });
-  app.get("/modelRun/:runId/iloc/:index", (c) => {
-    const run = requireRun(c, param(c, "runId"));
-    const index = indexParam(c, "index");
-    return predictionsOf(
-      c,
-      run,
-      c.get("services").store.itemByIndex(run.dataset_id, index),
-      `at index ${index}`,
-    );
-  });
-  app.get("/modelRun/:runId/loc/:itemId", (c) => {
-    const run = requireRun(c, param(c, "runId"));
-    const id = param(c, "itemId");
-    return predictionsOf(c, run, c.get("services").store.itemById(run.dataset_id, id), id);
-  });
-  app.get("/modelRun/:runId/prediction/loc/:referenceId/:annotationId", (c) => {
-    const run = requireRun(c, param(c, "runId"));
-    const { store } = c.get("services");
-    const item = store.itemByReference(run.dataset_id, param(c, "referenceId"));
-    const target = { kind: "predictions" as const, datasetId: run.dataset_id, runId: run.id };
-    const label = item && store.labelByAnnotationId(target, item.id, param(c, "annotationId"));
-    if (!label) throw notFound("Prediction", param(c, "annotationId"));
-    return c.json(groupLabels([label], mediaUrlOf(c))[label.kind]?.[0]);
-  });
-
-  // The model-based routes read the run `uploadPredictions` writes to.
-  const implicitRunOf = (c: Ctx) => {
+  // Predictions are read by run (modelRun/...) or by model and dataset (the run uploadPredictions writes to).
+  type RunOf = (c: Ctx) => ModelRunRow;
+  const runInPath: RunOf = (c) => requireRun(c, param(c, "runId"));
+  const implicitRunOf: RunOf = (c) => {
     const dataset = requireDataset(c, param(c, "datasetId"));
     const model = requireModel(c, param(c, "modelId"));
     return c.get("services").store.implicitRun(c.get("tenant"), model, dataset.id);
   };
-  app.get("/dataset/:datasetId/model/:modelId/iloc/:index", (c) => {
-    const run = implicitRunOf(c);
-    const index = indexParam(c, "index");
-    return predictionsOf(
-      c,
-      run,
-      c.get("services").store.itemByIndex(run.dataset_id, index),
-      `at index ${index}`,
-    );
-  });
-  app.get("/dataset/:datasetId/model/:modelId/referenceId/:referenceId", (c) => {
-    const run = implicitRunOf(c);
+  const byReference = (runOf: RunOf) => (c: Ctx) => {
+    const run = runOf(c);
     const ref = param(c, "referenceId");
     return predictionsOf(
       c,
@@ -155,16 +112,41 @@ export function modelRoutes(): Hono<Env> {
       c.get("services").store.itemByReference(run.dataset_id, ref),
       JSON.stringify(ref),
     );
-  });
-  app.get("/dataset/:datasetId/model/:modelId/loc/:referenceId/:annotationId", (c) => {
-    const run = implicitRunOf(c);
+  };
+  const byIndex = (runOf: RunOf) => (c: Ctx) => {
+    const run = runOf(c);
+    const index = indexParam(c, "index");
+    return predictionsOf(
+      c,
+      run,
+      c.get("services").store.itemByIndex(run.dataset_id, index),
+      `at index ${index}`,
+    );
+  };
+  const oneByAnnotationId = (runOf: RunOf) => (c: Ctx) => {
+    const run = runOf(c);
     const { store } = c.get("services");
     const item = store.itemByReference(run.dataset_id, param(c, "referenceId"));
     const target = { kind: "predictions" as const, datasetId: run.dataset_id, runId: run.id };
     const label = item && store.labelByAnnotationId(target, item.id, param(c, "annotationId"));
     if (!label) throw notFound("Prediction", param(c, "annotationId"));
     return c.json(groupLabels([label], mediaUrlOf(c))[label.kind]?.[0]);
+  };
+
+  app.get("/modelRun/:runId/refloc/:referenceId", byReference(runInPath));
+  app.get("/modelRun/:runId/iloc/:index", byIndex(runInPath));
+  app.get("/modelRun/:runId/loc/:itemId", (c) => {
+    const run = runInPath(c);
+    const id = param(c, "itemId");
+    return predictionsOf(c, run, c.get("services").store.itemById(run.dataset_id, id), id);
   });
+  app.get("/modelRun/:runId/prediction/loc/:referenceId/:annotationId", oneByAnnotationId(runInPath));
+  app.get("/dataset/:datasetId/model/:modelId/iloc/:index", byIndex(implicitRunOf));
+  app.get("/dataset/:datasetId/model/:modelId/referenceId/:referenceId", byReference(implicitRunOf));
+  app.get(
+    "/dataset/:datasetId/model/:modelId/loc/:referenceId/:annotationId",
+    oneByAnnotationId(implicitRunOf),
+  );
 
   app.post("/dataset/:datasetId/model/:modelId/calculateEvaluationMetrics", async (c) => {
     const run = implicitRunOf(c);
