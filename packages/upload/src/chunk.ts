@@ -34,7 +34,8 @@ export async function* chunked<T>(
   let entries: { index: number; value: T }[] = [];
   let bytes = 0;
   let index = 0;
-  for await (const value of source as AsyncIterable<T>) {
+  const full: Chunk<T>[] = [];
+  const take = (value: T) => {
     const seen = options.inspect(value, index);
     if ("error" in seen) {
       options.onInvalid(index, seen.error, seen.referenceId);
@@ -43,7 +44,7 @@ export async function* chunked<T>(
         entries.length > 0 &&
         (entries.length >= options.maxCount || bytes + seen.bytes > options.maxBytes)
       ) {
-        yield { index: chunkIndex++, entries, bytes };
+        full.push({ index: chunkIndex++, entries, bytes });
         entries = [];
         bytes = 0;
       }
@@ -51,6 +52,18 @@ export async function* chunked<T>(
       bytes += seen.bytes;
     }
     index += 1;
+  };
+  // A synchronous source is read synchronously: an await per entry would cost a promise each.
+  if (Symbol.iterator in source) {
+    for (const value of source as Iterable<T>) {
+      take(value);
+      while (full.length > 0) yield full.shift() as Chunk<T>;
+    }
+  } else {
+    for await (const value of source) {
+      take(value);
+      while (full.length > 0) yield full.shift() as Chunk<T>;
+    }
   }
   if (entries.length > 0) yield { index: chunkIndex, entries, bytes };
 }
