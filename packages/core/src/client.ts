@@ -175,12 +175,26 @@ export class NucleusClient {
     });
   }
 
-  /** A dataset by id. Makes no request: the dataset is read when you call its methods. */
+  /**
+   * A dataset by id. Makes no request: the dataset is read when you call its methods.
+   *
+   * @example
+   * ```ts
+   * const dataset = client.getDataset("ds_...");
+   * ```
+   */
   getDataset(id: string): Dataset {
     return new Dataset(this.api, id);
   }
 
-  /** Deletes a dataset with its items, annotations, runs and slices. */
+  /**
+   * Deletes a dataset with its items, annotations, runs and slices.
+   *
+   * @example
+   * ```ts
+   * await client.deleteDataset(dataset.id);
+   * ```
+   */
   async deleteDataset(id: string, options: CallOptions = {}): Promise<void> {
     await this.api.call(DeleteResponse, {
       method: "DELETE",
@@ -222,7 +236,14 @@ export class NucleusClient {
     });
   }
 
-  /** Every model of the key. */
+  /**
+   * Every model of the key.
+   *
+   * @example
+   * ```ts
+   * for (const model of await client.listModels()) console.log(model.name, model.referenceId);
+   * ```
+   */
   async listModels(options: CallOptions = {}): Promise<Model[]> {
     const { models } = await this.api.call(ModelListResponse, {
       method: "GET",
@@ -232,7 +253,14 @@ export class NucleusClient {
     return models.map((data) => new Model(this.api, data.id, data));
   }
 
-  /** A model by its id, or by the id of one of its runs. */
+  /**
+   * A model by its id, or by the id of one of its runs.
+   *
+   * @example
+   * ```ts
+   * const model = await client.getModel("prj_...");
+   * ```
+   */
   async getModel(id: string, options: CallOptions = {}): Promise<Model> {
     const data = await this.api.call(ModelCodec, {
       method: "GET",
@@ -242,7 +270,14 @@ export class NucleusClient {
     return new Model(this.api, data.id, data);
   }
 
-  /** Deletes a model with its runs and predictions. */
+  /**
+   * Deletes a model with its runs and predictions.
+   *
+   * @example
+   * ```ts
+   * await client.deleteModel(model.id);
+   * ```
+   */
   async deleteModel(id: string, options: CallOptions = {}): Promise<void> {
     await this.api.call(DeleteResponse, {
       method: "DELETE",
@@ -252,7 +287,14 @@ export class NucleusClient {
     });
   }
 
-  /** A model run by id (reads its info to learn its dataset). */
+  /**
+   * A model run by id (reads its info to learn its dataset).
+   *
+   * @example
+   * ```ts
+   * const run = await client.getModelRun("run_...");
+   * ```
+   */
   async getModelRun(id: string, options: CallOptions = {}): Promise<ModelRun> {
     const info = await this.api.call(ModelRunInfoResponse, {
       method: "GET",
@@ -262,7 +304,14 @@ export class NucleusClient {
     return new ModelRun(this.api, id, info.datasetId ?? "");
   }
 
-  /** Deletes a model run and its predictions. */
+  /**
+   * Deletes a model run and its predictions.
+   *
+   * @example
+   * ```ts
+   * await client.deleteModelRun(run.id);
+   * ```
+   */
   async deleteModelRun(id: string, options: CallOptions = {}): Promise<void> {
     await this.api.call(DeleteResponse, {
       method: "DELETE",
@@ -272,12 +321,26 @@ export class NucleusClient {
     });
   }
 
-  /** A slice by id. Makes no request. */
+  /**
+   * A slice by id. Makes no request.
+   *
+   * @example
+   * ```ts
+   * const slice = client.getSlice("slc_...");
+   * ```
+   */
   getSlice(id: string): Slice {
     return new Slice(this.api, id);
   }
 
-  /** Every slice of the key. */
+  /**
+   * Every slice of the key.
+   *
+   * @example
+   * ```ts
+   * const slices = await client.listSlices();
+   * ```
+   */
   async listSlices(options: CallOptions = {}): Promise<Slice[]> {
     const slices = await this.api.call(SliceListResponse, {
       method: "GET",
@@ -305,7 +368,14 @@ export class NucleusClient {
     return new Job(this.api, data.jobId, data);
   }
 
-  /** The key's jobs, newest last, optionally of one dataset or type. */
+  /**
+   * The key's jobs, newest last, optionally of one dataset or type.
+   *
+   * @example
+   * ```ts
+   * const jobs = await client.listJobs({ datasetId: dataset.id, jobTypes: ["uploadDatasetItems"] });
+   * ```
+   */
   async listJobs(options: ListJobsOptions = {}): Promise<Job[]> {
     const jobs = await this.api.call(JobList, {
       method: "POST",

@@ -71,7 +71,14 @@ export class Dataset {
     });
   }
 
-  /** The dataset's name. */
+  /**
+   * The dataset's name.
+   *
+   * @example
+   * ```ts
+   * const name = await dataset.name();
+   * ```
+   */
   async name(options: CallOptions = {}): Promise<string> {
     return (
       await this.api.call(DatasetNameResponse, {
@@ -82,7 +89,14 @@ export class Dataset {
     ).name;
   }
 
-  /** The number of items. */
+  /**
+   * The number of items.
+   *
+   * @example
+   * ```ts
+   * const count = await dataset.size();
+   * ```
+   */
   async size(options: CallOptions = {}): Promise<number> {
     return (
       await this.api.call(DatasetSizeResponse, {
@@ -109,7 +123,14 @@ export class Dataset {
     });
   }
 
-  /** The item at this position (upload order), with its annotations. */
+  /**
+   * The item at this position (upload order), with its annotations.
+   *
+   * @example
+   * ```ts
+   * const { item, annotations } = await dataset.iloc(0);
+   * ```
+   */
   iloc(index: number, options: CallOptions = {}): Promise<ItemResponse> {
     return this.api.call(ItemResponse, {
       method: "GET",
@@ -118,7 +139,14 @@ export class Dataset {
     });
   }
 
-  /** The item with this id (`di_...`), with its annotations. */
+  /**
+   * The item with this id (`di_...`), with its annotations.
+   *
+   * @example
+   * ```ts
+   * const { item } = await dataset.loc("di_...");
+   * ```
+   */
   loc(itemId: string, options: CallOptions = {}): Promise<ItemResponse> {
     return this.api.call(ItemResponse, {
       method: "GET",
@@ -147,7 +175,14 @@ export class Dataset {
     );
   }
 
-  /** Every item with its ground truth, one export row per item, lazily. */
+  /**
+   * Every item with its ground truth, one export row per item, lazily.
+   *
+   * @example
+   * ```ts
+   * for await (const row of dataset.export()) console.log(row.item.referenceId, row.box.length);
+   * ```
+   */
   export(options: CallOptions & { pageSize?: number } = {}): PageIterator<ExportRow> {
     return new PageIterator(async (token) => {
       const page = await this.api.call(ExportPageResponse, {
@@ -161,7 +196,14 @@ export class Dataset {
     });
   }
 
-  /** Deletes the item with this reference id and its annotations and predictions. */
+  /**
+   * Deletes the item with this reference id and its annotations and predictions.
+   *
+   * @example
+   * ```ts
+   * await dataset.deleteItem("img_1");
+   * ```
+   */
   async deleteItem(referenceId: string, options: CallOptions = {}): Promise<void> {
     await this.api.call(DeleteResponse, {
       method: "DELETE",
@@ -253,7 +295,14 @@ export class Dataset {
     return new Slice(this.api, sliceId, this.id);
   }
 
-  /** The dataset's slices. */
+  /**
+   * The dataset's slices.
+   *
+   * @example
+   * ```ts
+   * for (const slice of await dataset.slices()) console.log(slice.id);
+   * ```
+   */
   async slices(options: CallOptions = {}): Promise<Slice[]> {
     const slices = await this.api.call(SliceListResponse, {
       method: "GET",

@@ -38,7 +38,14 @@ export class Job {
     return this.api.call(JobStatus, { method: "GET", path: path`job/${this.id}`, signal: options.signal });
   }
 
-  /** The job's four-key summary: id, last known status, type and creation time. */
+  /**
+   * The job's four-key summary: id, last known status, type and creation time.
+   *
+   * @example
+   * ```ts
+   * const { jobType, jobLastKnownStatus } = await job.info();
+   * ```
+   */
   info(options: CallOptions = {}): Promise<JobData> {
     return this.api.call(JobCodec, {
       method: "GET",
@@ -47,7 +54,14 @@ export class Job {
     });
   }
 
-  /** One message per entry that failed (empty when everything applied). */
+  /**
+   * One message per entry that failed (empty when everything applied).
+   *
+   * @example
+   * ```ts
+   * for (const message of await job.errors()) console.error(message);
+   * ```
+   */
   errors(options: CallOptions = {}): Promise<string[]> {
     return this.api.call(JobErrors, {
       method: "GET",

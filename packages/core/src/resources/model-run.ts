@@ -75,7 +75,14 @@ export class ModelRun {
     });
   }
 
-  /** The run's model, dataset, name, status (`Started` or `Committed`) and metadata. */
+  /**
+   * The run's model, dataset, name, status (`Started` or `Committed`) and metadata.
+   *
+   * @example
+   * ```ts
+   * const { status } = await run.info();
+   * ```
+   */
   info(options: CallOptions = {}): Promise<ModelRunInfoResponse> {
     return this.api.call(ModelRunInfoResponse, {
       method: "GET",
@@ -84,22 +91,50 @@ export class ModelRun {
     });
   }
 
-  /** The predictions on the item with this reference id, grouped by type. */
+  /**
+   * The predictions on the item with this reference id, grouped by type.
+   *
+   * @example
+   * ```ts
+   * const { box } = await run.refloc("img_1");
+   * ```
+   */
   async refloc(referenceId: string, options: CallOptions = {}): Promise<PredictionGroups> {
     return (await this.read(path`modelRun/${this.id}/refloc/${referenceId}`, options)).annotations;
   }
 
-  /** The predictions on the item at this position of the dataset, grouped by type. */
+  /**
+   * The predictions on the item at this position of the dataset, grouped by type.
+   *
+   * @example
+   * ```ts
+   * const predictions = await run.iloc(0);
+   * ```
+   */
   async iloc(index: number, options: CallOptions = {}): Promise<PredictionGroups> {
     return (await this.read(path`modelRun/${this.id}/iloc/${index}`, options)).annotations;
   }
 
-  /** The predictions on the item with this id (`di_...`), grouped by type. */
+  /**
+   * The predictions on the item with this id (`di_...`), grouped by type.
+   *
+   * @example
+   * ```ts
+   * const predictions = await run.loc("di_...");
+   * ```
+   */
   async loc(itemId: string, options: CallOptions = {}): Promise<PredictionGroups> {
     return (await this.read(path`modelRun/${this.id}/loc/${itemId}`, options)).annotations;
   }
 
-  /** Deletes the run and its predictions. */
+  /**
+   * Deletes the run and its predictions.
+   *
+   * @example
+   * ```ts
+   * await run.delete();
+   * ```
+   */
   async delete(options: CallOptions = {}): Promise<void> {
     await this.api.call(DeleteResponse, {
       method: "DELETE",

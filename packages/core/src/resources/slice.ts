@@ -79,7 +79,14 @@ export class Slice {
     );
   }
 
-  /** Every item of the slice with its ground truth, one export row per item. */
+  /**
+   * Every item of the slice with its ground truth, one export row per item.
+   *
+   * @example
+   * ```ts
+   * const rows = await slice.export();
+   * ```
+   */
   async export(options: CallOptions = {}): Promise<ExportRow[]> {
     const response = await this.api.call(ExportResponse, {
       method: "GET",
@@ -89,7 +96,14 @@ export class Slice {
     return response.exportedRows;
   }
 
-  /** Deletes the slice (its items stay in the dataset). */
+  /**
+   * Deletes the slice (its items stay in the dataset).
+   *
+   * @example
+   * ```ts
+   * await slice.delete();
+   * ```
+   */
   async delete(options: CallOptions = {}): Promise<void> {
     await this.api.call(DeleteResponse, {
       method: "DELETE",
