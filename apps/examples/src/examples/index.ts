@@ -1,11 +1,13 @@
 import { annotate } from "./annotate.js";
 import { appendItems } from "./append-items.js";
 import { asyncUpload } from "./async-upload.js";
+import { cocoEvaluation } from "./coco-evaluation.js";
 import { createClient } from "./create-client.js";
 import { datasetInfo } from "./dataset-info.js";
 import { datasets } from "./datasets.js";
 import { itemAccess } from "./item-access.js";
 import { modelRuns } from "./models.js";
+import { resumableUpload } from "./resumable-upload.js";
 import { slices } from "./slices.js";
 import type { Example } from "./support.js";
 
@@ -20,6 +22,8 @@ export const EXAMPLES: readonly Example[] = [
   modelRuns,
   slices,
   asyncUpload,
+  cocoEvaluation,
+  resumableUpload,
 ];
 
 export type { Example, ExampleContext } from "./support.js";
