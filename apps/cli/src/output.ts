@@ -62,3 +62,9 @@ export function progressBar(io: Io, enabled: boolean) {
     },
   };
 }
+
+/** Refuses a destructive command unless `--yes` was given, saying what would be lost. */
+export function requireYes(flags: Record<string, unknown>, id: string, loses: string): void {
+  if (!flags.yes)
+    throw new CliError("Not deleted", `Deleting ${id} removes ${loses}`, "Run again with --yes to delete it");
+}

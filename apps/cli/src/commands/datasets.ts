@@ -1,5 +1,5 @@
 import type { Command } from "../command.js";
-import { CliError } from "../output.js";
+import { requireYes } from "../output.js";
 
 /** `nu datasets ...`. */
 export const datasetCommands: Command[] = [
@@ -47,13 +47,7 @@ export const datasetCommands: Command[] = [
     flags: { yes: { type: "boolean", description: "do not ask for confirmation" } },
     async run(c) {
       const id = c.arg(0, "dataset-id");
-      if (!c.args.flags.yes) {
-        throw new CliError(
-          "Not deleted",
-          `Deleting ${id} removes its items, annotations, runs and slices`,
-          `Run again with --yes to delete it`,
-        );
-      }
+      requireYes(c.args.flags, id, "its items, annotations, runs and slices");
       await c.client().deleteDataset(id);
       c.print({ deleted: id }, ["deleted"]);
     },

@@ -1,5 +1,5 @@
 import type { Command } from "../command.js";
-import { CliError } from "../output.js";
+import { requireYes } from "../output.js";
 
 /** `nu models ...` and `nu runs ...`. */
 export const modelCommands: Command[] = [
@@ -36,12 +36,7 @@ export const modelCommands: Command[] = [
     flags: { yes: { type: "boolean", description: "do not ask for confirmation" } },
     async run(c) {
       const id = c.arg(0, "model-id");
-      if (!c.args.flags.yes)
-        throw new CliError(
-          "Not deleted",
-          `Deleting ${id} removes its runs and predictions`,
-          "Run again with --yes",
-        );
+      requireYes(c.args.flags, id, "its runs and predictions");
       await c.client().deleteModel(id);
       c.print({ deleted: id }, ["deleted"]);
     },
@@ -109,8 +104,7 @@ export const modelCommands: Command[] = [
     flags: { yes: { type: "boolean", description: "do not ask for confirmation" } },
     async run(c) {
       const id = c.arg(0, "run-id");
-      if (!c.args.flags.yes)
-        throw new CliError("Not deleted", `Deleting ${id} removes its predictions`, "Run again with --yes");
+      requireYes(c.args.flags, id, "its predictions");
       await c.client().deleteModelRun(id);
       c.print({ deleted: id }, ["deleted"]);
     },
