@@ -313,6 +313,43 @@ describe("nu against a server", () => {
   });
 });
 
+describe("nu serve", () => {
+  it("starts a server that keeps its key in the data folder, which the other commands find", async () => {
+    const dataDir = join(scratch, "served");
+    const { spawn } = await import("node:child_process");
+    const child = spawn(process.execPath, [binary, "serve", "--port", "0", "--data", dataDir, "--json"], {
+      env: { PATH: env.PATH as string, HOME: scratch },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const ready = await new Promise<{ url: string; apiKey: string }>((resolve, reject) => {
+      let text = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        text += chunk.toString();
+        try {
+          resolve(JSON.parse(text));
+        } catch {
+          // not all of it yet
+        }
+      });
+      child.once("exit", (code) => reject(new Error(`nu serve exited ${code}`)));
+    });
+    expect(ready.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/nucleus$/);
+    expect(readFileSync(join(dataDir, "api-key"), "utf8").trim()).toBe(ready.apiKey);
+    const listed = await nu(
+      ["datasets", "create", "served", "--json", "--endpoint", ready.url, "--data", dataDir],
+      {
+        env: { PATH: env.PATH as string, HOME: scratch },
+      },
+    );
+    expect(listed.code).toBe(0);
+    const exitCode = await new Promise<number | null>((resolve) => {
+      child.once("exit", (code) => resolve(code));
+      child.kill("SIGTERM");
+    });
+    expect(exitCode).toBe(0);
+  });
+});
+
 describe("errors and exit codes", () => {
   it("usage errors exit 2", async () => {
     expect((await nu(["nonsense"])).code).toBe(2);
