@@ -47,7 +47,15 @@ export {
 } from "./client.js";
 export * from "./errors.js";
 export type { CallOptions } from "./internal/api.js";
-export type { AppendResult, LabelUploadResult, UploadOptions } from "./internal/uploads.js";
+export {
+  type AppendResult,
+  type LabelUploadResult,
+  PreparedBatch,
+  prepareAnnotations,
+  prepareItems,
+  preparePredictions,
+  type UploadOptions,
+} from "./internal/uploads.js";
 export { type Page, PageIterator } from "./pagination.js";
 export { Dataset } from "./resources/dataset.js";
 export { Job, type WaitOptions } from "./resources/job.js";

@@ -17,6 +17,7 @@ import {
   NucleusClient,
   type NucleusError,
   type PageIterator,
+  type PreparedBatch,
 } from "./index.js";
 
 describe("public API types", () => {
@@ -37,7 +38,9 @@ describe("public API types", () => {
   });
 
   it("takes annotations as plain typed objects", () => {
-    expectTypeOf<Parameters<Dataset["annotate"]>[0]>().toEqualTypeOf<readonly Annotation[]>();
+    expectTypeOf<Parameters<Dataset["annotate"]>[0]>().toEqualTypeOf<
+      readonly Annotation[] | PreparedBatch<"annotations">
+    >();
     expectTypeOf<{
       type: "box";
       label: string;

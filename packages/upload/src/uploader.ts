@@ -1,4 +1,12 @@
-import { type Job, type NucleusClient, ValidationError } from "@nucleus/core";
+import {
+  type Job,
+  type NucleusClient,
+  type PreparedBatch,
+  prepareAnnotations,
+  prepareItems,
+  preparePredictions,
+  ValidationError,
+} from "@nucleus/core";
 import type {
   Annotation as AnnotationData,
   DatasetItem as DatasetItemData,
@@ -38,10 +46,13 @@ export interface UploadCallOptions {
 }
 
 type Operation = UploadReport["operation"];
-type Send<T> = (
-  values: T[],
+type Batch = PreparedBatch<"items" | "annotations" | "predictions">;
+type Send = (
+  batch: Batch,
   options: { update: boolean; batchSize: number; idempotencyKey: string; asynchronous: boolean },
 ) => Promise<SendResult>;
+/** A chunk's entries validated and shaped for the wire, or why they could not be. */
+type Prepared = { batch: Batch } | { error: unknown };
 type SendResult =
   | { kind: "items"; new: number; updated: number; ignored: number; errors: string[] }
   | { kind: "labels"; processed: number; ignored: number; errors: string[] };
@@ -86,7 +97,8 @@ export class Uploader {
     options: UploadCallOptions = {},
   ): Promise<UploadReport> {
     const dataset = this.client.getDataset(datasetId);
-    return this.run("append", datasetId, items, options, 20, async (values, o) => {
+    return this.run("append", datasetId, items, options, 20, prepareItems, async (batch, o) => {
+      const values = batch as PreparedBatch<"items">;
       if (o.asynchronous) return fromJob(await dataset.append(values, { ...o, asynchronous: true }), "items");
       const r = await dataset.append(values, { ...o, asynchronous: false });
       return {
@@ -106,12 +118,21 @@ export class Uploader {
     options: UploadCallOptions = {},
   ): Promise<UploadReport> {
     const dataset = this.client.getDataset(datasetId);
-    return this.run("annotate", datasetId, annotations, options, 5_000, async (values, o) => {
-      if (o.asynchronous)
-        return fromJob(await dataset.annotate(values, { ...o, asynchronous: true }), "labels");
-      const r = await dataset.annotate(values, { ...o, asynchronous: false });
-      return { kind: "labels", processed: r.processed, ignored: r.ignored, errors: r.errors };
-    });
+    return this.run(
+      "annotate",
+      datasetId,
+      annotations,
+      options,
+      5_000,
+      prepareAnnotations,
+      async (batch, o) => {
+        const values = batch as PreparedBatch<"annotations">;
+        if (o.asynchronous)
+          return fromJob(await dataset.annotate(values, { ...o, asynchronous: true }), "labels");
+        const r = await dataset.annotate(values, { ...o, asynchronous: false });
+        return { kind: "labels", processed: r.processed, ignored: r.ignored, errors: r.errors };
+      },
+    );
   }
 
   /** Uploads a model's predictions on a dataset. */
@@ -128,7 +149,9 @@ export class Uploader {
       predictions,
       options,
       5_000,
-      async (values, o) => {
+      preparePredictions,
+      async (batch, o) => {
+        const values = batch as PreparedBatch<"predictions">;
         if (o.asynchronous)
           return fromJob(
             await dataset.uploadPredictions(modelId, values, { ...o, asynchronous: true }),
@@ -147,11 +170,20 @@ export class Uploader {
     options: UploadCallOptions = {},
   ): Promise<UploadReport> {
     const run = await this.client.getModelRun(modelRunId);
-    return this.run("predict", modelRunId, predictions, options, 5_000, async (values, o) => {
-      if (o.asynchronous) return fromJob(await run.predict(values, { ...o, asynchronous: true }), "labels");
-      const r = await run.predict(values, { ...o, asynchronous: false });
-      return { kind: "labels", processed: r.processed, ignored: r.ignored, errors: r.errors };
-    });
+    return this.run(
+      "predict",
+      modelRunId,
+      predictions,
+      options,
+      5_000,
+      preparePredictions,
+      async (batch, o) => {
+        const values = batch as PreparedBatch<"predictions">;
+        if (o.asynchronous) return fromJob(await run.predict(values, { ...o, asynchronous: true }), "labels");
+        const r = await run.predict(values, { ...o, asynchronous: false });
+        return { kind: "labels", processed: r.processed, ignored: r.ignored, errors: r.errors };
+      },
+    );
   }
 
   private async run<T>(
@@ -160,7 +192,8 @@ export class Uploader {
     source: Source<T>,
     callOptions: UploadCallOptions,
     defaultBatch: number,
-    send: Send<T>,
+    prepare: (values: T[]) => Batch,
+    send: Send,
   ): Promise<UploadReport> {
     const started = performance.now();
     const maxCount = this.options.batchSize ?? defaultBatch;
@@ -220,7 +253,18 @@ export class Uploader {
     });
 
     try {
-      await runPool(chunks, this.options.concurrency ?? 4, async (chunk) => {
+      const tryPrepare = (values: T[]): Prepared => {
+        try {
+          return { batch: prepare(values) };
+        } catch (error) {
+          return { error };
+        }
+      };
+      // Each chunk is validated and shaped while the one before it is in flight.
+      const ready = prefetched(chunks, (chunk) =>
+        journal?.done.has(chunk.index) ? undefined : tryPrepare(chunk.entries.map((e) => e.value)),
+      );
+      await runPool(ready, this.options.concurrency ?? 4, async ({ chunk, prepared }) => {
         this.options.signal?.throwIfAborted();
         const previous = journal?.done.get(chunk.index);
         if (previous) {
@@ -233,6 +277,8 @@ export class Uploader {
         }
         const outcome = await this.sendChunk(
           chunk,
+          prepared ?? tryPrepare(chunk.entries.map((e) => e.value)),
+          (values) => tryPrepare(values),
           send,
           {
             update: callOptions.update ?? false,
@@ -262,22 +308,23 @@ export class Uploader {
   /** Sends one chunk until it is acknowledged or its retries run out; never throws for the server's reasons. */
   private async sendChunk<T>(
     chunk: Chunk<T>,
-    send: Send<T>,
+    first: Prepared,
+    prepareAgain: (values: T[]) => Prepared,
+    send: Send,
     options: { update: boolean; asynchronous: boolean; idempotencyKey: string },
     report: UploadReport,
   ): Promise<{ counts: ChunkCounts; failures: Failure[] }> {
     let entries = chunk.entries;
+    let prepared = first;
     const failures: Failure[] = [];
     for (let attempt = 0; ; ) {
       try {
-        const result = await send(
-          entries.map((e) => e.value),
-          {
-            ...options,
-            batchSize: Math.max(1, entries.length),
-            idempotencyKey: `${options.idempotencyKey}:${chunk.entries.length - entries.length}`,
-          },
-        );
+        if ("error" in prepared) throw prepared.error;
+        const result = await send(prepared.batch, {
+          ...options,
+          batchSize: Math.max(1, entries.length),
+          idempotencyKey: `${options.idempotencyKey}:${chunk.entries.length - entries.length}`,
+        });
         failures.push(...mapServerErrors(result.errors, entries));
         return {
           counts:
@@ -317,6 +364,7 @@ export class Uploader {
               });
           }
           entries = entries.filter((_, i) => !bad.has(i));
+          prepared = prepareAgain(entries.map((e) => e.value));
           if (entries.length === 0)
             return {
               counts: { new: 0, updated: 0, ignored: 0, processed: 0, failed: failures.length },
@@ -362,6 +410,28 @@ function mapServerErrors<T>(errors: string[], entries: { index: number; value: T
     for (const entry of matching) failures.push({ index: entry.index, referenceId: ref as string, reason });
   }
   return failures;
+}
+
+/**
+ * Pairs each chunk with its prepared batch, preparing the next chunk as soon as the current
+ * one is handed out (on the next turn of the event loop, so while its request is in flight).
+ */
+async function* prefetched<T>(
+  chunks: AsyncGenerator<Chunk<T>>,
+  prepare: (chunk: Chunk<T>) => Prepared | undefined,
+): AsyncGenerator<{ chunk: Chunk<T>; prepared: Prepared | undefined }> {
+  const pull = async () => {
+    const next = await chunks.next();
+    return next.done ? undefined : { chunk: next.value, prepared: prepare(next.value) };
+  };
+  let upcoming = pull();
+  for (;;) {
+    upcoming.catch(() => {}); // observed below; this only keeps an early stop from warning
+    const current = await upcoming;
+    if (!current) return;
+    upcoming = new Promise<void>((resolve) => setImmediate(resolve)).then(pull);
+    yield current;
+  }
 }
 
 /** Waits for a server job and reads its counts (as `@nucleus/server` reports them). */

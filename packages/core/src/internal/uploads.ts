@@ -62,6 +62,62 @@ export interface LabelUploadResult {
 const LOCAL_FILES_PER_REQUEST = 10;
 const REMOTE_MASKS_PER_REQUEST = 20;
 
+/**
+ * Entries validated and shaped for the wire ahead of sending: upload methods take one instead
+ * of an array, so the work can be done while an earlier request is in flight.
+ */
+export class PreparedBatch<K extends "items" | "annotations" | "predictions"> {
+  /** @internal Made by {@link prepareItems}, {@link prepareAnnotations} and {@link preparePredictions}. */
+  constructor(
+    /** What the entries are. */
+    readonly kind: K,
+    /** The wire payloads, in input order. */
+    readonly payloads: readonly unknown[],
+  ) {}
+
+  /** The number of entries. */
+  get size(): number {
+    return this.payloads.length;
+  }
+}
+
+/**
+ * Validates items (every problem at once, as a `ValidationError`) and shapes them for the wire.
+ *
+ * @example
+ * ```ts
+ * const batch = prepareItems([{ imageUrl: "s3://bucket/1.jpg", referenceId: "img_1" }]);
+ * await dataset.append(batch);
+ * ```
+ */
+export function prepareItems(items: readonly DatasetItem[]): PreparedBatch<"items"> {
+  return new PreparedBatch("items", itemPayloads(items));
+}
+
+/**
+ * Validates annotations (every problem at once, as a `ValidationError`) and shapes them for the wire.
+ *
+ * @example
+ * ```ts
+ * await dataset.annotate(prepareAnnotations(annotations));
+ * ```
+ */
+export function prepareAnnotations(annotations: readonly Annotation[]): PreparedBatch<"annotations"> {
+  return new PreparedBatch("annotations", labelPayloads(annotations, "annotations"));
+}
+
+/**
+ * Validates predictions (every problem at once, as a `ValidationError`) and shapes them for the wire.
+ *
+ * @example
+ * ```ts
+ * await run.predict(preparePredictions(predictions));
+ * ```
+ */
+export function preparePredictions(predictions: readonly Prediction[]): PreparedBatch<"predictions"> {
+  return new PreparedBatch("predictions", labelPayloads(predictions, "predictions"));
+}
+
 /** Validates items (every problem at once) and returns their wire payloads. */
 export function itemPayloads(items: readonly DatasetItem[]): DatasetItemWire[] {
   const payloads = items.map((item) => itemPayload(DatasetItem.toWire(item)));
@@ -75,10 +131,11 @@ export function itemPayloads(items: readonly DatasetItem[]): DatasetItemWire[] {
 export async function appendItems(
   api: Api,
   datasetId: string,
-  items: readonly DatasetItem[],
+  items: readonly DatasetItem[] | PreparedBatch<"items">,
   options: UploadOptions,
 ): Promise<AppendResult | Job> {
-  const payloads = itemPayloads(items);
+  const payloads =
+    items instanceof PreparedBatch ? (items.payloads as DatasetItemWire[]) : itemPayloads(items);
   const update = options.update ?? false;
   if (options.asynchronous) {
     requireRemote(
@@ -168,10 +225,16 @@ export function labelPayloads(
 export async function uploadLabels(
   api: Api,
   destination: LabelDestination,
-  labels: readonly (Annotation | Prediction)[],
+  labels: readonly (Annotation | Prediction)[] | PreparedBatch<"annotations" | "predictions">,
   options: UploadOptions,
 ): Promise<LabelUploadResult | Job> {
-  const payloads = labelPayloads(labels, destination.kind);
+  if (labels instanceof PreparedBatch && labels.kind !== destination.kind) {
+    throw new TypeError(`a batch prepared as ${labels.kind} cannot be uploaded as ${destination.kind}`);
+  }
+  const payloads =
+    labels instanceof PreparedBatch
+      ? (labels.payloads as (AnnotationWire | PredictionWire)[])
+      : labelPayloads(labels, destination.kind);
   const update = options.update ?? false;
   const route =
     destination.kind === "annotations" ? path`dataset/${destination.datasetId}/annotate` : destination.route;

@@ -20,6 +20,7 @@ import {
   type AppendResult,
   appendItems,
   type LabelUploadResult,
+  type PreparedBatch,
   type UploadOptions,
   uploadLabels,
 } from "../internal/uploads.js";
@@ -49,9 +50,18 @@ export class Dataset {
    * ]);
    * ```
    */
-  append(items: readonly DatasetItem[], options: UploadOptions & { asynchronous: true }): Promise<Job>;
-  append(items: readonly DatasetItem[], options?: UploadOptions): Promise<AppendResult>;
-  append(items: readonly DatasetItem[], options: UploadOptions = {}): Promise<AppendResult | Job> {
+  append(
+    items: readonly DatasetItem[] | PreparedBatch<"items">,
+    options: UploadOptions & { asynchronous: true },
+  ): Promise<Job>;
+  append(
+    items: readonly DatasetItem[] | PreparedBatch<"items">,
+    options?: UploadOptions,
+  ): Promise<AppendResult>;
+  append(
+    items: readonly DatasetItem[] | PreparedBatch<"items">,
+    options: UploadOptions = {},
+  ): Promise<AppendResult | Job> {
     return appendItems(this.api, this.id, items, options);
   }
 
@@ -225,10 +235,16 @@ export class Dataset {
    * ]);
    * ```
    */
-  annotate(annotations: readonly Annotation[], options: UploadOptions & { asynchronous: true }): Promise<Job>;
-  annotate(annotations: readonly Annotation[], options?: UploadOptions): Promise<LabelUploadResult>;
   annotate(
-    annotations: readonly Annotation[],
+    annotations: readonly Annotation[] | PreparedBatch<"annotations">,
+    options: UploadOptions & { asynchronous: true },
+  ): Promise<Job>;
+  annotate(
+    annotations: readonly Annotation[] | PreparedBatch<"annotations">,
+    options?: UploadOptions,
+  ): Promise<LabelUploadResult>;
+  annotate(
+    annotations: readonly Annotation[] | PreparedBatch<"annotations">,
     options: UploadOptions = {},
   ): Promise<LabelUploadResult | Job> {
     return uploadLabels(this.api, { kind: "annotations", datasetId: this.id }, annotations, options);
@@ -246,17 +262,17 @@ export class Dataset {
    */
   uploadPredictions(
     model: string | { id: string },
-    predictions: readonly Prediction[],
+    predictions: readonly Prediction[] | PreparedBatch<"predictions">,
     options: UploadOptions & { asynchronous: true },
   ): Promise<Job>;
   uploadPredictions(
     model: string | { id: string },
-    predictions: readonly Prediction[],
+    predictions: readonly Prediction[] | PreparedBatch<"predictions">,
     options?: UploadOptions,
   ): Promise<LabelUploadResult>;
   uploadPredictions(
     model: string | { id: string },
-    predictions: readonly Prediction[],
+    predictions: readonly Prediction[] | PreparedBatch<"predictions">,
     options: UploadOptions = {},
   ): Promise<LabelUploadResult | Job> {
     const modelId = typeof model === "string" ? model : model.id;

@@ -8,7 +8,12 @@ import {
 } from "@nucleus/schemas";
 import type { Api, CallOptions } from "../internal/api.js";
 import { path } from "../internal/http.js";
-import { type LabelUploadResult, type UploadOptions, uploadLabels } from "../internal/uploads.js";
+import {
+  type LabelUploadResult,
+  type PreparedBatch,
+  type UploadOptions,
+  uploadLabels,
+} from "../internal/uploads.js";
 import type { Job } from "./job.js";
 
 /** How a commit matches predictions to ground truth. */
@@ -38,9 +43,18 @@ export class ModelRun {
    * await run.predict([{ type: "box", label: "car", referenceId: "img_1", geometry: { x: 0, y: 0, width: 5, height: 5 }, confidence: 0.9 }]);
    * ```
    */
-  predict(predictions: readonly Prediction[], options: UploadOptions & { asynchronous: true }): Promise<Job>;
-  predict(predictions: readonly Prediction[], options?: UploadOptions): Promise<LabelUploadResult>;
-  predict(predictions: readonly Prediction[], options: UploadOptions = {}): Promise<LabelUploadResult | Job> {
+  predict(
+    predictions: readonly Prediction[] | PreparedBatch<"predictions">,
+    options: UploadOptions & { asynchronous: true },
+  ): Promise<Job>;
+  predict(
+    predictions: readonly Prediction[] | PreparedBatch<"predictions">,
+    options?: UploadOptions,
+  ): Promise<LabelUploadResult>;
+  predict(
+    predictions: readonly Prediction[] | PreparedBatch<"predictions">,
+    options: UploadOptions = {},
+  ): Promise<LabelUploadResult | Job> {
     return uploadLabels(
       this.api,
       { kind: "predictions", datasetId: this.datasetId, route: path`modelRun/${this.id}/predict` },
