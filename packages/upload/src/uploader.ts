@@ -1,5 +1,6 @@
 import {
   type Job,
+  type LabelUploadResult,
   type NucleusClient,
   type PreparedBatch,
   prepareAnnotations,
@@ -130,7 +131,7 @@ export class Uploader {
         if (o.asynchronous)
           return fromJob(await dataset.annotate(values, { ...o, asynchronous: true }), "labels");
         const r = await dataset.annotate(values, { ...o, asynchronous: false });
-        return { kind: "labels", processed: r.processed, ignored: r.ignored, errors: r.errors };
+        return labelCounts(r);
       },
     );
   }
@@ -158,7 +159,7 @@ export class Uploader {
             "labels",
           );
         const r = await dataset.uploadPredictions(modelId, values, { ...o, asynchronous: false });
-        return { kind: "labels", processed: r.processed, ignored: r.ignored, errors: r.errors };
+        return labelCounts(r);
       },
     );
   }
@@ -181,7 +182,7 @@ export class Uploader {
         const values = batch as PreparedBatch<"predictions">;
         if (o.asynchronous) return fromJob(await run.predict(values, { ...o, asynchronous: true }), "labels");
         const r = await run.predict(values, { ...o, asynchronous: false });
-        return { kind: "labels", processed: r.processed, ignored: r.ignored, errors: r.errors };
+        return labelCounts(r);
       },
     );
   }
@@ -410,6 +411,11 @@ function mapServerErrors<T>(errors: string[], entries: { index: number; value: T
     for (const entry of matching) failures.push({ index: entry.index, referenceId: ref as string, reason });
   }
   return failures;
+}
+
+/** The counts of an annotation or prediction upload, as a chunk result. */
+function labelCounts(r: LabelUploadResult): SendResult {
+  return { kind: "labels", processed: r.processed, ignored: r.ignored, errors: r.errors };
 }
 
 /**

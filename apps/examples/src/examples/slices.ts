@@ -14,6 +14,14 @@ export const slices: Example = {
     assert.deepEqual(await slice.append(["b", "c"]), ["c"]);
     const refs = (await slice.items().toArray({ limit: 100 })).map((item) => item.referenceId);
     assert.deepEqual(refs, ["a", "b", "c"]);
+    assert.deepEqual(
+      (await slice.export()).map((row) => [row.item.referenceId, row.box.length, row.segmentation]),
+      [
+        ["a", 0, null],
+        ["b", 0, null],
+        ["c", 0, null],
+      ],
+    );
     const info = await slice.info();
     assert.equal(info.name, "interesting");
     assert.equal(info.datasetId, dataset.id);

@@ -157,7 +157,8 @@ export function pageOf<T>(
   return { rows: page, nextPageToken: String(position(page[page.length - 1] as T)) };
 }
 
-function exportRows(c: Ctx, dataset: DatasetRow, rows: ItemRow[]) {
+/** Export rows of some items of a dataset: each with its ground truth, grouped by type. */
+export function exportRows(c: Ctx, dataset: Pick<DatasetRow, "id">, rows: ItemRow[]) {
   const labels = c.get("services").store.labelsOfItems(
     { kind: "annotations", datasetId: dataset.id },
     rows.map((r) => r.id),

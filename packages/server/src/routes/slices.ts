@@ -4,9 +4,8 @@ import { readBody } from "../http/body.js";
 import type { Ctx, Env } from "../http/context.js";
 import { badRequest, notFound } from "../http/errors.js";
 import { decodeCursor, mediaUrlOf, param, requireDataset, requireSlice } from "../http/lookup.js";
-import { exportRow, itemJson, sliceJson } from "../http/present.js";
-import type { LabelRow } from "../store/types.js";
-import { pageOf } from "./items.js";
+import { itemJson, sliceJson } from "../http/present.js";
+import { exportRows, pageOf } from "./items.js";
 
 /** Slices: named subsets of a dataset's items. */
 export function sliceRoutes(): Hono<Env> {
@@ -66,16 +65,8 @@ export function sliceRoutes(): Hono<Env> {
 
   app.get("/slice/:sliceId/exportForTraining", (c) => {
     const slice = requireSlice(c, param(c, "sliceId"));
-    const { store } = c.get("services");
-    const rows = store.sliceItemsPage(slice.id, 0, Number.MAX_SAFE_INTEGER);
-    const labels = store.labelsOfItems(
-      { kind: "annotations", datasetId: slice.dataset_id },
-      rows.map((r) => r.id),
-    );
-    const byItem = new Map<string, LabelRow[]>();
-    for (const label of labels) byItem.set(label.item_id, [...(byItem.get(label.item_id) ?? []), label]);
-    const url = mediaUrlOf(c);
-    return c.json({ exportedRows: rows.map((row) => exportRow(row, byItem.get(row.id) ?? [], url)) });
+    const rows = c.get("services").store.sliceItemsPage(slice.id, 0, Number.MAX_SAFE_INTEGER);
+    return c.json({ exportedRows: exportRows(c, { id: slice.dataset_id }, rows) });
   });
 
   app.delete("/slice/:sliceId", (c) => {
