@@ -16,6 +16,7 @@ import {
   RateLimitError,
 } from "./errors.js";
 import { retryAfterMs, retryDelayMs } from "./internal/retry.js";
+import { prepareAnnotations, prepareItems } from "./internal/uploads.js";
 
 type Handler = (request: Request, attempt: number) => Response | Promise<Response>;
 
@@ -138,6 +139,81 @@ describe("timeouts and aborts", () => {
     const { fetch } = scripted(hanging);
     const controller = new AbortController();
     const pending = client(fetch).listDatasets({ signal: controller.signal });
+    const assertion = expect(pending).rejects.toThrow(APIUserAbortError);
+    controller.abort();
+    await vi.runAllTimersAsync();
+    await assertion;
+  });
+});
+
+describe("prepared batches (sent as a ready body, not through ky)", () => {
+  const hanging: Handler = (request) =>
+    new Promise((_resolve, reject) => {
+      request.signal.addEventListener("abort", () => reject(request.signal.reason));
+    });
+  const items = [
+    { imageUrl: "s3://b/1.jpg", referenceId: "r1", metadata: { split: "train" } },
+    { imageUrl: "s3://b/2.jpg", referenceId: "r2" },
+  ];
+  const appended = json({
+    dataset_id: "ds_1",
+    new_items: 2,
+    updated_items: 0,
+    ignored_items: 0,
+    upload_errors: 0,
+  });
+
+  it("send the same bytes and headers as an unprepared upload", async () => {
+    vi.useRealTimers();
+    const { fetch, requests } = scripted(() => appended.clone());
+    const dataset = client(fetch).getDataset("ds_1");
+    await dataset.append(items, { update: true, idempotencyKey: "k" });
+    await dataset.append(prepareItems(items), { update: true, idempotencyKey: "k" });
+    const boxes = [
+      {
+        type: "box" as const,
+        label: "car",
+        referenceId: "r1",
+        geometry: { x: 1, y: 2, width: 3, height: 4 },
+      },
+    ];
+    const annotated = json({ dataset_id: "ds_1", annotations_processed: 1, annotations_ignored: 0 });
+    const labels = scripted(() => annotated.clone());
+    const labelled = client(labels.fetch).getDataset("ds_1");
+    await labelled.annotate(boxes);
+    await labelled.annotate(prepareAnnotations(boxes));
+
+    for (const [plain, prepared] of [
+      [requests[0], requests[1]],
+      [labels.requests[0], labels.requests[1]],
+    ] as const) {
+      const body = await plain?.text();
+      expect(body).toMatch(/"reference_id":"r1"/);
+      expect(await prepared?.text()).toBe(body);
+      expect(Object.fromEntries(prepared?.headers ?? [])).toEqual(Object.fromEntries(plain?.headers ?? []));
+      expect(prepared?.url).toBe(plain?.url);
+    }
+    expect(requests).toHaveLength(2);
+    expect(labels.requests).toHaveLength(2);
+  });
+
+  it("time out each attempt, retry, then raise a timeout error", async () => {
+    const { fetch, requests } = scripted(hanging);
+    const pending = client(fetch, { timeout: 1_000, maxRetries: 1 })
+      .getDataset("ds_1")
+      .append(prepareItems(items));
+    const assertion = expect(pending).rejects.toThrow(APIConnectionTimeoutError);
+    await vi.runAllTimersAsync();
+    await assertion;
+    expect(requests).toHaveLength(2);
+  });
+
+  it("stop at once when the caller aborts", async () => {
+    const { fetch } = scripted(hanging);
+    const controller = new AbortController();
+    const pending = client(fetch)
+      .getDataset("ds_1")
+      .append(prepareItems(items), { signal: controller.signal });
     const assertion = expect(pending).rejects.toThrow(APIUserAbortError);
     controller.abort();
     await vi.runAllTimersAsync();

@@ -1,6 +1,7 @@
 // Uploader throughput against the local server, next to a baseline in the same run that posts
 // the same pre-serialised request bodies with plain fetch at the same concurrency.
-// Run with `pnpm bench` (builds first). BENCH_ITEMS / BENCH_ANNOTATIONS shrink it.
+// Run with `pnpm bench` (builds first). BENCH_ITEMS / BENCH_ANNOTATIONS shrink it; BENCH_ROUNDS
+// sets how many rounds each figure is the median of.
 
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -14,6 +15,7 @@ import { Uploader } from "../dist/index.js";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
 const ANNOTATIONS = Number(process.env.BENCH_ANNOTATIONS ?? 1_000_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const KEY = "bench-key";
 const dir = mkdtempSync(join(tmpdir(), "nucleus-upload-bench-"));
 // The server runs in its own process, as it would in use, so client and server work in parallel.
@@ -84,42 +86,66 @@ async function baseline(url, payloads, concurrency) {
   return (performance.now() - start) / 1000;
 }
 
-const rate = (n, s) => Math.round(n / s).toLocaleString("en-US");
+const itemBodies = bodies(items, 20, "items", toWireItem);
+const annotationBodies = bodies(annotations, 5_000, "annotations", toWireBox);
+
+/** One timed upload of the items then the annotations into a fresh dataset, by one side. */
+async function round(side, concurrency) {
+  const dataset = await client.createDataset(`${side}-${concurrency}`);
+  let itemSeconds;
+  let annotationSeconds;
+  if (side === "fetch") {
+    itemSeconds = await baseline(`${server.url}/dataset/${dataset.id}/append`, itemBodies, concurrency);
+    annotationSeconds = await baseline(
+      `${server.url}/dataset/${dataset.id}/annotate`,
+      annotationBodies,
+      concurrency,
+    );
+  } else {
+    const uploader = new Uploader(client, { concurrency });
+    let start = performance.now();
+    const itemReport = await uploader.append(dataset.id, items);
+    itemSeconds = (performance.now() - start) / 1000;
+    start = performance.now();
+    const annotationReport = await uploader.annotate(dataset.id, annotations);
+    annotationSeconds = (performance.now() - start) / 1000;
+    if (itemReport.new !== ITEMS || annotationReport.processed !== ANNOTATIONS)
+      throw new Error("the uploader did not upload everything");
+  }
+  // Deleting keeps the database the same size for every round, so neither side runs on a bigger one.
+  await client.deleteDataset(dataset.id);
+  return { items: ITEMS / itemSeconds, annotations: ANNOTATIONS / annotationSeconds };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const rate = (n) => Math.round(n).toLocaleString("en-US");
+
 console.log(
-  `${ITEMS.toLocaleString("en-US")} items (batches of 20) and ${ANNOTATIONS.toLocaleString("en-US")} annotations (batches of 5,000)`,
+  `${ITEMS.toLocaleString("en-US")} items (batches of 20) and ${ANNOTATIONS.toLocaleString("en-US")} annotations (batches of 5,000); median of ${ROUNDS} round(s), the two sides alternating which goes first`,
 );
 console.log(
   "concurrency  items/s fetch  items/s uploader  ratio   annotations/s fetch  annotations/s uploader  ratio",
 );
 for (const concurrency of [1, 2, 4, 8]) {
-  const a = await client.createDataset(`baseline-${concurrency}`);
-  const itemBaseline = await baseline(
-    `${server.url}/dataset/${a.id}/append`,
-    bodies(items, 20, "items", toWireItem),
-    concurrency,
-  );
-  const annBaseline = await baseline(
-    `${server.url}/dataset/${a.id}/annotate`,
-    bodies(annotations, 5_000, "annotations", toWireBox),
-    concurrency,
-  );
-
-  const b = await client.createDataset(`uploader-${concurrency}`);
-  const uploader = new Uploader(client, { concurrency });
-  let start = performance.now();
-  const itemReport = await uploader.append(b.id, items);
-  const itemSeconds = (performance.now() - start) / 1000;
-  start = performance.now();
-  const annReport = await uploader.annotate(b.id, annotations);
-  const annSeconds = (performance.now() - start) / 1000;
-  if (itemReport.new !== ITEMS || annReport.processed !== ANNOTATIONS)
-    throw new Error("the uploader did not upload everything");
-
+  const results = { fetch: [], uploader: [] };
+  for (let r = 0; r < ROUNDS; r += 1) {
+    const order = r % 2 === 0 ? ["fetch", "uploader"] : ["uploader", "fetch"];
+    for (const side of order) results[side].push(await round(side, concurrency));
+  }
+  const m = (side, what) => median(results[side].map((x) => x[what]));
+  const [fi, ui, fa, ua] = [
+    m("fetch", "items"),
+    m("uploader", "items"),
+    m("fetch", "annotations"),
+    m("uploader", "annotations"),
+  ];
   console.log(
-    `${String(concurrency).padStart(11)}  ${rate(ITEMS, itemBaseline).padStart(13)}  ${rate(ITEMS, itemSeconds).padStart(16)}  ${(itemBaseline / itemSeconds).toFixed(2).padStart(5)}   ${rate(ANNOTATIONS, annBaseline).padStart(19)}  ${rate(ANNOTATIONS, annSeconds).padStart(22)}  ${(annBaseline / annSeconds).toFixed(2).padStart(5)}`,
+    `${String(concurrency).padStart(11)}  ${rate(fi).padStart(13)}  ${rate(ui).padStart(16)}  ${(ui / fi).toFixed(2).padStart(5)}   ${rate(fa).padStart(19)}  ${rate(ua).padStart(22)}  ${(ua / fa).toFixed(2).padStart(5)}`,
   );
-  await client.deleteDataset(a.id);
-  await client.deleteDataset(b.id);
 }
 child.kill("SIGTERM");
 await new Promise((resolve) => child.once("exit", resolve));

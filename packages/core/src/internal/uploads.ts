@@ -75,10 +75,24 @@ export class PreparedBatch<K extends "items" | "annotations" | "predictions"> {
     readonly payloads: readonly unknown[],
   ) {}
 
+  #json: string | undefined;
+
   /** The number of entries. */
   get size(): number {
     return this.payloads.length;
   }
+
+  /** @internal The payloads as a JSON array, serialised once (ahead of sending when prepared early). */
+  get json(): string {
+    this.#json ??= JSON.stringify(this.payloads);
+    return this.#json;
+  }
+}
+
+/** Serialises a batch now, so that sending it later costs no serialisation. */
+function serialised<B extends PreparedBatch<"items" | "annotations" | "predictions">>(batch: B): B {
+  void batch.json;
+  return batch;
 }
 
 /**
@@ -91,7 +105,7 @@ export class PreparedBatch<K extends "items" | "annotations" | "predictions"> {
  * ```
  */
 export function prepareItems(items: readonly DatasetItem[]): PreparedBatch<"items"> {
-  return new PreparedBatch("items", itemPayloads(items));
+  return serialised(new PreparedBatch("items", itemPayloads(items)));
 }
 
 /**
@@ -103,7 +117,7 @@ export function prepareItems(items: readonly DatasetItem[]): PreparedBatch<"item
  * ```
  */
 export function prepareAnnotations(annotations: readonly Annotation[]): PreparedBatch<"annotations"> {
-  return new PreparedBatch("annotations", labelPayloads(annotations, "annotations"));
+  return serialised(new PreparedBatch("annotations", labelPayloads(annotations, "annotations")));
 }
 
 /**
@@ -115,7 +129,7 @@ export function prepareAnnotations(annotations: readonly Annotation[]): Prepared
  * ```
  */
 export function preparePredictions(predictions: readonly Prediction[]): PreparedBatch<"predictions"> {
-  return new PreparedBatch("predictions", labelPayloads(predictions, "predictions"));
+  return serialised(new PreparedBatch("predictions", labelPayloads(predictions, "predictions")));
 }
 
 /** Validates items (every problem at once) and returns their wire payloads. */
@@ -154,14 +168,19 @@ export async function appendItems(
   };
   const remote = payloads.filter((p) => isRemote(p.image_url));
   const local = payloads.filter((p) => !isRemote(p.image_url));
+  const batchSize = options.batchSize ?? 20;
   let requestNumber = 0;
-  for (const batch of chunk(remote, options.batchSize ?? 20)) {
+  for (const batch of chunk(remote, batchSize)) {
+    // A prepared batch that is sent whole reuses its serialised payloads.
+    const whole = items instanceof PreparedBatch && batch.length === payloads.length;
     add(
       await api.call(AppendItemsResponse, {
         method: "POST",
         path: path`dataset/${datasetId}/append`,
         ...keyHeaders(options, requestNumber++),
-        json: { items: batch, update },
+        ...(whole
+          ? { body: `{"items":${items.json},"update":${update}}` }
+          : { json: { items: batch, update } }),
         idempotent: true,
         signal: options.signal,
       }),
@@ -248,7 +267,7 @@ export async function uploadLabels(
   }
   const total: LabelUploadResult = { datasetId: destination.datasetId, processed: 0, ignored: 0, errors: [] };
   let requestNumber = 0;
-  const post = async (spec: { json?: unknown; form?: () => Promise<FormData> }) => {
+  const post = async (spec: { json?: unknown; body?: string; form?: () => Promise<FormData> }) => {
     const request = {
       method: "POST" as const,
       path: route,
@@ -296,7 +315,13 @@ export async function uploadLabels(
     });
   }
   for (const batch of chunk(others, options.batchSize ?? 5_000)) {
-    await post({ json: { update, annotations: batch } });
+    // A prepared batch that is sent whole reuses its serialised payloads.
+    const whole = labels instanceof PreparedBatch && batch.length === payloads.length;
+    await post(
+      whole
+        ? { body: `{"update":${update},"annotations":${labels.json}}` }
+        : { json: { update, annotations: batch } },
+    );
   }
   return total;
 }
