@@ -4,7 +4,7 @@
  * node16 (CJS and ESM) and bundler resolution.
  */
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -44,5 +44,22 @@ describe.each(libraries)("library %s", (dir) => {
     const report = JSON.parse(result.stdout ?? "{}");
     expect(report.analysis?.problems ?? ["no analysis"], result.stderr).toEqual([]);
     expect(Object.keys(report.analysis?.entrypoints ?? {})).toContain(".");
+  });
+});
+
+describe("changesets", () => {
+  const folder = join(root, ".changeset");
+  const names = new Set(
+    published.map((dir) => JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).name),
+  );
+  const files = readdirSync(folder).filter((file) => file.endsWith(".md") && file !== "README.md");
+
+  it.each(files)("%s names published packages and a bump in its front matter", (file) => {
+    const text = readFileSync(join(folder, file), "utf8");
+    const match = /^---\n((?:"[^"]+": (?:major|minor|patch)\n)+)---\n\n\S/.exec(text);
+    expect(match, `${file} must start with ---, lines like "@nucleus/core": patch, then ---`).not.toBeNull();
+    for (const line of match?.[1]?.trim().split("\n") ?? []) {
+      expect(names).toContain(JSON.parse(line.slice(0, line.indexOf(":"))));
+    }
   });
 });
