@@ -1,7 +1,7 @@
 // Uploader throughput against the local server, next to a baseline in the same run that posts
 // the same pre-serialised request bodies with plain fetch at the same concurrency.
 // Run with `pnpm bench` (builds first). BENCH_ITEMS / BENCH_ANNOTATIONS shrink it; BENCH_ROUNDS
-// sets how many rounds each figure is the median of.
+// sets how many rounds each figure is the median of, BENCH_CONCURRENCY which levels run (1,2,4,8).
 
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -16,6 +16,7 @@ import { Uploader } from "../dist/index.js";
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
 const ANNOTATIONS = Number(process.env.BENCH_ANNOTATIONS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,2,4,8").split(",").map(Number);
 const KEY = "bench-key";
 const dir = mkdtempSync(join(tmpdir(), "nucleus-upload-bench-"));
 // The server runs in its own process, as it would in use, so client and server work in parallel.
@@ -130,7 +131,7 @@ console.log(
 console.log(
   "concurrency  items/s fetch  items/s uploader  ratio   annotations/s fetch  annotations/s uploader  ratio",
 );
-for (const concurrency of [1, 2, 4, 8]) {
+for (const concurrency of CONCURRENCY) {
   const results = { fetch: [], uploader: [] };
   for (let r = 0; r < ROUNDS; r += 1) {
     const order = r % 2 === 0 ? ["fetch", "uploader"] : ["uploader", "fetch"];

@@ -14,7 +14,7 @@
  *
  * @packageDocumentation
  */
-export { type Chunk, chunked, type Inspect } from "./chunk.js";
+export { type Chunk, type ChunkOptions, chunked } from "./chunk.js";
 export { Journal, type JournalEntry, type JournalHeader } from "./journal.js";
 export { readNdjson } from "./ndjson.js";
 export { runPool } from "./pool.js";

@@ -1,9 +1,12 @@
 import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, writeSync } from "node:fs";
 import type { ChunkCounts, Failure } from "./report.js";
 
+const JOURNAL_VERSION = 2;
+
 /** What identifies an upload, so a journal is never applied to another one. */
 export interface JournalHeader {
-  version: 1;
+  /** The journal format; version 2 names chunks cut by count first, then by bytes. */
+  version: typeof JOURNAL_VERSION;
   /** A random id made on the first run; idempotency keys derive from it. */
   uploadId: string;
   operation: string;
@@ -54,6 +57,11 @@ export class Journal {
       }
     }
     if (header) {
+      if (header.version !== JOURNAL_VERSION) {
+        throw new Error(
+          `The journal ${path} was written by another version of @nucleus/upload (format ${header.version}, this one reads ${JOURNAL_VERSION}); use a new journal file`,
+        );
+      }
       const same =
         header.operation === expected.operation &&
         header.target === expected.target &&
@@ -66,7 +74,11 @@ export class Journal {
       }
       return new Journal(openSync(path, "a"), header, done);
     }
-    const fresh: JournalHeader = { version: 1, uploadId: globalThis.crypto.randomUUID(), ...expected };
+    const fresh: JournalHeader = {
+      version: JOURNAL_VERSION,
+      uploadId: globalThis.crypto.randomUUID(),
+      ...expected,
+    };
     const fd = openSync(path, "w");
     const journal = new Journal(fd, fresh, done);
     journal.write(fresh);

@@ -15,20 +15,44 @@ async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
 }
 
 describe("chunked", () => {
-  it("cuts by count and by bytes, leaves invalid entries out and keeps positions", async () => {
-    const invalid: number[] = [];
-    const values = ["a", "bb", "BAD", "ccc", "dddddddddd", "e", "f"];
-    const chunks = await collect(
-      chunked(values, {
-        maxCount: 3,
-        maxBytes: 6,
-        inspect: (v) => (v === "BAD" ? { error: "bad" } : { bytes: v.length }),
-        onInvalid: (index) => invalid.push(index),
-      }),
-    );
-    expect(invalid).toEqual([2]);
-    expect(chunks.map((c) => c.entries.map((e) => e.index))).toEqual([[0, 1, 3], [4], [5, 6]]);
-    expect(chunks.map((c) => c.index)).toEqual([0, 1, 2]);
+  // Strings stand in for entries; "preparing" a run joins it, and a run holding "BAD" cannot be prepared.
+  const options = (prepared: string[][]) => ({
+    maxCount: 3,
+    maxBytes: 6,
+    prepare: (values: string[]) => {
+      prepared.push(values);
+      return values.includes("BAD") ? undefined : values.join("");
+    },
+    sizeOf: (joined: string | undefined) => joined?.length,
+    entryBytes: (value: string) => value.length,
+    overhead: 0,
+  });
+
+  it("cuts by count, and by bytes only the runs that are too big, keeping positions", async () => {
+    const prepared: string[][] = [];
+    const values = ["a", "bb", "c", "dddd", "eeee", "f", "g"];
+    const chunks = await collect(chunked(values, options(prepared)));
+    expect(chunks.map((c) => c.entries.map((e) => e.index))).toEqual([[0, 1, 2], [3], [4, 5], [6]]);
+    expect(chunks.map((c) => c.index)).toEqual([0, 1, 2, 3]);
+    expect(chunks.map((c) => c.bytes)).toEqual([4, 4, 5, 1]);
+    // A run that fits is prepared once and carries the result; a cut one is left to prepare again.
+    expect(chunks.map((c) => c.prepared)).toEqual(["abbc", undefined, undefined, "g"]);
+    expect(prepared).toEqual([["a", "bb", "c"], ["dddd", "eeee", "f"], ["g"]]);
+  });
+
+  it("measures entry by entry a run that cannot be prepared, and keeps every entry", async () => {
+    const chunks = await collect(chunked(["a", "BAD", "bb", "cc"], options([])));
+    expect(chunks.map((c) => c.entries.map((e) => e.value))).toEqual([["a", "BAD", "bb"], ["cc"]]);
+    expect(chunks.map((c) => c.prepared)).toEqual([undefined, "cc"]);
+  });
+
+  it("give the same chunks for the same input, from an async source too", async () => {
+    async function* source() {
+      yield* ["a", "bb", "c", "dddd", "eeee", "f", "g"];
+    }
+    const fromArray = await collect(chunked(["a", "bb", "c", "dddd", "eeee", "f", "g"], options([])));
+    const fromAsync = await collect(chunked(source(), options([])));
+    expect(fromAsync).toEqual(fromArray);
   });
 });
 
@@ -119,5 +143,11 @@ describe("journal", () => {
     expect(() => Journal.open(path, { ...header, target: "ds_2" })).toThrow(
       /belongs to another upload \(append to ds_1\)/,
     );
+  });
+
+  it("refuses a journal of another format, whose chunks may be cut differently", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "journal-")), "upload.journal");
+    writeFileSync(path, `${JSON.stringify({ version: 1, uploadId: "u", ...header })}\n`);
+    expect(() => Journal.open(path, header)).toThrow(/format 1, this one reads 2/);
   });
 });

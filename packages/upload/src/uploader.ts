@@ -59,6 +59,8 @@ type SendResult =
   | { kind: "labels"; processed: number; ignored: number; errors: string[] };
 
 const MiB = 1024 * 1024;
+/** Room for the request's own keys around the entries (`{"update":false,"annotations":[...]}`). */
+const ENVELOPE_BYTES = 64;
 
 /**
  * Large uploads that are fast, resumable, and never lose or duplicate anything: inputs are read
@@ -241,32 +243,40 @@ export class Uploader {
       report.processed += counts.processed;
     };
 
-    const chunks = chunked(source, {
-      maxCount,
-      maxBytes,
-      // Validation happens once, in @nucleus/core, per chunk; here only the size is needed.
-      inspect: (value, index) => {
-        report.total = index + 1;
-        return { bytes: JSON.stringify(value).length + 1 };
-      },
-      onInvalid: (index, reason, referenceId) =>
-        fail({ index, reason, ...(referenceId !== undefined ? { referenceId } : {}) }),
-    });
+    const tryPrepare = (values: T[]): Prepared => {
+      try {
+        return { batch: prepare(values) };
+      } catch (error) {
+        return { error };
+      }
+    };
+    // Each chunk is prepared (validated, shaped and serialised) while the one before it is in flight.
+    const ready = readAhead(
+      chunked(source, {
+        maxCount,
+        maxBytes,
+        prepare: tryPrepare,
+        sizeOf: (prepared) =>
+          "batch" in prepared ? Buffer.byteLength(prepared.batch.json) + ENVELOPE_BYTES : undefined,
+        // An entry's size on the wire: from its group's payloads, or alone when the group was refused.
+        entryBytes: (value, group, position) => {
+          const own = "batch" in group ? undefined : tryPrepare([value]);
+          const payload =
+            "batch" in group
+              ? group.batch.payloads[position]
+              : own && "batch" in own
+                ? own.batch.payloads[0]
+                : value;
+          return Buffer.byteLength(JSON.stringify(payload)) + 1;
+        },
+        overhead: ENVELOPE_BYTES,
+      }),
+    );
 
     try {
-      const tryPrepare = (values: T[]): Prepared => {
-        try {
-          return { batch: prepare(values) };
-        } catch (error) {
-          return { error };
-        }
-      };
-      // Each chunk is validated and shaped while the one before it is in flight.
-      const ready = prefetched(chunks, (chunk) =>
-        journal?.done.has(chunk.index) ? undefined : tryPrepare(chunk.entries.map((e) => e.value)),
-      );
-      await runPool(ready, this.options.concurrency ?? 4, async ({ chunk, prepared }) => {
+      await runPool(ready, this.options.concurrency ?? 4, async (chunk) => {
         this.options.signal?.throwIfAborted();
+        report.total = Math.max(report.total, (chunk.entries.at(-1)?.index ?? -1) + 1);
         const previous = journal?.done.get(chunk.index);
         if (previous) {
           add(previous.counts);
@@ -278,7 +288,7 @@ export class Uploader {
         }
         const outcome = await this.sendChunk(
           chunk,
-          prepared ?? tryPrepare(chunk.entries.map((e) => e.value)),
+          chunk.prepared ?? tryPrepare(chunk.entries.map((e) => e.value)),
           (values) => tryPrepare(values),
           send,
           {
@@ -308,7 +318,7 @@ export class Uploader {
 
   /** Sends one chunk until it is acknowledged or its retries run out; never throws for the server's reasons. */
   private async sendChunk<T>(
-    chunk: Chunk<T>,
+    chunk: Chunk<T, Prepared>,
     first: Prepared,
     prepareAgain: (values: T[]) => Prepared,
     send: Send,
@@ -419,24 +429,17 @@ function labelCounts(r: LabelUploadResult): SendResult {
 }
 
 /**
- * Pairs each chunk with its prepared batch, preparing the next chunk as soon as the current
- * one is handed out (on the next turn of the event loop, so while its request is in flight).
+ * Yields what `source` yields, asking it for the next value as soon as the current one is
+ * handed out (on the next turn of the event loop, so while the current chunk is in flight).
  */
-async function* prefetched<T>(
-  chunks: AsyncGenerator<Chunk<T>>,
-  prepare: (chunk: Chunk<T>) => Prepared | undefined,
-): AsyncGenerator<{ chunk: Chunk<T>; prepared: Prepared | undefined }> {
-  const pull = async () => {
-    const next = await chunks.next();
-    return next.done ? undefined : { chunk: next.value, prepared: prepare(next.value) };
-  };
-  let upcoming = pull();
+async function* readAhead<V>(source: AsyncGenerator<V>): AsyncGenerator<V> {
+  let upcoming = source.next();
   for (;;) {
     upcoming.catch(() => {}); // observed below; this only keeps an early stop from warning
     const current = await upcoming;
-    if (!current) return;
-    upcoming = new Promise<void>((resolve) => setImmediate(resolve)).then(pull);
-    yield current;
+    if (current.done) return;
+    upcoming = new Promise<void>((resolve) => setImmediate(resolve)).then(() => source.next());
+    yield current.value;
   }
 }
 

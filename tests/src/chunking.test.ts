@@ -1,0 +1,82 @@
+/**
+ * Chunks by count and by bytes against the real server: no request body is over
+ * `maxBytesPerRequest`, every entry lands once, and the same input is cut the same way on a
+ * rerun, so a journal names the same chunks.
+ */
+import { join } from "node:path";
+import { type DatasetItem, NucleusClient } from "@nucleus/core";
+import { Uploader } from "@nucleus/upload";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contents, KEY, startServer } from "./support.js";
+
+let env: Awaited<ReturnType<typeof startServer>>;
+beforeAll(async () => {
+  env = await startServer();
+});
+afterAll(async () => {
+  await env.stop();
+});
+
+/** A client whose requests are also recorded (they still go to the real server). */
+function recordingClient(): { client: NucleusClient; bodies: string[] } {
+  const bodies: string[] = [];
+  const client = new NucleusClient({
+    apiKey: KEY,
+    endpoint: env.server.url,
+    fetch: (input, init) => {
+      if (init?.method === "POST" && typeof init.body === "string") bodies.push(init.body);
+      return fetch(input, init);
+    },
+  });
+  return { client, bodies };
+}
+
+const MAX_BYTES = 4_000;
+// Every seventh item carries a large note, so some runs of 20 items go over 4,000 bytes and some do not.
+const items: DatasetItem[] = Array.from({ length: 500 }, (_, i) => ({
+  imageUrl: `s3://chunks/${i}.jpg`,
+  referenceId: `c${i}`,
+  metadata: i % 7 === 0 ? { note: "x".repeat(900), i } : { i },
+}));
+
+describe("chunking by bytes", () => {
+  it("keeps every request under the limit and lands every item once", async () => {
+    const datasetId = (await env.client.createDataset("by-bytes")).id;
+    const { client, bodies } = recordingClient();
+    const journal = join(env.dir, "bytes.journal");
+    const uploader = new Uploader(client, { concurrency: 3, maxBytesPerRequest: MAX_BYTES, journal });
+    const report = await uploader.append(datasetId, items);
+
+    expect(report).toMatchObject({ total: 500, new: 500, failed: 0 });
+    expect(bodies.length).toBe(report.chunks.sent);
+    // More requests than runs of 20: the big runs were cut further.
+    expect(bodies.length).toBeGreaterThan(500 / 20);
+    for (const body of bodies) expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BYTES);
+    const { refs } = await contents(env.client, datasetId);
+    expect(refs.sort()).toEqual(items.map((item) => item.referenceId).sort());
+
+    // The rerun cuts the same chunks, finds them all acknowledged, and sends nothing.
+    const again = recordingClient();
+    const rerun = await new Uploader(again.client, {
+      concurrency: 3,
+      maxBytesPerRequest: MAX_BYTES,
+      journal,
+    }).append(datasetId, items);
+    expect(again.bodies).toEqual([]);
+    expect(rerun).toMatchObject({ total: 500, new: 500, failed: 0 });
+    expect(rerun.chunks).toMatchObject({ sent: 0, skipped: report.chunks.sent });
+  });
+
+  it("sends an entry over the limit alone rather than dropping it", async () => {
+    const datasetId = (await env.client.createDataset("oversized")).id;
+    const { client, bodies } = recordingClient();
+    const big = [
+      { imageUrl: "s3://chunks/a.jpg", referenceId: "a" },
+      { imageUrl: "s3://chunks/b.jpg", referenceId: "b", metadata: { note: "y".repeat(2 * MAX_BYTES) } },
+      { imageUrl: "s3://chunks/c.jpg", referenceId: "c" },
+    ];
+    const report = await new Uploader(client, { maxBytesPerRequest: MAX_BYTES }).append(datasetId, big);
+    expect(report).toMatchObject({ total: 3, new: 3, failed: 0 });
+    expect(bodies.map((body) => (JSON.parse(body) as { items: unknown[] }).items.length)).toEqual([1, 1, 1]);
+  });
+});
