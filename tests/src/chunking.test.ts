@@ -67,6 +67,21 @@ describe("chunking by bytes", () => {
     expect(rerun.chunks).toMatchObject({ sent: 0, skipped: report.chunks.sent });
   });
 
+  it("cuts a run holding an invalid entry by wire sizes too, and reports that entry", async () => {
+    const datasetId = (await env.client.createDataset("with-invalid")).id;
+    const { client, bodies } = recordingClient();
+    const mixed: DatasetItem[] = items.slice(0, 40).map((item) => ({ ...item }));
+    mixed[3] = { ...items[3], imageUrl: "" } as DatasetItem;
+    const report = await new Uploader(client, { maxBytesPerRequest: MAX_BYTES }).append(datasetId, mixed);
+    expect(report).toMatchObject({ total: 40, new: 39, failed: 1 });
+    expect(report.failures).toEqual([expect.objectContaining({ index: 3, referenceId: "c3" })]);
+    expect(report.failures[0]?.reason).toMatch(/image_url/);
+    for (const body of bodies) expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_BYTES);
+    const { refs } = await contents(env.client, datasetId);
+    expect(refs).toHaveLength(39);
+    expect(refs).not.toContain("c3");
+  });
+
   it("sends an entry over the limit alone rather than dropping it", async () => {
     const datasetId = (await env.client.createDataset("oversized")).id;
     const { client, bodies } = recordingClient();

@@ -1,7 +1,13 @@
 // Uploader throughput against the local server, next to a baseline in the same run that posts
 // the same pre-serialised request bodies with plain fetch at the same concurrency.
-// Run with `pnpm bench` (builds first). BENCH_ITEMS / BENCH_ANNOTATIONS shrink it; BENCH_ROUNDS
-// sets how many rounds each figure is the median of, BENCH_CONCURRENCY which levels run (1,2,4,8).
+//
+// The server's speed drifts over minutes (its disk flushes dominate), so the two sides take
+// turns segment by segment (fetch, uploader, uploader, fetch, ...) and each side's rate is its
+// entries over its summed time: drift then weighs on both alike. Client CPU per entry is also
+// printed, as it does not depend on the disk.
+//
+// Run with `pnpm bench` (builds first). BENCH_ITEMS / BENCH_ANNOTATIONS shrink it,
+// BENCH_SEGMENTS sets the turns (default 10), BENCH_CONCURRENCY the levels (default 1,2,4,8).
 
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,7 +21,7 @@ import { Uploader } from "../dist/index.js";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
 const ANNOTATIONS = Number(process.env.BENCH_ANNOTATIONS ?? 1_000_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SEGMENTS = Number(process.env.BENCH_SEGMENTS ?? 10);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,2,4,8").split(",").map(Number);
 const KEY = "bench-key";
 const dir = mkdtempSync(join(tmpdir(), "nucleus-upload-bench-"));
@@ -82,70 +88,113 @@ async function baseline(url, payloads, concurrency) {
       await response.arrayBuffer();
     }
   };
-  const start = performance.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return (performance.now() - start) / 1000;
 }
 
-const itemBodies = bodies(items, 20, "items", toWireItem);
-const annotationBodies = bodies(annotations, 5_000, "annotations", toWireBox);
+/** Splits entries into `SEGMENTS` runs, each a whole number of requests of `size`. */
+function segments(entries, size) {
+  const perSegment = Math.ceil(entries.length / size / SEGMENTS) * size;
+  const out = [];
+  for (let i = 0; i < entries.length; i += perSegment) out.push(entries.slice(i, i + perSegment));
+  return out;
+}
+const itemSegments = segments(items, 20).map((part) => ({
+  entries: part,
+  bodies: bodies(part, 20, "items", toWireItem),
+}));
+const annotationSegments = segments(annotations, 5_000).map((part) => ({
+  entries: part,
+  bodies: bodies(part, 5_000, "annotations", toWireBox),
+}));
 
-/** One timed upload of the items then the annotations into a fresh dataset, by one side. */
-async function round(side, concurrency) {
-  const dataset = await client.createDataset(`${side}-${concurrency}`);
-  let itemSeconds;
-  let annotationSeconds;
-  if (side === "fetch") {
-    itemSeconds = await baseline(`${server.url}/dataset/${dataset.id}/append`, itemBodies, concurrency);
-    annotationSeconds = await baseline(
-      `${server.url}/dataset/${dataset.id}/annotate`,
-      annotationBodies,
-      concurrency,
-    );
-  } else {
-    const uploader = new Uploader(client, { concurrency });
-    let start = performance.now();
-    const itemReport = await uploader.append(dataset.id, items);
-    itemSeconds = (performance.now() - start) / 1000;
-    start = performance.now();
-    const annotationReport = await uploader.annotate(dataset.id, annotations);
-    annotationSeconds = (performance.now() - start) / 1000;
-    if (itemReport.new !== ITEMS || annotationReport.processed !== ANNOTATIONS)
-      throw new Error("the uploader did not upload everything");
+/** Times one side on one segment; returns wall and client CPU seconds. */
+async function timed(run) {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await run();
+  const used = process.cpuUsage(cpu);
+  return { seconds: (performance.now() - start) / 1000, cpu: (used.user + used.system) / 1e6 };
+}
+
+/** Both sides upload every segment of one kind to their own dataset, taking turns. */
+async function compare(kind, parts, concurrency, datasets) {
+  const totals = { fetch: { seconds: 0, cpu: 0 }, uploader: { seconds: 0, cpu: 0 } };
+  const route = kind === "items" ? "append" : "annotate";
+  const uploader = new Uploader(client, { concurrency });
+  for (const [k, part] of parts.entries()) {
+    const order = k % 2 === 0 ? ["fetch", "uploader"] : ["uploader", "fetch"];
+    for (const side of order) {
+      const dataset = datasets[side];
+      const result = await timed(async () => {
+        if (side === "fetch") {
+          await baseline(`${server.url}/dataset/${dataset}/${route}`, part.bodies, concurrency);
+          return;
+        }
+        const report =
+          kind === "items"
+            ? await uploader.append(dataset, part.entries)
+            : await uploader.annotate(dataset, part.entries);
+        const landed = kind === "items" ? report.new : report.processed;
+        if (landed !== part.entries.length || report.failed > 0)
+          throw new Error(`the uploader did not upload every ${kind === "items" ? "item" : "annotation"}`);
+      });
+      totals[side].seconds += result.seconds;
+      totals[side].cpu += result.cpu;
+    }
   }
-  // Deleting keeps the database the same size for every round, so neither side runs on a bigger one.
-  await client.deleteDataset(dataset.id);
-  return { items: ITEMS / itemSeconds, annotations: ANNOTATIONS / annotationSeconds };
+  return totals;
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const rate = (n) => Math.round(n).toLocaleString("en-US");
+const micros = (seconds, n) => ((seconds / n) * 1e6).toFixed(1);
 
 console.log(
-  `${ITEMS.toLocaleString("en-US")} items (batches of 20) and ${ANNOTATIONS.toLocaleString("en-US")} annotations (batches of 5,000); median of ${ROUNDS} round(s), the two sides alternating which goes first`,
+  `${ITEMS.toLocaleString("en-US")} items (batches of 20) and ${ANNOTATIONS.toLocaleString("en-US")} annotations (batches of 5,000), in ${SEGMENTS} alternating segments`,
 );
+const WIDTHS = [11, 8, 9, 6, 10, 9, 8, 9, 6, 10, 9];
+const row = (cells) => cells.map((cell, k) => String(cell).padStart(WIDTHS[k])).join(" ");
+console.log(row(["", "items/s", "", "", "CPU µs/item", "", "annot./s", "", "", "CPU µs/ann.", ""]));
 console.log(
-  "concurrency  items/s fetch  items/s uploader  ratio   annotations/s fetch  annotations/s uploader  ratio",
+  row([
+    "concurrency",
+    "fetch",
+    "uploader",
+    "ratio",
+    "fetch",
+    "uploader",
+    "fetch",
+    "uploader",
+    "ratio",
+    "fetch",
+    "uploader",
+  ]),
 );
 for (const concurrency of CONCURRENCY) {
-  const results = { fetch: [], uploader: [] };
-  for (let r = 0; r < ROUNDS; r += 1) {
-    const order = r % 2 === 0 ? ["fetch", "uploader"] : ["uploader", "fetch"];
-    for (const side of order) results[side].push(await round(side, concurrency));
-  }
-  const m = (side, what) => median(results[side].map((x) => x[what]));
-  const [fi, ui, fa, ua] = [
-    m("fetch", "items"),
-    m("uploader", "items"),
-    m("fetch", "annotations"),
-    m("uploader", "annotations"),
-  ];
+  const datasets = {
+    fetch: (await client.createDataset(`fetch-${concurrency}`)).id,
+    uploader: (await client.createDataset(`uploader-${concurrency}`)).id,
+  };
+  const i = await compare("items", itemSegments, concurrency, datasets);
+  const a = await compare("annotations", annotationSegments, concurrency, datasets);
+  // Deleting keeps the database the same size for every level.
+  await client.deleteDataset(datasets.fetch);
+  await client.deleteDataset(datasets.uploader);
+  const [fi, ui] = [ITEMS / i.fetch.seconds, ITEMS / i.uploader.seconds];
+  const [fa, ua] = [ANNOTATIONS / a.fetch.seconds, ANNOTATIONS / a.uploader.seconds];
   console.log(
-    `${String(concurrency).padStart(11)}  ${rate(fi).padStart(13)}  ${rate(ui).padStart(16)}  ${(ui / fi).toFixed(2).padStart(5)}   ${rate(fa).padStart(19)}  ${rate(ua).padStart(22)}  ${(ua / fa).toFixed(2).padStart(5)}`,
+    row([
+      concurrency,
+      rate(fi),
+      rate(ui),
+      (ui / fi).toFixed(2),
+      micros(i.fetch.cpu, ITEMS),
+      micros(i.uploader.cpu, ITEMS),
+      rate(fa),
+      rate(ua),
+      (ua / fa).toFixed(2),
+      micros(a.fetch.cpu, ANNOTATIONS),
+      micros(a.uploader.cpu, ANNOTATIONS),
+    ]),
   );
 }
 child.kill("SIGTERM");

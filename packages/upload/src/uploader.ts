@@ -250,6 +250,13 @@ export class Uploader {
         return { error };
       }
     };
+    // An entry as it goes on the wire: from its group's payloads, or prepared alone when the
+    // group was refused (the input itself when the entry is invalid, which is never sent).
+    const wireForm = (value: T, group: Prepared, position: number): unknown => {
+      if ("batch" in group) return group.batch.payloads[position];
+      const alone = tryPrepare([value]);
+      return "batch" in alone ? alone.batch.payloads[0] : value;
+    };
     // Each chunk is prepared (validated, shaped and serialised) while the one before it is in flight.
     const ready = readAhead(
       chunked(source, {
@@ -258,17 +265,8 @@ export class Uploader {
         prepare: tryPrepare,
         sizeOf: (prepared) =>
           "batch" in prepared ? Buffer.byteLength(prepared.batch.json) + ENVELOPE_BYTES : undefined,
-        // An entry's size on the wire: from its group's payloads, or alone when the group was refused.
-        entryBytes: (value, group, position) => {
-          const own = "batch" in group ? undefined : tryPrepare([value]);
-          const payload =
-            "batch" in group
-              ? group.batch.payloads[position]
-              : own && "batch" in own
-                ? own.batch.payloads[0]
-                : value;
-          return Buffer.byteLength(JSON.stringify(payload)) + 1;
-        },
+        entryBytes: (value, group, position) =>
+          Buffer.byteLength(JSON.stringify(wireForm(value, group, position))) + 1,
         overhead: ENVELOPE_BYTES,
       }),
     );
