@@ -33,11 +33,11 @@ function recordingClient(): { client: NucleusClient; bodies: string[] } {
 
 const MAX_BYTES = 4_000;
 // Every seventh item carries a large note, so some runs of 20 items go over 4,000 bytes and some do not.
-const items: DatasetItem[] = Array.from({ length: 500 }, (_, i) => ({
-  imageUrl: `s3://chunks/${i}.jpg`,
-  referenceId: `c${i}`,
-  metadata: i % 7 === 0 ? { note: "x".repeat(900), i } : { i },
-}));
+const items: DatasetItem[] = Array.from({ length: 500 }, (_, i) => {
+  const metadata: Record<string, string | number> = { i };
+  if (i % 7 === 0) metadata.note = "x".repeat(900);
+  return { imageUrl: `s3://chunks/${i}.jpg`, referenceId: `c${i}`, metadata };
+});
 
 describe("chunking by bytes", () => {
   it("keeps every request under the limit and lands every item once", async () => {
