@@ -120,15 +120,24 @@ describe("retries", () => {
   });
 });
 
-describe("timeouts and aborts", () => {
-  const hanging: Handler = (request) =>
-    new Promise((_resolve, reject) => {
-      request.signal.addEventListener("abort", () => reject(request.signal.reason));
-    });
+const hanging: Handler = (request) =>
+  new Promise((_resolve, reject) => {
+    request.signal.addEventListener("abort", () => reject(request.signal.reason));
+  });
 
+describe.each([
+  ["a JSON request (through ky)", (c: NucleusClient, signal?: AbortSignal) => c.listDatasets({ signal })],
+  [
+    "a prepared batch (a ready body, straight to fetch)",
+    (c: NucleusClient, signal?: AbortSignal) =>
+      c
+        .getDataset("ds_1")
+        .append(prepareItems([{ imageUrl: "s3://b/1.jpg", referenceId: "r1" }]), { signal }),
+  ],
+])("timeouts and aborts of %s", (_kind, call) => {
   it("time out each attempt and raise a timeout error", async () => {
     const { fetch, requests } = scripted(hanging);
-    const pending = client(fetch, { timeout: 1_000, maxRetries: 1 }).listDatasets();
+    const pending = call(client(fetch, { timeout: 1_000, maxRetries: 1 }));
     const assertion = expect(pending).rejects.toThrow(APIConnectionTimeoutError);
     await vi.runAllTimersAsync();
     await assertion;
@@ -138,7 +147,7 @@ describe("timeouts and aborts", () => {
   it("stop at once when the caller aborts", async () => {
     const { fetch } = scripted(hanging);
     const controller = new AbortController();
-    const pending = client(fetch).listDatasets({ signal: controller.signal });
+    const pending = call(client(fetch), controller.signal);
     const assertion = expect(pending).rejects.toThrow(APIUserAbortError);
     controller.abort();
     await vi.runAllTimersAsync();
@@ -147,10 +156,6 @@ describe("timeouts and aborts", () => {
 });
 
 describe("prepared batches (sent as a ready body, not through ky)", () => {
-  const hanging: Handler = (request) =>
-    new Promise((_resolve, reject) => {
-      request.signal.addEventListener("abort", () => reject(request.signal.reason));
-    });
   const items = [
     { imageUrl: "s3://b/1.jpg", referenceId: "r1", metadata: { split: "train" } },
     { imageUrl: "s3://b/2.jpg", referenceId: "r2" },
@@ -195,29 +200,6 @@ describe("prepared batches (sent as a ready body, not through ky)", () => {
     }
     expect(requests).toHaveLength(2);
     expect(labels.requests).toHaveLength(2);
-  });
-
-  it("time out each attempt, retry, then raise a timeout error", async () => {
-    const { fetch, requests } = scripted(hanging);
-    const pending = client(fetch, { timeout: 1_000, maxRetries: 1 })
-      .getDataset("ds_1")
-      .append(prepareItems(items));
-    const assertion = expect(pending).rejects.toThrow(APIConnectionTimeoutError);
-    await vi.runAllTimersAsync();
-    await assertion;
-    expect(requests).toHaveLength(2);
-  });
-
-  it("stop at once when the caller aborts", async () => {
-    const { fetch } = scripted(hanging);
-    const controller = new AbortController();
-    const pending = client(fetch)
-      .getDataset("ds_1")
-      .append(prepareItems(items), { signal: controller.signal });
-    const assertion = expect(pending).rejects.toThrow(APIUserAbortError);
-    controller.abort();
-    await vi.runAllTimersAsync();
-    await assertion;
   });
 });
 
