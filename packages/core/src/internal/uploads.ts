@@ -63,36 +63,27 @@ const LOCAL_FILES_PER_REQUEST = 10;
 const REMOTE_MASKS_PER_REQUEST = 20;
 
 /**
- * Entries validated and shaped for the wire ahead of sending: upload methods take one instead
- * of an array, so the work can be done while an earlier request is in flight.
+ * Entries validated, shaped and serialised for the wire ahead of sending: upload methods take
+ * one instead of an array, so the work can be done while an earlier request is in flight.
  */
 export class PreparedBatch<K extends "items" | "annotations" | "predictions"> {
+  /** The wire payloads serialised as one JSON array; a request that sends the whole batch sends this text. */
+  readonly json: string;
+
   /** @internal Made by {@link prepareItems}, {@link prepareAnnotations} and {@link preparePredictions}. */
   constructor(
     /** What the entries are. */
     readonly kind: K,
     /** The wire payloads, in input order. */
     readonly payloads: readonly unknown[],
-  ) {}
-
-  #json: string | undefined;
+  ) {
+    this.json = JSON.stringify(payloads);
+  }
 
   /** The number of entries. */
   get size(): number {
     return this.payloads.length;
   }
-
-  /** @internal The payloads as a JSON array, serialised once (ahead of sending when prepared early). */
-  get json(): string {
-    this.#json ??= JSON.stringify(this.payloads);
-    return this.#json;
-  }
-}
-
-/** Serialises a batch now, so that sending it later costs no serialisation. */
-function serialised<B extends PreparedBatch<"items" | "annotations" | "predictions">>(batch: B): B {
-  void batch.json;
-  return batch;
 }
 
 /**
@@ -105,7 +96,7 @@ function serialised<B extends PreparedBatch<"items" | "annotations" | "predictio
  * ```
  */
 export function prepareItems(items: readonly DatasetItem[]): PreparedBatch<"items"> {
-  return serialised(new PreparedBatch("items", itemPayloads(items)));
+  return new PreparedBatch("items", itemPayloads(items));
 }
 
 /**
@@ -117,7 +108,7 @@ export function prepareItems(items: readonly DatasetItem[]): PreparedBatch<"item
  * ```
  */
 export function prepareAnnotations(annotations: readonly Annotation[]): PreparedBatch<"annotations"> {
-  return serialised(new PreparedBatch("annotations", labelPayloads(annotations, "annotations")));
+  return new PreparedBatch("annotations", labelPayloads(annotations, "annotations"));
 }
 
 /**
@@ -129,7 +120,7 @@ export function prepareAnnotations(annotations: readonly Annotation[]): Prepared
  * ```
  */
 export function preparePredictions(predictions: readonly Prediction[]): PreparedBatch<"predictions"> {
-  return serialised(new PreparedBatch("predictions", labelPayloads(predictions, "predictions")));
+  return new PreparedBatch("predictions", labelPayloads(predictions, "predictions"));
 }
 
 /** Validates items (every problem at once) and returns their wire payloads. */
