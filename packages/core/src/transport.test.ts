@@ -144,6 +144,21 @@ describe.each([
     expect(requests).toHaveLength(2);
   });
 
+  it("raise a timeout error when fetch rejects with a plain AbortError", async () => {
+    const { fetch } = scripted(
+      (request) =>
+        new Promise((_resolve, reject) => {
+          request.signal.addEventListener("abort", () =>
+            reject(new DOMException("This operation was aborted", "AbortError")),
+          );
+        }),
+    );
+    const pending = call(client(fetch, { timeout: 1_000, maxRetries: 0 }));
+    const assertion = expect(pending).rejects.toThrow(APIConnectionTimeoutError);
+    await vi.runAllTimersAsync();
+    await assertion;
+  });
+
   it("stop at once when the caller aborts", async () => {
     const { fetch } = scripted(hanging);
     const controller = new AbortController();

@@ -91,6 +91,10 @@ export class Transport {
           body: spec.body,
           signal: spec.signal ? AbortSignal.any([spec.signal, controller.signal]) : controller.signal,
         });
+      } catch (error) {
+        // Some fetch implementations reject with a plain AbortError: name the timeout ourselves.
+        if (controller.signal.aborted && !spec.signal?.aborted) throw controller.signal.reason;
+        throw error;
       } finally {
         // The timeout covers the response headers, as ky's does; the body is read right after.
         clearTimeout(timer);
