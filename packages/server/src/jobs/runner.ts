@@ -68,7 +68,7 @@ export class JobRunner {
 
   private async run(jobId: string): Promise<void> {
     const job = this.store.jobById(jobId);
-    if (!job || job.status !== "Running") return;
+    if (job?.status !== "Running") return;
     try {
       const spec = JSON.parse(job.spec) as UploadJobSpec | EvaluationJobSpec;
       if (isEvaluation(spec)) this.runEvaluation(jobId, spec);
