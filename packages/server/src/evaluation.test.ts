@@ -224,6 +224,59 @@ describe("Evaluations V2", () => {
     expect(info.evaluation.metrics.map50).toBeCloseTo(1, 12);
   });
 
+  it("answers charts and examples from the labels as they are now", async () => {
+    const ds = await createDataset(server, "changing");
+    await server.call("POST", `dataset/${ds}/append`, {
+      body: { items: [{ reference_id: "a", image_url: "s3://a.jpg" }] },
+    });
+    const car = (x: number, extra: Record<string, unknown> = {}) => ({
+      type: "box",
+      label: "car",
+      reference_id: "a",
+      geometry: { x, y: 0, width: 10, height: 10 },
+      ...extra,
+    });
+    await server.call("POST", `dataset/${ds}/annotate`, { body: { annotations: [car(0)] } });
+    await server.call("POST", "models/add", { body: { name: "m", reference_id: "m3" } });
+    const run = (
+      (
+        await server.call("POST", `dataset/${ds}/modelRun/create`, {
+          body: { name: "run", reference_id: "m3" },
+        })
+      ).body as { model_run_id: string }
+    ).model_run_id;
+    await server.call("POST", `modelRun/${run}/predict`, {
+      body: { annotations: [car(0, { annotation_id: "p1", confidence: 0.9 })] },
+    });
+    const created = await server.call("POST", `modelRun/${run}/evaluationsV2`, { body: {} });
+    const id = (created.body as { evaluation_id: string }).evaluation_id;
+    await server.idle();
+    const counts = async () =>
+      (
+        (await server.call("GET", `evaluationsV2/${id}/charts`, { body: {} })).body as {
+          totalCounts: { tp: number; fp: number; fn: number };
+        }
+      ).totalCounts;
+    const falsePositives = async () =>
+      (
+        (
+          await server.call("POST", `evaluationsV2/${id}/examples`, {
+            body: { match_type: "FP", limit: 10 },
+          })
+        ).body as { total: number; rows: { model_prediction_id: string }[] }
+      ).rows.length;
+
+    expect(await counts()).toMatchObject({ tp: 1, fp: 0, fn: 0 });
+    expect(await falsePositives()).toBe(0);
+    expect(await falsePositives()).toBe(0);
+    // A prediction far from the ground truth, added after the evaluation, is a false positive now.
+    await server.call("POST", `modelRun/${run}/predict`, {
+      body: { annotations: [car(100, { annotation_id: "p2", confidence: 0.4 })] },
+    });
+    expect(await counts()).toMatchObject({ tp: 1, fp: 1, fn: 0 });
+    expect(await falsePositives()).toBe(1);
+  });
+
   it("deletes an evaluation", async () => {
     expect((await server.call("DELETE", `evaluationsV2/${evaluationId}`, { body: {} })).status).toBe(200);
     expect((await server.call("GET", `evaluationsV2/${evaluationId}`)).status).toBe(404);

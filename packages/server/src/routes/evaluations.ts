@@ -1,6 +1,7 @@
 import {
   BACKGROUND,
   confusionMatrix,
+  type MatchObject,
   type MatchRow,
   MISSING,
   matchDetections,
@@ -99,6 +100,12 @@ export function startEvaluation(
 /** Evaluations V2: create, read, list, delete, charts and TP/FP/FN examples of a model run. */
 export function evaluationRoutes(): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
+  // Clients page through examples 50 at a time; matching a large run takes far longer than a page.
+  const recentMatches = new RecentMatches(4);
+  const matchesOf = (c: Ctx, row: EvaluationRow, iouThreshold: number): Matches => {
+    const version = c.get("services").store.writeVersion();
+    return recentMatches.get(`${row.id}\u0000${iouThreshold}`, version, () => matches(c, row, iouThreshold));
+  };
 
   const requireEvaluation = (c: Ctx) => {
     const id = param(c, "evaluationId");
@@ -141,7 +148,7 @@ export function evaluationRoutes(): Hono<Env> {
     const row = requireEvaluation(c);
     const results = finishedResults(row);
     const iouThreshold = thresholdOf(c.req.query("iouThreshold"));
-    const { rows, agnostic, predictions } = matches(c, row, iouThreshold);
+    const { rows, agnostic, predictions } = matchesOf(c, row, iouThreshold);
     const t = nearestIndex(results.iou_thresholds, iouThreshold);
     const scores = predictions.map((p) => p.score).filter((s): s is number => s !== undefined);
     return c.json({
@@ -182,7 +189,7 @@ export function evaluationRoutes(): Hono<Env> {
     const row = requireEvaluation(c);
     finishedResults(row);
     const body = validate(ExamplesBody, parseJsonText(await c.req.text()));
-    const { rows } = matches(c, row, thresholdOf(c.req.query("iouThreshold")));
+    const { rows } = matchesOf(c, row, thresholdOf(c.req.query("iouThreshold")));
     const selected = rows.filter((r) => r.kind === body.match_type);
     if (body.sort_by === "confidence" || body.sort_by === "iou") {
       const key = body.sort_by === "confidence" ? "score" : "iou";
@@ -239,8 +246,37 @@ function nearestIndex(values: number[], target: number): number {
   return best;
 }
 
+/** A run's match rows at one IoU threshold, per label and class-agnostic. */
+interface Matches {
+  rows: MatchRow[];
+  agnostic: MatchRow[];
+  predictions: MatchObject[];
+}
+
+/**
+ * The last few match results, by key, each valid for the store's write version it was computed
+ * at (a newer version replaces it); the least recently used goes first.
+ */
+class RecentMatches {
+  private readonly entries = new Map<string, { version: string; value: Matches }>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(key: string, version: string, compute: () => Matches): Matches {
+    const cached = this.entries.get(key);
+    this.entries.delete(key);
+    const value = cached?.version === version ? cached.value : compute();
+    this.entries.set(key, { version, value });
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.capacity) break;
+      this.entries.delete(oldest);
+    }
+    return value;
+  }
+}
+
 /** Matches the run's predictions at the requested IoU, per label and class-agnostic. */
-function matches(c: Ctx, row: EvaluationRow, iouThreshold: number) {
+function matches(c: Ctx, row: EvaluationRow, iouThreshold: number): Matches {
   const objects = loadRunObjects(c.get("services").store, row.dataset_id, row.run_id);
   const options = JSON.parse(row.options) as EvaluationOptions;
   const allowed = (options.allowed_label_matches ?? []).map(

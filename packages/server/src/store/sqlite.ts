@@ -47,6 +47,12 @@ export class SqliteStore implements NucleusStore {
     return this.db.transaction(fn)();
   }
 
+  /** Rows changed through this connection, and SQLite's counter of commits by other connections. */
+  writeVersion(): string {
+    const changes = this.sql("SELECT total_changes() AS n").get() as { n: number };
+    return `${changes.n}:${this.db.pragma("data_version", { simple: true })}`;
+  }
+
   // Datasets -----------------------------------------------------------------------------------
 
   createDataset(

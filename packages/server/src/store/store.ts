@@ -23,6 +23,11 @@ import type {
 export interface NucleusStore {
   /** Runs `fn` in one transaction (nested calls join it). */
   transaction<T>(fn: () => T): T;
+  /**
+   * A value that changes whenever anything may have been written, by this server or another
+   * connection, so data derived from the store can be cached until it changes.
+   */
+  writeVersion(): string;
 
   createDataset(
     tenant: Tenant,
