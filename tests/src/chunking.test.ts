@@ -65,6 +65,8 @@ describe("chunking by bytes", () => {
     expect(again.bodies).toEqual([]);
     expect(rerun).toMatchObject({ total: 500, new: 500, failed: 0 });
     expect(rerun.chunks).toMatchObject({ sent: 0, skipped: report.chunks.sent });
+    expect(report.fromJournal).toBe(0);
+    expect(rerun.fromJournal).toBe(500);
   });
 
   it("cuts a run holding an invalid entry by wire sizes too, and reports that entry", async () => {
@@ -93,5 +95,14 @@ describe("chunking by bytes", () => {
     const report = await new Uploader(client, { maxBytesPerRequest: MAX_BYTES }).append(datasetId, big);
     expect(report).toMatchObject({ total: 3, new: 3, failed: 0 });
     expect(bodies.map((body) => (JSON.parse(body) as { items: unknown[] }).items.length)).toEqual([1, 1, 1]);
+  });
+
+  it("stops at the first request when the dataset does not exist, instead of failing every entry", async () => {
+    const { client, bodies } = recordingClient();
+    const uploader = new Uploader(client, { concurrency: 2, batchSize: 10 });
+    const missing = "ds_00000000000000000000";
+    await expect(uploader.append(missing, items.slice(0, 200))).rejects.toMatchObject({ status: 404 });
+    // At most one request per worker went out before the first answer stopped the pool.
+    expect(bodies.length).toBeLessThanOrEqual(2);
   });
 });

@@ -1,10 +1,12 @@
 /** The `nucleus-server` command, run as a user would. */
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 
 const binary = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -69,4 +71,50 @@ describe("nucleus-server", () => {
     const second = await session(async () => {});
     expect(second.ready.apiKey).toBe(first.ready.apiKey);
   });
+
+  it("lists its options with --help, prints its version, and refuses bad options with exit 2", async () => {
+    const help = await execNode([binary, "--help"]);
+    expect(help.code).toBe(0);
+    for (const option of ["--data", "--port", "--host", "--api-key", "--immutable-runs", "--quiet"])
+      expect(help.stdout).toContain(option);
+    const version = await execNode([binary, "--version"]);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toBe(
+      JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).version,
+    );
+    const unknown = await execNode([binary, "--nope"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("nucleus-server --help");
+    const badPort = await execNode([binary, "--port", "eighty"]);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toContain("--port");
+  });
+
+  it("on a busy port, says so with a hint and exits 1 without a stack trace", async () => {
+    const taken = createNetServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const result = await execNode([binary, "--data", dataDir, "--port", String(port), "--quiet"]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `Error: Cannot start the server\n127.0.0.1:${port} is already in use by another program\nHint: Pick another port with --port N (0 picks a free one)\n`,
+      );
+    } finally {
+      taken.close();
+    }
+  });
 });
+
+/** Runs node with `args` to completion. */
+async function execNode(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env };
+  delete env.NUCLEUS_API_KEY;
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, args, { env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}

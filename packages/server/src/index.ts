@@ -15,9 +15,11 @@
  */
 
 export { tenantOf } from "./http/auth.js";
+export { storedApiKey } from "./keys.js";
 export {
   createNucleusApp,
   createServer,
+  ListenError,
   type NucleusServer,
   type NucleusServerOptions,
   type RunningNucleusServer,

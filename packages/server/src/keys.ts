@@ -8,6 +8,13 @@ export const KEY_FILE = "api-key";
 /**
  * The keys to accept when none were given: the one stored in the data folder, or a new one,
  * stored there (readable by its owner only) for the next start. `created` says which.
+ *
+ * @example
+ * ```ts
+ * import { storedApiKey } from "@nucleus/server";
+ *
+ * const { key } = storedApiKey("./nucleus-data"); // the same key on every start
+ * ```
  */
 export function storedApiKey(dataDir: string): { key: string; created: boolean } {
   const path = join(dataDir, KEY_FILE);

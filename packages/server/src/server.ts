@@ -98,14 +98,21 @@ export async function listen<T extends NucleusServer>(
   options: { port?: number; host?: string; basePath?: string },
 ): Promise<T & RunningNucleusServer> {
   const host = options.host ?? "127.0.0.1";
-  const { httpServer, port } = await new Promise<{ httpServer: ReturnType<typeof serve>; port: number }>(
-    (resolve) => {
-      const httpServer = serve(
-        { fetch: server.app.fetch, port: options.port ?? 8080, hostname: host },
-        (info) => resolve({ httpServer, port: info.port }),
+  const wanted = options.port ?? 8080;
+  let started: { httpServer: ReturnType<typeof serve>; port: number };
+  try {
+    started = await new Promise((resolve, reject) => {
+      const httpServer = serve({ fetch: server.app.fetch, port: wanted, hostname: host }, (info) =>
+        resolve({ httpServer, port: info.port }),
       );
-    },
-  );
+      httpServer.once("error", reject);
+    });
+  } catch (error) {
+    // The database is open already: close it, or the process would keep it (and run) for nothing.
+    await server.close();
+    throw listenError(error, host, wanted);
+  }
+  const { httpServer, port } = started;
   const shownHost = host.includes(":") ? `[${host}]` : host;
   return {
     ...server,
@@ -116,6 +123,51 @@ export async function listen<T extends NucleusServer>(
       await server.close();
     },
   };
+}
+
+/**
+ * The server could not listen: the port is taken (`code` `EADDRINUSE`), not allowed
+ * (`EACCES`), or the host is not an address of this machine (`EADDRNOTAVAIL`).
+ *
+ * @example
+ * ```ts
+ * import { createServer, ListenError } from "@nucleus/server";
+ *
+ * try {
+ *   await createServer({ dataDir: "./nucleus-data", apiKeys: ["my-key"], port: 8080 });
+ * } catch (error) {
+ *   if (error instanceof ListenError && error.code === "EADDRINUSE") console.error(`${error.port} is taken`);
+ * }
+ * ```
+ */
+export class ListenError extends Error {
+  constructor(
+    message: string,
+    /** The system's error code, such as `EADDRINUSE`. */
+    readonly code: string,
+    /** The host it tried. */
+    readonly host: string,
+    /** The port it tried. */
+    readonly port: number,
+  ) {
+    super(message);
+    this.name = "ListenError";
+  }
+}
+
+function listenError(error: unknown, host: string, port: number): Error {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== "string") return error as Error;
+  const where = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const message =
+    code === "EADDRINUSE"
+      ? `${where} is already in use by another program`
+      : code === "EACCES"
+        ? `not allowed to listen on ${where}`
+        : code === "EADDRNOTAVAIL"
+          ? `${host} is not an address of this machine`
+          : `cannot listen on ${where} (${code})`;
+  return new ListenError(message, code, host, port);
 }
 
 function basePathOf(options: { basePath?: string }): string {

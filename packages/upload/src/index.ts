@@ -25,6 +25,6 @@ export {
   type UploadProgress,
   type UploadReport,
 } from "./report.js";
-export { DEFAULT_RETRY, isRetryable, type RetryPolicy, retryDelay } from "./retry.js";
+export { DEFAULT_RETRY, isFatal, isRetryable, type RetryPolicy, retryDelay } from "./retry.js";
 export { type Source, sizeOf } from "./source.js";
 export { type UploadCallOptions, Uploader, type UploaderOptions } from "./uploader.js";

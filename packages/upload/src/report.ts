@@ -32,6 +32,11 @@ export interface UploadReport {
   processed: number;
   /** Entries not uploaded; each is in `failures`. */
   failed: number;
+  /**
+   * Entries of chunks an earlier run had already sent, per the journal, and not sent again
+   * (their counts are included above).
+   */
+  fromJournal: number;
   failures: Failure[];
   chunks: {
     /** Chunks acknowledged in this run. */

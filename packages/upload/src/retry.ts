@@ -20,6 +20,15 @@ export function isRetryable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * True for errors about the whole upload rather than its entries: a key the server refuses, or a
+ * dataset, model or run that does not exist. Every other chunk would fail the same way, so the
+ * upload stops at the first one instead of reporting each entry.
+ */
+export function isFatal(error: unknown): boolean {
+  return error instanceof APIError && (error.status === 401 || error.status === 403 || error.status === 404);
+}
+
 /** The wait before retry `attempt` (0-based): `Retry-After` when the server sent one, else full-jitter backoff. */
 export function retryDelay(
   policy: RetryPolicy,

@@ -17,7 +17,7 @@ import { type Chunk, chunked } from "./chunk.js";
 import { Journal } from "./journal.js";
 import { runPool } from "./pool.js";
 import type { ChunkCounts, Failure, UploadProgress, UploadReport } from "./report.js";
-import { DEFAULT_RETRY, isRetryable, type RetryPolicy, retryDelay } from "./retry.js";
+import { DEFAULT_RETRY, isFatal, isRetryable, type RetryPolicy, retryDelay } from "./retry.js";
 import { type Source, sizeOf } from "./source.js";
 
 /** Options of an {@link Uploader}. */
@@ -213,6 +213,7 @@ export class Uploader {
       ignored: 0,
       processed: 0,
       failed: 0,
+      fromJournal: 0,
       failures: [],
       chunks: { sent: 0, skipped: 0, retries: 0 },
       seconds: 0,
@@ -279,7 +280,9 @@ export class Uploader {
         if (previous) {
           add(previous.counts);
           for (const failure of previous.failures) fail(failure);
-          done += previous.counts.processed + previous.counts.ignored;
+          const acknowledged = previous.counts.processed + previous.counts.ignored;
+          done += acknowledged;
+          report.fromJournal += acknowledged + previous.failures.length;
           report.chunks.skipped += 1;
           progress();
           return;
@@ -381,7 +384,7 @@ export class Uploader {
             };
           continue;
         }
-        if (this.options.signal?.aborted) throw error;
+        if (this.options.signal?.aborted || isFatal(error)) throw error;
         if (isRetryable(error) && attempt < this.retry.retries) {
           await sleep(retryDelay(this.retry, attempt, error), this.options.signal);
           attempt += 1;
