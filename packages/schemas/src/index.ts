@@ -29,6 +29,7 @@ export { camelCase } from "./case.js";
 export * from "./codec.js";
 export * from "./geometry.js";
 export * from "./ids.js";
+export * from "./image-size.js";
 export * from "./issues.js";
 export * from "./items.js";
 export * from "./jobs.js";

@@ -1,4 +1,10 @@
-import { AppendItemsRequest, MultipartItemsPart, PageRequest, UpdateMetadataRequest } from "@nucleus/schemas";
+import {
+  AppendItemsRequest,
+  imageSize,
+  MultipartItemsPart,
+  PageRequest,
+  UpdateMetadataRequest,
+} from "@nucleus/schemas";
 import { Hono } from "hono";
 import { type FilePart, isMultipart, readBody, readMultipart, validate } from "../http/body.js";
 import type { Ctx, Env } from "../http/context.js";
@@ -187,13 +193,21 @@ async function readLocalItems(c: Ctx): Promise<ItemInput[]> {
   return Promise.all(
     items.map(async (item, i) => {
       const file = images[i] as FilePart;
-      const key = media.put(
-        new Uint8Array(await file.arrayBuffer()),
-        safeFileName(file.name || item.image_url),
-      );
-      return { ...item, media_key: key };
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const key = media.put(bytes, safeFileName(file.name || item.image_url));
+      return { ...item, ...sizeOf(item, bytes), media_key: key };
     }),
   );
+}
+
+/**
+ * The item's own width and height, else those of the image's header: a local file's size is
+ * known here for free, and exports (COCO, YOLO) need it.
+ */
+function sizeOf(item: { width?: number; height?: number }, bytes: Uint8Array) {
+  if (item.width && item.height) return {};
+  const size = imageSize(bytes);
+  return size ? { width: item.width ?? size.width, height: item.height ?? size.height } : {};
 }
 
 /** Only the extension of a client's file name is used; the rest may be a path or percent-encoded. */
