@@ -55,3 +55,4 @@ export {
   rleToString,
 } from "./geometry/rle.js";
 export { type MatchObject, type MatchOptions, type MatchRow, matchDetections } from "./match.js";
+export { type BoxEvaluation, type CocoFromObjects, cocoFromObjects, evaluateBoxes } from "./objects.js";

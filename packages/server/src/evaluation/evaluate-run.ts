@@ -1,6 +1,6 @@
-import { COCO_IOU_THRESHOLDS, evaluateCoco } from "@nucleus/metrics";
+import { evaluateBoxes } from "@nucleus/metrics";
 import type { NucleusStore } from "../store/store.js";
-import { loadRunObjects, toCoco } from "./objects.js";
+import { loadRunObjects } from "./objects.js";
 
 /** How a run is evaluated: per class (default) or class-agnostic, with extra allowed label pairs for matching. */
 export interface EvaluationOptions {
@@ -30,37 +30,26 @@ export function evaluateRun(
   options: EvaluationOptions,
 ): EvaluationResults {
   const objects = loadRunObjects(store, datasetId, runId);
-  const { groundTruth, detections, labels } = toCoco(objects);
-  const coco = evaluateCoco(groundTruth, detections, { useCats: !options.class_agnostic });
-  const stats = coco.stats;
+  const result = evaluateBoxes(
+    objects.items.map((item) => item.id),
+    objects.groundTruth,
+    objects.predictions,
+    { classAgnostic: Boolean(options.class_agnostic) },
+  );
   return {
     iou_type: "bbox",
-    stats,
-    map: stats[0] as number,
-    map50: stats[1] as number,
-    map75: stats[2] as number,
-    ap_by_size: { small: stats[3] as number, medium: stats[4] as number, large: stats[5] as number },
-    ar100: stats[8] as number,
-    iou_thresholds: [...COCO_IOU_THRESHOLDS],
-    per_class: labels.flatMap((label, i) => {
-      const result = coco.perCategory[i + 1];
-      return result
-        ? [
-            {
-              label,
-              ap: result.ap,
-              ap50: result.ap50,
-              ap75: result.ap75,
-              ar100: result.ar100,
-              ap_by_iou: result.apByIou,
-            },
-          ]
-        : [];
-    }),
+    stats: result.stats,
+    map: result.map,
+    map50: result.map50,
+    map75: result.map75,
+    ap_by_size: result.apBySize,
+    ar100: result.ar100,
+    iou_thresholds: result.iouThresholds,
+    per_class: result.perClass.map(({ apByIou, ...rest }) => ({ ...rest, ap_by_iou: apByIou })),
     counts: {
-      items: objects.items.length,
-      ground_truth: groundTruth.annotations.length,
-      predictions: detections.length,
+      items: result.counts.items,
+      ground_truth: result.counts.groundTruth,
+      predictions: result.counts.predictions,
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Box, CocoAnnotation, CocoDetection, MatchObject, Point } from "@nucleus/metrics";
+import type { Box, MatchObject, Point } from "@nucleus/metrics";
 import type { NucleusStore } from "../store/store.js";
 import type { ItemRow, LabelRow } from "../store/types.js";
 
@@ -58,50 +58,4 @@ export function loadRunObjects(store: NucleusStore, datasetId: string, runId: st
     }
   }
   return out;
-}
-
-/** The run's boxes as a COCO ground truth and results, with labels as category ids 1..n. */
-export function toCoco(objects: RunObjects): {
-  groundTruth: {
-    images: { id: number }[];
-    categories: { id: number; name: string }[];
-    annotations: CocoAnnotation[];
-  };
-  detections: CocoDetection[];
-  labels: string[];
-} {
-  const labels = [
-    ...new Set([...objects.groundTruth, ...objects.predictions].filter((o) => o.box).map((o) => o.label)),
-  ].sort();
-  const labelId = new Map(labels.map((label, i) => [label, i + 1]));
-  const imageId = new Map(objects.items.map((item, i) => [item.id, i + 1]));
-  const annotations: CocoAnnotation[] = [];
-  objects.groundTruth.forEach((g) => {
-    if (!g.box) return;
-    annotations.push({
-      id: annotations.length + 1,
-      image_id: imageId.get(String(g.itemId)) as number,
-      category_id: labelId.get(g.label) as number,
-      bbox: [...g.box],
-      area: g.box[2] * g.box[3],
-      iscrowd: 0,
-    });
-  });
-  const detections: CocoDetection[] = objects.predictions
-    .filter((p) => p.box)
-    .map((p) => ({
-      image_id: imageId.get(String(p.itemId)) as number,
-      category_id: labelId.get(p.label) as number,
-      bbox: [...(p.box as Box)],
-      score: p.score ?? 1,
-    }));
-  return {
-    groundTruth: {
-      images: objects.items.map((_, i) => ({ id: i + 1 })),
-      categories: labels.map((name, i) => ({ id: i + 1, name })),
-      annotations,
-    },
-    detections,
-    labels,
-  };
 }
