@@ -378,3 +378,189 @@ export const ErrorResponseSchema = z.looseObject({ error: z.string() });
 export const ErrorResponse = createCodec(ErrorResponseSchema);
 /** An error body. */
 export type ErrorResponse = Camelize<z.output<typeof ErrorResponseSchema>>;
+
+/**
+ * The label of the empty side of an Evaluations V2 confusion-matrix cell: the ground-truth
+ * label of a spurious prediction (a false positive on background) and the prediction label of a
+ * missed ground-truth object (a false negative). The official Python client's model types both
+ * labels as strings, so the wire carries this sentinel instead of `null`. `@nucleus/core` turns
+ * it back into `null`; a real class literally named `(none)` reads as "no object" there.
+ *
+ * @example
+ * ```ts
+ * import { NO_OBJECT_LABEL } from "@nucleus/schemas";
+ *
+ * const cell = { gtLabel: "car", predLabel: NO_OBJECT_LABEL, count: 3 }; // three cars were missed
+ * const predLabel = cell.predLabel === NO_OBJECT_LABEL ? null : cell.predLabel; // null
+ * ```
+ */
+export const NO_OBJECT_LABEL = "(none)";
+
+/** The wire schema of {@link Evaluation}. */
+export const EvaluationSchema = z.looseObject({
+  id: z.string(),
+  model_run_id: z.string(),
+  dataset_id: z.string(),
+  /** `pending`, `computing`, `succeeded`, `failed` or `cancelled`. */
+  status: z.string(),
+  name: z.string().nullish(),
+  temporal_workflow_id: z.string().nullish(),
+  error_message: z.string().nullish(),
+  created_at: z.string().nullish(),
+  // Servers send these pairs in snake_case or camelCase; both read as camelCase.
+  allowed_label_matches: z
+    .array(
+      z.looseObject({
+        ground_truth_label: z.string().optional(),
+        model_prediction_label: z.string().optional(),
+        groundTruthLabel: z.string().optional(),
+        modelPredictionLabel: z.string().optional(),
+      }),
+    )
+    .nullish(),
+  allowed_label_matches_id: z.string().nullish(),
+  allowed_label_matches_name: z.string().nullish(),
+});
+/**
+ * An Evaluations V2 evaluation of a model run (`GET evaluationsV2/{id}`).
+ *
+ * @example
+ * ```ts
+ * import { Evaluation } from "@nucleus/schemas";
+ *
+ * Evaluation.decode({ id: "evalv2_1", model_run_id: "run_1", dataset_id: "ds_1", status: "succeeded" }).modelRunId; // "run_1"
+ * ```
+ */
+export const Evaluation = createCodec(EvaluationSchema);
+/** An Evaluations V2 evaluation. */
+export type Evaluation = Camelize<z.output<typeof EvaluationSchema>>;
+
+/** The wire schema of {@link EvaluationList}. */
+export const EvaluationListSchema = z.array(EvaluationSchema);
+/**
+ * `GET modelRun/{id}/evaluationsV2`: a run's evaluations, newest first.
+ *
+ * @example
+ * ```ts
+ * import { EvaluationList } from "@nucleus/schemas";
+ *
+ * EvaluationList.decode([]); // []
+ * ```
+ */
+export const EvaluationList = createCodec(EvaluationListSchema);
+/** A run's evaluations. */
+export type EvaluationList = Evaluation[];
+
+/** The wire schema of {@link CreateEvaluationResponse}. */
+export const CreateEvaluationResponseSchema = z.looseObject({
+  evaluation_id: z.string(),
+  status: z.string().optional(),
+  workflow_id: z.string().nullish(),
+});
+/**
+ * `POST modelRun/{id}/evaluationsV2`: the new evaluation's id; it runs in the background.
+ *
+ * @example
+ * ```ts
+ * import { CreateEvaluationResponse } from "@nucleus/schemas";
+ *
+ * CreateEvaluationResponse.decode({ evaluation_id: "evalv2_1", status: "pending" }).evaluationId; // "evalv2_1"
+ * ```
+ */
+export const CreateEvaluationResponse = createCodec(CreateEvaluationResponseSchema);
+/** Response of an evaluation's creation. */
+export type CreateEvaluationResponse = Camelize<z.output<typeof CreateEvaluationResponseSchema>>;
+
+const count = z.int().min(0);
+
+/** The wire schema of {@link EvaluationCharts}. Its keys are camelCase on the wire already. */
+export const EvaluationChartsSchema = z.looseObject({
+  mapSummary: z.looseObject({
+    mapAt50: z.number().nullish(),
+    mapAt75: z.number().nullish(),
+    mapAt5095: z.number().nullish(),
+  }),
+  perClassAp: z.array(z.looseObject({ classLabel: z.string(), ap: z.number() })),
+  /**
+   * Class-agnostic matches at the requested IoU, one cell per (ground truth, prediction) label
+   * pair. The empty side of a false positive or false negative is {@link NO_OBJECT_LABEL}.
+   */
+  confusionMatrix: z.array(z.looseObject({ gtLabel: z.string(), predLabel: z.string(), count })),
+  scoreHistogram: z.array(z.looseObject({ bucketMin: z.number(), bucketMax: z.number(), count })),
+  computedIouRanges: z.array(z.number()),
+  totalCounts: z.looseObject({ tp: count, fp: count, fn: count, predsWithConfidence: count }),
+  apBySize: z.looseObject({
+    small: z.number().nullish(),
+    medium: z.number().nullish(),
+    large: z.number().nullish(),
+  }),
+  prCurve: z.array(z.looseObject({ classLabel: z.string(), recall: z.number(), precision: z.number() })),
+  tideAttribution: z.looseObject({
+    truePositive: count,
+    localization: count,
+    classification: count,
+    both: count,
+    duplicate: count,
+    background: count,
+    missed: count,
+  }),
+});
+/**
+ * `GET evaluationsV2/{id}/charts?iouThreshold=0.5` (or `POST` with `{"iouThreshold": 0.5}`):
+ * mAP, per-class AP, confusion matrix, score histogram, PR curve and error attribution.
+ *
+ * @example
+ * ```ts
+ * import { EvaluationCharts, NO_OBJECT_LABEL } from "@nucleus/schemas";
+ *
+ * declare const body: unknown;
+ * const missed = EvaluationCharts.decode(body).confusionMatrix.filter((c) => c.predLabel === NO_OBJECT_LABEL);
+ * ```
+ */
+export const EvaluationCharts = createCodec(EvaluationChartsSchema);
+/** Evaluation charts as they are on the wire (empty sides as {@link NO_OBJECT_LABEL}). */
+export type EvaluationCharts = Camelize<z.output<typeof EvaluationChartsSchema>>;
+
+/** One true positive, false positive or false negative of an evaluation. */
+export const EvaluationExampleSchema = z.looseObject({
+  id: z.string(),
+  evaluation_id: z.string(),
+  dataset_item_id: z.string(),
+  model_prediction_id: z.string().nullish(),
+  ground_truth_annotation_id: z.string().nullish(),
+  pred_canonical_label: z.string().nullish(),
+  gt_canonical_label: z.string().nullish(),
+  pred_raw_label: z.string().nullish(),
+  gt_raw_label: z.string().nullish(),
+  iou: z.number().nullish(),
+  confidence: z.number().nullish(),
+  true_positive: z.boolean(),
+  match_type: z.string(),
+  gt_area: z.number().nullish(),
+  item_metadata: z.record(z.string(), z.unknown()).nullish(),
+  prediction_metadata: z.record(z.string(), z.unknown()).nullish(),
+  prediction_row: z.record(z.string(), z.unknown()).nullish(),
+  annotation_row: z.record(z.string(), z.unknown()).nullish(),
+});
+/** One match example. */
+export type EvaluationExample = Camelize<z.output<typeof EvaluationExampleSchema>>;
+
+/** The wire schema of {@link EvaluationExamplesPage}. */
+export const EvaluationExamplesPageSchema = z.looseObject({
+  rows: z.array(EvaluationExampleSchema),
+  total: count,
+});
+/**
+ * `POST evaluationsV2/{id}/examples`: a page of match rows and how many there are in all. Labels
+ * of a missing side are `null` here.
+ *
+ * @example
+ * ```ts
+ * import { EvaluationExamplesPage } from "@nucleus/schemas";
+ *
+ * EvaluationExamplesPage.decode({ rows: [], total: 0 }).total; // 0
+ * ```
+ */
+export const EvaluationExamplesPage = createCodec(EvaluationExamplesPageSchema);
+/** A page of match examples. */
+export type EvaluationExamplesPage = Camelize<z.output<typeof EvaluationExamplesPageSchema>>;
