@@ -282,3 +282,48 @@ describe("Evaluations V2", () => {
     expect((await server.call("GET", `evaluationsV2/${evaluationId}`)).status).toBe(404);
   });
 });
+
+describe("Evaluations V2 confusion matrix", () => {
+  it("keeps classes named like the matcher's own markers", async () => {
+    const ds = await createDataset(server, "marker labels");
+    await server.call("POST", `dataset/${ds}/append`, {
+      body: { items: [{ reference_id: "a", image_url: "s3://a.jpg" }] },
+    });
+    const at = (label: string, x: number, extra: Record<string, unknown> = {}) => ({
+      type: "box",
+      label,
+      reference_id: "a",
+      geometry: { x, y: 0, width: 10, height: 10 },
+      ...extra,
+    });
+    await server.call("POST", `dataset/${ds}/annotate`, {
+      body: { annotations: [at("background", 0), at("missing", 50)] },
+    });
+    await server.call("POST", "models/add", { body: { name: "m", reference_id: "m-markers" } });
+    const run = (
+      (
+        await server.call("POST", `dataset/${ds}/modelRun/create`, {
+          body: { name: "run", reference_id: "m-markers" },
+        })
+      ).body as { model_run_id: string }
+    ).model_run_id;
+    await server.call("POST", `modelRun/${run}/predict`, {
+      body: {
+        annotations: [at("background", 0, { confidence: 0.9 }), at("missing", 50, { confidence: 0.8 })],
+      },
+    });
+    const id = (
+      (await server.call("POST", `modelRun/${run}/evaluationsV2`, { body: {} })).body as {
+        evaluation_id: string;
+      }
+    ).evaluation_id;
+    await server.idle();
+    const charts = (await server.call("GET", `evaluationsV2/${id}/charts`)).body as {
+      confusionMatrix: unknown[];
+    };
+    expect(charts.confusionMatrix).toEqual([
+      { gtLabel: "background", predLabel: "background", count: 1 },
+      { gtLabel: "missing", predLabel: "missing", count: 1 },
+    ]);
+  });
+});

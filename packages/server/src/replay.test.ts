@@ -2,6 +2,8 @@
  * Replays, in order, every request the official Python client sent in its recorded README flow,
  * against the real server, and checks each status and every key and value it read back (ids
  * mapped to the ones this server made; times, URLs and job progress allowed to differ).
+ * The recorded flow makes no Evaluations V2 calls: official-client-models.test.ts checks those
+ * answers against the client's own response models.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadWireLog, startTestServer, type TestServer, TINY_PNG, type WireRecord } from "./test-support.js";

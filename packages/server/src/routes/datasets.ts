@@ -22,7 +22,8 @@ export function datasetRoutes(): Hono<Env> {
     return c.json({ dataset_id: row.id, name: row.name });
   });
 
-  app.get("/dataset/", (c) => {
+  // The official client lists with a trailing slash; the bare form is served alike, not redirected.
+  app.on("GET", ["/dataset/", "/dataset"], (c) => {
     const rows = c.get("services").store.listDatasets(c.get("tenant"));
     return c.json({ dataset_ids: rows.map((r) => r.id), dataset_names: rows.map((r) => r.name) });
   });

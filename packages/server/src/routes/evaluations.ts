@@ -1,13 +1,5 @@
-import {
-  BACKGROUND,
-  confusionMatrix,
-  type MatchObject,
-  type MatchRow,
-  MISSING,
-  matchDetections,
-  precisionRecallCurve,
-} from "@nucleus/metrics";
-import { createCodec } from "@nucleus/schemas";
+import { type MatchObject, type MatchRow, matchDetections, precisionRecallCurve } from "@nucleus/metrics";
+import { createCodec, NO_OBJECT_LABEL } from "@nucleus/schemas";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { EvaluationOptions, EvaluationResults } from "../evaluation/evaluate-run.js";
@@ -47,11 +39,26 @@ const CreateEvaluationBody = createCodec(
 
 const ExamplesBody = createCodec(
   z.object({
-    match_type: z.enum(["TP", "FP", "FN"]),
+    // Newer official clients leave it out to list every kind.
+    match_type: z.enum(["TP", "FP", "FN"]).nullish(),
     limit: z.int().min(1).max(1_000).default(50),
     offset: z.int().min(0).default(0),
     sort_by: z.string().nullish(),
-    sort_order: z.enum(["asc", "desc"]).nullish(),
+    // Official clients document both "asc" and "ASC".
+    sort_order: z
+      .string()
+      .transform((s) => s.toLowerCase())
+      .pipe(z.enum(["asc", "desc"]))
+      .nullish(),
+    filters: z.unknown().optional(),
+    query: z.unknown().optional(),
+  }),
+);
+
+/** The body of `POST .../charts`, which newer official clients send instead of a query string. */
+const ChartsBody = createCodec(
+  z.object({
+    iouThreshold: z.number().min(0).max(1).nullish(),
     filters: z.unknown().optional(),
     query: z.unknown().optional(),
   }),
@@ -144,23 +151,16 @@ export function evaluationRoutes(): Hono<Env> {
     return c.json({});
   });
 
-  app.get("/evaluationsV2/:evaluationId/charts", (c) => {
+  const charts = (c: Ctx, iouThreshold: number) => {
     const row = requireEvaluation(c);
     const results = finishedResults(row);
-    const iouThreshold = thresholdOf(c.req.query("iouThreshold"));
     const { rows, agnostic, predictions } = matchesOf(c, row, iouThreshold);
     const t = nearestIndex(results.iou_thresholds, iouThreshold);
     const scores = predictions.map((p) => p.score).filter((s): s is number => s !== undefined);
     return c.json({
       mapSummary: { mapAt50: results.map50, mapAt75: results.map75, mapAt5095: results.map },
       perClassAp: results.per_class.map((k) => ({ classLabel: k.label, ap: k.ap_by_iou[t] ?? k.ap50 })),
-      confusionMatrix: Object.entries(confusionMatrix(agnostic)).flatMap(([gtLabel, row]) =>
-        Object.entries(row).map(([predLabel, count]) => ({
-          gtLabel: gtLabel === BACKGROUND ? null : gtLabel,
-          predLabel: predLabel === MISSING ? null : predLabel,
-          count,
-        })),
-      ),
+      confusionMatrix: confusionCells(agnostic),
       scoreHistogram: Array.from({ length: 10 }, (_, b) => ({
         bucketMin: b / 10,
         bucketMax: (b + 1) / 10,
@@ -183,6 +183,11 @@ export function evaluationRoutes(): Hono<Env> {
       ),
       tideAttribution: tide(rows, iouThreshold),
     });
+  };
+  app.get("/evaluationsV2/:evaluationId/charts", (c) => charts(c, thresholdOf(c.req.query("iouThreshold"))));
+  app.post("/evaluationsV2/:evaluationId/charts", async (c) => {
+    const body = validate(ChartsBody, parseJsonText(await c.req.text()));
+    return charts(c, body.iouThreshold ?? thresholdOf(c.req.query("iouThreshold")));
   });
 
   app.post("/evaluationsV2/:evaluationId/examples", async (c) => {
@@ -190,21 +195,25 @@ export function evaluationRoutes(): Hono<Env> {
     finishedResults(row);
     const body = validate(ExamplesBody, parseJsonText(await c.req.text()));
     const { rows } = matchesOf(c, row, thresholdOf(c.req.query("iouThreshold")));
-    const selected = rows.filter((r) => r.kind === body.match_type);
+    const selected = body.match_type ? rows.filter((r) => r.kind === body.match_type) : [...rows];
+    const sign = body.sort_order === "asc" ? 1 : -1;
     if (body.sort_by === "confidence" || body.sort_by === "iou") {
       const key = body.sort_by === "confidence" ? "score" : "iou";
-      const sign = body.sort_order === "asc" ? 1 : -1;
       selected.sort(
         (a, b) => sign * (((a[key] as number | undefined) ?? -1) - ((b[key] as number | undefined) ?? -1)),
       );
+    } else if (body.sort_by === "dataset_item_id") {
+      selected.sort((a, b) => sign * String(a.itemId).localeCompare(String(b.itemId)));
     }
+    const page = selected.slice(body.offset, body.offset + body.limit);
+    const metadata = pageMetadata(c, row, page);
     return c.json({
-      rows: selected.slice(body.offset, body.offset + body.limit).map((r, i) => ({
-        id: `${row.id}:${body.match_type}:${body.offset + i}`,
+      rows: page.map((r, i) => ({
+        id: `${row.id}:${body.match_type ?? "ALL"}:${body.offset + i}`,
         evaluation_id: row.id,
-        dataset_item_id: r.itemId,
-        model_prediction_id: r.predictionId ?? null,
-        ground_truth_annotation_id: r.groundTruthId ?? null,
+        dataset_item_id: String(r.itemId),
+        model_prediction_id: r.predictionId === undefined ? null : String(r.predictionId),
+        ground_truth_annotation_id: r.groundTruthId === undefined ? null : String(r.groundTruthId),
         pred_canonical_label: r.predictionLabel ?? null,
         gt_canonical_label: r.groundTruthLabel ?? null,
         pred_raw_label: r.predictionLabel ?? null,
@@ -213,6 +222,10 @@ export function evaluationRoutes(): Hono<Env> {
         confidence: r.score ?? null,
         true_positive: r.kind === "TP",
         match_type: r.kind,
+        // Some official client versions require both objects, so they are never left out.
+        item_metadata: metadata.items.get(String(r.itemId)) ?? {},
+        prediction_metadata:
+          r.predictionId === undefined ? {} : (metadata.predictions.get(String(r.predictionId)) ?? {}),
       })),
       total: selected.length,
     });
@@ -236,6 +249,45 @@ function thresholdOf(text: string | undefined): number {
   if (!(value >= 0 && value <= 1))
     throw badRequest(`iouThreshold must be a number from 0 to 1, got ${JSON.stringify(text)}`);
   return value;
+}
+
+/**
+ * Confusion-matrix cells of class-agnostic match rows, in first-seen order. The empty side of a
+ * false positive or negative is NO_OBJECT_LABEL: the official client's model needs strings.
+ */
+function confusionCells(rows: readonly MatchRow[]) {
+  const cells = new Map<string, { gtLabel: string; predLabel: string; count: number }>();
+  for (const row of rows) {
+    const gtLabel = row.kind === "FP" ? NO_OBJECT_LABEL : (row.groundTruthLabel ?? NO_OBJECT_LABEL);
+    const predLabel = row.kind === "FN" ? NO_OBJECT_LABEL : (row.predictionLabel ?? NO_OBJECT_LABEL);
+    const key = JSON.stringify([gtLabel, predLabel]);
+    const cell = cells.get(key);
+    if (cell) cell.count += 1;
+    else cells.set(key, { gtLabel, predLabel, count: 1 });
+  }
+  return [...cells.values()];
+}
+
+/** Item metadata and prediction metadata of the rows of one examples page, by id. */
+function pageMetadata(c: Ctx, row: EvaluationRow, page: readonly MatchRow[]) {
+  const { store } = c.get("services");
+  const itemIds = [...new Set(page.map((r) => String(r.itemId)))];
+  const items = new Map<string, Record<string, unknown>>();
+  for (const id of itemIds) {
+    const item = store.itemById(row.dataset_id, id);
+    if (item) items.set(id, JSON.parse(item.metadata) as Record<string, unknown>);
+  }
+  const predictions = new Map<string, Record<string, unknown>>();
+  const wanted = new Set(page.flatMap((r) => (r.predictionId === undefined ? [] : [String(r.predictionId)])));
+  if (wanted.size > 0) {
+    const target = { kind: "predictions", datasetId: row.dataset_id, runId: row.run_id } as const;
+    for (const label of store.labelsOfItems(target, itemIds)) {
+      if (!wanted.has(label.id)) continue;
+      const payload = JSON.parse(label.payload) as { metadata?: Record<string, unknown> | null };
+      predictions.set(label.id, payload.metadata ?? {});
+    }
+  }
+  return { items, predictions };
 }
 
 function nearestIndex(values: number[], target: number): number {

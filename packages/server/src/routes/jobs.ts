@@ -21,7 +21,8 @@ export function jobRoutes(): Hono<Env> {
   app.get("/job/:jobId/info", (c) => c.json(jobJson(requireJob(c))));
   app.get("/job/:jobId/errors", (c) => c.json(JSON.parse(requireJob(c).errors) as string[]));
 
-  app.post("/jobs/", async (c) => {
+  // A redirect would turn the POST into a GET, so both spellings are routes.
+  app.on("POST", ["/jobs/", "/jobs"], async (c) => {
     const body = await readBody(c, ListJobsRequest);
     const jobs = c.get("services").store.listJobs(c.get("tenant"), {
       datasetId: body.dataset_id,

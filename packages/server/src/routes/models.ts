@@ -25,7 +25,7 @@ export function modelRoutes(): Hono<Env> {
     return c.json({ model_id: row.id });
   });
 
-  app.get("/models/", (c) =>
+  app.on("GET", ["/models/", "/models"], (c) =>
     c.json({ models: c.get("services").store.listModels(c.get("tenant")).map(modelJson) }),
   );
 

@@ -26,7 +26,9 @@ export function sliceRoutes(): Hono<Env> {
     return c.json({ slice_id: slice.id });
   });
 
-  app.get("/slice/", (c) => c.json(c.get("services").store.listSlices(c.get("tenant")).map(sliceJson)));
+  app.on("GET", ["/slice/", "/slice"], (c) =>
+    c.json(c.get("services").store.listSlices(c.get("tenant")).map(sliceJson)),
+  );
 
   app.get("/slice/:sliceId/info", (c) => {
     const slice = requireSlice(c, param(c, "sliceId"));
