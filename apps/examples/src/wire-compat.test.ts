@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { NucleusClient } from "@nucleus/core";
+import { NotFoundError, NucleusClient, ValidationError } from "@nucleus/core";
 import { matchEndpoint } from "@nucleus/schemas";
 import { createServer, type RunningNucleusServer } from "@nucleus/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -327,5 +327,72 @@ describe("the seed flow on the wire", () => {
       }
     }
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe("reference ids in paths, through @nucleus/core", () => {
+  /** Odd reference ids, and each as the official client's `quote(ref, safe="")` puts it in a path. */
+  const QUOTED: [string, string][] = [
+    ["folder/img 3", "folder%2Fimg%203"],
+    ["..x", "..x"],
+    ["50%", "50%25"],
+    ["%2F", "%252F"],
+    ["q?x", "q%3Fx"],
+    ["h#x", "h%23x"],
+    ["sp ace", "sp%20ace"],
+    ["ünï 🚀", "%C3%BCn%C3%AF%20%F0%9F%9A%80"],
+    ["it's (1)*!", "it%27s%20%281%29%2A%21"],
+    ["a+b", "a%2Bb"],
+    ["[br] x;y=z", "%5Bbr%5D%20x%3By%3Dz"],
+  ];
+  const sent: string[] = [];
+  let client: NucleusClient;
+
+  beforeAll(() => {
+    // What fetch actually puts on the wire, after its own URL parsing.
+    const recording: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      sent.push(`${request.method} ${new URL(request.url).pathname}`);
+      return fetch(request);
+    };
+    client = new NucleusClient({ apiKey: "wire-key", endpoint: server.url, fetch: recording });
+  });
+
+  it("appends, reads back and deletes each, with the official client's path encoding", async () => {
+    const dataset = await client.createDataset("odd ids");
+    await dataset.append(QUOTED.map(([ref]) => ({ imageUrl: "s3://bucket/x.jpg", referenceId: ref })));
+    for (const [ref, quoted] of QUOTED) {
+      sent.length = 0;
+      expect((await dataset.refloc(ref)).item.referenceId).toBe(ref);
+      expect(sent).toEqual([`GET /v1/nucleus/dataset/${dataset.id}/refloc/${quoted}`]);
+      await dataset.deleteItem(ref);
+      expect(sent.at(-1)).toBe(`DELETE /v1/nucleus/dataset/${dataset.id}/refloc/${quoted}`);
+      await expect(dataset.refloc(ref)).rejects.toBeInstanceOf(NotFoundError);
+    }
+    expect(await dataset.size()).toBe(0);
+  });
+
+  it('refuses "." and ".." before sending (no URL carries them), naming the parameter', async () => {
+    const dataset = await client.createDataset("dot ids");
+    await dataset.append([".", ".."].map((ref) => ({ imageUrl: "s3://bucket/x.jpg", referenceId: ref })));
+    for (const ref of [".", ".."]) {
+      sent.length = 0;
+      const read = dataset.refloc(ref);
+      await expect(read).rejects.toBeInstanceOf(ValidationError);
+      await expect(read).rejects.toThrow(/referenceId must not be "\." or "\.\."/);
+      await expect(dataset.deleteItem(ref)).rejects.toBeInstanceOf(ValidationError);
+      await expect(client.getDataset(ref).info()).rejects.toThrow(/datasetId must not be/);
+      expect(sent).toEqual([]);
+    }
+    // Such items stay reachable by position and by item id.
+    const { item } = await dataset.iloc(1);
+    expect(item.referenceId).toBe("..");
+    expect((await dataset.loc(item.id)).item.referenceId).toBe("..");
+  });
+
+  it("sends the recorded reference id exactly as the official client did", () => {
+    const recorded = official.filter((r) => r.route.includes("/refloc/folder")).map((r) => r.route);
+    expect(recorded).toContain("dataset/ds_*/refloc/folder%2Fimg%203");
+    expect(ours.map((r) => r.route)).toContain("dataset/ds_*/refloc/folder%2Fimg%203");
   });
 });

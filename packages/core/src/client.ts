@@ -3,6 +3,7 @@ import {
   CreateModelResponse,
   DatasetDetailsResponse,
   DeleteResponse,
+  Evaluation as EvaluationCodec,
   Job as JobCodec,
   JobList,
   type Metadata,
@@ -13,8 +14,10 @@ import {
 } from "@nucleus/schemas";
 import { ConfigurationError } from "./errors.js";
 import { Api, type CallOptions } from "./internal/api.js";
-import { path, Transport } from "./internal/http.js";
+import { Transport } from "./internal/http.js";
+import { path } from "./internal/path.js";
 import { Dataset } from "./resources/dataset.js";
+import { Evaluation } from "./resources/evaluation.js";
 import { Job } from "./resources/job.js";
 import { Model } from "./resources/model.js";
 import { ModelRun } from "./resources/model-run.js";
@@ -198,7 +201,7 @@ export class NucleusClient {
   async deleteDataset(id: string, options: CallOptions = {}): Promise<void> {
     await this.api.call(DeleteResponse, {
       method: "DELETE",
-      path: path`dataset/${id}`,
+      path: path`dataset/${{ datasetId: id }}`,
       json: {},
       signal: options.signal,
     });
@@ -264,7 +267,7 @@ export class NucleusClient {
   async getModel(id: string, options: CallOptions = {}): Promise<Model> {
     const data = await this.api.call(ModelCodec, {
       method: "GET",
-      path: path`model/${id}`,
+      path: path`model/${{ modelId: id }}`,
       signal: options.signal,
     });
     return new Model(this.api, data.id, data);
@@ -281,7 +284,7 @@ export class NucleusClient {
   async deleteModel(id: string, options: CallOptions = {}): Promise<void> {
     await this.api.call(DeleteResponse, {
       method: "DELETE",
-      path: path`model/${id}`,
+      path: path`model/${{ modelId: id }}`,
       json: {},
       signal: options.signal,
     });
@@ -298,7 +301,7 @@ export class NucleusClient {
   async getModelRun(id: string, options: CallOptions = {}): Promise<ModelRun> {
     const info = await this.api.call(ModelRunInfoResponse, {
       method: "GET",
-      path: path`modelRun/${id}/info`,
+      path: path`modelRun/${{ modelRunId: id }}/info`,
       signal: options.signal,
     });
     return new ModelRun(this.api, id, info.datasetId ?? "");
@@ -315,7 +318,7 @@ export class NucleusClient {
   async deleteModelRun(id: string, options: CallOptions = {}): Promise<void> {
     await this.api.call(DeleteResponse, {
       method: "DELETE",
-      path: path`modelRun/${id}`,
+      path: path`modelRun/${{ modelRunId: id }}`,
       json: {},
       signal: options.signal,
     });
@@ -351,6 +354,24 @@ export class NucleusClient {
   }
 
   /**
+   * An Evaluations V2 evaluation by id, with its current status.
+   *
+   * @example
+   * ```ts
+   * const evaluation = await client.getEvaluation("evalv2_...");
+   * const charts = await evaluation.charts();
+   * ```
+   */
+  async getEvaluation(id: string, options: CallOptions = {}): Promise<Evaluation> {
+    const data = await this.api.call(EvaluationCodec, {
+      method: "GET",
+      path: path`evaluationsV2/${{ evaluationId: id }}`,
+      signal: options.signal,
+    });
+    return new Evaluation(this.api, data.id, data);
+  }
+
+  /**
    * A job by id.
    *
    * @example
@@ -362,7 +383,7 @@ export class NucleusClient {
   async getJob(id: string, options: CallOptions = {}): Promise<Job> {
     const data = await this.api.call(JobCodec, {
       method: "GET",
-      path: path`job/${id}/info`,
+      path: path`job/${{ jobId: id }}/info`,
       signal: options.signal,
     });
     return new Job(this.api, data.jobId, data);

@@ -22,6 +22,7 @@ export type {
   AnnotationGroups,
   DatasetItem,
   DatasetItemRecord,
+  EvaluationExamplesPage,
   ExportRow,
   ItemResponse,
   Prediction,
@@ -58,7 +59,16 @@ export {
 } from "./internal/uploads.js";
 export { type Page, PageIterator } from "./pagination.js";
 export { Dataset } from "./resources/dataset.js";
+export {
+  type ConfusionCell,
+  Evaluation,
+  type EvaluationCharts,
+  type EvaluationExample,
+  type EvaluationInfo,
+  type EvaluationWaitOptions,
+  type ExamplesOptions,
+} from "./resources/evaluation.js";
 export { Job, type WaitOptions } from "./resources/job.js";
 export { type CreateRunOptions, Model } from "./resources/model.js";
-export { type CommitOptions, ModelRun } from "./resources/model-run.js";
+export { type CommitOptions, type CreateEvaluationOptions, ModelRun } from "./resources/model-run.js";
 export { Slice } from "./resources/slice.js";

@@ -13,7 +13,7 @@ export interface TransportOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-/** One request. `path` is already percent-encoded (see {@link path}). */
+/** One request. `path` is already percent-encoded (build it with `path` from `./path.js`). */
 export interface RequestSpec {
   method: "GET" | "POST" | "PUT" | "DELETE";
   path: string;
@@ -172,15 +172,4 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener("abort", done, { once: true });
   });
-}
-
-/**
- * Builds a request path, percent-encoding each interpolated segment: a reference id with `/`
- * or spaces stays one segment (`folder/img 3` becomes `folder%2Fimg%203`).
- */
-export function path(strings: TemplateStringsArray, ...values: (string | number)[]): string {
-  return strings.reduce(
-    (out, text, i) => out + text + (i < values.length ? encodeURIComponent(String(values[i])) : ""),
-    "",
-  );
 }

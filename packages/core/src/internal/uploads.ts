@@ -17,7 +17,7 @@ import { ValidationError } from "../errors.js";
 import { Job } from "../resources/job.js";
 import type { Api, CallOptions } from "./api.js";
 import { chunk, imageContentType, isRemote, readLocalFile } from "./files.js";
-import { path } from "./http.js";
+import { path } from "./path.js";
 import { itemPayload, labelPayload } from "./payloads.js";
 
 /** Options of uploads: upsert behaviour, async mode and batch sizes. */
@@ -148,7 +148,7 @@ export async function appendItems(
       "items",
       "image_url",
     );
-    return asyncUpload(api, datasetId, path`dataset/${datasetId}/append`, payloads, update, options);
+    return asyncUpload(api, datasetId, path`dataset/${{ datasetId }}/append`, payloads, update, options);
   }
   const total: AppendResult = { datasetId, newItems: 0, updatedItems: 0, ignoredItems: 0, uploadErrors: 0 };
   const add = (r: AppendItemsResponse) => {
@@ -167,7 +167,7 @@ export async function appendItems(
     add(
       await api.call(AppendItemsResponse, {
         method: "POST",
-        path: path`dataset/${datasetId}/append`,
+        path: path`dataset/${{ datasetId }}/append`,
         ...keyHeaders(options, requestNumber++),
         ...(whole
           ? { body: `{"items":${items.json},"update":${update}}` }
@@ -181,7 +181,7 @@ export async function appendItems(
     add(
       await api.call(AppendItemsResponse, {
         method: "POST",
-        path: path`dataset/${datasetId}/append`,
+        path: path`dataset/${{ datasetId }}/append`,
         ...keyHeaders(options, requestNumber++),
         form: async () => {
           const form = new FormData();
@@ -247,7 +247,9 @@ export async function uploadLabels(
       : labelPayloads(labels, destination.kind);
   const update = options.update ?? false;
   const route =
-    destination.kind === "annotations" ? path`dataset/${destination.datasetId}/annotate` : destination.route;
+    destination.kind === "annotations"
+      ? path`dataset/${{ datasetId: destination.datasetId }}/annotate`
+      : destination.route;
   if (options.asynchronous) {
     requireRemote(
       payloads.flatMap((p, i) => (p.type === "mask" ? [[i, p.reference_id, p.mask_url] as const] : [])),
@@ -329,7 +331,7 @@ async function asyncUpload(
   const requestId = globalThis.crypto.randomUUID().replaceAll("-", "");
   const { signedUrl } = await api.call(SignedUrlResponse, {
     method: "GET",
-    path: path`dataset/${datasetId}/signedUrl/${requestId}`,
+    path: path`dataset/${{ datasetId }}/signedUrl/${{ requestId }}`,
     signal: options.signal,
   });
   await api.transport.putSigned(signedUrl, payloads.map((p) => JSON.stringify(p)).join("\n"), options.signal);

@@ -15,7 +15,7 @@ import {
   SliceListResponse,
 } from "@nucleus/schemas";
 import type { Api, CallOptions } from "../internal/api.js";
-import { path } from "../internal/http.js";
+import { path } from "../internal/path.js";
 import {
   type AppendResult,
   appendItems,
@@ -73,10 +73,10 @@ export class Dataset {
    * const { name, length } = await dataset.info();
    * ```
    */
-  info(options: CallOptions = {}): Promise<DatasetInfoResponse> {
+  async info(options: CallOptions = {}): Promise<DatasetInfoResponse> {
     return this.api.call(DatasetInfoResponse, {
       method: "GET",
-      path: path`dataset/${this.id}/info`,
+      path: path`dataset/${{ datasetId: this.id }}/info`,
       signal: options.signal,
     });
   }
@@ -93,7 +93,7 @@ export class Dataset {
     return (
       await this.api.call(DatasetNameResponse, {
         method: "GET",
-        path: path`dataset/${this.id}/name`,
+        path: path`dataset/${{ datasetId: this.id }}/name`,
         signal: options.signal,
       })
     ).name;
@@ -111,7 +111,7 @@ export class Dataset {
     return (
       await this.api.call(DatasetSizeResponse, {
         method: "GET",
-        path: path`dataset/${this.id}/size`,
+        path: path`dataset/${{ datasetId: this.id }}/size`,
         signal: options.signal,
       })
     ).count;
@@ -125,10 +125,10 @@ export class Dataset {
    * const { item, annotations } = await dataset.refloc("folder/img 3");
    * ```
    */
-  refloc(referenceId: string, options: CallOptions = {}): Promise<ItemResponse> {
+  async refloc(referenceId: string, options: CallOptions = {}): Promise<ItemResponse> {
     return this.api.call(ItemResponse, {
       method: "GET",
-      path: path`dataset/${this.id}/refloc/${referenceId}`,
+      path: path`dataset/${{ datasetId: this.id }}/refloc/${{ referenceId }}`,
       signal: options.signal,
     });
   }
@@ -141,10 +141,10 @@ export class Dataset {
    * const { item, annotations } = await dataset.iloc(0);
    * ```
    */
-  iloc(index: number, options: CallOptions = {}): Promise<ItemResponse> {
+  async iloc(index: number, options: CallOptions = {}): Promise<ItemResponse> {
     return this.api.call(ItemResponse, {
       method: "GET",
-      path: path`dataset/${this.id}/iloc/${index}`,
+      path: path`dataset/${{ datasetId: this.id }}/iloc/${{ index }}`,
       signal: options.signal,
     });
   }
@@ -157,10 +157,10 @@ export class Dataset {
    * const { item } = await dataset.loc("di_...");
    * ```
    */
-  loc(itemId: string, options: CallOptions = {}): Promise<ItemResponse> {
+  async loc(itemId: string, options: CallOptions = {}): Promise<ItemResponse> {
     return this.api.call(ItemResponse, {
       method: "GET",
-      path: path`dataset/${this.id}/loc/${itemId}`,
+      path: path`dataset/${{ datasetId: this.id }}/loc/${{ itemId }}`,
       signal: options.signal,
     });
   }
@@ -177,7 +177,7 @@ export class Dataset {
     return new PageIterator(async (token) =>
       this.api.call(ItemsPageResponse, {
         method: "POST",
-        path: path`dataset/${this.id}/itemsPage`,
+        path: path`dataset/${{ datasetId: this.id }}/itemsPage`,
         json: { pageToken: token, pageSize: options.pageSize ?? 1_000 },
         idempotent: true,
         signal: options.signal,
@@ -197,7 +197,7 @@ export class Dataset {
     return new PageIterator(async (token) => {
       const page = await this.api.call(ExportPageResponse, {
         method: "POST",
-        path: path`dataset/${this.id}/exportForTrainingPage`,
+        path: path`dataset/${{ datasetId: this.id }}/exportForTrainingPage`,
         json: { pageToken: token, pageSize: options.pageSize ?? 1_000 },
         idempotent: true,
         signal: options.signal,
@@ -217,7 +217,7 @@ export class Dataset {
   async deleteItem(referenceId: string, options: CallOptions = {}): Promise<void> {
     await this.api.call(DeleteResponse, {
       method: "DELETE",
-      path: path`dataset/${this.id}/refloc/${referenceId}`,
+      path: path`dataset/${{ datasetId: this.id }}/refloc/${{ referenceId }}`,
       json: {},
       signal: options.signal,
     });
@@ -270,7 +270,7 @@ export class Dataset {
     predictions: readonly Prediction[] | PreparedBatch<"predictions">,
     options?: UploadOptions,
   ): Promise<LabelUploadResult>;
-  uploadPredictions(
+  async uploadPredictions(
     model: string | { id: string },
     predictions: readonly Prediction[] | PreparedBatch<"predictions">,
     options: UploadOptions = {},
@@ -281,7 +281,7 @@ export class Dataset {
       {
         kind: "predictions",
         datasetId: this.id,
-        route: path`dataset/${this.id}/model/${modelId}/uploadPredictions`,
+        route: path`dataset/${{ datasetId: this.id }}/model/${{ modelId }}/uploadPredictions`,
       },
       predictions,
       options,
@@ -304,7 +304,7 @@ export class Dataset {
     const body = referenceIds.length > 0 ? { name, reference_ids: referenceIds } : { name, allow_empty: 1 };
     const { sliceId } = await this.api.call(CreateSliceResponse, {
       method: "POST",
-      path: path`dataset/${this.id}/create_slice`,
+      path: path`dataset/${{ datasetId: this.id }}/create_slice`,
       json: body,
       signal: options.signal,
     });
@@ -322,7 +322,7 @@ export class Dataset {
   async slices(options: CallOptions = {}): Promise<Slice[]> {
     const slices = await this.api.call(SliceListResponse, {
       method: "GET",
-      path: path`dataset/${this.id}/slices`,
+      path: path`dataset/${{ datasetId: this.id }}/slices`,
       signal: options.signal,
     });
     return slices.map((slice) => new Slice(this.api, slice.id, slice.datasetId));

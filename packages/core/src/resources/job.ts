@@ -2,7 +2,8 @@ import type { Job as JobData, JobStatus as JobStatusData } from "@nucleus/schema
 import { isErroredStatus, isPendingStatus, Job as JobCodec, JobErrors, JobStatus } from "@nucleus/schemas";
 import { JobError } from "../errors.js";
 import type { Api, CallOptions } from "../internal/api.js";
-import { path, sleep } from "../internal/http.js";
+import { sleep } from "../internal/http.js";
+import { path } from "../internal/path.js";
 
 /** Options of {@link Job.waitUntilDone}. */
 export interface WaitOptions extends CallOptions {
@@ -34,8 +35,12 @@ export class Job {
    * const { status, jobProgress } = await job.status();
    * ```
    */
-  status(options: CallOptions = {}): Promise<JobStatusData> {
-    return this.api.call(JobStatus, { method: "GET", path: path`job/${this.id}`, signal: options.signal });
+  async status(options: CallOptions = {}): Promise<JobStatusData> {
+    return this.api.call(JobStatus, {
+      method: "GET",
+      path: path`job/${{ jobId: this.id }}`,
+      signal: options.signal,
+    });
   }
 
   /**
@@ -46,10 +51,10 @@ export class Job {
    * const { jobType, jobLastKnownStatus } = await job.info();
    * ```
    */
-  info(options: CallOptions = {}): Promise<JobData> {
+  async info(options: CallOptions = {}): Promise<JobData> {
     return this.api.call(JobCodec, {
       method: "GET",
-      path: path`job/${this.id}/info`,
+      path: path`job/${{ jobId: this.id }}/info`,
       signal: options.signal,
     });
   }
@@ -62,10 +67,10 @@ export class Job {
    * for (const message of await job.errors()) console.error(message);
    * ```
    */
-  errors(options: CallOptions = {}): Promise<string[]> {
+  async errors(options: CallOptions = {}): Promise<string[]> {
     return this.api.call(JobErrors, {
       method: "GET",
-      path: path`job/${this.id}/errors`,
+      path: path`job/${{ jobId: this.id }}/errors`,
       signal: options.signal,
     });
   }

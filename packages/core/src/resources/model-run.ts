@@ -1,19 +1,22 @@
 import {
   CommitModelRunResponse,
+  CreateEvaluationResponse,
   DeleteResponse,
+  EvaluationList,
   ItemPredictionsResponse,
   ModelRunInfoResponse,
   type Prediction,
   type PredictionGroups,
 } from "@nucleus/schemas";
 import type { Api, CallOptions } from "../internal/api.js";
-import { path } from "../internal/http.js";
+import { path } from "../internal/path.js";
 import {
   type LabelUploadResult,
   type PreparedBatch,
   type UploadOptions,
   uploadLabels,
 } from "../internal/uploads.js";
+import { Evaluation } from "./evaluation.js";
 import type { Job } from "./job.js";
 
 /** How a commit matches predictions to ground truth. */
@@ -21,6 +24,26 @@ export interface CommitOptions extends CallOptions {
   /** Match regardless of label. */
   classAgnostic?: boolean;
   /** Pairs of (ground-truth label, prediction label) that count as a match. */
+  allowedLabelMatches?: { groundTruthLabel: string; modelPredictionLabel: string }[];
+}
+
+/**
+ * Options of {@link ModelRun.createEvaluation}.
+ *
+ * @example
+ * ```ts
+ * import type { CreateEvaluationOptions } from "@nucleus/core";
+ *
+ * const options: CreateEvaluationOptions = {
+ *   name: "trucks count as cars",
+ *   allowedLabelMatches: [{ groundTruthLabel: "car", modelPredictionLabel: "truck" }],
+ * };
+ * ```
+ */
+export interface CreateEvaluationOptions extends CallOptions {
+  /** A name to tell evaluations apart. */
+  name?: string;
+  /** Pairs of (ground-truth label, prediction label) that may match each other. */
   allowedLabelMatches?: { groundTruthLabel: string; modelPredictionLabel: string }[];
 }
 
@@ -51,13 +74,17 @@ export class ModelRun {
     predictions: readonly Prediction[] | PreparedBatch<"predictions">,
     options?: UploadOptions,
   ): Promise<LabelUploadResult>;
-  predict(
+  async predict(
     predictions: readonly Prediction[] | PreparedBatch<"predictions">,
     options: UploadOptions = {},
   ): Promise<LabelUploadResult | Job> {
     return uploadLabels(
       this.api,
-      { kind: "predictions", datasetId: this.datasetId, route: path`modelRun/${this.id}/predict` },
+      {
+        kind: "predictions",
+        datasetId: this.datasetId,
+        route: path`modelRun/${{ modelRunId: this.id }}/predict`,
+      },
       predictions,
       options,
     );
@@ -82,7 +109,7 @@ export class ModelRun {
     }
     await this.api.call(CommitModelRunResponse, {
       method: "POST",
-      path: path`modelRun/${this.id}/commit`,
+      path: path`modelRun/${{ modelRunId: this.id }}/commit`,
       json: body,
       idempotent: true,
       signal: options.signal,
@@ -97,10 +124,10 @@ export class ModelRun {
    * const { status } = await run.info();
    * ```
    */
-  info(options: CallOptions = {}): Promise<ModelRunInfoResponse> {
+  async info(options: CallOptions = {}): Promise<ModelRunInfoResponse> {
     return this.api.call(ModelRunInfoResponse, {
       method: "GET",
-      path: path`modelRun/${this.id}/info`,
+      path: path`modelRun/${{ modelRunId: this.id }}/info`,
       signal: options.signal,
     });
   }
@@ -114,7 +141,8 @@ export class ModelRun {
    * ```
    */
   async refloc(referenceId: string, options: CallOptions = {}): Promise<PredictionGroups> {
-    return (await this.read(path`modelRun/${this.id}/refloc/${referenceId}`, options)).annotations;
+    return (await this.read(path`modelRun/${{ modelRunId: this.id }}/refloc/${{ referenceId }}`, options))
+      .annotations;
   }
 
   /**
@@ -126,7 +154,8 @@ export class ModelRun {
    * ```
    */
   async iloc(index: number, options: CallOptions = {}): Promise<PredictionGroups> {
-    return (await this.read(path`modelRun/${this.id}/iloc/${index}`, options)).annotations;
+    return (await this.read(path`modelRun/${{ modelRunId: this.id }}/iloc/${{ index }}`, options))
+      .annotations;
   }
 
   /**
@@ -138,7 +167,8 @@ export class ModelRun {
    * ```
    */
   async loc(itemId: string, options: CallOptions = {}): Promise<PredictionGroups> {
-    return (await this.read(path`modelRun/${this.id}/loc/${itemId}`, options)).annotations;
+    return (await this.read(path`modelRun/${{ modelRunId: this.id }}/loc/${{ itemId }}`, options))
+      .annotations;
   }
 
   /**
@@ -152,10 +182,55 @@ export class ModelRun {
   async delete(options: CallOptions = {}): Promise<void> {
     await this.api.call(DeleteResponse, {
       method: "DELETE",
-      path: path`modelRun/${this.id}`,
+      path: path`modelRun/${{ modelRunId: this.id }}`,
       json: {},
       signal: options.signal,
     });
+  }
+
+  /**
+   * Starts an Evaluations V2 evaluation of the run's predictions; it computes in the
+   * background (see {@link Evaluation.waitUntilDone}).
+   *
+   * @example
+   * ```ts
+   * const evaluation = await run.createEvaluation({ name: "nightly" });
+   * await evaluation.waitUntilDone();
+   * ```
+   */
+  async createEvaluation(options: CreateEvaluationOptions = {}): Promise<Evaluation> {
+    const body: Record<string, unknown> = {};
+    if (options.name !== undefined) body.name = options.name;
+    if (options.allowedLabelMatches) {
+      body.allowed_label_matches = options.allowedLabelMatches.map((m) => ({
+        ground_truth_label: m.groundTruthLabel,
+        model_prediction_label: m.modelPredictionLabel,
+      }));
+    }
+    const { evaluationId } = await this.api.call(CreateEvaluationResponse, {
+      method: "POST",
+      path: path`modelRun/${{ modelRunId: this.id }}/evaluationsV2`,
+      json: body,
+      signal: options.signal,
+    });
+    return new Evaluation(this.api, evaluationId);
+  }
+
+  /**
+   * The run's evaluations, newest first.
+   *
+   * @example
+   * ```ts
+   * for (const evaluation of await run.evaluations()) console.log(evaluation.id, evaluation.data?.status);
+   * ```
+   */
+  async evaluations(options: CallOptions = {}): Promise<Evaluation[]> {
+    const list = await this.api.call(EvaluationList, {
+      method: "GET",
+      path: path`modelRun/${{ modelRunId: this.id }}/evaluationsV2`,
+      signal: options.signal,
+    });
+    return list.map((data) => new Evaluation(this.api, data.id, data));
   }
 
   private read(route: string, options: CallOptions) {

@@ -5,7 +5,7 @@ import {
   type Prediction,
 } from "@nucleus/schemas";
 import type { Api } from "../internal/api.js";
-import { path } from "../internal/http.js";
+import { path } from "../internal/path.js";
 import type { UploadOptions } from "../internal/uploads.js";
 import { ModelRun } from "./model-run.js";
 
@@ -57,7 +57,7 @@ export class Model {
     if (options.metadata) body.metadata = options.metadata;
     const { modelRunId } = await this.api.call(CreateModelRunResponse, {
       method: "POST",
-      path: path`dataset/${datasetId}/modelRun/create`,
+      path: path`dataset/${{ datasetId }}/modelRun/create`,
       json: body,
       signal: options.signal,
     });

@@ -8,7 +8,7 @@ import {
   SliceInfoResponse,
 } from "@nucleus/schemas";
 import type { Api, CallOptions } from "../internal/api.js";
-import { path } from "../internal/http.js";
+import { path } from "../internal/path.js";
 import { PageIterator } from "../pagination.js";
 
 /** A named subset of a dataset's items. */
@@ -30,10 +30,10 @@ export class Slice {
    * const { name, datasetId } = await slice.info();
    * ```
    */
-  info(options: CallOptions = {}): Promise<SliceInfoResponse> {
+  async info(options: CallOptions = {}): Promise<SliceInfoResponse> {
     return this.api.call(SliceInfoResponse, {
       method: "GET",
-      path: path`slice/${this.id}/info`,
+      path: path`slice/${{ sliceId: this.id }}/info`,
       signal: options.signal,
     });
   }
@@ -51,7 +51,7 @@ export class Slice {
     this.datasetId ??= (await this.info(options)).datasetId;
     const response = await this.api.call(SliceAppendResponse, {
       method: "POST",
-      path: path`slice/${this.id}/append`,
+      path: path`slice/${{ sliceId: this.id }}/append`,
       json: { reference_ids: referenceIds, dataset_id: this.datasetId },
       idempotent: true,
       signal: options.signal,
@@ -71,7 +71,7 @@ export class Slice {
     return new PageIterator(async (token) =>
       this.api.call(ItemsPageResponse, {
         method: "POST",
-        path: path`slice/${this.id}/itemsPage`,
+        path: path`slice/${{ sliceId: this.id }}/itemsPage`,
         json: { pageToken: token, pageSize: options.pageSize ?? 1_000 },
         idempotent: true,
         signal: options.signal,
@@ -90,7 +90,7 @@ export class Slice {
   async export(options: CallOptions = {}): Promise<ExportRow[]> {
     const response = await this.api.call(ExportResponse, {
       method: "GET",
-      path: path`slice/${this.id}/exportForTraining`,
+      path: path`slice/${{ sliceId: this.id }}/exportForTraining`,
       signal: options.signal,
     });
     return response.exportedRows;
@@ -107,7 +107,7 @@ export class Slice {
   async delete(options: CallOptions = {}): Promise<void> {
     await this.api.call(DeleteResponse, {
       method: "DELETE",
-      path: path`slice/${this.id}`,
+      path: path`slice/${{ sliceId: this.id }}`,
       json: {},
       signal: options.signal,
     });
