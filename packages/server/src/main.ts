@@ -49,7 +49,9 @@ function options() {
       },
     }).values;
   } catch (error) {
-    process.stderr.write(`Usage error: ${(error as Error).message}\nRun \`nucleus-server --help\` for the options.\n`);
+    process.stderr.write(
+      `Usage error: ${(error as Error).message}\nRun \`nucleus-server --help\` for the options.\n`,
+    );
     process.exit(2);
   }
 }
@@ -68,7 +70,9 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(`Usage error: --port must be a whole number from 0 to 65535, got "${values.port}"\n`);
+    process.stderr.write(
+      `Usage error: --port must be a whole number from 0 to 65535, got "${values.port}"\n`,
+    );
     process.exit(2);
   }
   const given = values["api-key"]?.length
@@ -103,7 +107,9 @@ main().catch((error: unknown) => {
     fail(
       "Cannot start the server",
       error.message,
-      error.code === "EADDRINUSE" ? `Pick another port with --port N (0 picks a free one)` : "Check --host and --port",
+      error.code === "EADDRINUSE"
+        ? `Pick another port with --port N (0 picks a free one)`
+        : "Check --host and --port",
     );
   }
   fail("Cannot start the server", (error as Error).message);
