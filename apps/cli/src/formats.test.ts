@@ -143,7 +143,11 @@ describe("COCO", () => {
     expect(exported.annotations).toEqual(fixture.gt.annotations);
     expect(exported.images).toEqual(fixture.gt.images);
     const used = new Set(fixture.gt.annotations.map((a: { category_id: number }) => a.category_id));
-    expect(exported.categories).toEqual(fixture.gt.categories.filter((c: { id: number }) => used.has(c.id)));
+    expect(exported.categories).toEqual(
+      fixture.gt.categories
+        .filter((c: { id: number }) => used.has(c.id))
+        .map((c: { id: number; name: string }) => ({ id: c.id, name: c.name })),
+    );
 
     const results = await json<unknown[]>([
       "export",

@@ -525,14 +525,11 @@ function allocateIds(rows: readonly ExportRow[], shapes: readonly Shape[]) {
   for (const row of rows)
     images.keep(row.item.referenceId as string, (row.item.metadata as Json | null)?.coco_image_id);
   const categories = new IdAllocator<string>();
-  const supercategories = new Map<string, unknown>();
   for (const shape of shapes) {
     const meta = metaOf(shape);
     categories.keep(shape.label, meta.coco_category_id);
-    if (meta.coco_supercategory !== undefined && !supercategories.has(shape.label))
-      supercategories.set(shape.label, meta.coco_supercategory);
   }
-  return { images, categories, supercategories };
+  return { images, categories };
 }
 
 function categoriesOf(ids: ReturnType<typeof allocateIds>) {
@@ -541,7 +538,6 @@ function categoriesOf(ids: ReturnType<typeof allocateIds>) {
     .map(([name, id]) => ({
       id,
       name,
-      ...(ids.supercategories.has(name) ? { supercategory: ids.supercategories.get(name) } : {}),
     }))
     .sort((a, b) => a.id - b.id);
 }
