@@ -265,7 +265,15 @@ export function parseYoloLabels(
   return { shapes, problems };
 }
 
-/** A normalised number as YOLO tools write it: at most 6 decimals, no trailing zeros. */
+/**
+ * A normalised number as YOLO tools write it: at most 6 decimals, no trailing zeros.
+ *
+ * @example
+ * ```ts
+ * yoloNumber(0.1234567); // "0.123457"
+ * yoloNumber(0.5); // "0.5"
+ * ```
+ */
 export function yoloNumber(value: number): string {
   const rounded = Number(value.toFixed(6));
   return String(Object.is(rounded, -0) ? 0 : rounded);
@@ -315,7 +323,14 @@ export function dataYaml(names: readonly string[], splits: Record<string, string
   return `${lines.join("\n")}\n`;
 }
 
-/** A path relative to `root` with forward slashes: the reference id of an imported image. */
+/**
+ * A path relative to `root` with forward slashes: the reference id of an imported image.
+ *
+ * @example
+ * ```ts
+ * referenceIdOf("/data/coco8", "/data/coco8/images/train/a.jpg"); // "images/train/a.jpg"
+ * ```
+ */
 export function referenceIdOf(root: string, path: string): string {
   return relative(root, path).split(sep).join("/");
 }
