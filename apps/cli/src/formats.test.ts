@@ -474,6 +474,30 @@ describe("YOLO", () => {
     expect(missing.code).toBe(2);
   });
 
+  it("reads splits as ../ paths (as some exporters write them) and as .txt lists", async () => {
+    const dir = join(scratch, "yolo-splits");
+    write(join(dir, "data.yaml"), "train: ../train/images\nval: val.txt\nnames: ['a', 'b']\n");
+    write(join(dir, "train/images/t.png"), png(10, 20));
+    write(join(dir, "train/labels/t.txt"), "1 0.5 0.5 1 1\n");
+    write(join(dir, "extra/images/v.png"), png(4, 4));
+    write(join(dir, "extra/labels/v.txt"), "0 0.5 0.5 0.5 0.5\n");
+    write(join(dir, "val.txt"), "./extra/images/v.png\n");
+    const imported = await json<{ datasetId: string; items: number; annotations: number }>([
+      "import",
+      "yolo",
+      dir,
+      "--dataset",
+      "yolo-splits",
+    ]);
+    expect(imported).toMatchObject({ items: 2, annotations: 2 });
+    const { item, annotations } = await json<{
+      item: { metadata: unknown; width: number; height: number };
+      annotations: { box: { label: string; geometry: unknown }[] };
+    }>(["items", "get", imported.datasetId, "extra/images/v.png"]);
+    expect(item).toMatchObject({ metadata: { yolo_split: "val" }, width: 4, height: 4 });
+    expect(annotations.box).toMatchObject([{ label: "a", geometry: { x: 1, y: 1, width: 2, height: 2 } }]);
+  });
+
   it("finds labels the way Ultralytics does", () => {
     expect(labelPathOf("ds/images/train/a.b.jpg")).toBe("ds/labels/train/a.b.txt");
     expect(labelPathOf("images/x.png")).toBe("labels/x.txt");
