@@ -38,6 +38,13 @@ describe("the README's quick start", () => {
     const demo = await exec(main, { cwd: clone, env, maxBuffer: 64 * 1024 * 1024 });
     expect(demo.stdout).toContain("Evaluation (COCO, boxes)");
     expect(demo.stdout).toMatch(/Worst slice: \w+/);
+    // The commands the README shows next work in the same clone, on the demo's data.
+    const listed = await exec("pnpm exec nu datasets list", { cwd: clone, env });
+    expect(listed.stdout).toMatch(/^ID\s+NAME\nds_\w+\s+demo: street scenes\n$/);
+    const compare = /pnpm exec nu runs compare (run_\w+) (run_\w+)/.exec(demo.stdout);
+    expect(compare).not.toBeNull();
+    const compared = await exec(compare?.[0] as string, { cwd: clone, env });
+    expect(compared.stdout).toMatch(/^mAP\s+\d+\.\d%\s+\d+\.\d%\s+[-+]\d+\.\d$/m);
     const run = await exec(tests, { cwd: clone, env, maxBuffer: 256 * 1024 * 1024 });
     const last = run.stdout.trim().split("\n").at(-1) as string;
     expect(last).toMatch(/^\d+ passed, 0 failed$/);

@@ -1,16 +1,27 @@
 /** A flag a command accepts. */
 export interface FlagSpec {
-  /** `string` takes a value, `boolean` is on when present. */
-  type: "string" | "boolean";
+  /**
+   * `string` takes a value, `integer` takes a whole number (checked against `min`/`max`),
+   * `boolean` is on when present.
+   */
+  type: "string" | "integer" | "boolean";
   description: string;
   /** May be given several times (string flags). */
   multiple?: boolean;
+  /** Leaving it out is a usage error. */
+  required?: boolean;
+  /** Smallest accepted value of an integer flag. */
+  min?: number;
+  /** Largest accepted value of an integer flag. */
+  max?: number;
+  /** The placeholder shown in help (`--dataset ID_OR_NAME`). */
+  value?: string;
 }
 
 /** Parsed command-line arguments. */
 export interface ParsedArgs {
   positionals: string[];
-  flags: Record<string, string | string[] | boolean>;
+  flags: Record<string, string | string[] | number | boolean>;
 }
 
 /** A usage mistake: exit code 2. */
@@ -21,9 +32,48 @@ export class UsageError extends Error {
   }
 }
 
+/** True when `arg` is a flag (`--name`, `--name=value`) rather than a word or a value. */
+export function isFlag(arg: string): boolean {
+  return arg.startsWith("--") && arg.length > 2;
+}
+
+/** The name of a flag argument: `--name=value` gives `name`. */
+export function flagName(arg: string): string {
+  const eq = arg.indexOf("=");
+  return arg.slice(2, eq === -1 ? undefined : eq);
+}
+
 /**
- * Parses `--name value`, `--name=value` and boolean `--flag`; everything else is positional.
- * Unknown flags are usage errors.
+ * The words of `argv` that are not flags or flag values, in order: what names the command.
+ * `takesValue` tells which flags consume the next argument (`--endpoint URL`), so that a value is
+ * never taken for a command word.
+ */
+export function commandWords(argv: readonly string[], takesValue: (name: string) => boolean): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
+    if (arg === "--") break;
+    if (!isFlag(arg)) words.push(arg);
+    else if (!arg.includes("=") && takesValue(flagName(arg))) i += 1;
+  }
+  return words;
+}
+
+function integerValue(name: string, value: string, spec: FlagSpec): number {
+  const number = Number(value);
+  if (value.trim() === "" || !Number.isInteger(number))
+    throw new UsageError(`--${name} must be a whole number, got "${value}"`);
+  if (spec.min !== undefined && number < spec.min)
+    throw new UsageError(`--${name} must be at least ${spec.min}, got ${number}`);
+  if (spec.max !== undefined && number > spec.max)
+    throw new UsageError(`--${name} must be at most ${spec.max}, got ${number}`);
+  return number;
+}
+
+/**
+ * Parses `--name value`, `--name=value` and boolean `--flag` anywhere on the line; everything
+ * else is positional. Unknown flags, values of the wrong type and missing required flags are
+ * usage errors.
  */
 export function parseArgs(argv: readonly string[], specs: Record<string, FlagSpec>): ParsedArgs {
   const positionals: string[] = [];
@@ -34,12 +84,12 @@ export function parseArgs(argv: readonly string[], specs: Record<string, FlagSpe
       positionals.push(...argv.slice(i + 1));
       break;
     }
-    if (!arg.startsWith("--") || arg === "-") {
+    if (!isFlag(arg)) {
       positionals.push(arg);
       continue;
     }
     const eq = arg.indexOf("=");
-    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    const name = flagName(arg);
     const spec = specs[name];
     if (!spec) throw new UsageError(`Unknown option --${name}`);
     if (spec.type === "boolean") {
@@ -53,10 +103,14 @@ export function parseArgs(argv: readonly string[], specs: Record<string, FlagSpe
       value = argv[i + 1];
       i += 1;
     }
-    if (value === undefined || (eq === -1 && value.startsWith("--")))
-      throw new UsageError(`--${name} needs a value`);
-    if (spec.multiple) flags[name] = [...((flags[name] as string[] | undefined) ?? []), value];
+    if (value === undefined || (eq === -1 && isFlag(value))) throw new UsageError(`--${name} needs a value`);
+    if (spec.type === "integer") flags[name] = integerValue(name, value, spec);
+    else if (spec.multiple) flags[name] = [...((flags[name] as string[] | undefined) ?? []), value];
     else flags[name] = value;
+  }
+  for (const [name, spec] of Object.entries(specs)) {
+    if (spec.required && flags[name] === undefined)
+      throw new UsageError(`--${name} is required${spec.value ? ` (--${name} ${spec.value})` : ""}`);
   }
   return { positionals, flags };
 }

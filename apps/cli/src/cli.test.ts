@@ -27,6 +27,8 @@ async function nu(args: string[], options: { env?: Record<string, string> } = {}
   try {
     const { stdout, stderr } = await exec(process.execPath, [binary, ...args], {
       env: options.env ?? env,
+      // Outside this checkout, so no project config (.nucleus/config.json) applies.
+      cwd: scratch,
       maxBuffer: 64 * 1024 * 1024,
     });
     return { code: 0, stdout, stderr };
@@ -356,7 +358,7 @@ describe("errors and exit codes", () => {
     expect((await nu([])).code).toBe(2);
     const missing = await nu(["datasets", "info"]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("missing <dataset-id>");
+    expect(missing.stderr).toContain("missing <dataset>");
     expect((await nu(["datasets", "list", "--nope"])).stderr).toContain("Unknown option --nope");
     expect((await nu(["--help"])).code).toBe(0);
   });

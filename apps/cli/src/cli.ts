@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { APIError, NucleusError, ValidationError } from "@nucleus/core";
-import { parseArgs, UsageError } from "./args.js";
+import { commandWords, type FlagSpec, parseArgs, UsageError } from "./args.js";
 import { type Command, type Context, GLOBAL_FLAGS } from "./command.js";
 import { cocoCommands } from "./commands/coco.js";
 import { datasetCommands, itemCommands } from "./commands/datasets.js";
@@ -9,7 +10,8 @@ import { modelCommands } from "./commands/models.js";
 import { serveCommand } from "./commands/serve.js";
 import { sliceCommands } from "./commands/slices.js";
 import { uploadCommands } from "./commands/upload.js";
-import { clientFor } from "./config.js";
+import { completions } from "./completion.js";
+import { clientFor, closeLocal } from "./config.js";
 import { CliError, type Io, table } from "./output.js";
 
 /** Every command of `nu`, in help order. */
@@ -25,52 +27,121 @@ export const COMMANDS: Command[] = [
 ];
 COMMANDS.push(...miscCommands(() => COMMANDS));
 
+/** The version of `nu`, from its package.json (one folder above both `src/` and `dist/`). */
+export function version(): string {
+  return (
+    JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+  ).version;
+}
+
+function flagUsage(name: string, spec: FlagSpec): string {
+  const value = spec.type === "boolean" ? "" : ` ${spec.value ?? (spec.type === "integer" ? "N" : "VALUE")}`;
+  return `--${name}${value}`;
+}
+
 /** The help text, made from the command definitions. */
 export function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => `${c.path.join(" ")} ${c.usage ?? ""}`.length));
-  const lines = COMMANDS.map(
+  const shown = COMMANDS.filter((c) => !c.hidden);
+  const width = Math.max(...shown.map((c) => `${c.path.join(" ")} ${c.usage ?? ""}`.length));
+  const lines = shown.map(
     (c) => `  nu ${`${c.path.join(" ")} ${c.usage ?? ""}`.padEnd(width)}  ${c.summary}`,
   );
   const globals = Object.entries(GLOBAL_FLAGS).map(
-    ([name, spec]) => `  --${name.padEnd(10)} ${spec.description}`,
+    ([name, spec]) => `  ${flagUsage(name, spec).padEnd(16)} ${spec.description}`,
   );
-  return `nu: Nucleus from a terminal\n\nCommands:\n${lines.join("\n")}\n\nOptions of every command:\n${globals.join("\n")}\n\nExit codes: 0 ok, 1 failure, 2 usage error.\n`;
+  return `nu: Nucleus from a terminal\n\nUsage: nu <command> [options]\n\nCommands:\n${lines.join("\n")}\n\nOptions of every command (before or after it):\n${globals.join("\n")}\n\nRun \`nu <command> --help\` for a command's options.\nExit codes: 0 ok, 1 failure, 2 usage error.\n`;
 }
 
-function commandHelp(command: Command): string {
-  const flags = Object.entries({ ...command.flags, ...GLOBAL_FLAGS }).map(
-    ([name, spec]) => `  --${name.padEnd(14)} ${spec.description}`,
+/** The help of one command: usage, summary, its options and the global ones, and its details. */
+export function commandHelp(command: Command): string {
+  const own = Object.entries(command.flags ?? {});
+  const width = Math.max(
+    16,
+    ...[...own, ...Object.entries(GLOBAL_FLAGS)].map(([n, s]) => flagUsage(n, s).length),
   );
-  return `nu ${command.path.join(" ")} ${command.usage ?? ""}\n\n${command.summary}\n\nOptions:\n${flags.join("\n")}\n`;
+  const describe = ([name, spec]: [string, FlagSpec]) =>
+    `  ${flagUsage(name, spec).padEnd(width)}  ${spec.description}${spec.required ? " (required)" : ""}`;
+  return [
+    `Usage: nu ${command.path.join(" ")} ${command.usage ?? ""}`.trimEnd(),
+    "",
+    command.summary,
+    ...(own.length ? ["", "Options:", ...own.map(describe)] : []),
+    "",
+    "Global options:",
+    ...Object.entries(GLOBAL_FLAGS).map(describe),
+    ...(command.details ? ["", command.details.trimEnd()] : []),
+    "",
+  ].join("\n");
+}
+
+/** Which flags, of any command, take a value: so that `--endpoint URL` is never read as words. */
+const VALUE_FLAGS = new Set(
+  [GLOBAL_FLAGS, ...COMMANDS.map((c) => c.flags ?? {})].flatMap((specs) =>
+    Object.entries(specs)
+      .filter(([, spec]) => spec.type !== "boolean")
+      .map(([name]) => name),
+  ),
+);
+
+/**
+ * The command that `argv` names (its first two, or first, non-flag words) and how many words
+ * name it; undefined when none does.
+ */
+export function findCommand(argv: readonly string[]): Command | undefined {
+  const words = commandWords(argv, (name) => VALUE_FLAGS.has(name));
+  return (
+    COMMANDS.find((c) => c.path.length === 2 && c.path[0] === words[0] && c.path[1] === words[1]) ??
+    COMMANDS.find((c) => c.path.length === 1 && c.path[0] === words[0])
+  );
 }
 
 /** Runs `nu` with `argv` (without the program name) and returns the exit code. */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const words = argv.filter((a) => !a.startsWith("--"));
-  const command =
-    COMMANDS.find((c) => c.path.length === 2 && c.path[0] === words[0] && c.path[1] === words[1]) ??
-    COMMANDS.find((c) => c.path.length === 1 && c.path[0] === words[0]);
+  // What the completion scripts call: the words typed so far, answered one candidate a line.
+  if (argv[0] === "__complete") {
+    const candidates = await completions(COMMANDS, argv.slice(1), io);
+    io.out(candidates.length ? `${candidates.join("\n")}\n` : "");
+    return 0;
+  }
+  const command = findCommand(argv);
   const debug = argv.includes("--debug");
   if (!command) {
+    const words = commandWords(argv, (name) => VALUE_FLAGS.has(name));
+    if (argv.includes("--version") && words.length === 0) {
+      io.out(`${version()}\n`);
+      return 0;
+    }
     if (words.length === 0 || words[0] === "help" || argv.includes("--help")) {
-      io.out(helpText());
+      const noun = words[0] === "help" ? words[1] : words[0];
+      const verbs = COMMANDS.filter((c) => c.path[0] === noun && !c.hidden);
+      io.out(verbs.length > 0 ? nounHelp(noun as string, verbs) : helpText());
       return words.length === 0 && !argv.includes("--help") ? 2 : 0;
     }
+    const verbs = COMMANDS.filter((c) => c.path[0] === words[0] && !c.hidden);
     io.err(
-      `Error: unknown command "${words.slice(0, 2).join(" ")}"\nRun \`nu --help\` to see the commands.\n`,
+      verbs.length > 0
+        ? `Usage error: nu ${words[0]} needs one of: ${verbs.map((c) => c.path[1]).join(", ")}\n${words[1] ? `("${words[1]}" is not one of them)\n` : ""}Run \`nu ${words[0]} --help\` to see them.\n`
+        : `Usage error: unknown command "${words.slice(0, 2).join(" ")}"\nRun \`nu --help\` to see the commands.\n`,
     );
     return 2;
   }
+  const specs = { ...GLOBAL_FLAGS, ...command.flags };
+  if (argv.includes("--help")) {
+    io.out(commandHelp(command));
+    return 0;
+  }
+  if (argv.includes("--version")) {
+    io.out(`${version()}\n`);
+    return 0;
+  }
   try {
-    const args = parseArgs(argv, { ...GLOBAL_FLAGS, ...command.flags });
-    if (args.flags.help) {
-      io.out(commandHelp(command));
-      return 0;
-    }
+    const args = parseArgs(argv, specs);
+    // The command's own words come first among the positionals; the rest are its arguments.
     args.positionals = args.positionals.slice(command.path.length);
     const json = Boolean(args.flags.json);
     let client: ReturnType<typeof clientFor> | undefined;
     const context: Context = {
+      argv,
       args,
       io,
       json,
@@ -88,6 +159,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
         const value = args.flags[name];
         return typeof value === "string" ? value : undefined;
       },
+      integer(name) {
+        const value = args.flags[name];
+        return typeof value === "number" ? value : undefined;
+      },
       arg(index, name) {
         const value = args.positionals[index];
         if (value === undefined)
@@ -96,8 +171,10 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       },
     };
     const code = await command.run(context);
+    await closeLocal();
     return typeof code === "number" ? code : 0;
   } catch (error) {
+    await closeLocal().catch(() => {});
     if (error instanceof UsageError) {
       io.err(`Usage error: ${error.message}\nRun \`nu ${command.path.join(" ")} --help\` for its options.\n`);
       return 2;
@@ -107,6 +184,13 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (debug && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
     return 1;
   }
+}
+
+function nounHelp(noun: string, verbs: Command[]): string {
+  const width = Math.max(...verbs.map((c) => `${c.path.join(" ")} ${c.usage ?? ""}`.length));
+  return `Commands of nu ${noun}:\n${verbs
+    .map((c) => `  nu ${`${c.path.join(" ")} ${c.usage ?? ""}`.padEnd(width)}  ${c.summary}`)
+    .join("\n")}\n\nRun \`nu ${noun} <command> --help\` for a command's options.\n`;
 }
 
 function describe(error: unknown): { title: string; message: string; hint?: string } {

@@ -1,38 +1,102 @@
 import { existsSync, readFileSync } from "node:fs";
+import { connect } from "node:net";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { NucleusClient } from "@nucleus/core";
 import { CliError, type Io } from "./output.js";
 
-/** Where the client connects, and with which key. */
+/** Where the client connects, with which key, and the local data folder that goes with it. */
 export interface Connection {
   endpoint: string;
   apiKey: string;
+  /** The local server's data folder: where its key is kept, and what `nu` opens when no server answers. */
+  dataDir: string;
 }
 
-const LOCAL_ENDPOINT = "http://127.0.0.1:8080/v1/nucleus";
+/** What a config file may set. */
+interface FileConfig {
+  apiKey?: string;
+  endpoint?: string;
+  /** A data folder, relative to the file's folder. */
+  data?: string;
+}
 
-function readConfigFile(io: Io): { apiKey?: string; endpoint?: string } {
-  const path = io.env.NUCLEUS_CONFIG ?? join(homedir(), ".config", "nucleus", "config.json");
-  if (!existsSync(path)) return {};
+/** The default endpoint: a server on this machine. */
+export const LOCAL_ENDPOINT = "http://127.0.0.1:8080/v1/nucleus";
+
+/** The name of a project's config file, looked for in the working folder and its parents. */
+export const PROJECT_CONFIG = join(".nucleus", "config.json");
+
+function readConfig(path: string): FileConfig {
   try {
-    return JSON.parse(readFileSync(path, "utf8")) as { apiKey?: string; endpoint?: string };
+    const parsed = JSON.parse(readFileSync(path, "utf8")) as FileConfig;
+    return parsed.data ? { ...parsed, data: resolve(dirname(path), parsed.data) } : parsed;
   } catch {
     throw new CliError("Bad config file", `${path} is not valid JSON`, "Fix or delete it");
   }
 }
 
+/** The nearest `.nucleus/config.json` from `cwd` up, if any. */
+function projectConfigPath(cwd: string): string | undefined {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const path = join(dir, PROJECT_CONFIG);
+    if (existsSync(path)) return path;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * The config files in order of precedence: the project's `.nucleus/config.json` (found from the
+ * working folder up), then the user's (`NUCLEUS_CONFIG` or `~/.config/nucleus/config.json`).
+ */
+function configFiles(io: Io): FileConfig[] {
+  const user = io.env.NUCLEUS_CONFIG ?? join(io.env.HOME ?? homedir(), ".config", "nucleus", "config.json");
+  const project = projectConfigPath(io.cwd ?? process.cwd());
+  return [project, existsSync(user) ? user : undefined].flatMap((path) => (path ? [readConfig(path)] : []));
+}
+
+function first<K extends keyof FileConfig>(files: FileConfig[], key: K): FileConfig[K] {
+  return files.find((file) => file[key] !== undefined)?.[key];
+}
+
+/** True for an endpoint on this machine, whose key may sit in a local data folder. */
+export function isLocal(endpoint: string): boolean {
+  return /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])[:/]/.test(endpoint);
+}
+
+/**
+ * The data folder of a local server: `--data`, `NUCLEUS_DATA`, a config file's `data`, or
+ * `./nucleus-data`.
+ */
+export function resolveDataDir(flags: Record<string, unknown>, io: Io): string {
+  return (
+    (flags.data as string | undefined) ??
+    io.env.NUCLEUS_DATA ??
+    first(configFiles(io), "data") ??
+    "./nucleus-data"
+  );
+}
+
+/** The key a config file sets, if any (what `nu serve` accepts when no `--api-key` is given). */
+export function configuredApiKey(io: Io): string | undefined {
+  return first(configFiles(io), "apiKey");
+}
+
 /**
  * Resolves the endpoint and key: flags, then `NUCLEUS_API_KEY` / `NUCLEUS_ENDPOINT`, then the
- * config file, then, for a server on this machine, the key it keeps in its data folder.
+ * config files, then, for a server on this machine, the key it keeps in its data folder.
  */
 export function resolveConnection(flags: Record<string, unknown>, io: Io): Connection {
-  const file = readConfigFile(io);
+  const files = configFiles(io);
   const endpoint =
-    (flags.endpoint as string | undefined) ?? io.env.NUCLEUS_ENDPOINT ?? file.endpoint ?? LOCAL_ENDPOINT;
-  let apiKey = (flags["api-key"] as string | undefined) ?? io.env.NUCLEUS_API_KEY ?? file.apiKey;
-  if (!apiKey && /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])[:/]/.test(endpoint)) {
-    const keyFile = join((flags.data as string | undefined) ?? "./nucleus-data", "api-key");
+    (flags.endpoint as string | undefined) ??
+    io.env.NUCLEUS_ENDPOINT ??
+    first(files, "endpoint") ??
+    LOCAL_ENDPOINT;
+  const dataDir = resolveDataDir(flags, io);
+  let apiKey = (flags["api-key"] as string | undefined) ?? io.env.NUCLEUS_API_KEY ?? first(files, "apiKey");
+  if (!apiKey && isLocal(endpoint)) {
+    const keyFile = join(dataDir, "api-key");
     if (existsSync(keyFile)) apiKey = readFileSync(keyFile, "utf8").trim();
   }
   if (!apiKey) {
@@ -42,11 +106,62 @@ export function resolveConnection(flags: Record<string, unknown>, io: Io): Conne
       'Pass --api-key, set NUCLEUS_API_KEY, or put {"apiKey": ...} in ~/.config/nucleus/config.json',
     );
   }
-  return { endpoint, apiKey };
+  return { endpoint, apiKey, dataDir };
+}
+
+/** A server opened in this process on a data folder, when no server answered on this machine. */
+let embedded: { idle(): Promise<void>; close(): Promise<void> } | undefined;
+
+/** True when something accepts connections at the endpoint's host and port. */
+function listening(endpoint: string): Promise<boolean> {
+  const url = new URL(endpoint);
+  const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+  return new Promise((resolve) => {
+    const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ""), port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/**
+ * A fetch for a local endpoint: over the network when a server listens there; otherwise, when
+ * the data folder exists, answered by that folder opened in this process, so `nu` works on a data
+ * folder without a server running. Decided once, at the first request.
+ */
+function localFallbackFetch(connection: Connection, io: Io): typeof fetch {
+  let route: Promise<typeof fetch> | undefined;
+  const choose = async (): Promise<typeof fetch> => {
+    if ((await listening(connection.endpoint)) || !existsSync(join(connection.dataDir, "nucleus.sqlite")))
+      return fetch;
+    const { createNucleusApp } = await import("@nucleus/server");
+    const server = createNucleusApp({ dataDir: connection.dataDir, apiKeys: [connection.apiKey] });
+    embedded = server;
+    io.err(`(no server at ${new URL(connection.endpoint).host}: reading ${connection.dataDir} directly)\n`);
+    return async (input, init) => server.app.fetch(new Request(input, init));
+  };
+  return async (input, init) => {
+    route ??= choose();
+    return (await route)(input, init);
+  };
 }
 
 /** A client for the resolved connection. */
 export function clientFor(flags: Record<string, unknown>, io: Io): NucleusClient {
-  const { endpoint, apiKey } = resolveConnection(flags, io);
-  return new NucleusClient({ apiKey, endpoint });
+  const connection = resolveConnection(flags, io);
+  const { endpoint, apiKey } = connection;
+  return isLocal(endpoint)
+    ? new NucleusClient({ apiKey, endpoint, fetch: localFallbackFetch(connection, io) })
+    : new NucleusClient({ apiKey, endpoint });
+}
+
+/** Lets the data folder opened in this process finish its jobs, then closes it. */
+export async function closeLocal(): Promise<void> {
+  const server = embedded;
+  embedded = undefined;
+  if (!server) return;
+  await server.idle();
+  await server.close();
 }

@@ -5,6 +5,8 @@ export interface Io {
   /** Whether standard error is a terminal (progress bars only then). */
   isTTY: boolean;
   env: Record<string, string | undefined>;
+  /** The working folder, where a project's `.nucleus/config.json` is looked for (default: the process's). */
+  cwd?: string;
 }
 
 /** An error shown as a title, a message and a hint; exit code 1. */
@@ -21,16 +23,23 @@ export class CliError extends Error {
   }
 }
 
-/** Renders rows as an aligned text table with a header. */
-export function table(rows: readonly Record<string, unknown>[], columns: readonly string[]): string {
+/**
+ * Renders rows as an aligned text table with a header: the column names in capitals, or
+ * `headers` when given.
+ */
+export function table(
+  rows: readonly Record<string, unknown>[],
+  columns: readonly string[],
+  headers: readonly string[] = columns.map((c) => c.toUpperCase()),
+): string {
   const cell = (value: unknown) =>
     value === null || value === undefined
       ? ""
       : typeof value === "object"
         ? JSON.stringify(value)
         : String(value);
-  const widths = columns.map((column) =>
-    Math.max(column.length, ...rows.map((row) => cell(row[column]).length)),
+  const widths = columns.map((column, i) =>
+    Math.max((headers[i] ?? column).length, ...rows.map((row) => cell(row[column]).length)),
   );
   const line = (values: string[]) =>
     values
@@ -38,7 +47,7 @@ export function table(rows: readonly Record<string, unknown>[], columns: readonl
       .join("  ")
       .trimEnd();
   return [
-    line(columns.map((c) => c.toUpperCase())),
+    line(columns.map((c, i) => headers[i] ?? c)),
     ...rows.map((row) => line(columns.map((c) => cell(row[c])))),
   ].join("\n");
 }

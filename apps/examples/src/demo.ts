@@ -3,8 +3,8 @@
  * spot with ground truth, two models' predictions, committed runs, their evaluation, and the
  * worst slice. Ends by itself; the data folder stays so the server can open it again.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   type Annotation,
@@ -233,6 +233,7 @@ async function main(): Promise<void> {
   }
 
   const small = runs[1]?.run;
+  let worstSlice = "SLICE_ID";
   if (small) {
     console.log("\ndetector-small by weather (AP50):");
     let worst = { weather: "", ap: 2, refs: [] as string[] };
@@ -243,15 +244,53 @@ async function main(): Promise<void> {
       if (ap < worst.ap) worst = { weather, ap, refs };
     }
     const slice = await dataset.createSlice(`worst for detector-small: ${worst.weather}`, worst.refs);
+    worstSlice = slice.id;
     console.log(`Worst slice: ${worst.weather} (AP50 ${pct(worst.ap).trim()}) saved as slice ${slice.id}`);
   }
-
-  console.log(`
-Explore it:
-  pnpm exec nucleus-server --data ${join(DATA, "server")} --port 8080 --api-key ${KEY}
-  curl -u ${KEY}: http://127.0.0.1:8080/v1/nucleus/dataset/details
-  NUCLEUS_API_KEY=${KEY} NUCLEUS_ENDPOINT=http://127.0.0.1:8080/v1/nucleus node apps/examples/dist/run-examples.js`);
   await server.close();
+
+  const pointed = pointNuAtDemo();
+  const [large, smallRun] = runs.map((r) => r.run.id);
+  console.log(`
+Explore it with nu${pointed ? " (.nucleus/config.json points it at the demo's data; no server needed)" : ` (add --data ${join(DATA, "server")})`}:
+  pnpm exec nu datasets list
+  pnpm exec nu runs list "demo: street scenes"
+  pnpm exec nu runs compare ${large} ${smallRun}
+  pnpm exec nu slices info ${worstSlice}
+  pnpm exec nu export coco --dataset "demo: street scenes" --output demo-coco.json
+  pnpm exec nu --help
+
+Serve the same data over HTTP, for curl, the SDK or the official Python client:
+  pnpm exec nu serve --data ${join(DATA, "server")} --port 8080
+  curl -u ${KEY}: http://127.0.0.1:8080/v1/nucleus/dataset/details
+
+  # Python, with scale-nucleus installed:
+  import nucleus
+  client = nucleus.NucleusClient("${KEY}", endpoint="http://127.0.0.1:8080/v1/nucleus")
+  print(client.datasets)`);
+}
+
+/**
+ * Points \`nu\` run in this checkout at the demo's data folder, through the project config file
+ * \`.nucleus/config.json\`; a config someone else wrote is left alone. The demo's key goes in the
+ * data folder, where \`nu\` and \`nu serve\` look for it. True when \`nu\` now finds the demo.
+ */
+function pointNuAtDemo(): boolean {
+  const serverData = join(DATA, "server");
+  writeFileSync(join(serverData, "api-key"), `${KEY}\n`, { mode: 0o600 });
+  const configDir = join(ROOT, ".nucleus");
+  const configFile = join(configDir, "config.json");
+  const data = relative(configDir, serverData);
+  if (existsSync(configFile)) {
+    try {
+      return (JSON.parse(readFileSync(configFile, "utf8")) as { data?: string }).data === data;
+    } catch {
+      return false;
+    }
+  }
+  mkdirSync(configDir, { recursive: true });
+  writeFileSync(configFile, `${JSON.stringify({ data }, null, 2)}\n`);
+  return true;
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,11 @@
-import type { Command } from "../command.js";
+import type { Command, Context } from "../command.js";
+import { resolveDatasetId } from "../dataset-ref.js";
 import { requireYes } from "../output.js";
+
+/** The dataset named by the first argument (an id or a name), resolved to its id. */
+function datasetArg(c: Context): Promise<string> {
+  return resolveDatasetId(c.client(), c.arg(0, "dataset"));
+}
 
 /** `nu datasets ...`. */
 export const datasetCommands: Command[] = [
@@ -23,9 +29,12 @@ export const datasetCommands: Command[] = [
   {
     path: ["datasets", "info"],
     summary: "show a dataset's size, runs and slices",
-    usage: "<dataset-id>",
+    usage: "<dataset>",
     async run(c) {
-      const info = await c.client().getDataset(c.arg(0, "dataset-id")).info();
+      const info = await c
+        .client()
+        .getDataset(await datasetArg(c))
+        .info();
       c.print(
         c.json
           ? info
@@ -43,10 +52,10 @@ export const datasetCommands: Command[] = [
   {
     path: ["datasets", "delete"],
     summary: "delete a dataset and everything in it",
-    usage: "<dataset-id>",
+    usage: "<dataset>",
     flags: { yes: { type: "boolean", description: "do not ask for confirmation" } },
     async run(c) {
-      const id = c.arg(0, "dataset-id");
+      const id = await datasetArg(c);
       requireYes(c.args.flags, id, "its items, annotations, runs and slices");
       await c.client().deleteDataset(id);
       c.print({ deleted: id }, ["deleted"]);
@@ -59,20 +68,27 @@ export const itemCommands: Command[] = [
   {
     path: ["items", "list"],
     summary: "list a dataset's items",
-    usage: "<dataset-id>",
-    flags: { limit: { type: "string", description: "at most this many (default 100)" } },
+    usage: "<dataset>",
+    flags: { limit: { type: "integer", min: 1, description: "at most this many (default 100)" } },
     async run(c) {
-      const limit = Number(c.flag("limit") ?? 100);
-      const items = await c.client().getDataset(c.arg(0, "dataset-id")).items().toArray({ limit });
+      const limit = c.integer("limit") ?? 100;
+      const items = await c
+        .client()
+        .getDataset(await datasetArg(c))
+        .items()
+        .toArray({ limit });
       c.print(items, ["id", "referenceId", "originalImageUrl"]);
     },
   },
   {
     path: ["items", "get"],
     summary: "show an item and its annotations by reference id",
-    usage: "<dataset-id> <reference-id>",
+    usage: "<dataset> <reference-id>",
     async run(c) {
-      const result = await c.client().getDataset(c.arg(0, "dataset-id")).refloc(c.arg(1, "reference-id"));
+      const result = await c
+        .client()
+        .getDataset(await datasetArg(c))
+        .refloc(c.arg(1, "reference-id"));
       if (c.json) c.print(result);
       else {
         c.print(

@@ -8,6 +8,7 @@ import {
   validateBatch,
 } from "@nucleus/schemas";
 import type { Command } from "../command.js";
+import { completionScript } from "../completion.js";
 import { CliError } from "../output.js";
 
 interface LineChecker {
@@ -64,53 +65,27 @@ export function miscCommands(all: () => Command[]): Command[] {
     },
     {
       path: ["completion"],
-      summary: "print a shell completion script",
+      summary: "print a shell completion script (commands, flags, and ids from the server)",
       usage: "bash|zsh|fish",
+      details:
+        "bash: nu completion bash > ~/.nu-completion && echo 'source ~/.nu-completion' >> ~/.bashrc\nzsh:  nu completion zsh > ~/.nu-completion && echo 'source ~/.nu-completion' >> ~/.zshrc\nfish: nu completion fish > ~/.config/fish/completions/nu.fish",
       run(c) {
         const shell = c.arg(0, "shell");
-        const nouns = [...new Set(all().map((command) => command.path[0] as string))].sort();
-        const verbs = (noun: string) =>
-          all()
-            .filter((command) => command.path[0] === noun && command.path[1])
-            .map((command) => command.path[1] as string);
-        if (shell === "bash" || shell === "zsh") {
-          const cases = nouns
-            .map((noun) => `    ${noun}) COMPREPLY=($(compgen -W "${verbs(noun).join(" ")}" -- "$cur")) ;;`)
-            .join("\n");
-          const script = `# nu completion for ${shell}
-${shell === "zsh" ? "autoload -U +X bashcompinit && bashcompinit\n" : ""}_nu() {
-  local cur="\${COMP_WORDS[COMP_CWORD]}"
-  if [ "$COMP_CWORD" -eq 1 ]; then
-    COMPREPLY=($(compgen -W "${nouns.join(" ")}" -- "$cur"))
-    return
-  fi
-  case "\${COMP_WORDS[1]}" in
-${cases}
-  esac
-}
-complete -F _nu nu
-`;
-          c.io.out(script);
-          return 0;
-        }
-        if (shell === "fish") {
-          const lines = [
-            `complete -c nu -f -n "__fish_use_subcommand" -a "${nouns.join(" ")}"`,
-            ...nouns
-              .filter((noun) => verbs(noun).length > 0)
-              .map(
-                (noun) =>
-                  `complete -c nu -f -n "__fish_seen_subcommand_from ${noun}" -a "${verbs(noun).join(" ")}"`,
-              ),
-          ];
-          c.io.out(`${lines.join("\n")}\n`);
-          return 0;
-        }
-        throw new CliError(
-          "Unknown shell",
-          `${shell} is not bash, zsh or fish`,
-          "nu completion bash > ~/.nu-completion && source ~/.nu-completion",
-        );
+        if (shell !== "bash" && shell !== "zsh" && shell !== "fish")
+          throw new CliError(
+            "Unknown shell",
+            `${shell} is not bash, zsh or fish`,
+            "nu completion bash > ~/.nu-completion && source ~/.nu-completion",
+          );
+        const nouns = [
+          ...new Set(
+            all()
+              .filter((command) => !command.hidden)
+              .map((command) => command.path[0] as string),
+          ),
+        ];
+        c.io.out(completionScript(shell, nouns.sort()));
+        return 0;
       },
     },
   ];

@@ -1,4 +1,13 @@
 import type { Command } from "../command.js";
+import { resolveDatasetId } from "../dataset-ref.js";
+import {
+  comparison,
+  comparisonText,
+  evaluationText,
+  type RunEvaluation,
+  requireSummary,
+  runEvaluation,
+} from "../evaluation.js";
 import { requireYes } from "../output.js";
 
 /** `nu models ...` and `nu runs ...`. */
@@ -44,10 +53,10 @@ export const modelCommands: Command[] = [
   {
     path: ["runs", "list"],
     summary: "list a dataset's model runs",
-    usage: "<dataset-id>",
+    usage: "<dataset>",
     async run(c) {
       const client = c.client();
-      const info = await client.getDataset(c.arg(0, "dataset-id")).info();
+      const info = await client.getDataset(await resolveDatasetId(client, c.arg(0, "dataset"))).info();
       const runs = await Promise.all(
         info.modelRunIds.map(async (id) => ({ id, ...(await (await client.getModelRun(id)).info()) })),
       );
@@ -59,31 +68,41 @@ export const modelCommands: Command[] = [
   },
   {
     path: ["runs", "info"],
-    summary: "show a run's status and evaluation",
+    summary: "show a run's status and evaluation: mAP, AP50, AP75 and AP per class",
     usage: "<run-id>",
+    flags: { wait: { type: "boolean", description: "wait for a running evaluation to finish" } },
     async run(c) {
-      const info = (await (await c.client().getModelRun(c.arg(0, "run-id"))).info()) as Record<
-        string,
-        unknown
-      > & {
-        evaluation?: { status: string; metrics: { map: number; map50: number; map75: number } | null } | null;
-      };
-      if (c.json) c.print(info);
-      else {
-        const m = info.evaluation?.metrics;
-        c.print(
-          {
-            id: c.arg(0, "run-id"),
-            name: info.name,
-            status: info.status,
-            evaluation: info.evaluation?.status ?? "none",
-            mAP: m?.map,
-            AP50: m?.map50,
-            AP75: m?.map75,
-          },
-          ["id", "name", "status", "evaluation", "mAP", "AP50", "AP75"],
-        );
+      const runId = c.arg(0, "run-id");
+      const evaluation = await runEvaluation(c.client(), runId, { wait: Boolean(c.args.flags.wait) });
+      if (c.json) {
+        c.print(await (await c.client().getModelRun(runId)).info());
+        return;
       }
+      const { run } = evaluation;
+      c.io.out(
+        `Run ${run.id}: ${run.name}\nModel: ${run.modelId}   Status: ${run.status}   Evaluation: ${evaluation.status}\n`,
+      );
+      if (evaluation.summary) c.io.out(`\n${evaluationText(evaluation.summary)}`);
+      else if (evaluation.status === "none") c.io.out(`Commit it to evaluate it: nu runs commit ${run.id}\n`);
+      else if (evaluation.status !== "failed") c.io.out(`Wait for it: nu runs info ${run.id} --wait\n`);
+    },
+  },
+  {
+    path: ["runs", "compare"],
+    summary: "compare two runs' evaluations side by side, per class, with the difference",
+    usage: "<run-id> <run-id>",
+    flags: { wait: { type: "boolean", description: "wait for running evaluations to finish" } },
+    async run(c) {
+      const wait = Boolean(c.args.flags.wait);
+      const [a, b] = await Promise.all(
+        [c.arg(0, "run-id"), c.arg(1, "run-id")].map((id) => runEvaluation(c.client(), id, { wait })),
+      );
+      const result = comparison(
+        { run: (a as RunEvaluation).run, summary: requireSummary(a as RunEvaluation) },
+        { run: (b as RunEvaluation).run, summary: requireSummary(b as RunEvaluation) },
+      );
+      if (c.json) c.print(result);
+      else c.io.out(comparisonText(result));
     },
   },
   {

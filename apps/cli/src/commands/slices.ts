@@ -1,4 +1,62 @@
+import type { NucleusClient } from "@nucleus/core";
+import { evaluateBoxes, type MatchObject } from "@nucleus/metrics";
 import type { Command } from "../command.js";
+import { resolveDatasetId } from "../dataset-ref.js";
+import { type EvaluationSummary, evaluationText, percent, runEvaluation } from "../evaluation.js";
+import { table } from "../output.js";
+
+/** Calls `work` on every value with at most `limit` at once; results in input order. */
+async function mapLimited<T, R>(
+  values: readonly T[],
+  limit: number,
+  work: (value: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(values.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, values.length) }, async () => {
+      while (next < values.length) {
+        const i = next;
+        next += 1;
+        results[i] = await work(values[i] as T);
+      }
+    }),
+  );
+  return results;
+}
+
+type SliceRow = Awaited<ReturnType<ReturnType<NucleusClient["getSlice"]>["export"]>>[number];
+
+/**
+ * A run's box metrics on the slice's items: its predictions on each item against the items'
+ * ground truth, evaluated as the server evaluates whole runs.
+ */
+async function evaluateOnSlice(
+  client: NucleusClient,
+  runId: string,
+  rows: readonly SliceRow[],
+): Promise<EvaluationSummary> {
+  const run = await client.getModelRun(runId);
+  const refs = rows.map((row) => row.item.referenceId as string);
+  const groundTruth: MatchObject[] = rows.flatMap((row) =>
+    row.box.map((box, i) => ({
+      id: `${row.item.referenceId}/${i}`,
+      itemId: row.item.referenceId as string,
+      label: box.label,
+      box: [box.geometry.x, box.geometry.y, box.geometry.width, box.geometry.height] as const,
+    })),
+  );
+  const perItem = await mapLimited(refs, 8, async (ref) =>
+    ((await run.refloc(ref)).box ?? []).map((p, i) => ({
+      id: `${ref}/${i}`,
+      itemId: ref,
+      label: p.label,
+      box: [p.geometry.x, p.geometry.y, p.geometry.width, p.geometry.height] as const,
+      ...(p.confidence != null ? { score: p.confidence } : {}),
+    })),
+  );
+  return evaluateBoxes(refs, groundTruth, perItem.flat());
+}
 
 /** `nu slices ...` and `nu jobs ...`. */
 export const sliceCommands: Command[] = [
@@ -16,13 +74,87 @@ export const sliceCommands: Command[] = [
     },
   },
   {
+    path: ["slices", "info"],
+    summary: "show a slice: its dataset, size, and each evaluated run's AP on its items",
+    usage: "<slice-id>",
+    flags: {
+      run: {
+        type: "string",
+        multiple: true,
+        value: "RUN_ID",
+        description: "only these runs (repeat for several)",
+      },
+    },
+    async run(c) {
+      const client = c.client();
+      const slice = client.getSlice(c.arg(0, "slice-id"));
+      const [info, rows] = await Promise.all([slice.info(), slice.export()]);
+      const dataset = await client.getDataset(info.datasetId).info();
+      const chosen = (c.args.flags.run as string[] | undefined) ?? dataset.modelRunIds;
+      const evaluated = (await Promise.all(chosen.map((id) => runEvaluation(client, id)))).filter(
+        (e) => e.summary || (c.args.flags.run as string[] | undefined)?.includes(e.run.id),
+      );
+      const evaluations = await Promise.all(
+        evaluated.map(async (e) => ({ run: e.run, summary: await evaluateOnSlice(client, e.run.id, rows) })),
+      );
+      if (c.json) {
+        c.print({ ...info, items: rows.length, datasetName: dataset.name, evaluations });
+        return;
+      }
+      c.io.out(
+        `Slice ${info.sliceId}: ${info.name}\nDataset: ${info.datasetId} (${dataset.name})   Items: ${rows.length}   Created: ${info.createdAt}\n`,
+      );
+      if (evaluations.length === 0) {
+        c.io.out("No evaluated runs on this dataset: commit a run (nu runs commit RUN) to see AP here.\n");
+        return;
+      }
+      if (evaluations.length === 1) {
+        const [only] = evaluations as [(typeof evaluations)[number]];
+        c.io.out(
+          `\nAP of ${only.run.name} (${only.run.id}) on the slice's items:\n${evaluationText(only.summary)}`,
+        );
+        return;
+      }
+      c.io.out(
+        `\nAP on the slice's items (COCO, boxes):\n${table(
+          evaluations.map((e) => ({
+            id: e.run.id,
+            name: e.run.name,
+            map: percent(e.summary.map),
+            map50: percent(e.summary.map50),
+            map75: percent(e.summary.map75),
+          })),
+          ["id", "name", "map", "map50", "map75"],
+          ["RUN", "NAME", "mAP", "AP50", "AP75"],
+        )}\n`,
+      );
+      const labels = [...new Set(evaluations.flatMap((e) => e.summary.perClass.map((p) => p.label)))].sort();
+      const columns = ["label", ...evaluations.map((e) => e.run.id)];
+      c.io.out(
+        `\n${table(
+          labels.map((label) => ({
+            label,
+            ...Object.fromEntries(
+              evaluations.map((e) => [
+                e.run.id,
+                percent(e.summary.perClass.find((p) => p.label === label)?.ap),
+              ]),
+            ),
+          })),
+          columns,
+          ["CLASS (AP)", ...evaluations.map((e) => e.run.name)],
+        )}\n`,
+      );
+    },
+  },
+  {
     path: ["slices", "create"],
     summary: "create a slice of items by reference id",
-    usage: "<dataset-id> <name> [reference-id...]",
+    usage: "<dataset> <name> [reference-id...]",
     async run(c) {
-      const slice = await c
-        .client()
-        .getDataset(c.arg(0, "dataset-id"))
+      const client = c.client();
+      const slice = await client
+        .getDataset(await resolveDatasetId(client, c.arg(0, "dataset")))
         .createSlice(c.arg(1, "name"), c.args.positionals.slice(2));
       c.print({ id: slice.id, name: c.arg(1, "name") }, ["id", "name"]);
     },
@@ -48,11 +180,11 @@ export const sliceCommands: Command[] = [
   {
     path: ["jobs", "list"],
     summary: "list jobs",
-    flags: { dataset: { type: "string", description: "only this dataset's jobs" } },
+    flags: { dataset: { type: "string", value: "ID_OR_NAME", description: "only this dataset's jobs" } },
     async run(c) {
-      const jobs = await c
-        .client()
-        .listJobs(c.flag("dataset") ? { datasetId: c.flag("dataset") as string } : {});
+      const client = c.client();
+      const ref = c.flag("dataset");
+      const jobs = await client.listJobs(ref ? { datasetId: await resolveDatasetId(client, ref) } : {});
       c.print(
         jobs.map((j) => ({
           id: j.id,

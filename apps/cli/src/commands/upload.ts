@@ -1,49 +1,139 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { extname, join, relative } from "node:path";
-import {
-  Annotation,
-  type Annotation as AnnotationData,
-  DatasetItem,
-  Prediction,
-  type Prediction as PredictionData,
-} from "@nucleus/schemas";
-import { readNdjson, Uploader, type UploadReport } from "@nucleus/upload";
+import { mkdirSync, rmSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { NotFoundError } from "@nucleus/core";
+import type { Annotation, Prediction } from "@nucleus/schemas";
+import { Uploader, type UploadReport } from "@nucleus/upload";
+import { UsageError } from "../args.js";
 import type { Command, Context } from "../command.js";
+import { datasetFlag } from "../dataset-ref.js";
+import { csvItems, type EntryKind, imagesIn, isCoco, nucleusEntries, readJsonFile } from "../entries.js";
 import { CliError, progressBar } from "../output.js";
 import { cocoLabels } from "./coco.js";
 
-const IMAGE = new Set([".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"]);
-
 const uploadFlags = {
-  dataset: { type: "string", description: "the dataset id" },
+  dataset: {
+    type: "string",
+    value: "ID_OR_NAME",
+    required: true,
+    description: "the dataset: an id or a name",
+  },
   resume: {
     type: "string",
-    description: "a journal file: rerun with it to send only what was not acknowledged",
+    value: "JOURNAL",
+    description:
+      "the journal of an earlier run of the same upload: only what it did not acknowledge is sent (each upload keeps one; Ctrl-C prints where)",
   },
   update: { type: "boolean", description: "replace existing entries instead of ignoring them" },
-  concurrency: { type: "string", description: "requests in flight (default 4)" },
+  concurrency: { type: "integer", min: 1, max: 64, description: "requests in flight (default 4)" },
+  "batch-size": { type: "integer", min: 1, description: "entries per request (default: the protocol's)" },
 } as const;
 
-function uploaderFor(
+const FORMATS = `Formats (one entry per line in .ndjson; a .json file may hold an array of entries):
+  items        {"image_url": "s3://bucket/a.jpg", "reference_id": "a.jpg", "metadata": {"weather": "rain"}}
+  annotations  {"type": "box", "reference_id": "a.jpg", "label": "car", "annotation_id": "car-1",
+                "geometry": {"x": 10, "y": 20, "width": 30, "height": 40}}
+  predictions  {"type": "box", "reference_id": "a.jpg", "label": "car", "confidence": 0.92,
+                "geometry": {"x": 12, "y": 21, "width": 29, "height": 41}}
+Keys may be snake_case (the protocol's) or the camelCase that \`nu ... --json\` prints, so the
+output of \`nu items get DATASET REF --json\` can be uploaded again as it is. Annotations and
+predictions may also be COCO JSON. See the Formats guide for every type.`;
+
+/** Where an upload keeps its journal unless `--resume` names one. */
+function defaultJournal(c: Context, kind: EntryKind, datasetId: string): string {
+  const cache = c.io.env.XDG_CACHE_HOME || join(c.io.env.HOME ?? homedir(), ".cache");
+  const dir = join(cache, "nucleus", "uploads");
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  return join(dir, `${kind}-${datasetId}-${stamp}.journal`);
+}
+
+/** The dataset of `--dataset`, checked to exist before anything is read or sent. */
+async function targetDataset(c: Context): Promise<string> {
+  const datasetId = await datasetFlag(c);
+  try {
+    await c.client().getDataset(datasetId).info();
+  } catch (error) {
+    if (error instanceof NotFoundError)
+      throw new CliError(
+        "No such dataset",
+        `Dataset ${datasetId} does not exist, so nothing was uploaded`,
+        "List datasets with `nu datasets list`, or create one with `nu datasets create NAME`",
+      );
+    throw error;
+  }
+  return datasetId;
+}
+
+/** The command line that resumes this upload with `journal`. */
+function resumeLine(argv: readonly string[], journal: string): string {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
+    if (arg === "--resume") i += 1;
+    else if (!arg.startsWith("--resume="))
+      kept.push(/^[\w./:=@%+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`);
+  }
+  return `nu ${[...kept, "--resume", journal].join(" ")}`;
+}
+
+/**
+ * Runs one upload with a progress bar and a journal. Ctrl-C stops it cleanly and says how to
+ * resume; a journal made here is removed once the upload has finished.
+ */
+async function upload(
   c: Context,
+  kind: EntryKind,
+  datasetId: string,
+  start: (uploader: Uploader) => Promise<UploadReport>,
   total?: number,
-): { uploader: Uploader; bar: ReturnType<typeof progressBar> } {
+): Promise<number> {
   const bar = progressBar(c.io, !c.json && !c.io.env.CI);
-  const resume = c.flag("resume");
+  const given = c.flag("resume");
+  const journal = given ?? defaultJournal(c, kind, datasetId);
+  const controller = new AbortController();
+  let acknowledged = 0;
+  const batchSize = c.integer("batch-size");
   const uploader = new Uploader(c.client(), {
-    concurrency: Number(c.flag("concurrency") ?? 4),
-    ...(resume ? { journal: resume } : {}),
-    onProgress: (p) => bar.update(p.done, p.total ?? total, p.rate),
+    concurrency: c.integer("concurrency") ?? 4,
+    ...(batchSize ? { batchSize } : {}),
+    journal,
+    signal: controller.signal,
+    onProgress: (p) => {
+      acknowledged = p.done;
+      bar.update(p.done, p.total ?? total, p.rate);
+    },
   });
-  return { uploader, bar };
+  const interrupt = () => controller.abort(new Error("interrupted"));
+  process.once("SIGINT", interrupt);
+  let report: UploadReport;
+  try {
+    report = await start(uploader);
+  } catch (error) {
+    bar.done();
+    if (controller.signal.aborted) {
+      c.io.err(
+        `Interrupted after ${acknowledged} entries were acknowledged. Nothing acknowledged is lost.\nJournal: ${journal}\nResume with: ${resumeLine(c.argv, journal)}\n`,
+      );
+      return 130;
+    }
+    throw error;
+  } finally {
+    process.removeListener("SIGINT", interrupt);
+  }
+  if (!given) rmSync(journal, { force: true });
+  return finish(c, report, bar);
 }
 
 function finish(c: Context, report: UploadReport, bar: ReturnType<typeof progressBar>): number {
   bar.done();
   if (c.json) c.print(report);
   else {
+    const resumed = report.fromJournal
+      ? ` (${report.fromJournal} skipped: already acknowledged per the journal)`
+      : "";
     c.io.out(
-      `${report.operation}: ${report.total} read, ${report.new || report.processed} written, ${report.ignored} ignored, ${report.failed} failed (${report.seconds.toFixed(1)} s)\n`,
+      `${report.operation}: ${report.total} read, ${report.new || report.processed} written, ${report.ignored} ignored, ${report.failed} failed${resumed} (${report.seconds.toFixed(1)} s)\n`,
     );
     for (const f of report.failures.slice(0, 50))
       c.io.err(`  #${f.index}${f.referenceId ? ` (${f.referenceId})` : ""}: ${f.reason}\n`);
@@ -53,118 +143,103 @@ function finish(c: Context, report: UploadReport, bar: ReturnType<typeof progres
   return report.failed > 0 ? 1 : 0;
 }
 
-function datasetOf(c: Context): string {
-  const id = c.flag("dataset");
-  if (!id)
-    throw new CliError(
-      "Missing option",
-      "--dataset is required",
-      "Pass --dataset DATASET_ID (see nu datasets list)",
-    );
-  return id;
-}
-
-function* imagesIn(dir: string, root = dir): Generator<{ imageUrl: string; referenceId: string }> {
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) yield* imagesIn(path, root);
-    else if (IMAGE.has(extname(name).toLowerCase()))
-      yield { imageUrl: path, referenceId: relative(root, path) };
+/** The source argument, which must exist. */
+function sourceArg(c: Context, name: string): { path: string; isDirectory: boolean } {
+  const path = c.arg(0, name);
+  try {
+    return { path, isDirectory: statSync(path).isDirectory() };
+  } catch {
+    throw new UsageError(`${path} does not exist`);
   }
 }
 
-/** Items from a CSV with a header naming `image_url` and `reference_id` (other columns become metadata). */
-function* csvItems(path: string): Generator<DatasetItem> {
-  const [header, ...rows] = readFileSync(path, "utf8")
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== "");
-  const columns = (header ?? "").split(",").map((c) => c.trim());
-  if (!columns.includes("image_url") || !columns.includes("reference_id")) {
-    throw new CliError(
-      "Bad CSV",
-      `${path} needs image_url and reference_id columns`,
-      "Add a header line: image_url,reference_id,...",
-    );
+/** Ground truth or predictions from a COCO JSON document or a Nucleus file. */
+function labelEntries<K extends "annotations" | "predictions">(c: Context, kind: K, path: string) {
+  if (path.endsWith(".json")) {
+    const document = readJsonFile(path);
+    if (isCoco(document)) {
+      const predictions = kind === "predictions";
+      return cocoLabels(path, predictions, c.flag("gt")) as K extends "annotations"
+        ? Annotation[]
+        : Prediction[];
+    }
+    return nucleusEntries(kind, path, document);
   }
-  for (const row of rows) {
-    const values = row.split(",");
-    const record = Object.fromEntries(columns.map((c, i) => [c, values[i]?.trim() ?? ""]));
-    const { image_url, reference_id, ...metadata } = record;
-    yield { imageUrl: image_url as string, referenceId: reference_id as string, metadata };
-  }
+  return nucleusEntries(kind, path);
 }
 
 /** `nu upload items|annotations|predictions`. */
 export const uploadCommands: Command[] = [
   {
     path: ["upload", "items"],
-    summary: "upload a folder of images, or an NDJSON or CSV file of items",
+    summary: "upload a folder of images, or an NDJSON, JSON or CSV file of items",
     usage: "<dir-or-file>",
-    flags: uploadFlags,
+    flags: {
+      ...uploadFlags,
+      "string-columns": {
+        type: "string",
+        value: "A,B",
+        description: "CSV columns to keep as text (others: numbers and true/false become typed)",
+      },
+    },
+    details: `${FORMATS}\nCSV: a header with image_url and reference_id; other columns become metadata.`,
     async run(c) {
-      const source = c.arg(0, "dir-or-file");
-      const datasetId = datasetOf(c);
-      const items = statSync(source).isDirectory()
-        ? [...imagesIn(source)]
-        : source.endsWith(".csv")
-          ? [...csvItems(source)]
-          : readNdjson(source, DatasetItem);
-      const { uploader, bar } = uploaderFor(c, Array.isArray(items) ? items.length : undefined);
-      return finish(
+      const source = sourceArg(c, "dir-or-file");
+      const datasetId = await targetDataset(c);
+      const stringColumns = (c.flag("string-columns") ?? "")
+        .split(",")
+        .map((column) => column.trim())
+        .filter(Boolean);
+      const items = source.isDirectory
+        ? [...imagesIn(source.path)]
+        : source.path.endsWith(".csv")
+          ? csvItems(source.path, stringColumns)
+          : nucleusEntries("items", source.path);
+      return upload(
         c,
-        await uploader.append(datasetId, items, { update: Boolean(c.args.flags.update) }),
-        bar,
+        "items",
+        datasetId,
+        (uploader) => uploader.append(datasetId, items, { update: Boolean(c.args.flags.update) }),
+        Array.isArray(items) ? items.length : undefined,
       );
     },
   },
   {
     path: ["upload", "annotations"],
-    summary: "upload ground truth from Nucleus NDJSON or COCO JSON",
+    summary: "upload ground truth from Nucleus NDJSON/JSON or COCO JSON",
     usage: "<file>",
     flags: uploadFlags,
+    details: FORMATS,
     async run(c) {
-      const file = c.arg(0, "file");
-      const datasetId = datasetOf(c);
-      const entries = file.endsWith(".json")
-        ? (cocoLabels(file, false) as AnnotationData[])
-        : readNdjson(file, Annotation);
-      const { uploader, bar } = uploaderFor(c);
-      return finish(
-        c,
-        await uploader.annotate(datasetId, entries, { update: Boolean(c.args.flags.update) }),
-        bar,
+      const { path } = sourceArg(c, "file");
+      const datasetId = await targetDataset(c);
+      const entries = labelEntries(c, "annotations", path);
+      return upload(c, "annotations", datasetId, (uploader) =>
+        uploader.annotate(datasetId, entries, { update: Boolean(c.args.flags.update) }),
       );
     },
   },
   {
     path: ["upload", "predictions"],
-    summary: "upload a model's predictions from Nucleus NDJSON or COCO results JSON",
+    summary: "upload a model's predictions from Nucleus NDJSON/JSON or COCO results JSON",
     usage: "<file>",
     flags: {
       ...uploadFlags,
-      model: { type: "string", description: "the model id" },
-      gt: { type: "string", description: "the COCO ground truth the results refer to (COCO input)" },
+      model: { type: "string", value: "MODEL_ID", required: true, description: "the model id" },
+      gt: {
+        type: "string",
+        value: "FILE",
+        description: "the COCO ground truth the results refer to (COCO input)",
+      },
     },
+    details: FORMATS,
     async run(c) {
-      const file = c.arg(0, "file");
-      const datasetId = datasetOf(c);
-      const modelId = c.flag("model");
-      if (!modelId)
-        throw new CliError(
-          "Missing option",
-          "--model is required",
-          "Pass --model MODEL_ID (see nu models list)",
-        );
-      const entries = file.endsWith(".json")
-        ? (cocoLabels(file, true, c.flag("gt")) as PredictionData[])
-        : readNdjson(file, Prediction);
-      const { uploader, bar } = uploaderFor(c);
-      return finish(
-        c,
-        await uploader.uploadPredictions(datasetId, modelId, entries, {
-          update: Boolean(c.args.flags.update),
-        }),
-        bar,
+      const { path } = sourceArg(c, "file");
+      const datasetId = await targetDataset(c);
+      const modelId = c.flag("model") as string;
+      const entries = labelEntries(c, "predictions", path);
+      return upload(c, "predictions", datasetId, (uploader) =>
+        uploader.uploadPredictions(datasetId, modelId, entries, { update: Boolean(c.args.flags.update) }),
       );
     },
   },
