@@ -1,13 +1,14 @@
 /**
- * The documentation site builds, has a page for every package and guide, and no link in it is
- * broken.
+ * The documentation site builds, has a page for every package and guide, shows every guide by its
+ * title (page heading and navigation), and no link in it is broken.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { inflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
@@ -15,11 +16,64 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const docs = join(root, "docs");
 const out = mkdtempSync(join(tmpdir(), "nucleus-docs-"));
 
+/** Every guide, in the order of the navigation, by the title its page and the sidebar show. */
+const GUIDES = [
+  { file: "guides/quick-start.md", title: "Quick start" },
+  { file: "guides/local-server.md", title: "Local server" },
+  { file: "guides/uploading.md", title: "Uploading large datasets" },
+  { file: "guides/metrics.md", title: "Metrics" },
+  { file: "guides/debug-a-model.md", title: "Debug a model" },
+  { file: "guides/formats.md", title: "Formats" },
+  { file: "guides/cli.md", title: "CLI reference" },
+] as const;
+
 function pages(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? pages(path) : path.endsWith(".html") ? [path] : [];
   });
+}
+
+/** The text of an HTML fragment: tags dropped, the few entities typedoc writes decoded. */
+function text(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&")
+    .trim();
+}
+
+/** The text of every heading (h1 to h6) of a page, with its level. */
+function headings(html: string): { level: number; text: string }[] {
+  return [...html.matchAll(/<h([1-6])\b[^>]*>([\s\S]*?)<\/h\1>/g)].map((m) => ({
+    level: Number(m[1]),
+    text: text(m[2] as string),
+  }));
+}
+
+interface NavigationNode {
+  text: string;
+  path?: string;
+  kind?: number;
+  children?: NavigationNode[];
+}
+
+/** The sidebar tree: typedoc writes it to assets/navigation.js as base64 of deflated JSON. */
+function navigation(): NavigationNode[] {
+  const script = readFileSync(join(out, "assets", "navigation.js"), "utf8");
+  const data = /window\.navigationData\s*=\s*"([^"]+)"/.exec(script)?.[1];
+  if (!data) throw new Error(`no navigationData in assets/navigation.js: ${script.slice(0, 80)}`);
+  return JSON.parse(inflateSync(Buffer.from(data, "base64")).toString("utf8")) as NavigationNode[];
+}
+
+/** The guide page typedoc made for a guide, found by the navigation entry with the guide's title. */
+function guidePage(title: string): string {
+  const entry = navigation().find((node) => node.text === title);
+  if (!entry?.path) throw new Error(`no navigation entry titled ${JSON.stringify(title)}`);
+  return readFileSync(join(out, entry.path), "utf8");
 }
 
 beforeAll(async () => {
@@ -39,23 +93,87 @@ describe("documentation site", () => {
     }
   });
 
-  it("has every guide, the CLI reference made from the commands", () => {
-    const html = pages(out)
-      .filter((p) => p.includes(`${join(out, "documents")}`))
-      .map((p) => readFileSync(p, "utf8"));
-    for (const title of [
-      "Quick start",
-      "Local server",
-      "Uploading large datasets",
-      "Metrics",
-      "CLI reference",
-    ]) {
-      expect(
-        html.some((page) => page.includes(`<h1 id=`) && page.includes(title)),
-        title,
-      ).toBe(true);
+  it("registers every guide, each starting with front matter that names its title", () => {
+    const config = JSON.parse(readFileSync(join(docs, "typedoc.json"), "utf8")) as {
+      projectDocuments: string[];
+    };
+    expect([...config.projectDocuments].sort()).toEqual(GUIDES.map((g) => g.file).sort());
+    for (const { file, title } of GUIDES) {
+      const source = readFileSync(join(docs, file), "utf8");
+      expect(source.startsWith(`---\ntitle: ${title}\n---\n`), `${file} front matter`).toBe(true);
     }
-    expect(html.some((page) => page.includes("nu import coco"))).toBe(true);
+  });
+
+  it("keeps the guides' front matter through the formatter", () => {
+    const biome = join(root, "node_modules", ".bin", "biome");
+    for (const { file, title } of GUIDES.filter((g) => g.file !== "guides/cli.md")) {
+      const formatted = spawnSync(biome, ["format", `--stdin-file-path=${join("docs", file)}`], {
+        cwd: root,
+        input: readFileSync(join(docs, file), "utf8"),
+        encoding: "utf8",
+      });
+      expect(formatted.status, formatted.stderr).toBe(0);
+      expect(formatted.stdout.startsWith(`---\ntitle: ${title}\n---\n`), `${file} after biome format`).toBe(
+        true,
+      );
+    }
+  });
+
+  it("has no page with front matter rendered as a heading", () => {
+    const stray: string[] = [];
+    for (const page of pages(out)) {
+      for (const heading of headings(readFileSync(page, "utf8"))) {
+        if (/^title\s*:/i.test(heading.text))
+          stray.push(`${page.slice(out.length)}: h${heading.level} ${heading.text}`);
+      }
+    }
+    expect(stray).toEqual([]);
+  });
+
+  it("lists every guide in the navigation by its title", () => {
+    const documents = navigation()
+      .filter((node) => !node.children)
+      .map((node) => node.text);
+    expect(documents).toEqual(GUIDES.map((g) => g.title));
+  });
+
+  it("gives each guide page exactly one h1, its title", () => {
+    for (const { title } of GUIDES) {
+      const html = guidePage(title);
+      expect(
+        headings(html)
+          .filter((h) => h.level === 1)
+          .map((h) => h.text),
+        title,
+      ).toEqual([title]);
+      expect(html).toContain(`<title>${title} | Nucleus</title>`);
+    }
+  });
+
+  it("shows in the Debug a model guide the code of its example, which CI runs", () => {
+    const example = readFileSync(
+      join(root, "apps", "examples", "src", "examples", "debug-a-model.ts"),
+      "utf8",
+    );
+    const regions = [
+      ...example.matchAll(/^( *)\/\/ #region guide: [^\n]+\n([\s\S]*?)^ *\/\/ #endregion$/gm),
+    ].map(([, indent, body]) =>
+      (body as string)
+        .split("\n")
+        .map((line) => line.slice((indent as string).length))
+        .join("\n")
+        .trimEnd(),
+    );
+    const guide = readFileSync(join(docs, "guides", "debug-a-model.md"), "utf8");
+    const blocks = [...guide.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map(([, body]) =>
+      (body as string).trimEnd(),
+    );
+    expect(regions.length).toBeGreaterThan(3);
+    expect(blocks).toEqual(regions);
+  });
+
+  it("has the CLI reference made from the commands", () => {
+    expect(guidePage("CLI reference")).toContain("nu import coco");
   });
 
   it("has no broken links", () => {

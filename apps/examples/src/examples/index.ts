@@ -5,6 +5,7 @@ import { cocoEvaluation } from "./coco-evaluation.js";
 import { createClient } from "./create-client.js";
 import { datasetInfo } from "./dataset-info.js";
 import { datasets } from "./datasets.js";
+import { debugAModel } from "./debug-a-model.js";
 import { itemAccess } from "./item-access.js";
 import { modelRuns } from "./models.js";
 import { resumableUpload } from "./resumable-upload.js";
@@ -23,6 +24,7 @@ export const EXAMPLES: readonly Example[] = [
   slices,
   asyncUpload,
   cocoEvaluation,
+  debugAModel,
   resumableUpload,
 ];
 
