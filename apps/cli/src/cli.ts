@@ -5,6 +5,7 @@ import { type Command, type Context, GLOBAL_FLAGS } from "./command.js";
 import { cocoCommands } from "./commands/coco.js";
 import { datasetCommands, itemCommands } from "./commands/datasets.js";
 import { evalCommand } from "./commands/eval.js";
+import { formatCommands } from "./commands/formats.js";
 import { miscCommands } from "./commands/misc.js";
 import { modelCommands } from "./commands/models.js";
 import { serveCommand } from "./commands/serve.js";
@@ -23,6 +24,7 @@ export const COMMANDS: Command[] = [
   ...sliceCommands,
   ...uploadCommands,
   ...cocoCommands,
+  ...formatCommands,
   evalCommand,
 ];
 COMMANDS.push(...miscCommands(() => COMMANDS));
