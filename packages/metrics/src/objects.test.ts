@@ -27,19 +27,25 @@ const PLAIN_BOXES = [
   "p07_maxdets_overflow",
 ];
 
+/** A COCO `bbox` as a box; every fixture entry has one. */
+function toBox(bbox: readonly number[] | undefined): Box {
+  const [x = 0, y = 0, width = 0, height = 0] = bbox ?? [];
+  return [x, y, width, height];
+}
+
 function objects(fixture: Fixture) {
   const name = new Map(fixture.gt.categories.map((c) => [c.id, String(c.name)]));
   const groundTruth: MatchObject[] = fixture.gt.annotations.map((a) => ({
     id: a.id,
     itemId: `img-${a.image_id}`,
     label: name.get(a.category_id) as string,
-    box: a.bbox as Box,
+    box: toBox(a.bbox),
   }));
   const predictions: MatchObject[] = fixture.dt.map((d, i) => ({
     id: i,
     itemId: `img-${d.image_id}`,
     label: name.get(d.category_id) as string,
-    box: d.bbox as Box,
+    box: toBox(d.bbox),
     score: d.score,
   }));
   // pycocotools takes images in ascending id order, which decides ties in score across images.

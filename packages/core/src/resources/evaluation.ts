@@ -46,9 +46,10 @@ export interface ConfusionCell {
  * const spurious = charts.confusionMatrix.filter((cell) => cell.gtLabel === null);
  * ```
  */
-export type EvaluationCharts = Omit<EvaluationChartsWire, "confusionMatrix"> & {
-  confusionMatrix: ConfusionCell[];
-};
+export type EvaluationCharts = {
+  // A mapped type rather than Omit: Omit over a type with an index signature turns every field into unknown.
+  [K in keyof EvaluationChartsWire as K extends "confusionMatrix" ? never : K]: EvaluationChartsWire[K];
+} & { confusionMatrix: ConfusionCell[] };
 
 /**
  * Options of {@link Evaluation.examples}.
