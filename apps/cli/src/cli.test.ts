@@ -3,59 +3,35 @@
  * JSON output, exit codes, and the progress bar only on a terminal.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { createServer, type RunningNucleusServer } from "@nucleus/server";
+import { createServer } from "@nucleus/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NU_BINARY, type NuSession, startNuSession } from "./test-support.js";
 
 const exec = promisify(execFile);
-const binary = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const binary = NU_BINARY;
 const fixtures = fileURLToPath(new URL("../../../fixtures/coco-eval/", import.meta.url));
-const scratch = mkdtempSync(join(tmpdir(), "nu-cli-"));
-let server: RunningNucleusServer;
+let session: NuSession;
+let scratch: string;
 let env: Record<string, string>;
+const nu = (args: string[], options: { env?: Record<string, string> } = {}) => session.nu(args, options);
+const json = <T>(args: string[]) => session.json<T>(args);
 
 const PNG = Buffer.from(
   "89504e470d0a1a0a0000000d4948445200000001000000010800000000376ef9240000000a49444154789c6360000000020001e221bc330000000049454e44ae426082",
   "hex",
 );
 
-async function nu(args: string[], options: { env?: Record<string, string> } = {}) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [binary, ...args], {
-      env: options.env ?? env,
-      // Outside this checkout, so no project config (.nucleus/config.json) applies.
-      cwd: scratch,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-async function json<T>(args: string[]): Promise<T> {
-  const result = await nu([...args, "--json"]);
-  expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
-
 beforeAll(async () => {
-  server = await createServer({ dataDir: join(scratch, "server"), apiKeys: ["cli-key"], port: 0 });
-  env = {
-    PATH: process.env.PATH ?? "",
-    HOME: scratch,
-    NUCLEUS_ENDPOINT: server.url,
-    NUCLEUS_API_KEY: "cli-key",
-  };
+  session = await startNuSession("cli-key");
+  scratch = session.scratch;
+  env = session.env;
 });
 afterAll(async () => {
-  await server.close();
-  rmSync(scratch, { recursive: true, force: true });
+  await session.stop();
 });
 
 describe("nu eval", () => {

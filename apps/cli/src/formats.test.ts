@@ -3,45 +3,24 @@
  * (polygons, multi-ring objects, RLE masks, results), YOLO, Pascal VOC and CVAT, round trips on
  * files written here, and malformed entries reported one by one.
  */
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { crc32, deflateSync } from "node:zlib";
 import { rleToString } from "@nucleus/metrics";
-import { createServer, type RunningNucleusServer } from "@nucleus/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseVoc } from "./formats/voc.js";
 import { parseXml } from "./formats/xml.js";
 import { labelPathOf } from "./formats/yolo.js";
+import { type NuSession, startNuSession } from "./test-support.js";
 
-const exec = promisify(execFile);
-const binary = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const fixtures = fileURLToPath(new URL("../../../fixtures/coco-eval/", import.meta.url));
+// Made now: some describe blocks name their folders while the tests are collected.
 const scratch = mkdtempSync(join(tmpdir(), "nu-formats-"));
-let server: RunningNucleusServer;
-let env: Record<string, string>;
-
-async function nu(args: string[]) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [binary, ...args], {
-      env,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-async function json<T>(args: string[]): Promise<T> {
-  const result = await nu([...args, "--json"]);
-  expect(result.code, `${args.join(" ")}: ${result.stderr}`).toBe(0);
-  return JSON.parse(result.stdout) as T;
-}
+let session: NuSession;
+const nu = (args: string[]) => session.nu(args);
+const json = <T>(args: string[]) => session.json<T>(args);
 
 /** A whole grey PNG of the given size. */
 function png(width: number, height: number, shade = 0): Buffer {
@@ -87,17 +66,10 @@ function write(path: string, content: string | Uint8Array): string {
 }
 
 beforeAll(async () => {
-  server = await createServer({ dataDir: join(scratch, "server"), apiKeys: ["formats-key"], port: 0 });
-  env = {
-    PATH: process.env.PATH ?? "",
-    HOME: scratch,
-    NUCLEUS_ENDPOINT: server.url,
-    NUCLEUS_API_KEY: "formats-key",
-  };
+  session = await startNuSession("formats-key", scratch);
 });
 afterAll(async () => {
-  await server.close();
-  rmSync(scratch, { recursive: true, force: true });
+  await session.stop();
 });
 
 interface Coco {

@@ -36,9 +36,11 @@ export interface NuSession {
   stop(): Promise<void>;
 }
 
-/** Starts a server on a new scratch folder. */
-export async function startNuSession(key = "cli-key"): Promise<NuSession> {
-  const scratch = mkdtempSync(join(tmpdir(), "nu-cli-"));
+/** Starts a server on a scratch folder (a new one unless given; removed by `stop`). */
+export async function startNuSession(
+  key = "cli-key",
+  scratch = mkdtempSync(join(tmpdir(), "nu-cli-")),
+): Promise<NuSession> {
   const server = await createServer({ dataDir: join(scratch, "server"), apiKeys: [key], port: 0 });
   const env = {
     PATH: process.env.PATH ?? "",
