@@ -21,10 +21,11 @@ export { runPool } from "./pool.js";
 export {
   type ChunkCounts,
   type Failure,
+  ReportBuilder,
   succeeded,
   type UploadProgress,
   type UploadReport,
 } from "./report.js";
 export { DEFAULT_RETRY, isFatal, isRetryable, type RetryPolicy, retryDelay } from "./retry.js";
 export { type Source, sizeOf } from "./source.js";
-export { type UploadCallOptions, Uploader, type UploaderOptions } from "./uploader.js";
+export { chunkKey, type UploadCallOptions, Uploader, type UploaderOptions } from "./uploader.js";

@@ -16,7 +16,13 @@ import type {
 import { type Chunk, chunked } from "./chunk.js";
 import { Journal } from "./journal.js";
 import { runPool } from "./pool.js";
-import type { ChunkCounts, Failure, UploadProgress, UploadReport } from "./report.js";
+import {
+  type ChunkCounts,
+  type Failure,
+  ReportBuilder,
+  type UploadProgress,
+  type UploadReport,
+} from "./report.js";
 import { DEFAULT_RETRY, isFatal, isRetryable, type RetryPolicy, retryDelay } from "./retry.js";
 import { type Source, sizeOf } from "./source.js";
 
@@ -48,15 +54,112 @@ export interface UploadCallOptions {
 
 type Operation = UploadReport["operation"];
 type Batch = PreparedBatch<"items" | "annotations" | "predictions">;
-type Send = (
-  batch: Batch,
-  options: { update: boolean; batchSize: number; idempotencyKey: string; asynchronous: boolean },
-) => Promise<SendResult>;
+/** What one request of a chunk carries besides the entries. */
+interface SendOptions {
+  update: boolean;
+  batchSize: number;
+  idempotencyKey: string;
+  asynchronous: boolean;
+}
 /** A chunk's entries validated and shaped for the wire, or why they could not be. */
 type Prepared = { batch: Batch } | { error: unknown };
 type SendResult =
   | { kind: "items"; new: number; updated: number; ignored: number; errors: string[] }
   | { kind: "labels"; processed: number; ignored: number; errors: string[] };
+
+/** Where an upload goes: a dataset, a dataset and a model, or a model run. */
+interface Target {
+  datasetId?: string;
+  modelId?: string;
+  modelRunId?: string;
+}
+
+/**
+ * Each operation of the uploader: its entries' type, how many go in a request by default (the
+ * protocol's limits), how a chunk is prepared, and how a prepared chunk is sent.
+ */
+interface OperationSpec<T> {
+  defaultBatch: number;
+  prepare(values: T[]): Batch;
+  send(client: NucleusClient, target: Target, batch: Batch, options: SendOptions): Promise<SendResult>;
+}
+
+const OPERATIONS: {
+  append: OperationSpec<DatasetItemData>;
+  annotate: OperationSpec<AnnotationData>;
+  uploadPredictions: OperationSpec<PredictionData>;
+  predict: OperationSpec<PredictionData>;
+} = {
+  append: {
+    defaultBatch: 20,
+    prepare: prepareItems,
+    async send(client, { datasetId }, batch, o) {
+      const dataset = client.getDataset(datasetId as string);
+      const values = batch as PreparedBatch<"items">;
+      if (o.asynchronous) return fromJob(await dataset.append(values, { ...o, asynchronous: true }), "items");
+      const r = await dataset.append(values, { ...o, asynchronous: false });
+      return {
+        kind: "items",
+        new: r.newItems,
+        updated: r.updatedItems,
+        ignored: r.ignoredItems,
+        errors: r.uploadErrors ? [`${r.uploadErrors} items failed`] : [],
+      };
+    },
+  },
+  annotate: {
+    defaultBatch: 5_000,
+    prepare: prepareAnnotations,
+    async send(client, { datasetId }, batch, o) {
+      const dataset = client.getDataset(datasetId as string);
+      const values = batch as PreparedBatch<"annotations">;
+      if (o.asynchronous)
+        return fromJob(await dataset.annotate(values, { ...o, asynchronous: true }), "labels");
+      return labelCounts(await dataset.annotate(values, { ...o, asynchronous: false }));
+    },
+  },
+  uploadPredictions: {
+    defaultBatch: 5_000,
+    prepare: preparePredictions,
+    async send(client, { datasetId, modelId }, batch, o) {
+      const dataset = client.getDataset(datasetId as string);
+      const values = batch as PreparedBatch<"predictions">;
+      const model = modelId as string;
+      if (o.asynchronous)
+        return fromJob(
+          await dataset.uploadPredictions(model, values, { ...o, asynchronous: true }),
+          "labels",
+        );
+      return labelCounts(await dataset.uploadPredictions(model, values, { ...o, asynchronous: false }));
+    },
+  },
+  predict: {
+    defaultBatch: 5_000,
+    prepare: preparePredictions,
+    async send(client, { modelRunId }, batch, o) {
+      const run = await client.getModelRun(modelRunId as string);
+      const values = batch as PreparedBatch<"predictions">;
+      if (o.asynchronous) return fromJob(await run.predict(values, { ...o, asynchronous: true }), "labels");
+      return labelCounts(await run.predict(values, { ...o, asynchronous: false }));
+    },
+  },
+};
+
+/**
+ * The idempotency key of a chunk's request: the upload's id (kept in the journal, so a resumed
+ * upload reuses it), the chunk's index, and how many of its entries were dropped as invalid
+ * before this attempt (a chunk sent again without them is a different request).
+ *
+ * @example
+ * ```ts
+ * import { chunkKey } from "@nucleus/upload";
+ *
+ * chunkKey("4f6c...", 12); // "4f6c...:12:0"
+ * ```
+ */
+export function chunkKey(uploadId: string, chunk: number, dropped = 0): string {
+  return `${uploadId}:${chunk}:${dropped}`;
+}
 
 const MiB = 1024 * 1024;
 /** Room for the request's own keys around the entries (`{"update":false,"annotations":[...]}`). */
@@ -99,19 +202,7 @@ export class Uploader {
     items: Source<DatasetItemData>,
     options: UploadCallOptions = {},
   ): Promise<UploadReport> {
-    const dataset = this.client.getDataset(datasetId);
-    return this.run("append", datasetId, items, options, 20, prepareItems, async (batch, o) => {
-      const values = batch as PreparedBatch<"items">;
-      if (o.asynchronous) return fromJob(await dataset.append(values, { ...o, asynchronous: true }), "items");
-      const r = await dataset.append(values, { ...o, asynchronous: false });
-      return {
-        kind: "items",
-        new: r.newItems,
-        updated: r.updatedItems,
-        ignored: r.ignoredItems,
-        errors: r.uploadErrors ? [`${r.uploadErrors} items failed`] : [],
-      };
-    });
+    return this.run("append", datasetId, { datasetId }, items, options);
   }
 
   /** Uploads ground truth, keyed by reference id and annotation id. */
@@ -120,22 +211,7 @@ export class Uploader {
     annotations: Source<AnnotationData>,
     options: UploadCallOptions = {},
   ): Promise<UploadReport> {
-    const dataset = this.client.getDataset(datasetId);
-    return this.run(
-      "annotate",
-      datasetId,
-      annotations,
-      options,
-      5_000,
-      prepareAnnotations,
-      async (batch, o) => {
-        const values = batch as PreparedBatch<"annotations">;
-        if (o.asynchronous)
-          return fromJob(await dataset.annotate(values, { ...o, asynchronous: true }), "labels");
-        const r = await dataset.annotate(values, { ...o, asynchronous: false });
-        return labelCounts(r);
-      },
-    );
+    return this.run("annotate", datasetId, { datasetId }, annotations, options);
   }
 
   /** Uploads a model's predictions on a dataset. */
@@ -145,108 +221,44 @@ export class Uploader {
     predictions: Source<PredictionData>,
     options: UploadCallOptions = {},
   ): Promise<UploadReport> {
-    const dataset = this.client.getDataset(datasetId);
     return this.run(
       "uploadPredictions",
       `${datasetId}/${modelId}`,
+      { datasetId, modelId },
       predictions,
       options,
-      5_000,
-      preparePredictions,
-      async (batch, o) => {
-        const values = batch as PreparedBatch<"predictions">;
-        if (o.asynchronous)
-          return fromJob(
-            await dataset.uploadPredictions(modelId, values, { ...o, asynchronous: true }),
-            "labels",
-          );
-        const r = await dataset.uploadPredictions(modelId, values, { ...o, asynchronous: false });
-        return labelCounts(r);
-      },
     );
   }
 
   /** Uploads predictions to a model run. */
-  async predict(
+  predict(
     modelRunId: string,
     predictions: Source<PredictionData>,
     options: UploadCallOptions = {},
   ): Promise<UploadReport> {
-    const run = await this.client.getModelRun(modelRunId);
-    return this.run(
-      "predict",
-      modelRunId,
-      predictions,
-      options,
-      5_000,
-      preparePredictions,
-      async (batch, o) => {
-        const values = batch as PreparedBatch<"predictions">;
-        if (o.asynchronous) return fromJob(await run.predict(values, { ...o, asynchronous: true }), "labels");
-        const r = await run.predict(values, { ...o, asynchronous: false });
-        return labelCounts(r);
-      },
-    );
+    return this.run("predict", modelRunId, { modelRunId }, predictions, options);
   }
 
-  private async run<T>(
-    operation: Operation,
-    target: string,
-    source: Source<T>,
+  private async run<O extends Operation>(
+    operation: O,
+    journalTarget: string,
+    target: Target,
+    source: Source<Parameters<(typeof OPERATIONS)[O]["prepare"]>[0][number]>,
     callOptions: UploadCallOptions,
-    defaultBatch: number,
-    prepare: (values: T[]) => Batch,
-    send: Send,
   ): Promise<UploadReport> {
-    const started = performance.now();
-    const maxCount = this.options.batchSize ?? defaultBatch;
+    type T = Parameters<(typeof OPERATIONS)[O]["prepare"]>[0][number];
+    const spec = OPERATIONS[operation] as unknown as OperationSpec<T>;
+    const maxCount = this.options.batchSize ?? spec.defaultBatch;
     const maxBytes = this.options.maxBytesPerRequest ?? 16 * MiB;
     const journal = this.options.journal
-      ? Journal.open(this.options.journal, { operation, target, maxCount, maxBytes })
+      ? Journal.open(this.options.journal, { operation, target: journalTarget, maxCount, maxBytes })
       : undefined;
     const uploadId = journal?.header.uploadId ?? globalThis.crypto.randomUUID();
-    const report: UploadReport = {
-      operation,
-      total: 0,
-      new: 0,
-      updated: 0,
-      ignored: 0,
-      processed: 0,
-      failed: 0,
-      fromJournal: 0,
-      failures: [],
-      chunks: { sent: 0, skipped: 0, retries: 0 },
-      seconds: 0,
-    };
-    const total = sizeOf(source);
-    let doneThisRun = 0;
-    let done = 0;
-    let bytes = 0;
-    const fail = (failure: Failure) => {
-      report.failures.push(failure);
-      report.failed += 1;
-      done += 1;
-    };
-    const progress = () => {
-      const elapsed = (performance.now() - started) / 1000;
-      const rate = elapsed > 0 ? doneThisRun / elapsed : 0;
-      const update: UploadProgress = { done, failed: report.failed, bytes, rate };
-      if (total !== undefined) {
-        update.total = total;
-        if (rate > 0) update.etaSeconds = Math.max(0, (total - done) / rate);
-      }
-      this.options.onProgress?.(update);
-    };
-    const add = (counts: ChunkCounts) => {
-      report.new += counts.new;
-      report.updated += counts.updated;
-      report.ignored += counts.ignored;
-      report.processed += counts.processed;
-    };
+    const report = new ReportBuilder(operation, sizeOf(source), this.options.onProgress);
 
     const tryPrepare = (values: T[]): Prepared => {
       try {
-        return { batch: prepare(values) };
+        return { batch: spec.prepare(values) };
       } catch (error) {
         return { error };
       }
@@ -271,50 +283,36 @@ export class Uploader {
         overhead: ENVELOPE_BYTES,
       }),
     );
+    const send = (batch: Batch, options: SendOptions) => spec.send(this.client, target, batch, options);
 
     try {
       await runPool(ready, this.options.concurrency ?? 4, async (chunk) => {
         this.options.signal?.throwIfAborted();
-        report.total = Math.max(report.total, (chunk.entries.at(-1)?.index ?? -1) + 1);
+        report.seen((chunk.entries.at(-1)?.index ?? -1) + 1);
         const previous = journal?.done.get(chunk.index);
         if (previous) {
-          add(previous.counts);
-          for (const failure of previous.failures) fail(failure);
-          const acknowledged = previous.counts.processed + previous.counts.ignored;
-          done += acknowledged;
-          report.fromJournal += acknowledged + previous.failures.length;
-          report.chunks.skipped += 1;
-          progress();
+          report.resumed(previous.counts, previous.failures);
           return;
         }
         const outcome = await this.sendChunk(
           chunk,
           chunk.prepared ?? tryPrepare(chunk.entries.map((e) => e.value)),
-          (values) => tryPrepare(values),
+          tryPrepare,
           send,
           {
             update: callOptions.update ?? false,
             asynchronous: callOptions.asynchronous ?? false,
-            idempotencyKey: `${uploadId}:${chunk.index}`,
+            uploadId,
           },
           report,
         );
         journal?.record({ chunk: chunk.index, counts: outcome.counts, failures: outcome.failures });
-        add(outcome.counts);
-        for (const failure of outcome.failures) fail(failure);
-        const succeeded = outcome.counts.processed + outcome.counts.ignored;
-        done += succeeded;
-        doneThisRun += succeeded + outcome.failures.length;
-        bytes += chunk.bytes;
-        report.chunks.sent += 1;
-        progress();
+        report.acknowledged(outcome.counts, outcome.failures, chunk.bytes);
       });
     } finally {
       journal?.close();
     }
-    report.failures.sort((a, b) => a.index - b.index);
-    report.seconds = (performance.now() - started) / 1000;
-    return report;
+    return report.finish();
   }
 
   /** Sends one chunk until it is acknowledged or its retries run out; never throws for the server's reasons. */
@@ -322,9 +320,9 @@ export class Uploader {
     chunk: Chunk<T, Prepared>,
     first: Prepared,
     prepareAgain: (values: T[]) => Prepared,
-    send: Send,
-    options: { update: boolean; asynchronous: boolean; idempotencyKey: string },
-    report: UploadReport,
+    send: (batch: Batch, options: SendOptions) => Promise<SendResult>,
+    options: { update: boolean; asynchronous: boolean; uploadId: string },
+    report: ReportBuilder,
   ): Promise<{ counts: ChunkCounts; failures: Failure[] }> {
     let entries = chunk.entries;
     let prepared = first;
@@ -333,9 +331,10 @@ export class Uploader {
       try {
         if ("error" in prepared) throw prepared.error;
         const result = await send(prepared.batch, {
-          ...options,
+          update: options.update,
+          asynchronous: options.asynchronous,
           batchSize: Math.max(1, entries.length),
-          idempotencyKey: `${options.idempotencyKey}:${chunk.entries.length - entries.length}`,
+          idempotencyKey: chunkKey(options.uploadId, chunk.index, chunk.entries.length - entries.length),
         });
         failures.push(...mapServerErrors(result.errors, entries));
         return {
@@ -388,7 +387,7 @@ export class Uploader {
         if (isRetryable(error) && attempt < this.retry.retries) {
           await sleep(retryDelay(this.retry, attempt, error), this.options.signal);
           attempt += 1;
-          report.chunks.retries += 1;
+          report.retried();
           continue;
         }
         const reason = (error as Error).message;
