@@ -86,7 +86,7 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe("documentation site", () => {
   it("has a page for every package, with its README", () => {
-    for (const name of ["schemas", "core", "upload", "metrics", "server"]) {
+    for (const name of ["schemas", "query", "core", "upload", "metrics", "server"]) {
       const page = join(out, "modules", `_nucleus_${name}.html`);
       expect(existsSync(page), page).toBe(true);
       expect(readFileSync(page, "utf8")).toContain(`@nucleus/${name}`);

@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const libraries = ["schemas", "core", "upload", "metrics", "server"].map((name) =>
+const libraries = ["schemas", "query", "core", "upload", "metrics", "server"].map((name) =>
   join(root, "packages", name),
 );
 const published = [...libraries, join(root, "apps", "cli")];
