@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import { requireApiKey } from "./http/auth.js";
 import type { Env, Services } from "./http/context.js";
 import { HttpError } from "./http/errors.js";
+import { problemResponse } from "./presenters/problems.js";
 import { datasetRoutes } from "./routes/datasets.js";
 import { evaluationRoutes } from "./routes/evaluations.js";
 import { itemRoutes } from "./routes/items.js";
@@ -14,6 +15,7 @@ import { modelRoutes } from "./routes/models.js";
 import { sliceRoutes } from "./routes/slices.js";
 import { unsupportedRoutes } from "./routes/unsupported.js";
 import { MAX_NDJSON_BYTES, publicRoutes, signedUrlRoutes } from "./routes/uploads.js";
+import { StoreError } from "./store/index.js";
 
 /** How the HTTP app is put together. */
 export interface AppOptions {
@@ -81,6 +83,10 @@ export function buildApp({ services, apiKeys, maxBodyBytes, logRequests, log }: 
   root.notFound((c) => c.json({ error: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   root.onError((error, c) => {
     if (error instanceof HttpError) return c.json({ error: error.message }, error.status);
+    if (error instanceof StoreError) {
+      const { status, body } = problemResponse(error.problem);
+      return c.json(body, status);
+    }
     if (error instanceof PayloadValidationError) {
       return c.json({ error: error.message, issues: error.issues.map((issue) => issue.text) }, 400);
     }

@@ -129,8 +129,8 @@ describe("restarts", () => {
     });
     // The job row a process wrote just before it died: `Running`, never started.
     const tenant = tenantOf(KEY);
-    const mediaKey = first.store.uploadOf(tenant, "resume")?.media_key as string;
-    const job = first.store.createJob(tenant, {
+    const mediaKey = (await first.store.uploads.get(tenant, "resume"))?.mediaKey as string;
+    const job = await first.store.jobs.create(tenant, {
       datasetId: ds,
       type: "uploadDatasetItems",
       spec: { type: "uploadDatasetItems", datasetId: ds, mediaKey, update: false },

@@ -84,17 +84,24 @@ describe("annotations", () => {
     expect(stored.annotations.category?.map((c) => c.label).sort()).toEqual(["night", "rain"]);
   });
 
-  it("report labels on unknown items in errors and apply the rest", async () => {
+  it("report labels on unknown items in errors, with a structured entry beside each, and apply the rest", async () => {
     const ds = await createDataset(server);
     await server.call("POST", `dataset/${ds}/append`, { body: { items: remoteItems(1) } });
     const response = await server.call("POST", `dataset/${ds}/annotate`, {
-      body: { annotations: [box("img_0", 1), box("ghost", 1)] },
+      body: { annotations: [box("img_0", 1), box("ghost", 1), box("gh\"ost 2", 1)] },
     });
     expect(response.body).toEqual({
       dataset_id: ds,
       annotations_processed: 1,
       annotations_ignored: 0,
-      errors: ['Item with reference id "ghost" doesn\'t exist.'],
+      errors: [
+        'Item with reference id "ghost" doesn\'t exist.',
+        'Item with reference id "gh\\"ost 2" doesn\'t exist.',
+      ],
+      error_details: [
+        { code: "unknown_reference", reference_id: "ghost" },
+        { code: "unknown_reference", reference_id: 'gh"ost 2' },
+      ],
     });
   });
 });

@@ -3,6 +3,12 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { extname, join } from "node:path";
 
+/**
+ * The marker stored in a label's `mask_url` for a mask uploaded as a file: followed by its media
+ * key, and replaced by a fetchable URL when the label is read.
+ */
+export const MEDIA_SCHEME = "nucleus-media:";
+
 const KEY = /^[0-9a-f]{64}(\.[a-z0-9]{1,8})?$/;
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -2,11 +2,11 @@ import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import { buildApp } from "./app.js";
-import { openDatabase } from "./db/database.js";
-import { JobRunner } from "./jobs/runner.js";
+import { JobRunner, type JobRunnerTiming } from "./jobs/runner.js";
 import { MediaStore } from "./media.js";
-import { SqliteStore } from "./store/sqlite.js";
-import type { NucleusStore } from "./store/store.js";
+import { EvaluationService } from "./services/evaluations.js";
+import type { NucleusStore } from "./store/index.js";
+import { openSqliteStore } from "./store/sqlite/store.js";
 
 /** Options of a Nucleus server. */
 export interface NucleusServerOptions {
@@ -56,20 +56,33 @@ export interface ServerParts extends NucleusServer {
   jobs: JobRunner;
 }
 
-/** Opens the data folder and builds the app; jobs left running by a previous process resume. */
-export function openServer(options: NucleusServerOptions): ServerParts {
+/** Options of {@link openServer} beyond the public ones: how its job runner holds jobs. */
+export interface OpenServerOptions extends NucleusServerOptions {
+  jobTiming?: JobRunnerTiming;
+}
+
+/**
+ * Opens the data folder and builds the app. Its job runner claims jobs that nobody holds:
+ * those left by a previous process resume (once their lease expires, if it had one).
+ */
+export function openServer(options: OpenServerOptions): ServerParts {
   if (options.apiKeys.length === 0) throw new Error("Nucleus server: give at least one API key in apiKeys");
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const db = openDatabase(options.dataDir);
-  const store = new SqliteStore(db);
+  const store = openSqliteStore(options.dataDir);
   const media = new MediaStore(join(options.dataDir, "media"));
   const immutableCommittedRuns = options.immutableCommittedRuns ?? false;
-  const jobs = new JobRunner(store, media, log, immutableCommittedRuns);
+  const jobs = new JobRunner(store, media, {
+    log,
+    immutableCommittedRuns,
+    ...(options.jobTiming ? { timing: options.jobTiming } : {}),
+  });
+  const evaluations = new EvaluationService(store, jobs);
   const app = buildApp({
     services: {
       store,
       media,
       jobs,
+      evaluations,
       immutableCommittedRuns,
       basePath: basePathOf(options),
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
@@ -79,15 +92,15 @@ export function openServer(options: NucleusServerOptions): ServerParts {
     logRequests: options.logRequests ?? false,
     log,
   });
-  jobs.resume();
+  jobs.startPolling();
   return {
     app,
     store,
     jobs,
     idle: () => jobs.idle(),
     async close() {
-      await jobs.idle();
-      db.close();
+      await jobs.stop();
+      await store.close();
     },
   };
 }
@@ -176,7 +189,8 @@ function basePathOf(options: { basePath?: string }): string {
 
 /**
  * Creates a Nucleus server on a data folder, without listening: answer requests with
- * `app.fetch` or `app.request`. Jobs left running by a previous process resume.
+ * `app.fetch` or `app.request`. Background jobs are leased, so several servers can share a data
+ * folder; jobs a stopped process left unfinished are picked up again.
  *
  * @example
  * ```ts

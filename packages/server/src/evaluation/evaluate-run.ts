@@ -1,54 +1,35 @@
 import { evaluateBoxes } from "@nucleus/metrics";
-import type { NucleusStore } from "../store/store.js";
-import { loadRunObjects } from "./objects.js";
-
-/** How a run is evaluated: per class (default) or class-agnostic, with extra allowed label pairs for matching. */
-export interface EvaluationOptions {
-  class_agnostic?: boolean;
-  allowed_label_matches?: { ground_truth_label: string; model_prediction_label: string }[];
-}
-
-/** What an evaluation stores: COCO box metrics, overall and per class. */
-export interface EvaluationResults {
-  iou_type: "bbox";
-  stats: number[];
-  map: number;
-  map50: number;
-  map75: number;
-  ap_by_size: { small: number; medium: number; large: number };
-  ar100: number;
-  iou_thresholds: number[];
-  per_class: { label: string; ap: number; ap50: number; ap75: number; ar100: number; ap_by_iou: number[] }[];
-  counts: { items: number; ground_truth: number; predictions: number };
-}
+import type { EvaluationMetrics, EvaluationOptions } from "../store/index.js";
+import type { RunObjects } from "./objects.js";
 
 /** Evaluates a run's box predictions against its dataset's box ground truth with `@nucleus/metrics`. */
-export function evaluateRun(
-  store: NucleusStore,
-  datasetId: string,
-  runId: string,
-  options: EvaluationOptions,
-): EvaluationResults {
-  const objects = loadRunObjects(store, datasetId, runId);
+export function evaluateRun(objects: RunObjects, options: EvaluationOptions): EvaluationMetrics {
   const result = evaluateBoxes(
     objects.items.map((item) => item.id),
     objects.groundTruth,
     objects.predictions,
-    { classAgnostic: Boolean(options.class_agnostic) },
+    { classAgnostic: Boolean(options.classAgnostic) },
   );
   return {
-    iou_type: "bbox",
+    iouType: "bbox",
     stats: result.stats,
     map: result.map,
     map50: result.map50,
     map75: result.map75,
-    ap_by_size: result.apBySize,
+    apBySize: result.apBySize,
     ar100: result.ar100,
-    iou_thresholds: result.iouThresholds,
-    per_class: result.perClass.map(({ apByIou, ...rest }) => ({ ...rest, ap_by_iou: apByIou })),
+    iouThresholds: result.iouThresholds,
+    perClass: result.perClass.map(({ label, ap, ap50, ap75, ar100, apByIou }) => ({
+      label,
+      ap,
+      ap50,
+      ap75,
+      ar100,
+      apByIou,
+    })),
     counts: {
       items: result.counts.items,
-      ground_truth: result.counts.groundTruth,
+      groundTruth: result.counts.groundTruth,
       predictions: result.counts.predictions,
     },
   };

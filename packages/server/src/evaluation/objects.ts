@@ -1,18 +1,18 @@
 import type { Box, MatchObject, Point } from "@nucleus/metrics";
-import type { NucleusStore } from "../store/store.js";
-import type { ItemRow, LabelRow } from "../store/types.js";
+import type { EntityStores, ItemRecord, LabelRecord } from "../store/index.js";
 
 /** The ground truth and predictions of one model run's dataset, as geometric objects. */
 export interface RunObjects {
-  items: ItemRow[];
+  items: ItemRecord[];
   groundTruth: MatchObject[];
   predictions: MatchObject[];
 }
 
 const PAGE = 5_000;
 
-function toObject(row: LabelRow, itemId: string): MatchObject | undefined {
-  const payload = JSON.parse(row.payload) as {
+/** A box or polygon label as a matchable object; other types are not matched. */
+export function toMatchObject(label: LabelRecord): MatchObject | undefined {
+  const payload = label.payload as {
     type: string;
     label?: string;
     geometry?: {
@@ -25,8 +25,8 @@ function toObject(row: LabelRow, itemId: string): MatchObject | undefined {
     confidence?: number | null;
   };
   const base = {
-    id: row.id,
-    itemId,
+    id: label.id,
+    itemId: label.itemId,
     label: payload.label ?? "",
     ...(payload.confidence != null ? { score: payload.confidence } : {}),
   };
@@ -38,24 +38,27 @@ function toObject(row: LabelRow, itemId: string): MatchObject | undefined {
   return undefined;
 }
 
-/** Reads every item, box and polygon of a run's dataset, page by page. */
-export function loadRunObjects(store: NucleusStore, datasetId: string, runId: string): RunObjects {
+/** Reads every item, box and polygon of a run's dataset, a page of items at a time. */
+export async function loadRunObjects(
+  store: Pick<EntityStores, "items" | "labels">,
+  datasetId: string,
+  runId: string,
+): Promise<RunObjects> {
   const out: RunObjects = { items: [], groundTruth: [], predictions: [] };
-  let after = 0;
-  for (;;) {
-    const items = store.itemsPage(datasetId, after, PAGE);
-    if (items.length === 0) break;
-    out.items.push(...items);
-    after = (items[items.length - 1] as ItemRow).seq;
-    const ids = items.map((item) => item.id);
-    for (const row of store.labelsOfItems({ kind: "annotations", datasetId }, ids)) {
-      const object = toObject(row, row.item_id);
+  let cursor: string | null = null;
+  do {
+    const page = await store.items.page(datasetId, { cursor, limit: PAGE });
+    for (const item of page.records) out.items.push(item);
+    const ids = page.records.map((item) => item.id);
+    for (const label of await store.labels.list({ kind: "annotations", datasetId }, ids)) {
+      const object = toMatchObject(label);
       if (object) out.groundTruth.push(object);
     }
-    for (const row of store.labelsOfItems({ kind: "predictions", datasetId, runId }, ids)) {
-      const object = toObject(row, row.item_id);
+    for (const label of await store.labels.list({ kind: "predictions", datasetId, runId }, ids)) {
+      const object = toMatchObject(label);
       if (object) out.predictions.push(object);
     }
-  }
+    cursor = page.nextCursor;
+  } while (cursor !== null);
   return out;
 }

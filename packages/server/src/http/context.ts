@@ -1,14 +1,15 @@
 import type { Context } from "hono";
 import type { JobRunner } from "../jobs/runner.js";
 import type { MediaStore } from "../media.js";
-import type { NucleusStore } from "../store/store.js";
-import type { Tenant } from "../store/types.js";
+import type { EvaluationService } from "../services/evaluations.js";
+import type { NucleusStore, Tenant } from "../store/index.js";
 
-/** What every handler can reach: storage, files and the job runner. */
+/** What every handler can reach: storage, files, the job runner and the services. */
 export interface Services {
   store: NucleusStore;
   media: MediaStore;
   jobs: JobRunner;
+  evaluations: EvaluationService;
   /** The path the protocol is served under (`/v1/nucleus`). */
   basePath: string;
   /** When set, a committed model run refuses new predictions (409) instead of reopening. */

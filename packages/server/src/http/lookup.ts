@@ -1,32 +1,32 @@
-import type { DatasetRow, ModelRow, ModelRunRow, SliceRow } from "../store/types.js";
+import type { MediaUrl } from "../presenters/media.js";
+import type { DatasetRecord, ModelRecord, ModelRunRecord, SliceRecord } from "../store/index.js";
 import { baseUrl, type Ctx } from "./context.js";
 import { badRequest, notFound } from "./errors.js";
-import type { MediaUrl } from "./present.js";
 
 /** The caller's dataset, or a 404. */
-export function requireDataset(c: Ctx, id: string): DatasetRow {
-  const dataset = c.get("services").store.getDataset(c.get("tenant"), id);
+export async function requireDataset(c: Ctx, id: string): Promise<DatasetRecord> {
+  const dataset = await c.get("services").store.datasets.get(c.get("tenant"), id);
   if (!dataset) throw notFound("Dataset", id);
   return dataset;
 }
 
 /** The caller's model, or a 404. */
-export function requireModel(c: Ctx, id: string): ModelRow {
-  const model = c.get("services").store.getModel(c.get("tenant"), id);
+export async function requireModel(c: Ctx, id: string): Promise<ModelRecord> {
+  const model = await c.get("services").store.models.get(c.get("tenant"), id);
   if (!model) throw notFound("Model", id);
   return model;
 }
 
 /** The caller's model run, or a 404. */
-export function requireRun(c: Ctx, id: string): ModelRunRow {
-  const run = c.get("services").store.getModelRun(c.get("tenant"), id);
+export async function requireRun(c: Ctx, id: string): Promise<ModelRunRecord> {
+  const run = await c.get("services").store.runs.get(c.get("tenant"), id);
   if (!run) throw notFound("Model run", id);
   return run;
 }
 
 /** The caller's slice, or a 404. */
-export function requireSlice(c: Ctx, id: string): SliceRow {
-  const slice = c.get("services").store.getSlice(c.get("tenant"), id);
+export async function requireSlice(c: Ctx, id: string): Promise<SliceRecord> {
+  const slice = await c.get("services").store.slices.get(c.get("tenant"), id);
   if (!slice) throw notFound("Slice", id);
   return slice;
 }
@@ -50,12 +50,4 @@ export function param(c: Ctx, name: string): string {
 export function mediaUrlOf(c: Ctx): MediaUrl {
   const base = baseUrl(c);
   return (key) => `${base}/__media/${key}`;
-}
-
-/** Page cursors are opaque strings holding the last position served. */
-export function decodeCursor(token: string | null | undefined): number {
-  if (token === null || token === undefined || token === "") return 0;
-  if (!/^\d+$/.test(token))
-    throw badRequest(`pageToken ${JSON.stringify(token)} is not a token this server issued`);
-  return Number(token);
 }

@@ -1,27 +1,69 @@
+import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { Annotation, DatasetItem, Prediction } from "@nucleus/schemas";
 import { evaluateRun } from "../evaluation/evaluate-run.js";
+import { loadRunObjects } from "../evaluation/objects.js";
 import type { MediaStore } from "../media.js";
-import type { NucleusStore } from "../store/store.js";
-import type { ItemInput, LabelInput } from "../store/types.js";
+import { refusalMessage } from "../presenters/problems.js";
+import type {
+  EvaluationJobSpec,
+  JobRecord,
+  JobSpec,
+  JobUpdate,
+  LabelInput,
+  LabelTarget,
+  Lease,
+  NewItem,
+  NucleusStore,
+  UploadJobSpec,
+} from "../store/index.js";
 
-/** What an async upload job does: which NDJSON to load, into which dataset or run. */
-export interface UploadJobSpec {
-  type: "uploadDatasetItems" | "uploadAnnotations" | "uploadPredictions";
-  datasetId: string;
-  runId?: string | undefined;
-  mediaKey: string;
-  update: boolean;
+/** How a runner holds jobs: lease length, and how often it looks for jobs nobody holds. */
+export interface JobRunnerTiming {
+  /** How long a claim lasts without renewal; renewed every third of it while the job runs. */
+  leaseMs: number;
+  /** How often to look for jobs nobody holds (new ones, or ones whose runner died). */
+  pollMs: number;
 }
 
-/** What an evaluation job does: compute one stored evaluation of a model run. */
-export interface EvaluationJobSpec {
-  type: "modelRunCommit" | "modelMetrics";
-  evaluationId: string;
+/** The default timing: a dead runner's jobs are picked up within about half a minute. */
+export const DEFAULT_JOB_TIMING: JobRunnerTiming = { leaseMs: 30_000, pollMs: 2_000 };
+
+/** Options of a {@link JobRunner}. */
+export interface JobRunnerOptions {
+  log: (line: string) => void;
+  /** Refuse predictions on committed runs. */
+  immutableCommittedRuns: boolean;
+  timing?: JobRunnerTiming;
+  /** Who this runner is in leases; unique per process by default. */
+  owner?: string;
 }
 
-function isEvaluation(spec: UploadJobSpec | EvaluationJobSpec): spec is EvaluationJobSpec {
+function isEvaluation(spec: JobSpec): spec is EvaluationJobSpec {
   return spec.type === "modelRunCommit" || spec.type === "modelMetrics";
+}
+
+function isUpload(spec: JobSpec): spec is UploadJobSpec {
+  return (
+    spec.type === "uploadDatasetItems" ||
+    spec.type === "uploadAnnotations" ||
+    spec.type === "uploadPredictions"
+  );
+}
+
+/** This runner no longer holds the job: another runner claimed it after the lease expired. */
+class LeaseLost extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId}: another runner holds it now`);
+    this.name = "LeaseLost";
+  }
+}
+
+/** A job this runner is working on; `lost` is set when a renewal finds the lease gone. */
+interface Held {
+  job: JobRecord;
+  lost: boolean;
 }
 
 /** Lines applied per transaction: large enough to be fast, small enough to report progress. */
@@ -33,89 +75,188 @@ const CODECS = {
   uploadPredictions: Prediction,
 } as const;
 
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Runs background jobs in this process. A job's input is stored before the job is created,
- * so a job that was running when the server stopped is run again on start: uploads are keyed
- * by reference id and annotation id, so running one twice loses and duplicates nothing.
+ * Runs background jobs. A job runs only while its runner holds a lease on it (owner and expiry
+ * in the store, renewed while it runs), so two processes on one data folder never run the same
+ * job, and the jobs of a process that died are claimed again once their leases expire. A job's
+ * input is stored before the job is created, and uploads are keyed by reference id and
+ * annotation id, so running a job again after a crash loses and duplicates nothing.
  */
 export class JobRunner {
   private readonly active = new Set<Promise<void>>();
+  private readonly held = new Map<string, Held>();
+  private readonly lease: Lease;
+  private readonly timing: JobRunnerTiming;
+  private timers: NodeJS.Timeout[] = [];
+  private polling = false;
+  private stopped = false;
 
   constructor(
     private readonly store: NucleusStore,
     private readonly media: MediaStore,
-    private readonly log: (line: string) => void,
-    private readonly immutableCommittedRuns = false,
-  ) {}
+    private readonly options: JobRunnerOptions,
+  ) {
+    this.timing = options.timing ?? DEFAULT_JOB_TIMING;
+    this.lease = {
+      owner: options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`,
+      durationMs: this.timing.leaseMs,
+    };
+  }
 
-  /** Starts a job after the current request has been answered. */
+  /** Who this runner is in the store's leases. */
+  get owner(): string {
+    return this.lease.owner;
+  }
+
+  /** Claims and runs a job this process just created, once the current request has been answered. */
   start(jobId: string): void {
-    const running: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.run(jobId))
-      .finally(() => this.active.delete(running));
-    this.active.add(running);
+    if (this.stopped) return;
+    this.track(async () => {
+      await nextTurn();
+      const job = await this.store.jobs.claim(jobId, this.lease);
+      if (job) await this.run(job);
+    });
   }
 
-  /** Restarts every job left `Running` by a previous process. */
-  resume(): void {
-    for (const job of this.store.runningJobs()) this.start(job.id);
+  /** Looks for jobs nobody holds now and then every `pollMs`, and renews the leases it holds. */
+  startPolling(): void {
+    if (this.stopped || this.timers.length > 0) return;
+    void this.pollOnce();
+    const poll = setInterval(() => void this.pollOnce(), this.timing.pollMs);
+    const renew = setInterval(() => void this.renew(), Math.max(1, Math.floor(this.timing.leaseMs / 3)));
+    // Timers never keep a process alive on their own.
+    poll.unref();
+    renew.unref();
+    this.timers = [poll, renew];
   }
 
-  /** Resolves when no job is running. */
+  /** Claims every job nobody holds and starts it; resolves with how many it started. */
+  pollOnce(): Promise<number> {
+    if (this.polling || this.stopped) return Promise.resolve(0);
+    this.polling = true;
+    let started = 0;
+    return this.track(async () => {
+      try {
+        for (;;) {
+          if (this.stopped) break;
+          const job = await this.store.jobs.claimNext(this.lease);
+          if (!job) break;
+          started += 1;
+          this.track(() => this.run(job));
+        }
+      } catch (error) {
+        this.options.log(`job poll failed: ${(error as Error).stack ?? String(error)}`);
+      } finally {
+        this.polling = false;
+      }
+    }).then(() => started);
+  }
+
+  /** Resolves when no job (or poll) of this runner is running. */
   async idle(): Promise<void> {
     while (this.active.size > 0) await Promise.all(this.active);
   }
 
-  private async run(jobId: string): Promise<void> {
-    const job = this.store.jobById(jobId);
-    if (job?.status !== "Running") return;
+  /** Claims nothing more and resolves when the running jobs are done. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    await this.idle();
+  }
+
+  private track(work: () => Promise<void>): Promise<void> {
+    const running: Promise<void> = work().finally(() => this.active.delete(running));
+    this.active.add(running);
+    return running;
+  }
+
+  /** Extends the leases of the jobs running here; a job whose lease is gone stops at its next step. */
+  private async renew(): Promise<void> {
+    const ids = [...this.held.keys()];
+    if (ids.length === 0) return;
     try {
-      const spec = JSON.parse(job.spec) as UploadJobSpec | EvaluationJobSpec;
-      if (isEvaluation(spec)) this.runEvaluation(jobId, spec);
-      else await this.runUpload(jobId, spec);
+      const kept = new Set(await this.store.jobs.renew(ids, this.lease));
+      for (const id of ids) {
+        const held = this.held.get(id);
+        if (held && !kept.has(id)) held.lost = true;
+      }
     } catch (error) {
-      this.log(`job ${jobId} failed: ${(error as Error).stack ?? String(error)}`);
-      this.store.updateJob(jobId, {
-        status: "Errored_Server",
-        message: JSON.stringify({ final_error: `${(error as Error).name}: ${(error as Error).message}` }),
-      });
+      this.options.log(`lease renewal failed: ${(error as Error).stack ?? String(error)}`);
     }
   }
 
-  private runEvaluation(jobId: string, spec: EvaluationJobSpec): void {
-    const evaluation = this.store.evaluationById(spec.evaluationId);
-    if (!evaluation) throw new Error(`evaluation ${spec.evaluationId} no longer exists`);
-    this.store.updateEvaluation(evaluation.id, { status: "computing" });
-    this.store.updateJob(jobId, { total_steps: 1 });
+  private async run(job: JobRecord): Promise<void> {
+    const held: Held = { job, lost: false };
+    this.held.set(job.id, held);
     try {
-      const results = evaluateRun(
-        this.store,
-        evaluation.dataset_id,
-        evaluation.run_id,
-        JSON.parse(evaluation.options),
-      );
-      this.store.updateEvaluation(evaluation.id, { status: "succeeded", results: JSON.stringify(results) });
-      this.store.updateJob(jobId, {
-        status: "Completed",
-        completed_steps: 1,
-        message: JSON.stringify({ evaluation_id: evaluation.id, map: results.map }),
+      if (isEvaluation(job.spec)) await this.runEvaluation(held, job.spec);
+      else if (isUpload(job.spec)) await this.runUpload(held, job.spec);
+      else throw new Error(`job ${job.id} has nothing to run (${job.type})`);
+    } catch (error) {
+      if (error instanceof LeaseLost) {
+        this.options.log(error.message);
+        return;
+      }
+      this.options.log(`job ${job.id} failed: ${(error as Error).stack ?? String(error)}`);
+      await this.store.jobs
+        .update(job.id, this.lease.owner, {
+          status: "Errored_Server",
+          message: { final_error: `${(error as Error).name}: ${(error as Error).message}` },
+        })
+        .catch((failure: Error) => this.options.log(`job ${job.id}: ${failure.message}`));
+    } finally {
+      this.held.delete(job.id);
+    }
+  }
+
+  /** Records progress on a held job; stops the job (LeaseLost) when another runner holds it now. */
+  private async report(held: Held, fields: JobUpdate): Promise<void> {
+    if (held.lost || !(await this.store.jobs.update(held.job.id, this.lease.owner, fields))) {
+      throw new LeaseLost(held.job.id);
+    }
+  }
+
+  private async runEvaluation(held: Held, spec: EvaluationJobSpec): Promise<void> {
+    const { tenant } = held.job;
+    const evaluation = await this.store.evaluations.get(tenant, spec.evaluationId);
+    if (!evaluation) throw new Error(`evaluation ${spec.evaluationId} no longer exists`);
+    await this.store.evaluations.update(tenant, evaluation.id, { status: "computing" });
+    await this.report(held, { totalSteps: 1 });
+    try {
+      const objects = await loadRunObjects(this.store, evaluation.datasetId, evaluation.runId);
+      // Renewed just before the one long synchronous step, which no timer can interrupt.
+      await this.renew();
+      const metrics = evaluateRun(objects, evaluation.options);
+      await this.store.transaction(async (tx) => {
+        const done = await tx.jobs.update(held.job.id, this.lease.owner, {
+          status: "Completed",
+          completedSteps: 1,
+          message: { evaluation_id: evaluation.id, map: metrics.map },
+        });
+        if (!done) throw new LeaseLost(held.job.id);
+        await tx.evaluations.update(tenant, evaluation.id, { status: "succeeded", metrics });
       });
     } catch (error) {
-      this.store.updateEvaluation(evaluation.id, {
-        status: "failed",
-        error_message: (error as Error).message,
-      });
+      if (!(error instanceof LeaseLost)) {
+        await this.store.evaluations.update(tenant, evaluation.id, {
+          status: "failed",
+          errorMessage: (error as Error).message,
+        });
+      }
       throw error;
     }
   }
 
-  private async runUpload(jobId: string, spec: UploadJobSpec): Promise<void> {
+  private async runUpload(held: Held, spec: UploadJobSpec): Promise<void> {
     const text = (await readFile(this.media.pathOf(spec.mediaKey))).toString("utf8");
     const lines = text
       .split("\n")
       .map((line, i) => ({ number: i + 1, line }))
       .filter(({ line }) => line.trim() !== "");
-    this.store.updateJob(jobId, { total_steps: lines.length, completed_steps: 0 });
+    await this.report(held, { totalSteps: lines.length, completedSteps: 0 });
 
     const errors: string[] = [];
     const counts = { processed: 0, ignored: 0, new: 0, updated: 0 };
@@ -134,12 +275,12 @@ export class JobRunner {
         if (result.ok) valid.push(result.value);
         else for (const issue of result.issues) errors.push(`line ${number}: ${issue.text}`);
       }
-      this.apply(spec, valid, counts, errors);
-      this.store.updateJob(jobId, {
-        completed_steps: Math.min(start + CHUNK, lines.length),
-        errors: JSON.stringify(errors.slice(-10_000)),
+      await this.apply(held.job, spec, valid, counts, errors);
+      await this.report(held, {
+        completedSteps: Math.min(start + CHUNK, lines.length),
+        errors: errors.slice(-10_000),
       });
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
 
     const message =
@@ -162,43 +303,46 @@ export class JobRunner {
               datasetId: spec.datasetId,
             },
           };
-    this.store.updateJob(jobId, {
+    await this.report(held, {
       status: "Completed",
-      message: JSON.stringify(message),
-      completed_steps: lines.length,
-      errors: JSON.stringify(errors.slice(-10_000)),
+      message,
+      completedSteps: lines.length,
+      errors: errors.slice(-10_000),
     });
   }
 
-  private apply(
+  private async apply(
+    job: JobRecord,
     spec: UploadJobSpec,
     valid: unknown[],
     counts: { processed: number; ignored: number; new: number; updated: number },
     errors: string[],
-  ): void {
+  ): Promise<void> {
     if (valid.length === 0) return;
     if (spec.type === "uploadDatasetItems") {
-      const result = this.store.upsertItems(spec.datasetId, valid as ItemInput[], spec.update);
+      const result = await this.store.items.upsert(spec.datasetId, valid as NewItem[], {
+        update: spec.update,
+      });
       counts.new += result.newItems;
       counts.updated += result.updatedItems;
       counts.ignored += result.ignoredItems;
       return;
     }
     if (spec.type === "uploadPredictions") {
-      const run = spec.runId ? this.store.jobRun(spec.runId) : undefined;
+      const run = spec.runId ? await this.store.runs.get(job.tenant, spec.runId) : undefined;
       if (!run) throw new Error(`model run ${spec.runId} no longer exists`);
-      if (run.status === "Committed" && this.immutableCommittedRuns) {
+      if (run.status === "Committed" && this.options.immutableCommittedRuns) {
         errors.push(`model run ${run.id} is committed: its predictions cannot change`);
         return;
       }
     }
-    const target =
+    const target: LabelTarget =
       spec.type === "uploadPredictions"
-        ? { kind: "predictions" as const, datasetId: spec.datasetId, runId: spec.runId as string }
-        : { kind: "annotations" as const, datasetId: spec.datasetId };
-    const result = this.store.upsertLabels(target, valid as LabelInput[], spec.update);
+        ? { kind: "predictions", datasetId: spec.datasetId, runId: spec.runId as string }
+        : { kind: "annotations", datasetId: spec.datasetId };
+    const result = await this.store.labels.upsert(target, valid as LabelInput[], { update: spec.update });
     counts.processed += result.processed;
     counts.ignored += result.ignored;
-    errors.push(...result.errors);
+    for (const refusal of result.refused) errors.push(refusalMessage(refusal.problem));
   }
 }

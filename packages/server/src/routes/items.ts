@@ -10,22 +10,23 @@ import { type FilePart, isMultipart, readBody, readMultipart, validate } from ".
 import type { Ctx, Env } from "../http/context.js";
 import { badRequest, notFound } from "../http/errors.js";
 import { once } from "../http/idempotency.js";
-import { decodeCursor, indexParam, mediaUrlOf, param, requireDataset } from "../http/lookup.js";
-import { exportRow, groupLabels, itemJson } from "../http/present.js";
-import type { DatasetRow, ItemInput, ItemRow, LabelRow } from "../store/types.js";
+import { indexParam, mediaUrlOf, param, requireDataset } from "../http/lookup.js";
+import { exportRowsWire, itemWire } from "../presenters/items.js";
+import { labelGroupsWire } from "../presenters/labels.js";
+import type { DatasetRecord, ItemRecord, NewItem } from "../store/index.js";
 import { startAsyncUpload } from "./uploads.js";
 
-const MAX_PAGE = 10_000;
+/** The largest page a paged route serves. */
+export const MAX_PAGE = 10_000;
 
 /** Item routes: append (JSON, multipart, async), reads by position/reference/id, pages, exports. */
 export function itemRoutes(): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
 
   app.post("/dataset/:datasetId/append", async (c) => {
-    const dataset = requireDataset(c, param(c, "datasetId"));
+    const dataset = await requireDataset(c, param(c, "datasetId"));
     if (c.req.query("async") === "1") return startAsyncUpload(c, dataset, "uploadDatasetItems");
-    const { store } = c.get("services");
-    let items: ItemInput[];
+    let items: NewItem[];
     let update = false;
     if (isMultipart(c)) {
       items = await readLocalItems(c);
@@ -35,8 +36,8 @@ export function itemRoutes(): Hono<Env> {
       update = body.update ?? false;
     }
     return c.json(
-      once(c, () => {
-        const counts = store.upsertItems(dataset.id, items, update);
+      await once(c, async (stores) => {
+        const counts = await stores.items.upsert(dataset.id, items, { update });
         return {
           dataset_id: dataset.id,
           new_items: counts.newItems,
@@ -48,66 +49,68 @@ export function itemRoutes(): Hono<Env> {
     );
   });
 
-  app.get("/dataset/:datasetId/datasetItems", (c) => {
-    const dataset = requireDataset(c, param(c, "datasetId"));
-    const rows = c.get("services").store.itemsPage(dataset.id, 0, Number.MAX_SAFE_INTEGER);
+  app.get("/dataset/:datasetId/datasetItems", async (c) => {
+    const dataset = await requireDataset(c, param(c, "datasetId"));
+    const { records } = await c.get("services").store.items.page(dataset.id, {});
     const url = mediaUrlOf(c);
-    return c.json({ dataset_items: rows.map((row) => itemJson(row, url)) });
+    return c.json({ dataset_items: records.map((item) => itemWire(item, url)) });
   });
 
   app.post("/dataset/:datasetId/itemsPage", async (c) => {
-    const dataset = requireDataset(c, param(c, "datasetId"));
-    const page = await readBody(c, PageRequest);
-    const size = Math.min(page.pageSize, MAX_PAGE);
-    const fetched = c.get("services").store.itemsPage(dataset.id, decodeCursor(page.pageToken), size + 1);
-    const { rows, nextPageToken } = pageOf(fetched, size, (row) => row.seq);
+    const dataset = await requireDataset(c, param(c, "datasetId"));
+    const request = await readBody(c, PageRequest);
+    const page = await c.get("services").store.items.page(dataset.id, {
+      cursor: request.pageToken,
+      limit: Math.min(request.pageSize, MAX_PAGE),
+    });
     const url = mediaUrlOf(c);
-    return c.json({ items: rows.map((row) => itemJson(row, url)), nextPageToken });
+    return c.json({ items: page.records.map((item) => itemWire(item, url)), nextPageToken: page.nextCursor });
   });
 
-  const single = (c: Ctx, dataset: DatasetRow, item: ItemRow | undefined, what: string) => {
+  /** One item with its ground truth, or a 404 naming how it was asked for. */
+  const single = async (c: Ctx, dataset: DatasetRecord, item: ItemRecord | undefined, what: string) => {
     if (!item) throw notFound("Item", what);
     const url = mediaUrlOf(c);
-    const labels = c
+    const labels = await c
       .get("services")
-      .store.labelsOfItems({ kind: "annotations", datasetId: dataset.id }, [item.id]);
-    return c.json({ item: itemJson(item, url), annotations: groupLabels(labels, url) });
+      .store.labels.list({ kind: "annotations", datasetId: dataset.id }, [item.id]);
+    return c.json({ item: itemWire(item, url), annotations: labelGroupsWire(labels, url) });
   };
 
-  app.get("/dataset/:datasetId/refloc/:referenceId", (c) => {
-    const dataset = requireDataset(c, param(c, "datasetId"));
+  app.get("/dataset/:datasetId/refloc/:referenceId", async (c) => {
+    const dataset = await requireDataset(c, param(c, "datasetId"));
     const ref = param(c, "referenceId");
-    return single(
-      c,
-      dataset,
-      c.get("services").store.itemByReference(dataset.id, ref),
-      `with reference id ${JSON.stringify(ref)}`,
-    );
+    const item = await c.get("services").store.items.find(dataset.id, { referenceId: ref });
+    return single(c, dataset, item, `with reference id ${JSON.stringify(ref)}`);
   });
-  app.get("/dataset/:datasetId/iloc/:index", (c) => {
-    const dataset = requireDataset(c, param(c, "datasetId"));
+  app.get("/dataset/:datasetId/iloc/:index", async (c) => {
+    const dataset = await requireDataset(c, param(c, "datasetId"));
     const index = indexParam(c, "index");
-    return single(c, dataset, c.get("services").store.itemByIndex(dataset.id, index), `at index ${index}`);
+    const item = await c.get("services").store.items.find(dataset.id, { index });
+    return single(c, dataset, item, `at index ${index}`);
   });
-  app.get("/dataset/:datasetId/loc/:itemId", (c) => {
-    const dataset = requireDataset(c, param(c, "datasetId"));
+  app.get("/dataset/:datasetId/loc/:itemId", async (c) => {
+    const dataset = await requireDataset(c, param(c, "datasetId"));
     const id = param(c, "itemId");
-    return single(c, dataset, c.get("services").store.itemById(dataset.id, id), id);
+    return single(c, dataset, await c.get("services").store.items.get(dataset.id, id), id);
   });
 
-  app.delete("/dataset/:datasetId/refloc/:referenceId", (c) => {
-    const dataset = requireDataset(c, param(c, "datasetId"));
+  app.delete("/dataset/:datasetId/refloc/:referenceId", async (c) => {
+    const dataset = await requireDataset(c, param(c, "datasetId"));
     const ref = param(c, "referenceId");
-    if (!c.get("services").store.deleteItem(dataset.id, ref))
+    if (!(await c.get("services").store.items.delete(dataset.id, ref)))
       throw notFound("Item", `with reference id ${JSON.stringify(ref)}`);
     return c.json({});
   });
 
   app.post("/dataset/:datasetId/metadata", async (c) => {
-    const dataset = requireDataset(c, param(c, "datasetId"));
+    const dataset = await requireDataset(c, param(c, "datasetId"));
     const body = await readBody(c, UpdateMetadataRequest);
     if (body.level !== "item") throw badRequest('level must be "item": this dataset has no scenes');
-    const missing = c.get("services").store.mergeItemMetadata(dataset.id, body.metadata);
+    const missing = await c.get("services").store.items.mergeMetadata(
+      dataset.id,
+      body.metadata.map((update) => ({ referenceId: update.reference_id, metadata: update.metadata })),
+    );
     return c.json({
       dataset_id: dataset.id,
       updated: body.metadata.length - missing.length,
@@ -115,72 +118,52 @@ export function itemRoutes(): Hono<Env> {
     });
   });
 
-  app.get("/dataset/:datasetId/exportForTraining", (c) => {
-    const dataset = requireDataset(c, param(c, "datasetId"));
-    const rows = c.get("services").store.itemsPage(dataset.id, 0, Number.MAX_SAFE_INTEGER);
-    return c.json({ exportedRows: exportRows(c, dataset, rows) });
+  app.get("/dataset/:datasetId/exportForTraining", async (c) => {
+    const dataset = await requireDataset(c, param(c, "datasetId"));
+    const { records } = await c.get("services").store.items.page(dataset.id, {});
+    return c.json({ exportedRows: await exportRows(c, dataset.id, records) });
   });
 
   app.post("/dataset/:datasetId/exportForTrainingPage", async (c) => {
-    const dataset = requireDataset(c, param(c, "datasetId"));
-    const page = await readBody(c, PageRequest);
-    const size = Math.min(page.pageSize, MAX_PAGE);
-    const fetched = c.get("services").store.itemsPage(dataset.id, decodeCursor(page.pageToken), size + 1);
-    const { rows, nextPageToken } = pageOf(fetched, size, (row) => row.seq);
-    return c.json({ data: exportRows(c, dataset, rows), nextPageToken });
+    const dataset = await requireDataset(c, param(c, "datasetId"));
+    const request = await readBody(c, PageRequest);
+    const page = await c.get("services").store.items.page(dataset.id, {
+      cursor: request.pageToken,
+      limit: Math.min(request.pageSize, MAX_PAGE),
+    });
+    return c.json({ data: await exportRows(c, dataset.id, page.records), nextPageToken: page.nextCursor });
   });
 
-  app.get("/dataset/:datasetId/groundTruth/loc/:referenceId/:annotationId", (c) => {
-    const dataset = requireDataset(c, param(c, "datasetId"));
+  app.get("/dataset/:datasetId/groundTruth/loc/:referenceId/:annotationId", async (c) => {
+    const dataset = await requireDataset(c, param(c, "datasetId"));
     const { store } = c.get("services");
     const ref = param(c, "referenceId");
-    const item = store.itemByReference(dataset.id, ref);
+    const annotationId = param(c, "annotationId");
+    const item = await store.items.find(dataset.id, { referenceId: ref });
     const label =
       item &&
-      store.labelByAnnotationId(
+      (await store.labels.find(
         { kind: "annotations", datasetId: dataset.id },
-        item.id,
-        param(c, "annotationId"),
-      );
-    if (!label) throw notFound("Annotation", `${param(c, "annotationId")} on item ${JSON.stringify(ref)}`);
-    return c.json(groupLabels([label], mediaUrlOf(c))[label.kind]?.[0]);
+        { itemId: item.id, annotationId },
+      ));
+    if (!label) throw notFound("Annotation", `${annotationId} on item ${JSON.stringify(ref)}`);
+    return c.json(labelGroupsWire([label], mediaUrlOf(c))[label.group]?.[0]);
   });
 
   return app;
 }
 
-/**
- * Cuts a page from rows fetched with one extra: the token is the last position served, or null
- * when nothing follows.
- */
-export function pageOf<T>(
-  rows: T[],
-  pageSize: number,
-  position: (row: T) => number,
-): { rows: T[]; nextPageToken: string | null } {
-  if (rows.length <= pageSize) return { rows, nextPageToken: null };
-  const page = rows.slice(0, pageSize);
-  return { rows: page, nextPageToken: String(position(page[page.length - 1] as T)) };
-}
-
 /** Export rows of some items of a dataset: each with its ground truth, grouped by type. */
-export function exportRows(c: Ctx, dataset: Pick<DatasetRow, "id">, rows: ItemRow[]) {
-  const labels = c.get("services").store.labelsOfItems(
-    { kind: "annotations", datasetId: dataset.id },
-    rows.map((r) => r.id),
+export async function exportRows(c: Ctx, datasetId: string, items: readonly ItemRecord[]) {
+  const labels = await c.get("services").store.labels.list(
+    { kind: "annotations", datasetId },
+    items.map((item) => item.id),
   );
-  const byItem = new Map<string, LabelRow[]>();
-  for (const label of labels) {
-    const group = byItem.get(label.item_id);
-    if (group) group.push(label);
-    else byItem.set(label.item_id, [label]);
-  }
-  const url = mediaUrlOf(c);
-  return rows.map((row) => exportRow(row, byItem.get(row.id) ?? [], url));
+  return exportRowsWire(items, labels, mediaUrlOf(c));
 }
 
 /** A multipart append: the `items` JSON part, and one `image` file per item, in order. */
-async function readLocalItems(c: Ctx): Promise<ItemInput[]> {
+async function readLocalItems(c: Ctx): Promise<NewItem[]> {
   const form = await readMultipart(c);
   const items = validate(MultipartItemsPart, await form.json("items"), "items");
   const images = form.files("image");

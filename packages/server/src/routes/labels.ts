@@ -12,8 +12,10 @@ import type { Ctx, Env } from "../http/context.js";
 import { badRequest, conflict } from "../http/errors.js";
 import { once } from "../http/idempotency.js";
 import { param, requireDataset, requireModel, requireRun } from "../http/lookup.js";
-import { jobJson, MEDIA_SCHEME } from "../http/present.js";
-import type { DatasetRow, LabelInput, LabelTarget, ModelRunRow } from "../store/types.js";
+import { MEDIA_SCHEME } from "../media.js";
+import { jobWire } from "../presenters/jobs.js";
+import { annotateResponseWire, predictResponseWire } from "../presenters/labels.js";
+import type { DatasetRecord, LabelInput, LabelTarget, ModelRunRecord } from "../store/index.js";
 import { startAsyncUpload } from "./uploads.js";
 
 /** Ground-truth and prediction uploads: JSON, multipart masks, and the async form. */
@@ -21,59 +23,55 @@ export function labelRoutes(): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
 
   app.post("/dataset/:datasetId/annotate", async (c) => {
-    const dataset = requireDataset(c, param(c, "datasetId"));
+    const dataset = await requireDataset(c, param(c, "datasetId"));
     if (c.req.query("async") === "1") return startAsyncUpload(c, dataset, "uploadAnnotations");
     const { labels, update } = await readLabels(c, "annotations");
     return c.json(
-      once(c, () => {
-        const result = c
-          .get("services")
-          .store.upsertLabels({ kind: "annotations", datasetId: dataset.id }, labels, update);
-        return {
-          dataset_id: dataset.id,
-          annotations_processed: result.processed,
-          annotations_ignored: result.ignored,
-          ...(result.errors.length > 0 ? { errors: result.errors } : {}),
-        };
-      }),
+      await once(c, async (stores) =>
+        annotateResponseWire(
+          dataset.id,
+          await stores.labels.upsert({ kind: "annotations", datasetId: dataset.id }, labels, { update }),
+        ),
+      ),
     );
   });
 
   app.post("/modelRun/:runId/predict", async (c) => {
-    const run = requireRun(c, param(c, "runId"));
-    return predict(c, requireDataset(c, run.dataset_id), run);
+    const run = await requireRun(c, param(c, "runId"));
+    return predict(c, await requireDataset(c, run.datasetId), run);
   });
 
   app.post("/dataset/:datasetId/model/:modelId/uploadPredictions", async (c) => {
-    const dataset = requireDataset(c, param(c, "datasetId"));
-    const model = requireModel(c, param(c, "modelId"));
-    const run = c.get("services").store.implicitRun(c.get("tenant"), model, dataset.id);
+    const dataset = await requireDataset(c, param(c, "datasetId"));
+    const model = await requireModel(c, param(c, "modelId"));
+    const run = await c.get("services").store.runs.ensureImplicit(c.get("tenant"), model, dataset.id);
     return predict(c, dataset, run);
   });
 
   app.delete("/annotation/:datasetId", async (c) => {
-    const dataset = requireDataset(c, param(c, "datasetId"));
+    const dataset = await requireDataset(c, param(c, "datasetId"));
     const body = await readBody(c, DeleteAnnotationsRequest);
-    const { store } = c.get("services");
-    const deleted = store.deleteAnnotations(dataset.id, body.reference_ids ?? []);
-    const job = store.createJob(c.get("tenant"), {
-      datasetId: dataset.id,
-      type: "annotationDeletion",
-      spec: {},
+    const referenceIds = body.reference_ids ?? [];
+    // The deletion and the job that reports it apply together.
+    const job = await c.get("services").store.transaction(async (tx) => {
+      const deleted = await tx.labels.delete(
+        { kind: "annotations", datasetId: dataset.id },
+        referenceIds.length === 0 ? { all: true } : { referenceIds },
+      );
+      return tx.jobs.create(c.get("tenant"), {
+        datasetId: dataset.id,
+        type: "annotationDeletion",
+        spec: {},
+        done: { message: { deleted } },
+      });
     });
-    store.updateJob(job.id, {
-      status: "Completed",
-      message: JSON.stringify({ deleted }),
-      completed_steps: 1,
-      total_steps: 1,
-    });
-    return c.json(jobJson({ ...job, status: "Completed" }));
+    return c.json(jobWire(job));
   });
 
   return app;
 }
 
-async function predict(c: Ctx, dataset: DatasetRow, run: ModelRunRow): Promise<Response> {
+async function predict(c: Ctx, dataset: DatasetRecord, run: ModelRunRecord): Promise<Response> {
   if (run.status === "Committed" && c.get("services").immutableCommittedRuns) {
     throw conflict(`Model run ${run.id} is committed: its predictions cannot change. Create a new run.`);
   }
@@ -81,16 +79,9 @@ async function predict(c: Ctx, dataset: DatasetRow, run: ModelRunRow): Promise<R
   const { labels, update } = await readLabels(c, "predictions");
   const target: LabelTarget = { kind: "predictions", datasetId: dataset.id, runId: run.id };
   return c.json(
-    once(c, () => {
-      const result = c.get("services").store.upsertLabels(target, labels, update);
-      return {
-        dataset_id: dataset.id,
-        model_run_id: run.id,
-        predictions_processed: result.processed,
-        predictions_ignored: result.ignored,
-        ...(result.errors.length > 0 ? { errors: result.errors } : {}),
-      };
-    }),
+    await once(c, async (stores) =>
+      predictResponseWire(dataset.id, run.id, await stores.labels.upsert(target, labels, { update })),
+    ),
   );
 }
 

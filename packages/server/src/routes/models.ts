@@ -4,9 +4,10 @@ import { readBody } from "../http/body.js";
 import type { Ctx, Env } from "../http/context.js";
 import { notFound } from "../http/errors.js";
 import { indexParam, mediaUrlOf, param, requireDataset, requireModel, requireRun } from "../http/lookup.js";
-import { groupLabels, modelJson, modelRunInfo } from "../http/present.js";
-import type { ItemRow, ModelRunRow } from "../store/types.js";
-import { startEvaluation } from "./evaluations.js";
+import { labelGroupsWire } from "../presenters/labels.js";
+import { modelRunInfoWire, modelWire } from "../presenters/models.js";
+import { commitOptionsOf } from "../requests/evaluations.js";
+import type { ItemRecord, ModelRunRecord } from "../store/index.js";
 
 /** Models, model runs and reading predictions back. */
 export function modelRoutes(): Hono<Env> {
@@ -14,7 +15,7 @@ export function modelRoutes(): Hono<Env> {
 
   app.post("/models/add", async (c) => {
     const body = await readBody(c, CreateModelRequest);
-    const row = c.get("services").store.createModel(c.get("tenant"), {
+    const model = await c.get("services").store.models.create(c.get("tenant"), {
       name: body.name,
       referenceId: body.reference_id,
       metadata: body.metadata ?? {},
@@ -22,123 +23,112 @@ export function modelRoutes(): Hono<Env> {
       trainedSliceIds: body.trained_slice_ids ?? [],
       bundleName: body.bundle_name ?? null,
     });
-    return c.json({ model_id: row.id });
+    return c.json({ model_id: model.id });
   });
 
-  app.on("GET", ["/models/", "/models"], (c) =>
-    c.json({ models: c.get("services").store.listModels(c.get("tenant")).map(modelJson) }),
+  app.on("GET", ["/models/", "/models"], async (c) =>
+    c.json({ models: (await c.get("services").store.models.list(c.get("tenant"))).map(modelWire) }),
   );
 
-  app.get("/model/:modelId", (c) => {
+  app.get("/model/:modelId", async (c) => {
     const id = param(c, "modelId");
-    const { store } = c.get("services");
-    const run = id.startsWith("run_") ? store.getModelRun(c.get("tenant"), id) : undefined;
-    return c.json(modelJson(requireModel(c, run ? run.model_id : id)));
+    // A run id reads its model.
+    const run = id.startsWith("run_")
+      ? await c.get("services").store.runs.get(c.get("tenant"), id)
+      : undefined;
+    return c.json(modelWire(await requireModel(c, run ? run.modelId : id)));
   });
 
-  app.delete("/model/:modelId", (c) => {
+  app.delete("/model/:modelId", async (c) => {
     const id = param(c, "modelId");
-    if (!c.get("services").store.deleteModel(c.get("tenant"), id)) throw notFound("Model", id);
+    if (!(await c.get("services").store.models.delete(c.get("tenant"), id))) throw notFound("Model", id);
     return c.json({ msg: "Model deletion running in an async job" });
   });
 
   app.post("/dataset/:datasetId/modelRun/create", async (c) => {
-    const dataset = requireDataset(c, param(c, "datasetId"));
+    const dataset = await requireDataset(c, param(c, "datasetId"));
     const body = await readBody(c, CreateModelRunRequest);
     const { store } = c.get("services");
-    const model = store.modelByReference(c.get("tenant"), body.reference_id);
+    const model = await store.models.find(c.get("tenant"), { referenceId: body.reference_id });
     if (!model) throw notFound("Model with reference id", JSON.stringify(body.reference_id));
-    const run = store.createModelRun(c.get("tenant"), {
+    const run = await store.runs.create(c.get("tenant"), {
       modelId: model.id,
       datasetId: dataset.id,
       name: body.name,
       metadata: body.metadata ?? {},
-      implicit: false,
     });
     return c.json({ model_run_id: run.id });
   });
 
-  app.get("/modelRun/:runId/info", (c) => {
-    const run = requireRun(c, param(c, "runId"));
-    const latest = c.get("services").store.listEvaluations(run.id)[0];
-    return c.json({
-      ...modelRunInfo(run),
-      evaluation: latest
-        ? {
-            evaluation_id: latest.id,
-            status: latest.status,
-            metrics: latest.results ? JSON.parse(latest.results) : null,
-          }
-        : null,
-    });
+  app.get("/modelRun/:runId/info", async (c) => {
+    const run = await requireRun(c, param(c, "runId"));
+    const [latest] = await c.get("services").store.evaluations.list(c.get("tenant"), { runId: run.id });
+    return c.json(modelRunInfoWire(run, latest));
   });
 
   app.post("/modelRun/:runId/commit", async (c) => {
-    const run = requireRun(c, param(c, "runId"));
-    const options = await readBody(c, CommitModelRunRequest);
-    c.get("services").store.commitModelRun(run.id, options);
-    const { job } = startEvaluation(c, run, { name: "commit", options, jobType: "modelRunCommit" });
+    const run = await requireRun(c, param(c, "runId"));
+    const body = await readBody(c, CommitModelRunRequest);
+    const { job } = await c.get("services").evaluations.start(c.get("tenant"), run, {
+      name: "commit",
+      options: commitOptionsOf(body),
+      jobType: "modelRunCommit",
+      commitOptions: body,
+    });
     return c.json({ model_run_id: run.id, job_id: job.id });
   });
 
-  app.delete("/modelRun/:runId", (c) => {
+  app.delete("/modelRun/:runId", async (c) => {
     const id = param(c, "runId");
-    if (!c.get("services").store.deleteModelRun(c.get("tenant"), id)) throw notFound("Model run", id);
+    if (!(await c.get("services").store.runs.delete(c.get("tenant"), id))) throw notFound("Model run", id);
     return c.json({});
   });
 
-  const predictionsOf = (c: Ctx, run: ModelRunRow, item: ItemRow | undefined, what: string) => {
+  /** The predictions of one item of a run, or a 404 naming how it was asked for. */
+  const predictionsOf = async (c: Ctx, run: ModelRunRecord, item: ItemRecord | undefined, what: string) => {
     if (!item) throw notFound("Item", what);
-    const target = { kind: "predictions" as const, datasetId: run.dataset_id, runId: run.id };
-    return c.json({
-      annotations: groupLabels(c.get("services").store.labelsOfItems(target, [item.id]), mediaUrlOf(c)),
-    });
+    const target = { kind: "predictions" as const, datasetId: run.datasetId, runId: run.id };
+    const labels = await c.get("services").store.labels.list(target, [item.id]);
+    return c.json({ annotations: labelGroupsWire(labels, mediaUrlOf(c)) });
   };
 
   // Predictions are read by run (modelRun/...) or by model and dataset (the run uploadPredictions writes to).
-  type RunOf = (c: Ctx) => ModelRunRow;
+  type RunOf = (c: Ctx) => Promise<ModelRunRecord>;
   const runInPath: RunOf = (c) => requireRun(c, param(c, "runId"));
-  const implicitRunOf: RunOf = (c) => {
-    const dataset = requireDataset(c, param(c, "datasetId"));
-    const model = requireModel(c, param(c, "modelId"));
-    return c.get("services").store.implicitRun(c.get("tenant"), model, dataset.id);
+  const implicitRunOf: RunOf = async (c) => {
+    const dataset = await requireDataset(c, param(c, "datasetId"));
+    const model = await requireModel(c, param(c, "modelId"));
+    return c.get("services").store.runs.ensureImplicit(c.get("tenant"), model, dataset.id);
   };
-  const byReference = (runOf: RunOf) => (c: Ctx) => {
-    const run = runOf(c);
+  const byReference = (runOf: RunOf) => async (c: Ctx) => {
+    const run = await runOf(c);
     const ref = param(c, "referenceId");
-    return predictionsOf(
-      c,
-      run,
-      c.get("services").store.itemByReference(run.dataset_id, ref),
-      JSON.stringify(ref),
-    );
+    const item = await c.get("services").store.items.find(run.datasetId, { referenceId: ref });
+    return predictionsOf(c, run, item, JSON.stringify(ref));
   };
-  const byIndex = (runOf: RunOf) => (c: Ctx) => {
-    const run = runOf(c);
+  const byIndex = (runOf: RunOf) => async (c: Ctx) => {
+    const run = await runOf(c);
     const index = indexParam(c, "index");
-    return predictionsOf(
-      c,
-      run,
-      c.get("services").store.itemByIndex(run.dataset_id, index),
-      `at index ${index}`,
-    );
+    const item = await c.get("services").store.items.find(run.datasetId, { index });
+    return predictionsOf(c, run, item, `at index ${index}`);
   };
-  const oneByAnnotationId = (runOf: RunOf) => (c: Ctx) => {
-    const run = runOf(c);
+  const oneByAnnotationId = (runOf: RunOf) => async (c: Ctx) => {
+    const run = await runOf(c);
     const { store } = c.get("services");
-    const item = store.itemByReference(run.dataset_id, param(c, "referenceId"));
-    const target = { kind: "predictions" as const, datasetId: run.dataset_id, runId: run.id };
-    const label = item && store.labelByAnnotationId(target, item.id, param(c, "annotationId"));
-    if (!label) throw notFound("Prediction", param(c, "annotationId"));
-    return c.json(groupLabels([label], mediaUrlOf(c))[label.kind]?.[0]);
+    const annotationId = param(c, "annotationId");
+    const item = await store.items.find(run.datasetId, { referenceId: param(c, "referenceId") });
+    const target = { kind: "predictions" as const, datasetId: run.datasetId, runId: run.id };
+    const label = item && (await store.labels.find(target, { itemId: item.id, annotationId }));
+    if (!label) throw notFound("Prediction", annotationId);
+    return c.json(labelGroupsWire([label], mediaUrlOf(c))[label.group]?.[0]);
   };
 
   app.get("/modelRun/:runId/refloc/:referenceId", byReference(runInPath));
   app.get("/modelRun/:runId/iloc/:index", byIndex(runInPath));
-  app.get("/modelRun/:runId/loc/:itemId", (c) => {
-    const run = runInPath(c);
+  app.get("/modelRun/:runId/loc/:itemId", async (c) => {
+    const run = await runInPath(c);
     const id = param(c, "itemId");
-    return predictionsOf(c, run, c.get("services").store.itemById(run.dataset_id, id), id);
+    return predictionsOf(c, run, await c.get("services").store.items.get(run.datasetId, id), id);
   });
   app.get("/modelRun/:runId/prediction/loc/:referenceId/:annotationId", oneByAnnotationId(runInPath));
   app.get("/dataset/:datasetId/model/:modelId/iloc/:index", byIndex(implicitRunOf));
@@ -149,11 +139,11 @@ export function modelRoutes(): Hono<Env> {
   );
 
   app.post("/dataset/:datasetId/model/:modelId/calculateEvaluationMetrics", async (c) => {
-    const run = implicitRunOf(c);
-    const options = await readBody(c, CommitModelRunRequest);
-    const { evaluation, job } = startEvaluation(c, run, {
+    const run = await implicitRunOf(c);
+    const body = await readBody(c, CommitModelRunRequest);
+    const { evaluation, job } = await c.get("services").evaluations.start(c.get("tenant"), run, {
       name: "calculateEvaluationMetrics",
-      options,
+      options: commitOptionsOf(body),
       jobType: "modelMetrics",
     });
     return c.json({ job_id: job.id, model_run_id: run.id, evaluation_id: evaluation.id });

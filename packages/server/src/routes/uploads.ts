@@ -4,10 +4,9 @@ import { readBody } from "../http/body.js";
 import { baseUrl, type Ctx, type Env } from "../http/context.js";
 import { badRequest, HttpError, notFound } from "../http/errors.js";
 import { param, requireDataset } from "../http/lookup.js";
-import { jobJson } from "../http/present.js";
 import { newToken } from "../ids.js";
-import type { UploadJobSpec } from "../jobs/runner.js";
-import type { DatasetRow, ModelRunRow } from "../store/types.js";
+import { jobWire } from "../presenters/jobs.js";
+import type { DatasetRecord, ModelRunRecord, UploadJobSpec } from "../store/index.js";
 
 /** The largest NDJSON payload a signed URL accepts (the official client's own limit). */
 export const MAX_NDJSON_BYTES = 536_870_888;
@@ -15,13 +14,15 @@ export const MAX_NDJSON_BYTES = 536_870_888;
 /** Signed-URL routes that need an API key: handing out an upload URL. */
 export function signedUrlRoutes(): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
-  app.get("/dataset/:datasetId/signedUrl/:requestId", (c) => {
-    const dataset = requireDataset(c, param(c, "datasetId"));
+  app.get("/dataset/:datasetId/signedUrl/:requestId", async (c) => {
+    const dataset = await requireDataset(c, param(c, "datasetId"));
     const requestId = param(c, "requestId");
     if (!/^[A-Za-z0-9_-]{1,128}$/.test(requestId))
       throw badRequest("requestId must be 1-128 letters, digits, _ or -");
     const token = newToken();
-    c.get("services").store.registerUpload(c.get("tenant"), requestId, dataset.id, token);
+    await c
+      .get("services")
+      .store.uploads.register(c.get("tenant"), { requestId, datasetId: dataset.id, token });
     return c.json({ signed_url: `${baseUrl(c)}/__upload/${token}` });
   });
   return app;
@@ -37,14 +38,14 @@ export function publicRoutes(): Hono<Env> {
   app.put("/__upload/:token", async (c) => {
     const token = param(c, "token");
     const { store, media } = c.get("services");
-    if (!store.uploadByToken(token)) throw notFound("Upload URL", "");
+    if (!(await store.uploads.find({ token }))) throw notFound("Upload URL", "");
     const declared = Number(c.req.header("content-length") ?? "0");
     if (declared > MAX_NDJSON_BYTES)
       throw new HttpError(413, `The payload is larger than ${MAX_NDJSON_BYTES} bytes`);
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     if (bytes.byteLength > MAX_NDJSON_BYTES)
       throw new HttpError(413, `The payload is larger than ${MAX_NDJSON_BYTES} bytes`);
-    store.completeUpload(token, media.put(bytes, "payload.ndjson"));
+    await store.uploads.complete(token, media.put(bytes, "payload.ndjson"));
     return c.json({ size: bytes.byteLength });
   });
 
@@ -68,19 +69,19 @@ export function publicRoutes(): Hono<Env> {
  */
 export async function startAsyncUpload(
   c: Ctx,
-  dataset: DatasetRow,
+  dataset: DatasetRecord,
   type: UploadJobSpec["type"],
-  run?: ModelRunRow,
+  run?: ModelRunRecord,
 ): Promise<Response> {
   const body = await readBody(c, AsyncUploadRequest);
   const { store, jobs } = c.get("services");
-  const upload = store.uploadOf(c.get("tenant"), body.requestId);
-  if (!upload || upload.dataset_id !== dataset.id) {
+  const upload = await store.uploads.get(c.get("tenant"), body.requestId);
+  if (!upload || upload.datasetId !== dataset.id) {
     throw badRequest(
       `No signed URL was issued for requestId ${JSON.stringify(body.requestId)} on dataset ${dataset.id}`,
     );
   }
-  if (!upload.media_key) {
+  if (!upload.mediaKey) {
     throw badRequest(
       `Nothing was uploaded to the signed URL of requestId ${JSON.stringify(body.requestId)} yet`,
     );
@@ -89,10 +90,10 @@ export async function startAsyncUpload(
     type,
     datasetId: dataset.id,
     runId: run?.id,
-    mediaKey: upload.media_key,
+    mediaKey: upload.mediaKey,
     update: body.update ?? false,
   };
-  const job = store.createJob(c.get("tenant"), { datasetId: dataset.id, type, spec });
+  const job = await store.jobs.create(c.get("tenant"), { datasetId: dataset.id, type, spec });
   jobs.start(job.id);
-  return c.json(jobJson(job));
+  return c.json(jobWire(job));
 }

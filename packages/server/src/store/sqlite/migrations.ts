@@ -1,5 +1,5 @@
 /**
- * The schema, as numbered migrations. `PRAGMA user_version` records how many have run; each
+ * The SQLite schema, as numbered migrations. `PRAGMA user_version` records how many have run; each
  * runs once, in a transaction, in order. Append new migrations; never edit a shipped one.
  */
 // Label ids carry 100 random bits and are never looked up alone, so they have no index: every
@@ -155,5 +155,69 @@ export const MIGRATIONS: readonly string[] = [
     created_at TEXT NOT NULL,
     PRIMARY KEY (tenant, key)
   );
+  `,
+  // Explicit creation order (seq) for every listed table, a write version bumped by every write,
+  // job leases, and idempotency keys reserved before their write runs.
+  `
+  CREATE TABLE write_version (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    value INTEGER NOT NULL
+  );
+  INSERT INTO write_version (id, value) VALUES (1, 0);
+
+  ALTER TABLE datasets ADD COLUMN seq INTEGER;
+  UPDATE datasets SET seq = rowid;
+  CREATE UNIQUE INDEX datasets_in_order ON datasets (seq);
+  DROP INDEX datasets_by_tenant;
+  CREATE INDEX datasets_by_tenant ON datasets (tenant, seq);
+
+  ALTER TABLE models ADD COLUMN seq INTEGER;
+  UPDATE models SET seq = rowid;
+  CREATE UNIQUE INDEX models_in_order ON models (seq);
+  DROP INDEX models_by_reference;
+  CREATE INDEX models_by_reference ON models (tenant, reference_id, seq);
+
+  ALTER TABLE model_runs ADD COLUMN seq INTEGER;
+  UPDATE model_runs SET seq = rowid;
+  CREATE UNIQUE INDEX model_runs_in_order ON model_runs (seq);
+  DROP INDEX model_runs_by_dataset;
+  CREATE INDEX model_runs_by_dataset ON model_runs (dataset_id, seq);
+
+  ALTER TABLE slices ADD COLUMN seq INTEGER;
+  UPDATE slices SET seq = rowid;
+  CREATE UNIQUE INDEX slices_in_order ON slices (seq);
+  DROP INDEX slices_by_dataset;
+  CREATE INDEX slices_by_dataset ON slices (dataset_id, seq);
+  CREATE INDEX slices_by_tenant ON slices (tenant, seq);
+
+  ALTER TABLE evaluations ADD COLUMN seq INTEGER;
+  UPDATE evaluations SET seq = rowid;
+  CREATE UNIQUE INDEX evaluations_in_order ON evaluations (seq);
+  DROP INDEX evaluations_by_run;
+  CREATE INDEX evaluations_by_run ON evaluations (run_id, seq);
+
+  ALTER TABLE jobs ADD COLUMN seq INTEGER;
+  UPDATE jobs SET seq = rowid;
+  ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
+  ALTER TABLE jobs ADD COLUMN lease_expires_at INTEGER;
+  CREATE UNIQUE INDEX jobs_in_order ON jobs (seq);
+  DROP INDEX jobs_by_tenant;
+  CREATE INDEX jobs_by_tenant ON jobs (tenant, seq);
+  CREATE INDEX jobs_claimable ON jobs (seq) WHERE status = 'Running';
+
+  CREATE TABLE idempotency_keys (
+    tenant TEXT NOT NULL,
+    key TEXT NOT NULL,
+    route TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    response TEXT,
+    reserved_at INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (tenant, key)
+  );
+  INSERT INTO idempotency_keys (tenant, key, route, owner, response, reserved_at, created_at)
+    SELECT tenant, key, route, '', response, 0, created_at FROM idempotency;
+  DROP TABLE idempotency;
   `,
 ];

@@ -1,0 +1,62 @@
+import { MEDIA_SCHEME } from "../media.js";
+import type { LabelRecord, LabelUpsertResult } from "../store/index.js";
+import type { MediaUrl } from "./media.js";
+import { refusalDetailWire, refusalMessage } from "./problems.js";
+
+/** A stored annotation or prediction as clients read it: its payload plus its id, masks as URLs. */
+export function labelWire(label: LabelRecord, mediaUrl: MediaUrl): Record<string, unknown> {
+  const wire: Record<string, unknown> = { ...label.payload, id: label.id };
+  const maskUrl = wire.mask_url;
+  if (typeof maskUrl === "string" && maskUrl.startsWith(MEDIA_SCHEME)) {
+    wire.mask_url = mediaUrl(maskUrl.slice(MEDIA_SCHEME.length));
+  }
+  return wire;
+}
+
+/** Labels grouped by response key (`AnnotationGroupsSchema`); groups with no label are left out. */
+export function labelGroupsWire(
+  labels: readonly LabelRecord[],
+  mediaUrl: MediaUrl,
+): Record<string, Record<string, unknown>[]> {
+  const groups: Record<string, Record<string, unknown>[]> = {};
+  for (const label of labels) {
+    const group = groups[label.group];
+    if (group) group.push(labelWire(label, mediaUrl));
+    else groups[label.group] = [labelWire(label, mediaUrl)];
+  }
+  return groups;
+}
+
+/**
+ * What a label upload refused: `errors` in the protocol's words, and beside it `error_details`,
+ * one structured entry per error at the same position (`code`, `reference_id`). Both are left
+ * out when nothing was refused.
+ */
+export function refusalsWire(result: LabelUpsertResult) {
+  if (result.refused.length === 0) return {};
+  return {
+    errors: result.refused.map((refusal) => refusalMessage(refusal.problem)),
+    error_details: result.refused.map((refusal) => refusalDetailWire(refusal.problem)),
+  };
+}
+
+/** The response of an annotation upload (`AnnotateResponseSchema`). */
+export function annotateResponseWire(datasetId: string, result: LabelUpsertResult) {
+  return {
+    dataset_id: datasetId,
+    annotations_processed: result.processed,
+    annotations_ignored: result.ignored,
+    ...refusalsWire(result),
+  };
+}
+
+/** The response of a prediction upload (`PredictResponseSchema`). */
+export function predictResponseWire(datasetId: string, runId: string, result: LabelUpsertResult) {
+  return {
+    dataset_id: datasetId,
+    model_run_id: runId,
+    predictions_processed: result.processed,
+    predictions_ignored: result.ignored,
+    ...refusalsWire(result),
+  };
+}

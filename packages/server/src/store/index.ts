@@ -1,0 +1,59 @@
+/**
+ * The store interface: what the server asks of storage, one store per entity, as decoded
+ * records and typed problems. Backends live in their own folders (`sqlite/`).
+ */
+export type { Page, PageRequest, Tenant } from "./common.js";
+export type { DatasetRecord, DatasetStore, NewDataset } from "./datasets.js";
+export {
+  type EvaluationMetrics,
+  EvaluationMetricsDocument,
+  type EvaluationOptions,
+  EvaluationOptionsDocument,
+} from "./documents.js";
+export type {
+  EvaluationRecord,
+  EvaluationStatus,
+  EvaluationStore,
+  EvaluationUpdate,
+  NewEvaluation,
+} from "./evaluations.js";
+export type { IdempotencyStore, Reservation } from "./idempotency.js";
+export type { ItemQuery, ItemRecord, ItemStore, ItemUpsertResult, MetadataUpdate, NewItem } from "./items.js";
+export type {
+  EvaluationJobSpec,
+  JobRecord,
+  JobSpec,
+  JobStore,
+  JobUpdate,
+  Lease,
+  NewJob,
+  UploadJobSpec,
+} from "./jobs.js";
+export type {
+  LabelInput,
+  LabelRecord,
+  LabelRefusal,
+  LabelSelection,
+  LabelStore,
+  LabelTarget,
+  LabelUpsertResult,
+} from "./labels.js";
+export type {
+  ModelRecord,
+  ModelRunRecord,
+  ModelRunStore,
+  ModelStore,
+  NewModel,
+  NewModelRun,
+} from "./models.js";
+export {
+  invalidCursor,
+  StoreError,
+  type StoreProblem,
+  type StoreProblemCode,
+  unknownItem,
+  unknownReference,
+} from "./problems.js";
+export type { SliceMembers, SliceRecord, SliceStore } from "./slices.js";
+export type { EntityStores, NucleusStore, StoreTransaction } from "./store.js";
+export type { UploadRecord, UploadStore } from "./uploads.js";

@@ -1,0 +1,201 @@
+import { newId } from "../../ids.js";
+import type { Page, PageRequest } from "../common.js";
+import type {
+  ItemQuery,
+  ItemRecord,
+  ItemStore,
+  ItemUpsertResult,
+  MetadataUpdate,
+  NewItem,
+} from "../items.js";
+import { invalidCursor } from "../problems.js";
+import type { SqliteScope } from "./connection.js";
+import { CURSOR, fromJson, toJson } from "./values.js";
+
+/** An item row with its upload-order position (`seq`), which only the cursor carries out. */
+export interface ItemRow {
+  seq: number;
+  id: string;
+  dataset_id: string;
+  reference_id: string;
+  image_url: string;
+  media_key: string | null;
+  metadata: string;
+  width: number | null;
+  height: number | null;
+  embedding_info: string | null;
+}
+
+/** The columns of an item row, for SELECTs that join other tables. */
+export const ITEM_COLUMNS = (table: string) =>
+  [
+    "seq",
+    "id",
+    "dataset_id",
+    "reference_id",
+    "image_url",
+    "media_key",
+    "metadata",
+    "width",
+    "height",
+    "embedding_info",
+  ]
+    .map((column) => `${table}.${column}`)
+    .join(", ");
+
+/** The record of an item row. */
+export function decodeItem(row: ItemRow): ItemRecord {
+  return {
+    id: row.id,
+    datasetId: row.dataset_id,
+    referenceId: row.reference_id,
+    imageUrl: row.image_url,
+    mediaKey: row.media_key,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    width: row.width,
+    height: row.height,
+    embeddingInfo: fromJson(row.embedding_info),
+  };
+}
+
+/** A page cursor's position (0 for the start); refuses cursors this store did not issue. */
+export function positionOf(cursor: string | null | undefined): number {
+  if (cursor === null || cursor === undefined || cursor === "") return 0;
+  if (!CURSOR.test(cursor)) throw invalidCursor(cursor);
+  return Number(cursor);
+}
+
+/**
+ * A page of rows fetched with one extra (to learn whether more follow), as records; the cursor
+ * is the position of the last row served.
+ */
+export function pageOf<R extends { seq: number }, T>(
+  rows: R[],
+  limit: number | undefined,
+  decode: (row: R) => T,
+): Page<T> {
+  const more = limit !== undefined && rows.length > limit;
+  const served = more ? rows.slice(0, limit) : rows;
+  const records: T[] = new Array(served.length);
+  for (let i = 0; i < served.length; i += 1) records[i] = decode(served[i] as R);
+  return { records, nextCursor: more ? String((served[served.length - 1] as R).seq) : null };
+}
+
+/** The SQL LIMIT of a page: one extra row, or no limit (-1 in SQLite). */
+export const fetchLimit = (request: PageRequest): number =>
+  request.limit === undefined ? -1 : request.limit + 1;
+
+/** Dataset items on SQLite, ordered by `seq`. */
+export class SqliteItemStore implements ItemStore {
+  constructor(private readonly scope: SqliteScope) {}
+
+  upsert(
+    datasetId: string,
+    items: readonly NewItem[],
+    options: { update: boolean },
+  ): Promise<ItemUpsertResult> {
+    const find = this.scope.sql("SELECT id FROM items WHERE dataset_id = ? AND reference_id = ?");
+    const insert = this.scope.sql(
+      `INSERT INTO items (id, dataset_id, reference_id, image_url, media_key, metadata, width, height, embedding_info)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const replace = this.scope.sql(
+      `UPDATE items SET image_url = ?, media_key = ?, metadata = ?, width = ?, height = ?, embedding_info = ?
+       WHERE id = ?`,
+    );
+    return this.scope.write(() => {
+      const result: ItemUpsertResult = { newItems: 0, updatedItems: 0, ignoredItems: 0 };
+      for (const item of items) {
+        const existing = find.get(datasetId, item.reference_id) as { id: string } | undefined;
+        const fields = [
+          item.image_url,
+          item.media_key ?? null,
+          JSON.stringify(item.metadata ?? {}),
+          item.width ?? null,
+          item.height ?? null,
+          toJson(item.embedding_info),
+        ] as const;
+        if (!existing) {
+          insert.run(newId("item"), datasetId, item.reference_id, ...fields);
+          result.newItems += 1;
+        } else if (item.update ?? options.update) {
+          replace.run(...fields, existing.id);
+          result.updatedItems += 1;
+        } else {
+          result.ignoredItems += 1;
+        }
+      }
+      return result;
+    });
+  }
+
+  get(datasetId: string, id: string): Promise<ItemRecord | undefined> {
+    return this.scope.read(() => {
+      const row = this.scope.sql("SELECT * FROM items WHERE dataset_id = ? AND id = ?").get(datasetId, id) as
+        | ItemRow
+        | undefined;
+      return row && decodeItem(row);
+    });
+  }
+
+  find(datasetId: string, query: ItemQuery): Promise<ItemRecord | undefined> {
+    return this.scope.read(() => {
+      const row = (
+        "referenceId" in query
+          ? this.scope
+              .sql("SELECT * FROM items WHERE dataset_id = ? AND reference_id = ?")
+              .get(datasetId, query.referenceId)
+          : this.scope
+              .sql("SELECT * FROM items WHERE dataset_id = ? ORDER BY seq LIMIT 1 OFFSET ?")
+              .get(datasetId, query.index)
+      ) as ItemRow | undefined;
+      return row && decodeItem(row);
+    });
+  }
+
+  page(datasetId: string, request: PageRequest): Promise<Page<ItemRecord>> {
+    return this.scope.read(() => {
+      const rows = this.scope
+        .sql("SELECT * FROM items WHERE dataset_id = ? AND seq > ? ORDER BY seq LIMIT ?")
+        .all(datasetId, positionOf(request.cursor), fetchLimit(request)) as ItemRow[];
+      return pageOf(rows, request.limit, decodeItem);
+    });
+  }
+
+  count(datasetId: string): Promise<number> {
+    return this.scope.read(
+      () =>
+        (
+          this.scope.sql("SELECT COUNT(*) AS n FROM items WHERE dataset_id = ?").get(datasetId) as {
+            n: number;
+          }
+        ).n,
+    );
+  }
+
+  delete(datasetId: string, referenceId: string): Promise<boolean> {
+    return this.scope.write(
+      () =>
+        this.scope
+          .sql("DELETE FROM items WHERE dataset_id = ? AND reference_id = ?")
+          .run(datasetId, referenceId).changes > 0,
+    );
+  }
+
+  mergeMetadata(datasetId: string, updates: readonly MetadataUpdate[]): Promise<string[]> {
+    const find = this.scope.sql("SELECT id, metadata FROM items WHERE dataset_id = ? AND reference_id = ?");
+    const set = this.scope.sql("UPDATE items SET metadata = ? WHERE id = ?");
+    return this.scope.write(() => {
+      const missing: string[] = [];
+      for (const update of updates) {
+        const item = find.get(datasetId, update.referenceId) as { id: string; metadata: string } | undefined;
+        if (!item) {
+          missing.push(update.referenceId);
+          continue;
+        }
+        set.run(JSON.stringify({ ...JSON.parse(item.metadata), ...update.metadata }), item.id);
+      }
+      return missing;
+    });
+  }
+}

@@ -1,0 +1,140 @@
+import { newId } from "../../ids.js";
+import { groupOf, identify } from "../label-identity.js";
+import type {
+  LabelInput,
+  LabelRecord,
+  LabelSelection,
+  LabelStore,
+  LabelTarget,
+  LabelUpsertResult,
+} from "../labels.js";
+import type { SqliteScope } from "./connection.js";
+
+interface LabelRow {
+  id: string;
+  item_id: string;
+  kind: string;
+  payload: string;
+}
+
+function decode(row: LabelRow): LabelRecord {
+  return { id: row.id, itemId: row.item_id, group: row.kind, payload: JSON.parse(row.payload) as LabelInput };
+}
+
+/** The table of a target and the column (and value) that scopes it. */
+function tableOf(target: LabelTarget) {
+  return target.kind === "predictions"
+    ? { table: "predictions", scope: "run_id", scopeId: target.runId, conflict: "(run_id, item_id, key)" }
+    : { table: "annotations", scope: "dataset_id", scopeId: target.datasetId, conflict: "(item_id, key)" };
+}
+
+// SQLite limits bound parameters; 500 per query is far below it.
+const IN_CHUNK = 500;
+
+/** Annotations and predictions on SQLite, each table in upload order (`seq`). */
+export class SqliteLabelStore implements LabelStore {
+  constructor(private readonly scope: SqliteScope) {}
+
+  upsert(
+    target: LabelTarget,
+    labels: readonly LabelInput[],
+    options: { update: boolean },
+  ): Promise<LabelUpsertResult> {
+    const { table, scope, scopeId, conflict } = tableOf(target);
+    const isPrediction = target.kind === "predictions";
+    // One statement per label: the unique index decides between new, ignored and replaced.
+    const write = options.update
+      ? this.scope.sql(
+          `INSERT INTO ${table} (id, ${scope}, item_id, kind, key, payload) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT ${conflict} DO UPDATE SET kind = excluded.kind, payload = excluded.payload`,
+        )
+      : this.scope.sql(
+          `INSERT INTO ${table} (id, ${scope}, item_id, kind, key, payload) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT DO NOTHING`,
+        );
+    const findItem = this.scope.sql("SELECT id FROM items WHERE dataset_id = ? AND reference_id = ?");
+    const reopen = this.scope.sql("UPDATE model_runs SET status = 'Started' WHERE id = ?");
+    return this.scope.write(() => {
+      const result: LabelUpsertResult = { processed: 0, ignored: 0, refused: [] };
+      // New predictions make a committed run's evaluation stale: it must be committed again.
+      if (target.kind === "predictions") reopen.run(target.runId);
+      const itemIds = new Map<string, string | undefined>();
+      labels.forEach((label, index) => {
+        const ref = label.reference_id;
+        if (!itemIds.has(ref)) {
+          itemIds.set(ref, (findItem.get(target.datasetId, ref) as { id: string } | undefined)?.id);
+        }
+        const itemId = itemIds.get(ref);
+        if (!itemId) {
+          result.refused.push({
+            index,
+            problem: { code: "unknownReference", datasetId: target.datasetId, referenceIds: [ref] },
+          });
+          return;
+        }
+        const { key, payload } = identify(label);
+        const id = newId(isPrediction ? "prediction" : "annotation");
+        const changes = write.run(
+          id,
+          scopeId,
+          itemId,
+          groupOf(label.type),
+          key,
+          JSON.stringify(payload),
+        ).changes;
+        if (changes > 0) result.processed += 1;
+        else result.ignored += 1;
+      });
+      return result;
+    });
+  }
+
+  list(target: LabelTarget, itemIds: readonly string[]): Promise<LabelRecord[]> {
+    const { table, scope, scopeId } = tableOf(target);
+    return this.scope.read(() => {
+      const records: LabelRecord[] = [];
+      for (let i = 0; i < itemIds.length; i += IN_CHUNK) {
+        const chunk = itemIds.slice(i, i + IN_CHUNK);
+        const marks = chunk.map(() => "?").join(",");
+        const text = `SELECT id, item_id, kind, payload FROM ${table} WHERE ${scope} = ? AND item_id IN (${marks}) ORDER BY seq`;
+        // Short lists (one item's labels) and full chunks recur: those statements are kept.
+        const statement =
+          chunk.length <= 16 || chunk.length === IN_CHUNK ? this.scope.sql(text) : this.scope.prepare(text);
+        const rows = statement.all(scopeId, ...chunk) as LabelRow[];
+        // Appended one by one: spreading hundreds of thousands of rows overflows the stack.
+        for (const row of rows) records.push(decode(row));
+      }
+      return records;
+    });
+  }
+
+  find(
+    target: LabelTarget,
+    query: { itemId: string; annotationId: string },
+  ): Promise<LabelRecord | undefined> {
+    const { table, scope, scopeId } = tableOf(target);
+    return this.scope.read(() => {
+      const row = this.scope
+        .sql(`SELECT id, item_id, kind, payload FROM ${table} WHERE ${scope} = ? AND item_id = ? AND key = ?`)
+        .get(scopeId, query.itemId, `id:${query.annotationId}`) as LabelRow | undefined;
+      return row && decode(row);
+    });
+  }
+
+  delete(target: LabelTarget, selection: LabelSelection): Promise<number> {
+    const { table, scope, scopeId } = tableOf(target);
+    return this.scope.write(() => {
+      if ("all" in selection) {
+        return this.scope.sql(`DELETE FROM ${table} WHERE ${scope} = ?`).run(scopeId).changes;
+      }
+      const findItem = this.scope.sql("SELECT id FROM items WHERE dataset_id = ? AND reference_id = ?");
+      const remove = this.scope.sql(`DELETE FROM ${table} WHERE ${scope} = ? AND item_id = ?`);
+      let deleted = 0;
+      for (const ref of selection.referenceIds) {
+        const item = findItem.get(target.datasetId, ref) as { id: string } | undefined;
+        if (item) deleted += remove.run(scopeId, item.id).changes;
+      }
+      return deleted;
+    });
+  }
+}

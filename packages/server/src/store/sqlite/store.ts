@@ -1,0 +1,87 @@
+import type { NucleusStore, StoreTransaction } from "../store.js";
+import { SqliteConnection, type SqliteScope } from "./connection.js";
+import { type Db, openDatabase } from "./database.js";
+import { SqliteDatasetStore } from "./datasets.js";
+import { SqliteEvaluationStore } from "./evaluations.js";
+import { SqliteIdempotencyStore } from "./idempotency.js";
+import { SqliteItemStore } from "./items.js";
+import { SqliteJobStore } from "./jobs.js";
+import { SqliteLabelStore } from "./labels.js";
+import { SqliteModelRunStore, SqliteModelStore } from "./models.js";
+import { SqliteSliceStore } from "./slices.js";
+import { SqliteUploadStore } from "./uploads.js";
+
+function entityStores(scope: SqliteScope): StoreTransaction {
+  return {
+    datasets: new SqliteDatasetStore(scope),
+    items: new SqliteItemStore(scope),
+    labels: new SqliteLabelStore(scope),
+    models: new SqliteModelStore(scope),
+    runs: new SqliteModelRunStore(scope),
+    slices: new SqliteSliceStore(scope),
+    jobs: new SqliteJobStore(scope),
+    uploads: new SqliteUploadStore(scope),
+    evaluations: new SqliteEvaluationStore(scope),
+    idempotency: new SqliteIdempotencyStore(scope),
+  };
+}
+
+/**
+ * The store on one SQLite database (better-sqlite3). Each call runs its whole batch in one
+ * synchronous SQLite transaction and settles once; `transaction` holds the connection across its
+ * awaits, and other calls wait for it.
+ */
+export class SqliteStore implements NucleusStore {
+  readonly datasets;
+  readonly items;
+  readonly labels;
+  readonly models;
+  readonly runs;
+  readonly slices;
+  readonly jobs;
+  readonly uploads;
+  readonly evaluations;
+  readonly idempotency;
+  private readonly connection: SqliteConnection;
+  private readonly handle: StoreTransaction;
+
+  constructor(private readonly db: Db) {
+    this.connection = new SqliteConnection(db);
+    const stores = entityStores(this.connection.outside);
+    this.datasets = stores.datasets;
+    this.items = stores.items;
+    this.labels = stores.labels;
+    this.models = stores.models;
+    this.runs = stores.runs;
+    this.slices = stores.slices;
+    this.jobs = stores.jobs;
+    this.uploads = stores.uploads;
+    this.evaluations = stores.evaluations;
+    this.idempotency = stores.idempotency;
+    // One connection holds at most one transaction, so one handle serves them all in turn.
+    this.handle = entityStores(this.connection.inside);
+  }
+
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.connection.transaction(() => fn(this.handle));
+  }
+
+  writeVersion(): Promise<string> {
+    return this.connection.outside.read(() =>
+      String(
+        (this.connection.sql("SELECT value FROM write_version WHERE id = 1").get() as { value: number })
+          .value,
+      ),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.connection.idle();
+    this.db.close();
+  }
+}
+
+/** Opens (or creates) the store of a data folder: `nucleus.sqlite` in it, migrated. */
+export function openSqliteStore(dataDir: string): SqliteStore {
+  return new SqliteStore(openDatabase(dataDir));
+}
