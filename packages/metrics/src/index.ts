@@ -25,6 +25,7 @@ export {
   precisionRecall,
   precisionRecallCurve,
 } from "./classification.js";
+export { CocoInputError } from "./coco/errors.js";
 export { evaluateCoco } from "./coco/evaluate.js";
 export {
   COCO_AREA_LABELS,
@@ -35,7 +36,8 @@ export {
   linspace,
   numpySum,
 } from "./coco/params.js";
-export { CocoInputError } from "./coco/prepare.js";
+export { parseCocoResults } from "./coco/results/parse.js";
+export { type CocoResults, toCocoResults } from "./coco/results/results.js";
 export type * from "./coco/types.js";
 export { type Box, boxIou, boxIouMatrix } from "./geometry/box.js";
 export { type Cuboid, cuboidBevIou, cuboidFootprint, cuboidIou } from "./geometry/cuboid.js";

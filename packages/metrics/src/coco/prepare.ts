@@ -1,13 +1,9 @@
 import { type Rle, rleArea, rleFromPolygon, rleFromString, rleMerge, rleToBbox } from "../geometry/rle.js";
+import { CocoInputError } from "./errors.js";
+import type { CocoResults } from "./results/results.js";
 import type { CocoAnnotation, CocoDetection, CocoGroundTruth, CocoSegmentation } from "./types.js";
 
-/** Thrown for input that cannot be evaluated; the message names the entry and the field. */
-export class CocoInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CocoInputError";
-  }
-}
+export { CocoInputError };
 
 /** Ground truth and detections as flat arrays, validated, ready for matching. */
 export interface PreparedObjects {
@@ -19,7 +15,6 @@ export interface PreparedObjects {
   scores: Float64Array;
   imageIds: Int32Array | Float64Array;
   categoryIds: Float64Array;
-  ids: Float64Array;
   /** Masks, in segm mode only. */
   masks: Rle[] | undefined;
   count: number;
@@ -81,7 +76,6 @@ function emptyObjects(n: number, iouType: "bbox" | "segm"): PreparedObjects {
     scores: new Float64Array(n),
     imageIds: new Float64Array(n),
     categoryIds: new Float64Array(n),
-    ids: new Float64Array(n),
     masks: iouType === "segm" ? [] : undefined,
     count: n,
   };
@@ -116,7 +110,6 @@ export function prepareGroundTruth(
     out.crowd[i] = a.iscrowd ? 1 : 0;
     out.imageIds[i] = a.image_id;
     out.categoryIds[i] = a.category_id;
-    out.ids[i] = a.id;
     if (a.id === 0) zeroId = true;
     if (sizes && out.masks) {
       if (a.segmentation === undefined)
@@ -158,7 +151,6 @@ export function prepareDetections(
     out.scores[i] = d.score;
     out.imageIds[i] = d.image_id;
     out.categoryIds[i] = d.category_id;
-    out.ids[i] = i + 1;
     const hasBox = Array.isArray(d.bbox) && d.bbox.length > 0;
     if (hasBox) {
       const box = checkBox(d.bbox, where);
@@ -191,4 +183,104 @@ export function prepareDetections(
     );
   }
   return out;
+}
+
+/**
+ * Validates detections given as columns ({@link CocoResults}), in the same order and with the
+ * same messages as {@link prepareDetections}. The columns are used as they are (not copied),
+ * except the boxes in segm mode, which masks may fill in.
+ */
+export function prepareResults(
+  gt: CocoGroundTruth,
+  results: CocoResults,
+  iouType: "bbox" | "segm",
+  warnings: string[],
+): PreparedObjects {
+  const n = results.length;
+  const { imageIds, categoryIds, scores, hasBox } = results;
+  if (imageIds.length < n || categoryIds.length < n || scores.length < n || hasBox.length < n)
+    throw new CocoInputError("detections: every column must hold `length` values");
+  if (results.boxes.length < n * 4)
+    throw new CocoInputError("detections: boxes must hold 4 numbers per result");
+  const knownImages = new Set(gt.images.map((image) => image.id));
+  const knownCategories = new Set(gt.categories.map((category) => category.id));
+  const sizes = iouType === "segm" ? imageSizes(gt) : undefined;
+  const boxes = sizes ? results.boxes.slice(0, n * 4) : results.boxes;
+  const areas = new Float64Array(n);
+  const masks: Rle[] | undefined = sizes ? [] : undefined;
+  let unknownCategories = 0;
+  let lastImage = Number.NaN;
+  let lastCategory = Number.NaN;
+  let lastKnown = false;
+  for (let i = 0; i < n; i += 1) {
+    const imageId = imageIds[i] as number;
+    // Results come grouped by image: skip the lookup while the id repeats.
+    if (imageId !== lastImage) {
+      if (!knownImages.has(imageId)) {
+        throw new CocoInputError(
+          `detections[${i}]: image_id ${imageId} is not one of the ground truth's images`,
+        );
+      }
+      lastImage = imageId;
+    }
+    const score = scores[i] as number;
+    if (!Number.isFinite(score))
+      throw new CocoInputError(`detections[${i}]: score must be a finite number, got ${String(score)}`);
+    const categoryId = categoryIds[i] as number;
+    if (categoryId !== lastCategory) {
+      if (!Number.isFinite(categoryId))
+        throw new CocoInputError(`detections[${i}]: category_id must be a number`);
+      lastCategory = categoryId;
+      lastKnown = knownCategories.has(categoryId);
+    }
+    if (!lastKnown) unknownCategories += 1;
+    if (hasBox[i]) {
+      const x = boxes[i * 4] as number;
+      const y = boxes[i * 4 + 1] as number;
+      const w = boxes[i * 4 + 2] as number;
+      const h = boxes[i * 4 + 3] as number;
+      if (!Number.isFinite(x + y + w + h) || w < 0 || h < 0) {
+        checkBox([x, y, w, h], `detections[${i}]`);
+      }
+      areas[i] = w * h;
+    } else if (iouType === "bbox") {
+      throw new CocoInputError(`detections[${i}]: bbox is required for bbox evaluation`);
+    }
+    if (sizes && masks) {
+      const where = `detections[${i}]`;
+      const [height, width] = sizeOf(sizes, imageId, where);
+      let segmentation = results.segmentations?.[i];
+      if (segmentation === undefined && hasBox[i]) {
+        // loadRes turns a box into a rectangle polygon when a result has no segmentation.
+        const x = boxes[i * 4] as number;
+        const y = boxes[i * 4 + 1] as number;
+        const bw = boxes[i * 4 + 2] as number;
+        const bh = boxes[i * 4 + 3] as number;
+        segmentation = [[x, y, x, y + bh, x + bw, y + bh, x + bw, y]];
+      }
+      if (segmentation === undefined)
+        throw new CocoInputError(`${where}: segmentation or bbox is required for segm evaluation`);
+      const mask = toMask(segmentation, height, width, where);
+      masks.push(mask);
+      if (!hasBox[i]) {
+        areas[i] = rleArea(mask);
+        boxes.set(rleToBbox(mask), i * 4);
+      }
+    }
+  }
+  if (unknownCategories > 0) {
+    warnings.push(
+      `${unknownCategories} detection(s) name a category that is not in the ground truth; they are left out, as pycocotools does`,
+    );
+  }
+  return {
+    boxes,
+    areas,
+    crowd: new Uint8Array(n),
+    scores,
+    imageIds,
+    categoryIds,
+    masks,
+    count: n,
+  };
 }

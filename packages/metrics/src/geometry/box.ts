@@ -33,27 +33,38 @@ export function boxIouMatrix(
     const dy = detections[d * 4 + 1] as number;
     const dw = detections[d * 4 + 2] as number;
     const dh = detections[d * 4 + 3] as number;
-    const da = dw * dh;
-    for (let g = 0; g < G; g += 1) {
-      const gx = groundTruth[g * 4] as number;
-      const gy = groundTruth[g * 4 + 1] as number;
-      const gw = groundTruth[g * 4 + 2] as number;
-      const gh = groundTruth[g * 4 + 3] as number;
-      let value = 0;
-      // Same operation order as COCO, so the doubles are identical.
-      const w = Math.min(dw + dx, gw + gx) - Math.max(dx, gx);
-      if (w > 0) {
-        const h = Math.min(dh + dy, gh + gy) - Math.max(dy, gy);
-        if (h > 0) {
-          const i = w * h;
-          const u = crowd?.[g] ? da : da + gw * gh - i;
-          value = i / u;
-        }
-      }
-      result[d * G + g] = value;
-    }
+    for (let g = 0; g < G; g += 1)
+      result[d * G + g] = boxPairIou(dx, dy, dw, dh, groundTruth, g * 4, crowd?.[g]);
   }
   return result;
+}
+
+/**
+ * IoU of the detection box `dx, dy, dw, dh` with the ground-truth box at `boxes[offset..]`:
+ * the one formula behind every box IoU here, in COCO's operation order so the doubles are
+ * identical.
+ */
+export function boxPairIou(
+  dx: number,
+  dy: number,
+  dw: number,
+  dh: number,
+  boxes: ArrayLike<number>,
+  offset: number,
+  crowd: number | undefined,
+): number {
+  const gx = boxes[offset] as number;
+  const gy = boxes[offset + 1] as number;
+  const gw = boxes[offset + 2] as number;
+  const gh = boxes[offset + 3] as number;
+  const w = Math.min(dw + dx, gw + gx) - Math.max(dx, gx);
+  if (!(w > 0)) return 0; // NaN too, as in COCO's `if (w > 0)`
+  const h = Math.min(dh + dy, gh + gy) - Math.max(dy, gy);
+  if (!(h > 0)) return 0;
+  const i = w * h;
+  const da = dw * dh;
+  const u = crowd ? da : da + gw * gh - i;
+  return i / u;
 }
 
 /**
