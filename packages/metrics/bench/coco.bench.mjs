@@ -1,111 +1,131 @@
-// The reference COCO workload of docs/metrics (5,000 images, 80 categories, about 7 ground-truth
-// objects and exactly 100 detections per image, fixed seed), written to a temp folder, read back
-// and evaluated. Run with `pnpm bench` (builds first). BENCH_IMAGES / BENCH_SEGM_IMAGES shrink it.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// @nucleus/metrics side by side with pycocotools on the reference COCO workload (./workload.mjs),
+// every figure measured in this run: both sides read the same files from disk, each in its own
+// process, several rounds in alternating order, medians reported. The clock covers what
+// pycocotools' loadRes + evaluate + accumulate + summarize do (reading and parsing the results
+// file included); the ground truth is loaded before it starts, on both sides. Peak RSS is each
+// process's own high-water mark.
+//
+// Run with `pnpm bench` (builds first). BENCH_SIZES=1000,5000 (images), BENCH_SEGM_IMAGES=200,
+// BENCH_ROUNDS=3. pycocotools comes from PYCOCO or ../shared/tools/pycocotools (see
+// ./pycocotools.mjs); without it, only our own numbers are printed.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { evaluateCoco } from "../dist/index.js";
+import { fileURLToPath } from "node:url";
+import { findPycocotools } from "./pycocotools.mjs";
+import { workload } from "./workload.mjs";
 
-const IMAGES = Number(process.env.BENCH_IMAGES ?? 5_000);
-const SEGM_IMAGES = Number(process.env.BENCH_SEGM_IMAGES ?? 500);
-// pycocotools 2.0.11 on this workload and machine size (loadRes + evaluate + accumulate +
-// summarize), as measured for the metrics design notes; pycocotools itself cannot be installed here.
-const PYCOCOTOOLS_BBOX_SECONDS = 58;
+const here = dirname(fileURLToPath(import.meta.url));
+const SIZES = (process.env.BENCH_SIZES ?? "1000,5000").split(",").map(Number);
+const SEGM_IMAGES = Number(process.env.BENCH_SEGM_IMAGES ?? 200);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const pycocotools = findPycocotools();
+const sides = [
+  {
+    name: "pycocotools 2.0.11",
+    key: "py",
+    run: pycocotools.run && ((f) => pycocotools.run(f.gt, f.dt, f.iouType)),
+  },
+  { name: "@nucleus/metrics", key: "ours", run: (f) => node(f, "single") },
+  { name: "@nucleus/metrics, worker threads", key: "workers", run: (f) => node(f, "workers") },
+].filter((side) => side.run);
 
-const COCO_IDS = Array.from({ length: 90 }, (_, i) => i + 1).filter(
-  (id) => ![12, 26, 29, 30, 45, 66, 68, 69, 71, 83].includes(id),
+console.log(
+  `COCO evaluation side by side on ${availableParallelism()} cores (${cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}; median of ${ROUNDS} runs per side, in alternating order.`,
 );
+console.log(
+  "timed: read + parse the results file, evaluate, accumulate, summarize (pycocotools: loadRes + evaluate + accumulate + summarize).",
+);
+console.log("process: the whole child process (start-up and ground-truth loading included).");
+if (pycocotools.missing) console.log(`pycocotools: not available (${pycocotools.missing}); no ratios.`);
 
-function workload(images, seed, withPolygons) {
-  const rnd = random(seed);
-  const gt = { images: [], categories: COCO_IDS.map((id) => ({ id, name: `c${id}` })), annotations: [] };
-  const dt = [];
-  const polygon = ([x, y, w, h]) => [[x, y, x + w, y, x + w, y + h * 0.6, x + w * 0.5, y + h, x, y + h]];
-  let annId = 1;
-  for (let img = 1; img <= images; img += 1) {
-    const width = 480 + Math.floor(rnd() * 160);
-    const height = 360 + Math.floor(rnd() * 120);
-    gt.images.push({ id: img, width, height });
-    const objects = [];
-    const n = 1 + Math.floor(rnd() * 13);
-    for (let j = 0; j < n; j += 1) {
-      const w = 8 + rnd() * 200;
-      const h = 8 + rnd() * 200;
-      const bbox = [rnd() * (width - w), rnd() * (height - h), w, h];
-      const category = COCO_IDS[Math.floor(rnd() * COCO_IDS.length)];
-      const ann = {
-        id: annId++,
-        image_id: img,
-        category_id: category,
-        bbox,
-        area: w * h * (0.5 + rnd() * 0.45),
-        iscrowd: rnd() < 0.01 ? 1 : 0,
-      };
-      if (withPolygons) ann.segmentation = polygon(bbox);
-      gt.annotations.push(ann);
-      objects.push(ann);
-    }
-    const perClass = new Map();
-    let made = 0;
-    while (made < 100) {
-      const near = objects[Math.floor(rnd() * objects.length)];
-      const category = rnd() < 0.7 ? near.category_id : COCO_IDS[Math.floor(rnd() * COCO_IDS.length)];
-      if ((perClass.get(category) ?? 0) >= 12) continue;
-      perClass.set(category, (perClass.get(category) ?? 0) + 1);
-      const [x, y, w, h] = near.bbox;
-      const jitter = () => (rnd() - 0.5) * 0.3;
-      const bbox =
-        rnd() < 0.6
-          ? [x + w * jitter(), y + h * jitter(), w * (1 + jitter()), h * (1 + jitter())]
-          : [rnd() * (width - 40), rnd() * (height - 40), 10 + rnd() * 100, 10 + rnd() * 100];
-      const det = { image_id: img, category_id: category, bbox, score: Math.round(rnd() * 1000) / 1000 };
-      if (withPolygons) det.segmentation = polygon(bbox);
-      dt.push(det);
-      made += 1;
-    }
-  }
-  return { gt, dt };
-}
+let failed = false;
+for (const images of SIZES) bench(`bbox, ${images.toLocaleString("en-US")} images`, images, 2024, "bbox");
+if (SEGM_IMAGES > 0)
+  bench(`segm (polygons), ${SEGM_IMAGES.toLocaleString("en-US")} images`, SEGM_IMAGES, 7, "segm");
+process.exit(failed ? 1 : 0);
 
-function run(label, images, seed, iouType) {
+function bench(label, images, seed, iouType) {
   const folder = mkdtempSync(join(tmpdir(), "nucleus-coco-bench-"));
-  const { gt, dt } = workload(images, seed, iouType === "segm");
-  writeFileSync(join(folder, "gt.json"), JSON.stringify(gt));
-  writeFileSync(join(folder, "dt.json"), JSON.stringify(dt));
-  const loadStart = performance.now();
-  const groundTruth = JSON.parse(readFileSync(join(folder, "gt.json"), "utf8"));
-  const detections = JSON.parse(readFileSync(join(folder, "dt.json"), "utf8"));
-  const loadSeconds = (performance.now() - loadStart) / 1000;
-  const start = performance.now();
-  const result = evaluateCoco(groundTruth, detections, { iouType });
-  const seconds = (performance.now() - start) / 1000;
-  rmSync(folder, { recursive: true, force: true });
-  console.log(
-    `${label}: ${images.toLocaleString("en-US")} images, ${groundTruth.annotations.length.toLocaleString("en-US")} ground truth, ${detections.length.toLocaleString("en-US")} detections`,
-  );
-  console.log(
-    `  JSON load ${loadSeconds.toFixed(2)} s; evaluate + accumulate + summarize ${seconds.toFixed(2)} s; AP ${result.stats[0].toFixed(4)}`,
-  );
-  return seconds;
+  try {
+    const { gt, dt } = workload(images, seed, iouType === "segm");
+    const files = { gt: join(folder, "gt.json"), dt: join(folder, "dt.json"), iouType };
+    writeFileSync(files.gt, JSON.stringify(gt));
+    writeFileSync(files.dt, JSON.stringify(dt));
+    console.log(
+      `\n${label}: ${gt.annotations.length.toLocaleString("en-US")} ground-truth objects, ${dt.length.toLocaleString("en-US")} detections`,
+    );
+    const runs = new Map(sides.map((side) => [side.key, []]));
+    for (let round = 0; round < ROUNDS; round += 1) {
+      // Rotate who goes first, so no side always runs on a warm (or busy) machine.
+      const order = sides.map((_, i) => sides[(i + round) % sides.length]);
+      for (const side of order) runs.get(side.key).push(measure(side, files));
+    }
+    report(runs);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
-const bbox = run("bbox", IMAGES, 2024, "bbox");
-if (IMAGES === 5_000) {
-  console.log(
-    `  vs pycocotools ${PYCOCOTOOLS_BBOX_SECONDS} s on the same workload and machine size: ${(PYCOCOTOOLS_BBOX_SECONDS / bbox).toFixed(1)}x faster`,
-  );
+function node(files, mode) {
+  return spawnSync(process.execPath, [join(here, "ours.mjs"), files.gt, files.dt, files.iouType, mode], {
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+  });
 }
-run("segm", SEGM_IMAGES, 7, "segm");
-console.log(`peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+
+function measure(side, files) {
+  const start = performance.now();
+  const child = side.run(files);
+  const processSeconds = (performance.now() - start) / 1000;
+  if (child.status !== 0) throw new Error(`${side.name} failed:\n${child.stderr || child.stdout}`);
+  const lines = child.stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+  const result = Object.assign({}, ...lines);
+  return { ...result, process_s: processSeconds, peak_mb: result.peak_rss_kb / 1024 };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function report(runs) {
+  const py = runs.get("py");
+  const base = py && {
+    timed: median(py.map((r) => r.timed_total_s)),
+    process: median(py.map((r) => r.process_s)),
+    peak: median(py.map((r) => r.peak_mb)),
+  };
+  const pad = (text, n) => String(text).padStart(n);
+  console.log(
+    `  ${"".padEnd(34)}${pad("timed", 9)}${pad("load", 8)}${pad("process", 9)}${pad("peak RSS", 10)}`,
+  );
+  for (const side of sides) {
+    const list = runs.get(side.key);
+    const timed = median(list.map((r) => r.timed_total_s));
+    const load = median(list.map((r) => r.load_s));
+    const processSeconds = median(list.map((r) => r.process_s));
+    const peak = median(list.map((r) => r.peak_mb));
+    let line = `  ${side.name.padEnd(34)}${pad(`${timed.toFixed(2)} s`, 9)}${pad(`${load.toFixed(2)} s`, 8)}${pad(`${processSeconds.toFixed(2)} s`, 9)}${pad(`${Math.round(peak)} MB`, 10)}`;
+    if (base && side.key !== "py") {
+      line += `   ${(base.timed / timed).toFixed(1)}x faster timed, ${(base.process / processSeconds).toFixed(1)}x by process, ${(peak / base.peak).toFixed(2)}x the memory`;
+    }
+    console.log(line);
+  }
+  // Every run of every side must give the same 12 doubles; pycocotools' are the reference.
+  const reference = (py ?? runs.get("ours"))[0].stats;
+  const same = [...runs.values()].flat().every((r) => r.stats.every((v, i) => Object.is(v, reference[i])));
+  console.log(
+    same
+      ? `  stats: identical in every run${py ? " to pycocotools'" : ""}, all 12 to the last bit`
+      : "  stats: DIFFERENT between runs or sides",
+  );
+  if (!same) failed = true;
+}

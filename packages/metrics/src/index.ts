@@ -36,7 +36,7 @@ export {
   linspace,
   numpySum,
 } from "./coco/params.js";
-export { parseCocoResults } from "./coco/results/parse.js";
+export { CocoResultsParser, parseCocoResults } from "./coco/results/parse.js";
 export { type CocoResults, toCocoResults } from "./coco/results/results.js";
 export type * from "./coco/types.js";
 export { type Box, boxIou, boxIouMatrix } from "./geometry/box.js";
