@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDataset, remoteItems, startTestServer, type TestServer } from "./test-support.js";
 
@@ -70,5 +73,29 @@ describe("Idempotency-Key", () => {
     });
     expect((a.body as { new_items: number }).new_items).toBe(1);
     expect((b.body as { new_items: number }).new_items).toBe(2);
+  });
+
+  it("apply a keyed write once when identical requests reach two servers on one data folder", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nucleus-keys-"));
+    const a = await startTestServer(dir);
+    const b = await startTestServer(dir);
+    try {
+      const ds = await createDataset(a);
+      const send = (to: TestServer) =>
+        to.call("POST", `dataset/${ds}/append`, {
+          body: { items: remoteItems(50, "two_") },
+          headers: { "idempotency-key": "shared-chunk" },
+        });
+      const answers = await Promise.all([send(a), send(b), send(a), send(b)]);
+      for (const answer of answers) {
+        expect(answer.status).toBe(200);
+        expect(answer.body).toMatchObject({ new_items: 50, ignored_items: 0 });
+      }
+      expect((await b.call("GET", `dataset/${ds}/size`)).body).toEqual({ count: 50 });
+    } finally {
+      await a.stop();
+      await b.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -88,7 +88,7 @@ describe("annotations", () => {
     const ds = await createDataset(server);
     await server.call("POST", `dataset/${ds}/append`, { body: { items: remoteItems(1) } });
     const response = await server.call("POST", `dataset/${ds}/annotate`, {
-      body: { annotations: [box("img_0", 1), box("ghost", 1), box("gh\"ost 2", 1)] },
+      body: { annotations: [box("img_0", 1), box("ghost", 1), box('gh"ost 2', 1)] },
     });
     expect(response.body).toEqual({
       dataset_id: ds,

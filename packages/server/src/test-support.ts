@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   listen,
-  type NucleusServerOptions,
+  type OpenServerOptions,
   openServer,
   type RunningNucleusServer,
   type ServerParts,
@@ -40,7 +40,7 @@ export interface CallOptions {
 /** Starts a server on an ephemeral port over a fresh data folder (or the one given). */
 export async function startTestServer(
   dataDir?: string,
-  options: Partial<Omit<NucleusServerOptions, "dataDir" | "apiKeys">> = {},
+  options: Partial<Omit<OpenServerOptions, "dataDir" | "apiKeys">> = {},
 ): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "nucleus-server-"));
   const logs: string[] = [];

@@ -49,7 +49,7 @@ export interface LabelStore {
     labels: readonly LabelInput[],
     options: { update: boolean },
   ): Promise<LabelUpsertResult>;
-  /** The labels of some items, in upload order. */
+  /** The labels of some items; each item's labels in upload order. */
   list(target: LabelTarget, itemIds: readonly string[]): Promise<LabelRecord[]>;
   /** One label by its item and its annotation id. */
   find(

@@ -1,0 +1,37 @@
+/**
+ * The store conformance suite: one set of tests, written against the `NucleusStore` interface,
+ * that every backend runs (`describeStoreConformance({ name, open })`). Every store test belongs
+ * here, so a second backend is checked by exactly the tests the first one passes.
+ */
+import { describe } from "vitest";
+import { datasetConformance } from "./datasets.js";
+import { evaluationConformance } from "./evaluations.js";
+import type { StoreBackend } from "./harness.js";
+import { idempotencyConformance } from "./idempotency.js";
+import { itemConformance } from "./items.js";
+import { jobConformance } from "./jobs.js";
+import { labelConformance } from "./labels.js";
+import { modelConformance } from "./models.js";
+import { sliceConformance } from "./slices.js";
+import { transactionConformance } from "./transactions.js";
+import { uploadConformance } from "./uploads.js";
+import { writeVersionConformance } from "./write-version.js";
+
+export type { StoreBackend, StoreHarness } from "./harness.js";
+
+/** Declares the whole suite for one backend. */
+export function describeStoreConformance(backend: StoreBackend): void {
+  describe(`NucleusStore on ${backend.name}`, () => {
+    datasetConformance(backend);
+    itemConformance(backend);
+    labelConformance(backend);
+    modelConformance(backend);
+    sliceConformance(backend);
+    jobConformance(backend);
+    uploadConformance(backend);
+    evaluationConformance(backend);
+    idempotencyConformance(backend);
+    transactionConformance(backend);
+    writeVersionConformance(backend);
+  });
+}
