@@ -12,11 +12,15 @@ import { allocateOutput, finishEvaluation, planEvaluation } from "./coco/evaluat
 import type { CocoResults } from "./coco/results/results.js";
 import type { CocoDetection, CocoEvaluateOptions, CocoEvaluation, CocoGroundTruth } from "./coco/types.js";
 
+/** Inputs with fewer detections run in the calling thread when `workers` is not given. */
+const PARALLEL_FROM = 200_000;
+
 /** Options of {@link evaluateCocoParallel}: those of `evaluateCoco`, and how many threads to add. */
 export interface CocoParallelOptions extends CocoEvaluateOptions {
   /**
-   * Worker threads to start besides the calling thread, which works too. Default: one less
-   * than the available cores (at least 1). 0 evaluates in the calling thread only.
+   * Worker threads to start besides the calling thread, which works too; 0 runs in the calling
+   * thread only. Default: one less than the available cores (at least 1) from 200,000 detections,
+   * 0 below that, where starting threads costs more than they save.
    */
   workers?: number;
 }
@@ -44,45 +48,73 @@ export async function evaluateCocoParallel(
   detections: readonly CocoDetection[] | CocoResults,
   options: CocoParallelOptions = {},
 ): Promise<CocoEvaluation> {
-  const { workers = Math.max(1, availableParallelism() - 1), ...evaluateOptions } = options;
-  const plan = planEvaluation(groundTruth, detections, evaluateOptions);
-  const { input, shape } = plan;
-  const threads = input.gt.masks ? 0 : Math.min(workers, shape.K - 1);
-  const output = allocateOutput(shape, threads > 0);
-  const task: ParallelTask = {
-    input: threads > 0 ? { ...input, gt: share(input.gt), dt: share(input.dt) } : input,
-    output,
-    queue: largestFirst(input.gt, input.dt, shape.K),
-    next: new Int32Array(new SharedArrayBuffer(4)),
-  };
-  const started = Array.from({ length: threads }, () => startWorker(task));
-  runTasks(task);
-  await Promise.all(started);
-  if (threads === 0) return finishEvaluation(plan, output);
-  // Plain arrays in the result, as evaluateCoco returns.
-  return finishEvaluation(plan, {
-    precision: output.precision.slice(),
-    recall: output.recall.slice(),
-    scores: output.scores.slice(),
-  });
+  const { workers, ...evaluateOptions } = options;
+  const segm = evaluateOptions.iouType === "segm";
+  const wanted = segm
+    ? 0
+    : (workers ?? (detections.length >= PARALLEL_FROM ? Math.max(1, availableParallelism() - 1) : 0));
+  // Threads start now: they load while the inputs are checked and grouped here.
+  const pool = Array.from({ length: wanted }, () => new TaskWorker());
+  try {
+    const plan = planEvaluation(groundTruth, detections, evaluateOptions);
+    const { input, shape } = plan;
+    const threads = Math.min(pool.length, shape.K - 1);
+    const output = allocateOutput(shape, threads > 0);
+    const task: ParallelTask = {
+      input: threads > 0 ? { ...input, gt: share(input.gt), dt: share(input.dt) } : input,
+      output,
+      queue: largestFirst(input.gt, input.dt, shape.K),
+      next: new Int32Array(new SharedArrayBuffer(4)),
+    };
+    const done = pool.slice(0, threads).map((worker) => worker.run(task));
+    runTasks(task);
+    await Promise.all(done);
+    if (threads === 0) return finishEvaluation(plan, output);
+    // Plain arrays in the result, as evaluateCoco returns.
+    return finishEvaluation(plan, {
+      precision: output.precision.slice(),
+      recall: output.recall.slice(),
+      scores: output.scores.slice(),
+    });
+  } finally {
+    for (const worker of pool) worker.close();
+  }
 }
 
-function startWorker(task: ParallelTask): Promise<void> {
-  // From the sources (tests), the built worker; once built, the one beside this file.
-  const here = import.meta.url;
-  const file = here.endsWith(".ts")
-    ? "../dist/worker.js"
-    : here.endsWith(".cjs")
-      ? "./worker.cjs"
-      : "./worker.js";
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(file, here), { workerData: task });
-    worker.once("message", () => resolve());
-    worker.once("error", reject);
-    worker.once("exit", (code) => {
-      if (code !== 0) reject(new Error(`evaluateCocoParallel: a worker stopped with exit code ${code}`));
+/** A worker thread that runs one task when given it. */
+class TaskWorker {
+  private readonly worker: Worker;
+  private failure: Error | undefined;
+
+  constructor() {
+    // From the sources (tests), the built worker; once built, the one beside this file.
+    const here = import.meta.url;
+    const file = here.endsWith(".ts")
+      ? "../dist/worker.js"
+      : here.endsWith(".cjs")
+        ? "./worker.cjs"
+        : "./worker.js";
+    this.worker = new Worker(new URL(file, here));
+    this.worker.on("error", (error) => {
+      this.failure = error;
     });
-  });
+  }
+
+  run(task: ParallelTask): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.worker.once("message", () => resolve());
+      this.worker.once("error", reject);
+      this.worker.once("exit", (code) =>
+        reject(new Error(`evaluateCocoParallel: a worker stopped with exit code ${code}`)),
+      );
+      this.worker.postMessage(task);
+    });
+  }
+
+  close(): void {
+    void this.worker.terminate();
+  }
 }
 
 function share(objects: EngineObjects): EngineObjects {

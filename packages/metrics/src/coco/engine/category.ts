@@ -61,7 +61,12 @@ class Scratch {
   // Per detection of the category (kept after maxDets), in image order.
   scores = new Float64Array(1024);
   ranks = new Int32Array(1024);
+  /** Outcomes in planes, one per (area range, threshold): `outcomes[(a * T + t) * plane + entry]`. */
   outcomes = new Uint8Array(1024 * 40);
+  plane = 1024;
+  /** Per area range: which ground truth is ignored and which detections fall outside, as bits. */
+  gtIgnoredBits = new Float64Array(8);
+  dtOutsideBits = new Float64Array(8);
   order = new Int32Array(1024);
   orderTemp = new Int32Array(1024);
   kept = new Int32Array(1024);
@@ -96,8 +101,13 @@ class Scratch {
       this.recall = new Float64Array(n + 1);
       this.precision = new Float64Array(n + 1);
     }
+    this.plane = detections;
     if (this.outcomes.length < detections * outcomesPerDetection)
       this.outcomes = new Uint8Array(this.scores.length * outcomesPerDetection);
+    if (this.gtIgnoredBits.length < outcomesPerDetection) {
+      this.gtIgnoredBits = new Float64Array(outcomesPerDetection);
+      this.dtOutsideBits = new Float64Array(outcomesPerDetection);
+    }
   }
 }
 
@@ -200,15 +210,22 @@ function evaluateImage(
   const T = iouThresholds.length;
   const A = areaRanges.length / 2;
   const outcomes = scratch.outcomes;
+  const plane = scratch.plane;
   const order = scratch.gtOrder;
   const ignored = scratch.gtIgnored;
   const crowd = scratch.gtCrowd;
   const matched = scratch.matched;
+  // Two area ranges that ignore the same ground truth and leave out the same detections give
+  // the same outcomes (often "all" and the one size range everything here falls in).
+  const gtBits = scratch.gtIgnoredBits;
+  const dtBits = scratch.dtOutsideBits;
+  const comparable = G <= 52 && D <= 52;
   for (let a = 0; a < A; a += 1) {
     const lo = areaRanges[2 * a] as number;
     const hi = areaRanges[2 * a + 1] as number;
     // Ground truth not ignored first, each part in input order (a stable sort on the flag).
     let next = 0;
+    let gIgnored = 0;
     for (let pass = 0; pass < 2; pass += 1) {
       for (let j = 0; j < G; j += 1) {
         const index = gtIndex[gFrom + j] as number;
@@ -220,23 +237,44 @@ function evaluateImage(
           ignored[next] = ignore;
           crowd[next] = isCrowd;
           next += 1;
+          if (ignore) gIgnored += 2 ** j;
         }
       }
       if (pass === 0) npig[a] = (npig[a] as number) + next;
+    }
+    let same = -1;
+    if (comparable) {
+      let dOutside = 0;
+      for (let i = 0; i < D; i += 1) {
+        const area = dt.areas[sorted[i] as number] as number;
+        if (area < lo || area > hi) dOutside += 2 ** i;
+      }
+      gtBits[a] = gIgnored;
+      dtBits[a] = dOutside;
+      for (let b = 0; b < a && same < 0; b += 1)
+        if (gtBits[b] === gIgnored && dtBits[b] === dOutside) same = b;
+    }
+    if (same >= 0) {
+      for (let t = 0; t < T; t += 1) {
+        const to = (a * T + t) * plane + count;
+        const from = (same * T + t) * plane + count;
+        for (let i = 0; i < D; i += 1) outcomes[to + i] = outcomes[from + i] as number;
+      }
+      continue;
     }
     if (G === 0) {
       // Nothing to match: a detection is a false positive, or ignored outside the area range.
       for (let i = 0; i < D; i += 1) {
         const area = dt.areas[sorted[i] as number] as number;
         const outcome = area < lo || area > hi ? IGNORED : FALSE_POSITIVE;
-        const at = ((count + i) * A + a) * T;
-        for (let t = 0; t < T; t += 1) outcomes[at + t] = outcome;
+        for (let t = 0; t < T; t += 1) outcomes[(a * T + t) * plane + count + i] = outcome;
       }
       continue;
     }
     for (let t = 0; t < T; t += 1) {
       for (let j = 0; j < G; j += 1) matched[j] = 0;
       const threshold = Math.min(iouThresholds[t] as number, 1 - 1e-10);
+      const at = (a * T + t) * plane + count;
       for (let i = 0; i < D; i += 1) {
         let best = threshold;
         let m = -1;
@@ -256,7 +294,7 @@ function evaluateImage(
           matched[m] = 1;
           outcome = ignored[m] ? IGNORED : TRUE_POSITIVE;
         }
-        outcomes[((count + i) * A + a) * T + t] = outcome;
+        outcomes[at + i] = outcome;
       }
     }
   }
@@ -305,7 +343,7 @@ function accumulate(
     for (let i = 0; i < N; i += 1) {
       const entry = order[i] as number;
       if ((scratch.ranks[entry] as number) < maxDet) {
-        kept[nd] = entry * A * T; // where its outcomes start
+        kept[nd] = entry;
         keptScores[nd] = scratch.scores[entry] as number;
         nd += 1;
       }
@@ -314,11 +352,12 @@ function accumulate(
       const gtCount = npig[a] as number;
       if (gtCount === 0) continue;
       for (let t = 0; t < T; t += 1) {
-        const offset = a * T + t;
+        // This (area range, threshold)'s plane: a few kilobytes, read in score order.
+        const offset = (a * T + t) * scratch.plane;
         let tp = 0;
         let fp = 0;
         for (let j = 0; j < nd; j += 1) {
-          const outcome = outcomes[(kept[j] as number) + offset];
+          const outcome = outcomes[offset + (kept[j] as number)];
           if (outcome === TRUE_POSITIVE) {
             tp += 1;
             tpAt[tp] = j;

@@ -1,9 +1,11 @@
 /**
- * Worker thread body of `evaluateCocoParallel`: takes categories from a shared counter until
- * none is left, writing into the shared output, then says so.
+ * Worker thread body of `evaluateCocoParallel`: given a task, takes categories from the shared
+ * queue until none is left, writing into the shared output, then says so.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { type ParallelTask, runTasks } from "./parallel.js";
 
-runTasks(workerData as ParallelTask);
-parentPort?.postMessage("done");
+parentPort?.on("message", (task: ParallelTask) => {
+  runTasks(task);
+  parentPort?.postMessage("done");
+});
