@@ -128,30 +128,33 @@ export function rleFromPolygon(polygon: Polygon, height: number, width: number):
     const dy = Math.abs(ys - ye);
     const flip = (dx >= dy && xs > xe) || (dx < dy && ys > ye);
     if (flip) {
-      [xs, xe] = [xe, xs];
-      [ys, ye] = [ye, ys];
+      const sx = xs;
+      xs = xe;
+      xe = sx;
+      const sy = ys;
+      ys = ye;
+      ye = sy;
     }
     const s = dx >= dy ? (ye - ys) / dx : (xe - xs) / dy;
+    // t runs 0..n, or n..0 when flipped: the same points, in COCO's order.
     if (dx >= dy) {
-      for (let d = 0; d <= dx; d += 1) {
+      for (let d = 0; d <= dx; d += 1, m += 1) {
         const t = flip ? dx - d : d;
         u[m] = t + xs;
         v[m] = Math.trunc(ys + s * t + 0.5);
-        m += 1;
       }
     } else {
-      for (let d = 0; d <= dy; d += 1) {
+      for (let d = 0; d <= dy; d += 1, m += 1) {
         const t = flip ? dy - d : d;
         v[m] = t + ys;
         u[m] = Math.trunc(xs + s * t + 0.5);
-        m += 1;
       }
     }
   }
-  // Points along the y-boundary, downsampled.
+  // Points along the y-boundary, downsampled, as offsets in the column-major mask.
   const total = m;
-  const bx: number[] = [];
-  const by: number[] = [];
+  const a = new Float64Array(total + 1);
+  let n = 0;
   for (let j = 1; j < total; j += 1) {
     if (u[j] === u[j - 1]) continue;
     let xd = (u[j] as number) < (u[j - 1] as number) ? (u[j] as number) : (u[j] as number) - 1;
@@ -162,26 +165,25 @@ export function rleFromPolygon(polygon: Polygon, height: number, width: number):
     if (yd < 0) yd = 0;
     else if (yd > height) yd = height;
     yd = Math.ceil(yd);
-    bx.push(xd);
-    by.push(yd);
+    a[n++] = xd * height + yd;
   }
-  const a: number[] = bx.map((xv, j) => xv * height + (by[j] as number));
-  a.push(height * width);
-  a.sort((p, q) => p - q);
+  a[n++] = height * width;
+  // Whole numbers: the typed array's own numeric sort orders them as COCO's qsort does.
+  const sorted = a.subarray(0, n).sort();
   let previous = 0;
-  for (let j = 0; j < a.length; j += 1) {
-    const t = a[j] as number;
-    a[j] = t - previous;
+  for (let j = 0; j < n; j += 1) {
+    const t = sorted[j] as number;
+    sorted[j] = t - previous;
     previous = t;
   }
   const b: number[] = [];
   let j = 0;
-  b.push(a[j++] as number);
-  while (j < a.length) {
-    if ((a[j] as number) > 0) b.push(a[j++] as number);
+  b.push(sorted[j++] as number);
+  while (j < n) {
+    if ((sorted[j] as number) > 0) b.push(sorted[j++] as number);
     else {
       j += 1;
-      if (j < a.length) b[b.length - 1] = (b[b.length - 1] as number) + (a[j++] as number);
+      if (j < n) b[b.length - 1] = (b[b.length - 1] as number) + (sorted[j++] as number);
     }
   }
   return { size: [height, width], counts: Uint32Array.from(b) };
@@ -199,6 +201,7 @@ export function rleMerge(rles: readonly Rle[], intersect = false): Rle {
   const first = rles[0];
   if (!first) return { size: [0, 0], counts: new Uint32Array(0) };
   let [h, w] = first.size;
+  if (rles.length === 1) return { size: [h, w], counts: first.counts.slice() }; // one mask: itself
   let counts = Array.from(first.counts);
   for (let i = 1; i < rles.length; i += 1) {
     const B = rles[i] as Rle;
