@@ -1,21 +1,14 @@
 import {
-  CreateDatasetResponse,
-  CreateModelResponse,
-  DatasetDetailsResponse,
-  DeleteResponse,
-  Evaluation as EvaluationCodec,
-  Job as JobCodec,
-  JobList,
+  type CreateDatasetRequest,
+  type DatasetDetailsResponse,
   type Metadata,
-  Model as ModelCodec,
-  ModelListResponse,
-  ModelRunInfoResponse,
-  SliceListResponse,
+  routes,
 } from "@nucleus/schemas";
 import { ConfigurationError } from "./errors.js";
-import { Api, type CallOptions } from "./internal/api.js";
+import { Api } from "./internal/api.js";
 import { Transport } from "./internal/http.js";
-import { path } from "./internal/path.js";
+import type { CallOptions } from "./options.js";
+import { platform } from "./platform/index.js";
 import { Dataset } from "./resources/dataset.js";
 import { Evaluation } from "./resources/evaluation.js";
 import { Job } from "./resources/job.js";
@@ -26,12 +19,36 @@ import { Slice } from "./resources/slice.js";
 /** The hosted Nucleus API, used when neither the `endpoint` option nor `NUCLEUS_ENDPOINT` is set. */
 export const DEFAULT_ENDPOINT = "https://api.scale.com/v1/nucleus";
 
+/** The cookie in which the local server hands a page its session's CSRF token. */
+export const CSRF_COOKIE = "nucleus_csrf";
+
+/**
+ * Authentication by a same-origin browser session instead of a key: the server's HttpOnly
+ * cookie goes with every request (the browser sends it), and the CSRF token goes as
+ * `x-csrf-token` on every request that changes something.
+ *
+ * @example
+ * ```ts
+ * import { NucleusClient, type SessionAuth } from "@nucleus/core";
+ *
+ * const auth: SessionAuth = { session: true }; // the token is read from the nucleus_csrf cookie
+ * const client = new NucleusClient({ endpoint: "/v1/nucleus", auth });
+ * ```
+ */
+export interface SessionAuth {
+  session: true;
+  /** The session's CSRF token. Default: the `nucleus_csrf` cookie, read at each request. */
+  csrfToken?: string;
+}
+
 /** Options of {@link NucleusClient}. Each falls back to an environment variable, then a default. */
 export interface NucleusClientOptions {
   /** The API key, sent as the HTTP Basic user name. Default: `NUCLEUS_API_KEY`. */
   apiKey?: string;
   /** A limited access key, sent as `x-limited-access-key` instead of an API key. */
   limitedAccessKey?: string;
+  /** A same-origin browser session instead of a key (see {@link NucleusClient.signIn}). */
+  auth?: SessionAuth;
   /** The API's base URL. Default: `NUCLEUS_ENDPOINT`, then {@link DEFAULT_ENDPOINT}. */
   endpoint?: string;
   /** Milliseconds one attempt may take. Default 120,000. */
@@ -44,6 +61,12 @@ export interface NucleusClientOptions {
   headers?: Record<string, string>;
 }
 
+/** Options of {@link NucleusClient.signIn}: a key to trade for a session, and the client's other options. */
+export type SignInOptions = Omit<NucleusClientOptions, "apiKey" | "limitedAccessKey" | "auth"> & {
+  /** The API key the session is opened with; it is sent once and not kept. */
+  apiKey: string;
+};
+
 /** Options of {@link NucleusClient.createDataset}. */
 export interface CreateDatasetOptions extends CallOptions {
   /** A dataset of scenes (lidar or video) instead of single items. */
@@ -51,15 +74,9 @@ export interface CreateDatasetOptions extends CallOptions {
   /** Keep images private: the server never fetches them. */
   usePrivacyMode?: boolean;
   /** Types of item metadata fields. */
-  itemMetadataSchema?: Record<
-    string,
-    { type: "category" | "number" | "text" | "json"; choices?: string[]; description?: string }
-  >;
+  itemMetadataSchema?: NonNullable<CreateDatasetRequest["itemMetadataSchema"]>;
   /** Types of annotation metadata fields. */
-  annotationMetadataSchema?: Record<
-    string,
-    { type: "category" | "number" | "text" | "json"; choices?: string[]; description?: string }
-  >;
+  annotationMetadataSchema?: NonNullable<CreateDatasetRequest["annotationMetadataSchema"]>;
 }
 
 /** Filters of {@link NucleusClient.listJobs}. */
@@ -70,14 +87,41 @@ export interface ListJobsOptions extends CallOptions {
   limit?: number;
 }
 
-function readEnv(name: string): string | undefined {
-  const value = typeof process === "undefined" ? undefined : process.env?.[name]?.trim();
-  return value ? value : undefined;
+const OPTIONS = new Set<string>([
+  "apiKey",
+  "limitedAccessKey",
+  "auth",
+  "endpoint",
+  "timeout",
+  "maxRetries",
+  "fetch",
+  "headers",
+] satisfies (keyof NucleusClientOptions)[]);
+
+/** The credentials headers of a client, checked; session clients send none (the cookie goes by itself). */
+function authHeaders(options: NucleusClientOptions): Record<string, string> {
+  const given = [options.apiKey, options.limitedAccessKey, options.auth].filter((v) => v !== undefined);
+  if (given.length > 1) {
+    throw new ConfigurationError("Pass one of apiKey, limitedAccessKey or auth, not several");
+  }
+  if (options.auth) {
+    if (options.auth.session !== true) throw new ConfigurationError("auth must be { session: true }");
+    return {};
+  }
+  if (options.limitedAccessKey) return { "x-limited-access-key": options.limitedAccessKey };
+  const apiKey = options.apiKey ?? platform.env("NUCLEUS_API_KEY");
+  if (!apiKey) {
+    throw new ConfigurationError(
+      "No API key: pass the apiKey option (or limitedAccessKey, or auth for a browser session), or set the NUCLEUS_API_KEY environment variable",
+    );
+  }
+  return { authorization: `Basic ${btoa(`${apiKey}:`)}` };
 }
 
 /**
  * The Nucleus client: datasets, items, annotations, models, model runs, slices and jobs, over
- * the Nucleus REST protocol (Scale's hosted API or the local `@nucleus/server`).
+ * the Nucleus REST protocol (Scale's hosted API or the local `@nucleus/server`). It runs in Node
+ * and in browsers (the `browser` build of the package).
  *
  * @example
  * ```ts
@@ -94,27 +138,10 @@ export class NucleusClient {
   private readonly api: Api;
 
   constructor(options: NucleusClientOptions = {}) {
-    const known = new Set([
-      "apiKey",
-      "limitedAccessKey",
-      "endpoint",
-      "timeout",
-      "maxRetries",
-      "fetch",
-      "headers",
-    ]);
-    const unknown = Object.keys(options).filter((key) => !known.has(key));
+    const unknown = Object.keys(options).filter((key) => !OPTIONS.has(key));
     if (unknown.length > 0)
       throw new ConfigurationError(`Unknown NucleusClient option ${unknown.join(", ")}`);
-    if (options.apiKey && options.limitedAccessKey) {
-      throw new ConfigurationError("Pass either apiKey or limitedAccessKey, not both");
-    }
-    const apiKey = options.limitedAccessKey ? undefined : (options.apiKey ?? readEnv("NUCLEUS_API_KEY"));
-    if (!apiKey && !options.limitedAccessKey) {
-      throw new ConfigurationError(
-        "No API key: pass the apiKey option (or limitedAccessKey), or set the NUCLEUS_API_KEY environment variable",
-      );
-    }
+    const headers = { ...options.headers, ...authHeaders(options) };
     for (const [name, value] of [
       ["timeout", options.timeout],
       ["maxRetries", options.maxRetries],
@@ -123,10 +150,11 @@ export class NucleusClient {
         throw new ConfigurationError(`${name} must be a non-negative integer, got ${String(value)}`);
       }
     }
-    this.endpoint = (options.endpoint ?? readEnv("NUCLEUS_ENDPOINT") ?? DEFAULT_ENDPOINT).replace(/\/+$/, "");
-    const headers: Record<string, string> = { ...options.headers };
-    if (apiKey) headers.authorization = `Basic ${btoa(`${apiKey}:`)}`;
-    else headers["x-limited-access-key"] = options.limitedAccessKey as string;
+    this.endpoint = (options.endpoint ?? platform.env("NUCLEUS_ENDPOINT") ?? DEFAULT_ENDPOINT).replace(
+      /\/+$/,
+      "",
+    );
+    const session = options.auth;
     this.api = new Api(
       new Transport({
         endpoint: this.endpoint,
@@ -134,8 +162,28 @@ export class NucleusClient {
         timeout: options.timeout ?? 120_000,
         maxRetries: options.maxRetries ?? 3,
         fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+        ...(session ? { csrfToken: () => session.csrfToken ?? platform.cookie(CSRF_COOKIE) } : {}),
       }),
+      platform,
     );
+  }
+
+  /**
+   * Opens a browser session with an API key and returns a client that uses it: the server sets
+   * an HttpOnly cookie (the key is not kept, in the cookie or anywhere in the page) and hands
+   * back the CSRF token the client then sends. Same-origin only; `@nucleus/server` serves it.
+   *
+   * @example
+   * ```ts
+   * const client = await NucleusClient.signIn({ apiKey: "my-key", endpoint: `${location.origin}/v1/nucleus` });
+   * const datasets = await client.listDatasets();
+   * ```
+   */
+  static async signIn(options: SignInOptions): Promise<NucleusClient> {
+    const { apiKey, ...rest } = options;
+    const keyed = new NucleusClient({ ...rest, apiKey });
+    const { csrfToken } = await keyed.api.call(routes.createSession, {});
+    return new NucleusClient({ ...rest, auth: { session: true, csrfToken } });
   }
 
   /**
@@ -147,18 +195,19 @@ export class NucleusClient {
    * ```
    */
   async createDataset(name: string, options: CreateDatasetOptions = {}): Promise<Dataset> {
-    const { datasetId } = await this.api.call(CreateDatasetResponse, {
-      method: "POST",
-      path: "dataset/create",
-      json: {
-        name,
-        is_scene: options.isScene ?? false,
-        use_privacy_mode: options.usePrivacyMode ?? false,
-        annotation_metadata_schema: options.annotationMetadataSchema ?? null,
-        item_metadata_schema: options.itemMetadataSchema ?? null,
+    const { datasetId } = await this.api.call(
+      routes.createDataset,
+      {
+        body: {
+          name,
+          isScene: options.isScene ?? false,
+          usePrivacyMode: options.usePrivacyMode ?? false,
+          annotationMetadataSchema: options.annotationMetadataSchema ?? null,
+          itemMetadataSchema: options.itemMetadataSchema ?? null,
+        },
       },
-      signal: options.signal,
-    });
+      options,
+    );
     return new Dataset(this.api, datasetId);
   }
 
@@ -171,11 +220,7 @@ export class NucleusClient {
    * ```
    */
   listDatasets(options: CallOptions = {}): Promise<DatasetDetailsResponse> {
-    return this.api.call(DatasetDetailsResponse, {
-      method: "GET",
-      path: "dataset/details",
-      signal: options.signal,
-    });
+    return this.api.call(routes.listDatasets, {}, options);
   }
 
   /**
@@ -199,12 +244,7 @@ export class NucleusClient {
    * ```
    */
   async deleteDataset(id: string, options: CallOptions = {}): Promise<void> {
-    await this.api.call(DeleteResponse, {
-      method: "DELETE",
-      path: path`dataset/${{ datasetId: id }}`,
-      json: {},
-      signal: options.signal,
-    });
+    await this.api.call(routes.deleteDataset, { params: { datasetId: id }, body: {} }, options);
   }
 
   /**
@@ -218,25 +258,14 @@ export class NucleusClient {
   async addModel(
     options: { name: string; referenceId: string; metadata?: Metadata; tags?: string[] } & CallOptions,
   ): Promise<Model> {
-    const body: Record<string, unknown> = {
-      name: options.name,
-      reference_id: options.referenceId,
-      metadata: options.metadata ?? {},
-    };
-    if (options.tags?.length) body.tags = options.tags;
-    const { modelId } = await this.api.call(CreateModelResponse, {
-      method: "POST",
-      path: "models/add",
-      json: body,
-      signal: options.signal,
-    });
-    return new Model(this.api, modelId, {
-      id: modelId,
-      name: options.name,
-      refId: options.referenceId,
-      metadata: options.metadata ?? {},
-      tags: options.tags ?? [],
-    });
+    const { name, referenceId, metadata = {}, tags = [] } = options;
+    const { modelId } = await this.api.call(
+      routes.createModel,
+      // The official client leaves tags out when there are none.
+      { body: { name, referenceId, metadata, ...(tags.length > 0 ? { tags } : {}) } },
+      options,
+    );
+    return new Model(this.api, modelId, { id: modelId, name, refId: referenceId, metadata, tags });
   }
 
   /**
@@ -248,11 +277,7 @@ export class NucleusClient {
    * ```
    */
   async listModels(options: CallOptions = {}): Promise<Model[]> {
-    const { models } = await this.api.call(ModelListResponse, {
-      method: "GET",
-      path: "models/",
-      signal: options.signal,
-    });
+    const { models } = await this.api.call(routes.listModels, {}, options);
     return models.map((data) => new Model(this.api, data.id, data));
   }
 
@@ -265,11 +290,7 @@ export class NucleusClient {
    * ```
    */
   async getModel(id: string, options: CallOptions = {}): Promise<Model> {
-    const data = await this.api.call(ModelCodec, {
-      method: "GET",
-      path: path`model/${{ modelId: id }}`,
-      signal: options.signal,
-    });
+    const data = await this.api.call(routes.getModel, { params: { modelId: id } }, options);
     return new Model(this.api, data.id, data);
   }
 
@@ -282,12 +303,7 @@ export class NucleusClient {
    * ```
    */
   async deleteModel(id: string, options: CallOptions = {}): Promise<void> {
-    await this.api.call(DeleteResponse, {
-      method: "DELETE",
-      path: path`model/${{ modelId: id }}`,
-      json: {},
-      signal: options.signal,
-    });
+    await this.api.call(routes.deleteModel, { params: { modelId: id }, body: {} }, options);
   }
 
   /**
@@ -299,11 +315,7 @@ export class NucleusClient {
    * ```
    */
   async getModelRun(id: string, options: CallOptions = {}): Promise<ModelRun> {
-    const info = await this.api.call(ModelRunInfoResponse, {
-      method: "GET",
-      path: path`modelRun/${{ modelRunId: id }}/info`,
-      signal: options.signal,
-    });
+    const info = await this.api.call(routes.modelRunInfo, { params: { runId: id } }, options);
     return new ModelRun(this.api, id, info.datasetId ?? "");
   }
 
@@ -316,12 +328,7 @@ export class NucleusClient {
    * ```
    */
   async deleteModelRun(id: string, options: CallOptions = {}): Promise<void> {
-    await this.api.call(DeleteResponse, {
-      method: "DELETE",
-      path: path`modelRun/${{ modelRunId: id }}`,
-      json: {},
-      signal: options.signal,
-    });
+    await this.api.call(routes.deleteModelRun, { params: { runId: id }, body: {} }, options);
   }
 
   /**
@@ -345,11 +352,7 @@ export class NucleusClient {
    * ```
    */
   async listSlices(options: CallOptions = {}): Promise<Slice[]> {
-    const slices = await this.api.call(SliceListResponse, {
-      method: "GET",
-      path: "slice/",
-      signal: options.signal,
-    });
+    const slices = await this.api.call(routes.listSlices, {}, options);
     return slices.map((slice) => new Slice(this.api, slice.id, slice.datasetId));
   }
 
@@ -363,11 +366,7 @@ export class NucleusClient {
    * ```
    */
   async getEvaluation(id: string, options: CallOptions = {}): Promise<Evaluation> {
-    const data = await this.api.call(EvaluationCodec, {
-      method: "GET",
-      path: path`evaluationsV2/${{ evaluationId: id }}`,
-      signal: options.signal,
-    });
+    const data = await this.api.call(routes.getEvaluation, { params: { evaluationId: id } }, options);
     return new Evaluation(this.api, data.id, data);
   }
 
@@ -381,11 +380,7 @@ export class NucleusClient {
    * ```
    */
   async getJob(id: string, options: CallOptions = {}): Promise<Job> {
-    const data = await this.api.call(JobCodec, {
-      method: "GET",
-      path: path`job/${{ jobId: id }}/info`,
-      signal: options.signal,
-    });
+    const data = await this.api.call(routes.jobInfo, { params: { jobId: id } }, options);
     return new Job(this.api, data.jobId, data);
   }
 
@@ -398,20 +393,34 @@ export class NucleusClient {
    * ```
    */
   async listJobs(options: ListJobsOptions = {}): Promise<Job[]> {
-    const jobs = await this.api.call(JobList, {
-      method: "POST",
-      path: "jobs/",
-      json: {
-        dataset_id: options.datasetId ?? null,
-        job_types: options.jobTypes ?? [],
-        from_date: null,
-        to_date: null,
-        limit: options.limit ?? 50_000,
-        show_completed: options.showCompleted ?? true,
+    const jobs = await this.api.call(
+      routes.listJobs,
+      {
+        body: {
+          datasetId: options.datasetId ?? null,
+          jobTypes: options.jobTypes ?? [],
+          fromDate: null,
+          toDate: null,
+          limit: options.limit ?? 50_000,
+          showCompleted: options.showCompleted ?? true,
+        },
       },
-      idempotent: true,
-      signal: options.signal,
-    });
+      options,
+    );
     return jobs.map((data) => new Job(this.api, data.jobId, data));
+  }
+
+  /**
+   * Ends the browser session this client signed in with ({@link NucleusClient.signIn}): the
+   * server forgets it and its cookie stops working.
+   *
+   * @example
+   * ```ts
+   * const session = await NucleusClient.signIn({ apiKey: "my-key", endpoint: "/v1/nucleus" });
+   * await session.signOut();
+   * ```
+   */
+  async signOut(options: CallOptions = {}): Promise<void> {
+    await this.api.call(routes.deleteSession, {}, options);
   }
 }

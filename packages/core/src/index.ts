@@ -41,22 +41,16 @@ export {
 } from "./builders.js";
 export {
   type CreateDatasetOptions,
+  CSRF_COOKIE,
   DEFAULT_ENDPOINT,
   type ListJobsOptions,
   NucleusClient,
   type NucleusClientOptions,
+  type SessionAuth,
+  type SignInOptions,
 } from "./client.js";
 export * from "./errors.js";
-export type { CallOptions } from "./internal/api.js";
-export {
-  type AppendResult,
-  type LabelUploadResult,
-  PreparedBatch,
-  prepareAnnotations,
-  prepareItems,
-  preparePredictions,
-  type UploadOptions,
-} from "./internal/uploads.js";
+export type { CallOptions } from "./options.js";
 export { type Page, PageIterator } from "./pagination.js";
 export { Dataset } from "./resources/dataset.js";
 export {
@@ -72,3 +66,12 @@ export { Job, type WaitOptions } from "./resources/job.js";
 export { type CreateRunOptions, Model } from "./resources/model.js";
 export { type CommitOptions, type CreateEvaluationOptions, ModelRun } from "./resources/model-run.js";
 export { Slice } from "./resources/slice.js";
+export {
+  type AppendResult,
+  type LabelUploadResult,
+  PreparedBatch,
+  prepareAnnotations,
+  prepareItems,
+  preparePredictions,
+  type UploadOptions,
+} from "./uploads.js";

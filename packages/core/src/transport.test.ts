@@ -16,7 +16,7 @@ import {
   RateLimitError,
 } from "./errors.js";
 import { retryAfterMs, retryDelayMs } from "./internal/retry.js";
-import { prepareAnnotations, prepareItems } from "./internal/uploads.js";
+import { prepareAnnotations, prepareItems } from "./uploads.js";
 
 type Handler = (request: Request, attempt: number) => Response | Promise<Response>;
 
@@ -100,6 +100,29 @@ describe("retries", () => {
     await vi.runAllTimersAsync();
     await expect(pending).resolves.toMatchObject({ newItems: 1 });
     expect(requests).toHaveLength(3);
+  });
+
+  it("let one call set its own retries: maxRetries 0 makes exactly one attempt", async () => {
+    const { fetch, requests } = scripted(() => json({ error: "busy" }, 503));
+    const upload = client(fetch, { maxRetries: 5 })
+      .getDataset("ds_1")
+      .append([{ imageUrl: "s3://b/1.jpg", referenceId: "r1" }], { maxRetries: 0 });
+    const assertion = expect(upload).rejects.toThrow(InternalServerError);
+    await vi.runAllTimersAsync();
+    await assertion;
+    expect(requests).toHaveLength(1);
+
+    const read = client(fetch, { maxRetries: 0 }).listDatasets({ maxRetries: 1 });
+    const readAssertion = expect(read).rejects.toThrow(InternalServerError);
+    await vi.runAllTimersAsync();
+    await readAssertion;
+    expect(requests).toHaveLength(3);
+  });
+
+  it("refuse a per-call maxRetries that is not a count", async () => {
+    const { fetch, requests } = scripted(() => json([]));
+    await expect(client(fetch).listDatasets({ maxRetries: -1 })).rejects.toThrow(ConfigurationError);
+    expect(requests).toHaveLength(0);
   });
 
   it("do not retry client errors", async () => {
@@ -255,7 +278,7 @@ describe("errors and configuration", () => {
     try {
       expect(() => new NucleusClient()).toThrow(
         new ConfigurationError(
-          "No API key: pass the apiKey option (or limitedAccessKey), or set the NUCLEUS_API_KEY environment variable",
+          "No API key: pass the apiKey option (or limitedAccessKey, or auth for a browser session), or set the NUCLEUS_API_KEY environment variable",
         ),
       );
     } finally {
@@ -285,7 +308,7 @@ describe("errors and configuration", () => {
 
   it("reject both keys, unknown options and bad numbers", () => {
     expect(() => new NucleusClient({ apiKey: "a", limitedAccessKey: "b" })).toThrow(
-      /either apiKey or limitedAccessKey/,
+      /one of apiKey, limitedAccessKey or auth/,
     );
     expect(() => new NucleusClient({ apiKey: "a", retries: 3 } as never)).toThrow(
       /Unknown NucleusClient option retries/,

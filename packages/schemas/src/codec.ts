@@ -139,23 +139,24 @@ export type CheckResult<T> = { ok: true; value: T } | { ok: false; issues: Valid
 
 /**
  * A wire object together with its camelCase domain form: the one place where Nucleus keys are
- * converted. `W` is the wire (snake_case) type and `D` the domain (camelCase) type.
+ * converted. `S` is the zod schema of the wire (snake_case) form; the domain (camelCase) form is
+ * derived from it. Only `S` is a type parameter, so a codec's type stays short where it is shown.
  */
-export interface Codec<S extends z.ZodType, W = z.output<S>, D = Camelize<W>> {
+export interface Codec<S extends z.ZodType> {
   /** The zod schema of the wire form. */
   readonly schema: S;
   /** Renames the keys of a wire value into its domain form. Values are left untouched. */
-  fromWire(wire: W): D;
+  fromWire(wire: z.output<S>): Camelize<z.output<S>>;
   /** Renames the keys of a domain value into its wire form. Values are left untouched. */
-  toWire(domain: D): W;
+  toWire(domain: Camelize<z.output<S>>): z.output<S>;
   /** Validates an unknown wire value; throws a {@link PayloadValidationError} naming every problem. */
-  parse(wire: unknown, at?: PathPrefix): W;
+  parse(wire: unknown, at?: PathPrefix): z.output<S>;
   /** Validates an unknown wire value and returns every problem instead of throwing. */
-  check(wire: unknown, at?: PathPrefix): CheckResult<W>;
+  check(wire: unknown, at?: PathPrefix): CheckResult<z.output<S>>;
   /** Validates a wire value and converts it into its domain form. */
-  decode(wire: unknown, at?: PathPrefix): D;
+  decode(wire: unknown, at?: PathPrefix): Camelize<z.output<S>>;
   /** Converts a domain value into its wire form and validates it. */
-  encode(domain: D, at?: PathPrefix): W;
+  encode(domain: Camelize<z.output<S>>, at?: PathPrefix): z.output<S>;
 }
 
 /**

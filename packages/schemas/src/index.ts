@@ -27,6 +27,7 @@ export * from "./batch.js";
 export type { CamelCase, Camelize, CamelizeShape } from "./case.js";
 export { camelCase } from "./case.js";
 export * from "./codec.js";
+export * from "./contract.js";
 export * from "./geometry.js";
 export * from "./ids.js";
 export * from "./image-size.js";

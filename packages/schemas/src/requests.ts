@@ -226,3 +226,125 @@ export type DeleteAnnotationsRequest = Camelize<z.output<typeof DeleteAnnotation
 export const EmptyRequest = createCodec(z.object({}));
 /** An empty body. */
 export type EmptyRequest = Record<string, never>;
+
+/**
+ * A (ground-truth label, prediction label) pair as Evaluations V2 reads it: official clients send
+ * its keys in snake_case or camelCase, so the camelCase form is kept as it is.
+ */
+export const LabelMatchInputSchema = z
+  .looseObject({
+    ground_truth_label: z.string().optional(),
+    model_prediction_label: z.string().optional(),
+  })
+  .refine(
+    (m) =>
+      (m.ground_truth_label ?? m.groundTruthLabel) !== undefined &&
+      (m.model_prediction_label ?? m.modelPredictionLabel) !== undefined,
+    { message: "needs a ground-truth label and a model prediction label" },
+  );
+
+/** The wire schema of {@link CreateEvaluationRequest}. */
+export const CreateEvaluationRequestSchema = z.object({
+  name: z.string().nullish(),
+  allowed_label_matches: z.array(LabelMatchInputSchema).nullish(),
+  allowed_label_matches_id: z.string().nullish(),
+});
+/**
+ * `POST modelRun/{id}/evaluationsV2`: an optional name and the label pairs that may match.
+ *
+ * @example
+ * ```ts
+ * import { CreateEvaluationRequest } from "@nucleus/schemas";
+ *
+ * CreateEvaluationRequest.encode({ name: "nightly", allowedLabelMatches: [{ groundTruthLabel: "car", modelPredictionLabel: "truck" }] });
+ * // { name: "nightly", allowed_label_matches: [{ ground_truth_label: "car", model_prediction_label: "truck" }] }
+ * ```
+ */
+export const CreateEvaluationRequest = createCodec(CreateEvaluationRequestSchema);
+/** Body of an evaluation's creation. */
+export type CreateEvaluationRequest = Camelize<z.output<typeof CreateEvaluationRequestSchema>>;
+
+/** The wire schema of {@link EvaluationExamplesRequest}. */
+export const EvaluationExamplesRequestSchema = z.object({
+  // Newer official clients leave it out to list every kind.
+  match_type: z.enum(["TP", "FP", "FN"]).nullish(),
+  limit: z.int().min(1).max(1_000).default(50),
+  offset: z.int().min(0).default(0),
+  sort_by: z.string().nullish(),
+  // Official clients document both "asc" and "ASC".
+  sort_order: z
+    .string()
+    .transform((s) => s.toLowerCase())
+    .pipe(z.enum(["asc", "desc"]))
+    .nullish(),
+  filters: z.unknown().optional(),
+  query: z.unknown().optional(),
+});
+/**
+ * `POST evaluationsV2/{id}/examples`: which matches to list, how many, from where, in which order.
+ *
+ * @example
+ * ```ts
+ * import { EvaluationExamplesRequest } from "@nucleus/schemas";
+ *
+ * EvaluationExamplesRequest.encode({ matchType: "FP", limit: 20, offset: 0 }); // { match_type: "FP", limit: 20, offset: 0 }
+ * ```
+ */
+export const EvaluationExamplesRequest = createCodec(EvaluationExamplesRequestSchema);
+/** Body of an examples request. */
+export type EvaluationExamplesRequest = Camelize<z.output<typeof EvaluationExamplesRequestSchema>>;
+
+/** The wire schema of {@link EvaluationChartsRequest}. */
+export const EvaluationChartsRequestSchema = z.object({
+  iouThreshold: z.number().min(0).max(1).nullish(),
+  filters: z.unknown().optional(),
+  query: z.unknown().optional(),
+});
+/**
+ * `POST evaluationsV2/{id}/charts`: the JSON body newer official clients send instead of a query
+ * string.
+ *
+ * @example
+ * ```ts
+ * import { EvaluationChartsRequest } from "@nucleus/schemas";
+ *
+ * EvaluationChartsRequest.encode({ iouThreshold: 0.75 }); // { iouThreshold: 0.75 }
+ * ```
+ */
+export const EvaluationChartsRequest = createCodec(EvaluationChartsRequestSchema);
+/** Body of a charts request. */
+export type EvaluationChartsRequest = Camelize<z.output<typeof EvaluationChartsRequestSchema>>;
+
+/** The wire schema of {@link IouThresholdQuery}. */
+export const IouThresholdQuerySchema = z.object({
+  iouThreshold: z.coerce.number().min(0).max(1).optional(),
+});
+/**
+ * The `?iouThreshold=` query of evaluation charts and examples (default 0.5 on the server).
+ *
+ * @example
+ * ```ts
+ * import { IouThresholdQuery } from "@nucleus/schemas";
+ *
+ * IouThresholdQuery.decode({ iouThreshold: "0.75" }); // { iouThreshold: 0.75 }
+ * ```
+ */
+export const IouThresholdQuery = createCodec(IouThresholdQuerySchema);
+/** An IoU threshold query. */
+export type IouThresholdQuery = Camelize<z.output<typeof IouThresholdQuerySchema>>;
+
+/** The wire schema of {@link SliceNameQuery}. */
+export const SliceNameQuerySchema = z.object({ name: z.string().optional() });
+/**
+ * The `?name=` query of `GET dataset/{id}/slices`: only the slices with that name.
+ *
+ * @example
+ * ```ts
+ * import { SliceNameQuery } from "@nucleus/schemas";
+ *
+ * SliceNameQuery.decode({ name: "night" }); // { name: "night" }
+ * ```
+ */
+export const SliceNameQuery = createCodec(SliceNameQuerySchema);
+/** A slice name filter. */
+export type SliceNameQuery = Camelize<z.output<typeof SliceNameQuerySchema>>;

@@ -564,3 +564,119 @@ export const EvaluationExamplesPageSchema = z.looseObject({
 export const EvaluationExamplesPage = createCodec(EvaluationExamplesPageSchema);
 /** A page of match examples. */
 export type EvaluationExamplesPage = Camelize<z.output<typeof EvaluationExamplesPageSchema>>;
+
+/** The wire schema of {@link ModelRunIdsResponse}. */
+export const ModelRunIdsResponseSchema = z.array(z.string());
+/**
+ * `GET dataset/{id}/model_runs`: the ids of the dataset's model runs.
+ *
+ * @example
+ * ```ts
+ * import { ModelRunIdsResponse } from "@nucleus/schemas";
+ *
+ * ModelRunIdsResponse.decode(["run_1"]); // ["run_1"]
+ * ```
+ */
+export const ModelRunIdsResponse = createCodec(ModelRunIdsResponseSchema);
+/** The model run ids of a dataset. */
+export type ModelRunIdsResponse = string[];
+
+/** The wire schema of {@link UpdateMetadataResponse}. */
+export const UpdateMetadataResponseSchema = z.looseObject({
+  dataset_id: z.string(),
+  updated: z.int().min(0),
+  missing_reference_ids: z.array(z.string()),
+});
+/**
+ * `POST dataset/{id}/metadata`: how many items were updated and which reference ids are unknown.
+ *
+ * @example
+ * ```ts
+ * import { UpdateMetadataResponse } from "@nucleus/schemas";
+ *
+ * UpdateMetadataResponse.decode({ dataset_id: "ds_1", updated: 2, missing_reference_ids: [] }).updated; // 2
+ * ```
+ */
+export const UpdateMetadataResponse = createCodec(UpdateMetadataResponseSchema);
+/** Response of a metadata update. */
+export type UpdateMetadataResponse = Camelize<z.output<typeof UpdateMetadataResponseSchema>>;
+
+/** The wire schema of {@link StoredLabel}. */
+export const StoredLabelSchema = z.looseObject({
+  id: z.string(),
+  type: z.string().optional(),
+  reference_id: z.string().optional(),
+  annotation_id: z.string().nullish(),
+  label: z.string().optional(),
+});
+/**
+ * One stored annotation or prediction read by its annotation id: its upload payload plus `id`
+ * (other keys are kept as they are).
+ *
+ * @example
+ * ```ts
+ * import { StoredLabel } from "@nucleus/schemas";
+ *
+ * StoredLabel.decode({ id: "ann_1", type: "box", reference_id: "img_1", label: "car" }).referenceId; // "img_1"
+ * ```
+ */
+export const StoredLabel = createCodec(StoredLabelSchema);
+/** A stored annotation or prediction. */
+export type StoredLabel = Camelize<z.output<typeof StoredLabelSchema>>;
+
+/** The wire schema of {@link CalculateMetricsResponse}. */
+export const CalculateMetricsResponseSchema = z.looseObject({
+  job_id: z.string(),
+  model_run_id: z.string(),
+  evaluation_id: z.string().optional(),
+});
+/**
+ * `POST dataset/{id}/model/{model}/calculateEvaluationMetrics`: the job that computes them.
+ *
+ * @example
+ * ```ts
+ * import { CalculateMetricsResponse } from "@nucleus/schemas";
+ *
+ * CalculateMetricsResponse.decode({ job_id: "job_1", model_run_id: "run_1" }).jobId; // "job_1"
+ * ```
+ */
+export const CalculateMetricsResponse = createCodec(CalculateMetricsResponseSchema);
+/** Response of a metrics calculation. */
+export type CalculateMetricsResponse = Camelize<z.output<typeof CalculateMetricsResponseSchema>>;
+
+/** The wire schema of {@link UploadReceipt}. */
+export const UploadReceiptSchema = z.looseObject({ size: z.int().min(0) });
+/**
+ * The response of the PUT to a signed upload URL of the local server: the bytes received.
+ *
+ * @example
+ * ```ts
+ * import { UploadReceipt } from "@nucleus/schemas";
+ *
+ * UploadReceipt.decode({ size: 1024 }).size; // 1024
+ * ```
+ */
+export const UploadReceipt = createCodec(UploadReceiptSchema);
+/** A signed upload's receipt. */
+export type UploadReceipt = Camelize<z.output<typeof UploadReceiptSchema>>;
+
+/** The wire schema of {@link SessionResponse}. */
+export const SessionResponseSchema = z.looseObject({
+  csrf_token: z.string(),
+  expires_at: z.string(),
+});
+/**
+ * `POST __session` on the local server: the token to send as `x-csrf-token` on every request
+ * that changes something, and when the session ends (ISO 8601). The session itself travels in an
+ * HttpOnly cookie.
+ *
+ * @example
+ * ```ts
+ * import { SessionResponse } from "@nucleus/schemas";
+ *
+ * SessionResponse.decode({ csrf_token: "t0k3n", expires_at: "2026-12-02T10:00:00.000Z" }).csrfToken; // "t0k3n"
+ * ```
+ */
+export const SessionResponse = createCodec(SessionResponseSchema);
+/** A session's CSRF token and expiry. */
+export type SessionResponse = Camelize<z.output<typeof SessionResponseSchema>>;

@@ -1,5 +1,5 @@
 import { Annotation, Prediction } from "./annotations.js";
-import type { Codec } from "./codec.js";
+import { defineRoutes, type RouteContract } from "./contract.js";
 import { DatasetItem } from "./items.js";
 import { Job, JobErrors, JobList, JobStatus } from "./jobs.js";
 import {
@@ -8,20 +8,28 @@ import {
   AsyncUploadRequest,
   CommitModelRunRequest,
   CreateDatasetRequest,
+  CreateEvaluationRequest,
   CreateModelRequest,
   CreateModelRunRequest,
   CreateSliceRequest,
+  DeleteAnnotationsRequest,
   EmptyRequest,
+  EvaluationChartsRequest,
+  EvaluationExamplesRequest,
+  IouThresholdQuery,
   ListJobsRequest,
   MultipartItemsPart,
   PageRequest,
   PredictRequest,
   SerializedSegmentationsPart,
   SliceAppendRequest,
+  SliceNameQuery,
+  UpdateMetadataRequest,
 } from "./requests.js";
 import {
   AnnotateResponse,
   AppendItemsResponse,
+  CalculateMetricsResponse,
   CommitModelRunResponse,
   CreateDatasetResponse,
   CreateEvaluationResponse,
@@ -48,291 +56,525 @@ import {
   ItemsPageResponse,
   Model,
   ModelListResponse,
+  ModelRunIdsResponse,
   ModelRunInfoResponse,
   PredictResponse,
+  SessionResponse,
   SignedUrlResponse,
   SliceAppendResponse,
   SliceInfoResponse,
   SliceItemsResponse,
   SliceListResponse,
+  StoredLabel,
+  UpdateMetadataResponse,
+  UploadReceipt,
 } from "./responses.js";
 
-/** Any codec, whatever its schema: the element type of the route catalogue. */
-// biome-ignore lint/suspicious/noExplicitAny: a catalogue of heterogeneous codecs.
-export type AnyCodec = Codec<any, any, any>;
+/** The `?async=1` form of an upload route: its NDJSON was PUT to a signed URL first. */
+const uploadAsync = <P extends string>(path: P, what: string) =>
+  ({
+    method: "POST",
+    path,
+    summary: `Starts a job that uploads the ${what} PUT to the signed URL of \`requestId\` (\`?async=1\`).`,
+    async: true,
+    body: AsyncUploadRequest,
+    response: Job,
+  }) as const;
 
-/** One route of the protocol, with the codecs of what it carries. */
-export interface Endpoint {
-  /** A stable name (`appendItems`). */
-  name: string;
-  /** The HTTP method. */
-  method: "GET" | "POST" | "PUT" | "DELETE";
-  /** The path under the base URL, with `:param` segments (`dataset/:datasetId/append`). */
-  path: string;
-  /** Set when the route is the `?async=1` variant. */
-  async?: boolean;
-  /** The JSON body, when the route takes one. */
-  request?: AnyCodec;
-  /** The JSON parts of the multipart form of the route, by part name. */
-  multipart?: Record<string, AnyCodec>;
-  /** The JSON of each line of the NDJSON body (signed-URL uploads). */
-  ndjsonLine?: AnyCodec;
-  /** The JSON of a success response. */
-  response: AnyCodec;
-}
-
-const uploadAsync = (name: string, path: string): Endpoint => ({
-  name,
-  method: "POST",
-  path,
-  async: true,
-  request: AsyncUploadRequest,
-  response: Job,
+/**
+ * Every route of the Nucleus protocol that the SDK and the server speak: method, path template,
+ * request and response codecs. The client derives its calls from this table and the server types
+ * its handlers by it, so a route is declared once.
+ *
+ * Order matters only for {@link matchEndpoint}: fixed segments come before parameters.
+ *
+ * @example
+ * ```ts
+ * import { type ContractResponse, routes } from "@nucleus/schemas";
+ *
+ * routes.appendItems.path; // "dataset/:datasetId/append"
+ * const response: ContractResponse<typeof routes.datasetName> = { name: "street scenes" };
+ * ```
+ */
+export const routes = defineRoutes({
+  createDataset: {
+    method: "POST",
+    path: "dataset/create",
+    summary: "Creates a dataset.",
+    body: CreateDatasetRequest,
+    response: CreateDatasetResponse,
+  },
+  listDatasetIds: {
+    method: "GET",
+    path: "dataset/",
+    summary: "The ids and names of the key's datasets, side by side.",
+    response: DatasetListResponse,
+  },
+  listDatasets: {
+    method: "GET",
+    path: "dataset/details",
+    summary: "Every dataset of the key: id, name and whether it is public.",
+    response: DatasetDetailsResponse,
+  },
+  appendItems: {
+    method: "POST",
+    path: "dataset/:datasetId/append",
+    summary:
+      "Adds items: remote URLs as JSON, local files as a multipart form (`items` plus one `image` part per item).",
+    body: AppendItemsRequest,
+    multipart: { items: MultipartItemsPart },
+    idempotent: true,
+    response: AppendItemsResponse,
+  },
+  appendItemsAsync: uploadAsync("dataset/:datasetId/append", "items"),
+  datasetInfo: {
+    method: "GET",
+    path: "dataset/:datasetId/info",
+    summary: "The dataset's name, size, model runs, slices and metadata schemas.",
+    response: DatasetInfoResponse,
+  },
+  datasetSize: {
+    method: "GET",
+    path: "dataset/:datasetId/size",
+    summary: "The number of items.",
+    response: DatasetSizeResponse,
+  },
+  datasetName: {
+    method: "GET",
+    path: "dataset/:datasetId/name",
+    summary: "The dataset's name.",
+    response: DatasetNameResponse,
+  },
+  datasetIsScene: {
+    method: "GET",
+    path: "dataset/:datasetId/is_scene",
+    summary: "Whether the dataset holds scenes.",
+    response: DatasetIsSceneResponse,
+  },
+  datasetPrivacyMode: {
+    method: "GET",
+    path: "dataset/:datasetId/use_privacy_mode",
+    summary: "Whether the dataset is in privacy mode.",
+    response: DatasetPrivacyModeResponse,
+  },
+  datasetModelRuns: {
+    method: "GET",
+    path: "dataset/:datasetId/model_runs",
+    summary: "The ids of the dataset's model runs.",
+    response: ModelRunIdsResponse,
+  },
+  datasetItems: {
+    method: "GET",
+    path: "dataset/:datasetId/datasetItems",
+    summary: "Every item of the dataset in one response (prefer `itemsPage`).",
+    response: DatasetItemsResponse,
+  },
+  itemsPage: {
+    method: "POST",
+    path: "dataset/:datasetId/itemsPage",
+    summary: "One page of items in upload order; `nextPageToken` is null on the last page.",
+    body: PageRequest,
+    idempotent: true,
+    response: ItemsPageResponse,
+  },
+  exportPage: {
+    method: "POST",
+    path: "dataset/:datasetId/exportForTrainingPage",
+    summary: "One page of export rows: each item with its ground truth.",
+    body: PageRequest,
+    idempotent: true,
+    response: ExportPageResponse,
+  },
+  export: {
+    method: "GET",
+    path: "dataset/:datasetId/exportForTraining",
+    summary: "Every item with its ground truth in one response (prefer `exportPage`).",
+    response: ExportResponse,
+  },
+  updateMetadata: {
+    method: "POST",
+    path: "dataset/:datasetId/metadata",
+    summary: "Merges metadata into items (or scenes) by reference id.",
+    body: UpdateMetadataRequest,
+    idempotent: true,
+    response: UpdateMetadataResponse,
+  },
+  itemByReference: {
+    method: "GET",
+    path: "dataset/:datasetId/refloc/:referenceId",
+    summary: "The item with this reference id, with its annotations grouped by type.",
+    response: ItemResponse,
+  },
+  itemByIndex: {
+    method: "GET",
+    path: "dataset/:datasetId/iloc/:index",
+    summary: "The item at this position (upload order), with its annotations.",
+    response: ItemResponse,
+  },
+  itemById: {
+    method: "GET",
+    path: "dataset/:datasetId/loc/:itemId",
+    summary: "The item with this id (`di_...`), with its annotations.",
+    response: ItemResponse,
+  },
+  deleteItem: {
+    method: "DELETE",
+    path: "dataset/:datasetId/refloc/:referenceId",
+    summary: "Deletes the item with this reference id, with its annotations and predictions.",
+    body: EmptyRequest,
+    response: DeleteResponse,
+  },
+  annotationById: {
+    method: "GET",
+    path: "dataset/:datasetId/groundTruth/loc/:referenceId/:annotationId",
+    summary: "One annotation of an item, by its annotation id.",
+    response: StoredLabel,
+  },
+  annotate: {
+    method: "POST",
+    path: "dataset/:datasetId/annotate",
+    summary:
+      "Adds ground truth: annotations and remote masks as JSON, local masks as a multipart form (`serialized_request` plus one `mask` part each).",
+    body: AnnotateRequest,
+    multipart: { serialized_request: SerializedSegmentationsPart },
+    idempotent: true,
+    response: AnnotateResponse,
+  },
+  annotateAsync: uploadAsync("dataset/:datasetId/annotate", "annotations"),
+  deleteAnnotations: {
+    method: "DELETE",
+    path: "annotation/:datasetId",
+    summary: "Deletes the ground truth of some items (by reference id); answers with the finished job.",
+    body: DeleteAnnotationsRequest,
+    response: Job,
+  },
+  uploadPredictions: {
+    method: "POST",
+    path: "dataset/:datasetId/model/:modelId/uploadPredictions",
+    summary: "Adds a model's predictions on the dataset, kept in one run per model and dataset.",
+    body: PredictRequest,
+    multipart: { serialized_request: SerializedSegmentationsPart },
+    idempotent: true,
+    response: PredictResponse,
+  },
+  uploadPredictionsAsync: uploadAsync("dataset/:datasetId/model/:modelId/uploadPredictions", "predictions"),
+  modelPredictionsByIndex: {
+    method: "GET",
+    path: "dataset/:datasetId/model/:modelId/iloc/:index",
+    summary: "The model's predictions on the item at this position, grouped by type.",
+    response: ItemPredictionsResponse,
+  },
+  modelPredictionsByReference: {
+    method: "GET",
+    path: "dataset/:datasetId/model/:modelId/referenceId/:referenceId",
+    summary: "The model's predictions on the item with this reference id, grouped by type.",
+    response: ItemPredictionsResponse,
+  },
+  modelPredictionById: {
+    method: "GET",
+    path: "dataset/:datasetId/model/:modelId/loc/:referenceId/:annotationId",
+    summary: "One of the model's predictions, by reference id and annotation id.",
+    response: StoredLabel,
+  },
+  calculateEvaluationMetrics: {
+    method: "POST",
+    path: "dataset/:datasetId/model/:modelId/calculateEvaluationMetrics",
+    summary: "Starts a job that evaluates the model's predictions on the dataset.",
+    body: CommitModelRunRequest,
+    response: CalculateMetricsResponse,
+  },
+  signedUrl: {
+    method: "GET",
+    path: "dataset/:datasetId/signedUrl/:requestId",
+    summary: "A URL to PUT the NDJSON of an async upload to, named by the client's `requestId`.",
+    response: SignedUrlResponse,
+  },
+  signedUrlPut: {
+    method: "PUT",
+    path: "__upload/:token",
+    summary:
+      "Receives the NDJSON of an async upload. The token in the path is the credential: send no API key, like a presigned S3 URL.",
+    ndjson: true,
+    localOnly: true,
+    response: UploadReceipt,
+  },
+  createModel: {
+    method: "POST",
+    path: "models/add",
+    summary: "Adds a model: a name and a reference id.",
+    body: CreateModelRequest,
+    response: CreateModelResponse,
+  },
+  listModels: {
+    method: "GET",
+    path: "models/",
+    summary: "Every model of the key.",
+    response: ModelListResponse,
+  },
+  getModel: {
+    method: "GET",
+    path: "model/:modelId",
+    summary: "A model, by its id or the id of one of its runs.",
+    response: Model,
+  },
+  deleteModel: {
+    method: "DELETE",
+    path: "model/:modelId",
+    summary: "Deletes a model with its runs and predictions.",
+    body: EmptyRequest,
+    response: DeleteResponse,
+  },
+  createModelRun: {
+    method: "POST",
+    path: "dataset/:datasetId/modelRun/create",
+    summary: "Creates a model run on the dataset for the model with this reference id.",
+    body: CreateModelRunRequest,
+    response: CreateModelRunResponse,
+  },
+  predict: {
+    method: "POST",
+    path: "modelRun/:runId/predict",
+    summary: "Adds predictions to a run: JSON, or a multipart form for local masks.",
+    body: PredictRequest,
+    multipart: { serialized_request: SerializedSegmentationsPart },
+    idempotent: true,
+    response: PredictResponse,
+  },
+  predictAsync: uploadAsync("modelRun/:runId/predict", "predictions"),
+  modelRunInfo: {
+    method: "GET",
+    path: "modelRun/:runId/info",
+    summary: "The run's model, dataset, name, status and metadata.",
+    response: ModelRunInfoResponse,
+  },
+  modelRunByReference: {
+    method: "GET",
+    path: "modelRun/:runId/refloc/:referenceId",
+    summary: "The run's predictions on the item with this reference id, grouped by type.",
+    body: EmptyRequest,
+    response: ItemPredictionsResponse,
+  },
+  modelRunByIndex: {
+    method: "GET",
+    path: "modelRun/:runId/iloc/:index",
+    summary: "The run's predictions on the item at this position, grouped by type.",
+    response: ItemPredictionsResponse,
+  },
+  modelRunById: {
+    method: "GET",
+    path: "modelRun/:runId/loc/:itemId",
+    summary: "The run's predictions on the item with this id, grouped by type.",
+    response: ItemPredictionsResponse,
+  },
+  modelRunPredictionById: {
+    method: "GET",
+    path: "modelRun/:runId/prediction/loc/:referenceId/:annotationId",
+    summary: "One prediction of the run, by reference id and annotation id.",
+    response: StoredLabel,
+  },
+  commitModelRun: {
+    method: "POST",
+    path: "modelRun/:runId/commit",
+    summary: "Marks the run finished and starts its evaluation against the ground truth.",
+    body: CommitModelRunRequest,
+    idempotent: true,
+    response: CommitModelRunResponse,
+  },
+  deleteModelRun: {
+    method: "DELETE",
+    path: "modelRun/:runId",
+    summary: "Deletes a model run and its predictions.",
+    body: EmptyRequest,
+    response: DeleteResponse,
+  },
+  createSlice: {
+    method: "POST",
+    path: "dataset/:datasetId/create_slice",
+    summary: "Creates a slice from reference ids or item ids (or an empty one with `allow_empty`).",
+    body: CreateSliceRequest,
+    response: CreateSliceResponse,
+  },
+  datasetSlices: {
+    method: "GET",
+    path: "dataset/:datasetId/slices",
+    summary: "The dataset's slices, optionally only those with a `name`.",
+    query: SliceNameQuery,
+    response: SliceListResponse,
+  },
+  listSlices: {
+    method: "GET",
+    path: "slice/",
+    summary: "Every slice of the key.",
+    response: SliceListResponse,
+  },
+  sliceInfo: {
+    method: "GET",
+    path: "slice/:sliceId/info",
+    summary: "The slice's name, dataset, type, creation time and tags.",
+    response: SliceInfoResponse,
+  },
+  sliceAppend: {
+    method: "POST",
+    path: "slice/:sliceId/append",
+    summary: "Adds items to the slice by reference id; answers with those that were new.",
+    body: SliceAppendRequest,
+    idempotent: true,
+    response: SliceAppendResponse,
+  },
+  sliceItems: {
+    method: "GET",
+    path: "slice/:sliceId",
+    summary: "Every item of the slice in one response (prefer `sliceItemsPage`).",
+    response: SliceItemsResponse,
+  },
+  sliceItemsPage: {
+    method: "POST",
+    path: "slice/:sliceId/itemsPage",
+    summary: "One page of the slice's items, in the order they were added.",
+    body: PageRequest,
+    idempotent: true,
+    response: ItemsPageResponse,
+  },
+  sliceExport: {
+    method: "GET",
+    path: "slice/:sliceId/exportForTraining",
+    summary: "Every item of the slice with its ground truth.",
+    response: ExportResponse,
+  },
+  deleteSlice: {
+    method: "DELETE",
+    path: "slice/:sliceId",
+    summary: "Deletes the slice; its items stay in the dataset.",
+    body: EmptyRequest,
+    response: DeleteResponse,
+  },
+  jobStatus: {
+    method: "GET",
+    path: "job/:jobId",
+    summary: "The job's status, progress and message.",
+    response: JobStatus,
+  },
+  jobInfo: {
+    method: "GET",
+    path: "job/:jobId/info",
+    summary: "The job's id, last known status, type and creation time.",
+    response: Job,
+  },
+  jobErrors: {
+    method: "GET",
+    path: "job/:jobId/errors",
+    summary: "One message per entry the job failed to apply.",
+    response: JobErrors,
+  },
+  listJobs: {
+    method: "POST",
+    path: "jobs/",
+    summary: "The key's jobs, optionally of one dataset, type or time range.",
+    body: ListJobsRequest,
+    idempotent: true,
+    response: JobList,
+  },
+  deleteDataset: {
+    method: "DELETE",
+    path: "dataset/:datasetId",
+    summary: "Deletes a dataset with its items, annotations, runs and slices.",
+    body: EmptyRequest,
+    response: DeleteResponse,
+  },
+  createEvaluation: {
+    method: "POST",
+    path: "modelRun/:runId/evaluationsV2",
+    summary: "Starts an Evaluations V2 evaluation of the run; it computes in the background.",
+    body: CreateEvaluationRequest,
+    response: CreateEvaluationResponse,
+  },
+  listEvaluations: {
+    method: "GET",
+    path: "modelRun/:runId/evaluationsV2",
+    summary: "The run's evaluations, newest first.",
+    response: EvaluationList,
+  },
+  getEvaluation: {
+    method: "GET",
+    path: "evaluationsV2/:evaluationId",
+    summary: "An evaluation's status, run, dataset and options.",
+    response: Evaluation,
+  },
+  deleteEvaluation: {
+    method: "DELETE",
+    path: "evaluationsV2/:evaluationId",
+    summary: "Deletes an evaluation.",
+    body: EmptyRequest,
+    response: DeleteResponse,
+  },
+  evaluationCharts: {
+    method: "GET",
+    path: "evaluationsV2/:evaluationId/charts",
+    summary: "mAP, per-class AP, confusion matrix, score histogram, PR curve and error attribution.",
+    query: IouThresholdQuery,
+    response: EvaluationCharts,
+  },
+  evaluationChartsPost: {
+    method: "POST",
+    path: "evaluationsV2/:evaluationId/charts",
+    summary: "The charts, with the query sent as a JSON body as newer official clients do.",
+    body: EvaluationChartsRequest,
+    query: IouThresholdQuery,
+    idempotent: true,
+    response: EvaluationCharts,
+  },
+  evaluationExamples: {
+    method: "POST",
+    path: "evaluationsV2/:evaluationId/examples",
+    summary: "One page of the true positives, false positives and false negatives behind the charts.",
+    body: EvaluationExamplesRequest,
+    query: IouThresholdQuery,
+    idempotent: true,
+    response: EvaluationExamplesPage,
+  },
+  createSession: {
+    method: "POST",
+    path: "__session",
+    summary:
+      "Trades an API key for a browser session: an HttpOnly cookie, and a CSRF token to send as `x-csrf-token`.",
+    localOnly: true,
+    response: SessionResponse,
+  },
+  deleteSession: {
+    method: "DELETE",
+    path: "__session",
+    summary: "Ends the session of the cookie (needs the CSRF token).",
+    localOnly: true,
+    response: DeleteResponse,
+  },
 });
 
 /**
- * The routes of the Nucleus protocol that the SDK and the server speak, with their codecs.
- * Order matters only for {@link matchEndpoint}: fixed segments come before parameters.
+ * The name of a route of {@link routes}.
+ *
+ * @example
+ * ```ts
+ * import type { RouteName } from "@nucleus/schemas";
+ *
+ * const name: RouteName = "appendItems";
+ * ```
  */
-export const ENDPOINTS: readonly Endpoint[] = [
-  {
-    name: "createDataset",
-    method: "POST",
-    path: "dataset/create",
-    request: CreateDatasetRequest,
-    response: CreateDatasetResponse,
-  },
-  { name: "listDatasetIds", method: "GET", path: "dataset/", response: DatasetListResponse },
-  { name: "listDatasets", method: "GET", path: "dataset/details", response: DatasetDetailsResponse },
-  {
-    name: "appendItems",
-    method: "POST",
-    path: "dataset/:datasetId/append",
-    request: AppendItemsRequest,
-    multipart: { items: MultipartItemsPart },
-    response: AppendItemsResponse,
-  },
-  uploadAsync("appendItemsAsync", "dataset/:datasetId/append"),
-  { name: "datasetInfo", method: "GET", path: "dataset/:datasetId/info", response: DatasetInfoResponse },
-  { name: "datasetSize", method: "GET", path: "dataset/:datasetId/size", response: DatasetSizeResponse },
-  { name: "datasetName", method: "GET", path: "dataset/:datasetId/name", response: DatasetNameResponse },
-  {
-    name: "datasetIsScene",
-    method: "GET",
-    path: "dataset/:datasetId/is_scene",
-    response: DatasetIsSceneResponse,
-  },
-  {
-    name: "datasetPrivacyMode",
-    method: "GET",
-    path: "dataset/:datasetId/use_privacy_mode",
-    response: DatasetPrivacyModeResponse,
-  },
-  {
-    name: "datasetItems",
-    method: "GET",
-    path: "dataset/:datasetId/datasetItems",
-    response: DatasetItemsResponse,
-  },
-  {
-    name: "itemsPage",
-    method: "POST",
-    path: "dataset/:datasetId/itemsPage",
-    request: PageRequest,
-    response: ItemsPageResponse,
-  },
-  {
-    name: "exportPage",
-    method: "POST",
-    path: "dataset/:datasetId/exportForTrainingPage",
-    request: PageRequest,
-    response: ExportPageResponse,
-  },
-  { name: "export", method: "GET", path: "dataset/:datasetId/exportForTraining", response: ExportResponse },
-  {
-    name: "itemByReference",
-    method: "GET",
-    path: "dataset/:datasetId/refloc/:referenceId",
-    response: ItemResponse,
-  },
-  { name: "itemByIndex", method: "GET", path: "dataset/:datasetId/iloc/:index", response: ItemResponse },
-  { name: "itemById", method: "GET", path: "dataset/:datasetId/loc/:itemId", response: ItemResponse },
-  {
-    name: "deleteItem",
-    method: "DELETE",
-    path: "dataset/:datasetId/refloc/:referenceId",
-    request: EmptyRequest,
-    response: DeleteResponse,
-  },
-  {
-    name: "annotate",
-    method: "POST",
-    path: "dataset/:datasetId/annotate",
-    request: AnnotateRequest,
-    multipart: { serialized_request: SerializedSegmentationsPart },
-    response: AnnotateResponse,
-  },
-  uploadAsync("annotateAsync", "dataset/:datasetId/annotate"),
-  {
-    name: "uploadPredictions",
-    method: "POST",
-    path: "dataset/:datasetId/model/:modelId/uploadPredictions",
-    request: PredictRequest,
-    multipart: { serialized_request: SerializedSegmentationsPart },
-    response: PredictResponse,
-  },
-  uploadAsync("uploadPredictionsAsync", "dataset/:datasetId/model/:modelId/uploadPredictions"),
-  {
-    name: "signedUrl",
-    method: "GET",
-    path: "dataset/:datasetId/signedUrl/:requestId",
-    response: SignedUrlResponse,
-  },
-  {
-    name: "createModel",
-    method: "POST",
-    path: "models/add",
-    request: CreateModelRequest,
-    response: CreateModelResponse,
-  },
-  { name: "listModels", method: "GET", path: "models/", response: ModelListResponse },
-  { name: "getModel", method: "GET", path: "model/:modelId", response: Model },
-  {
-    name: "deleteModel",
-    method: "DELETE",
-    path: "model/:modelId",
-    request: EmptyRequest,
-    response: DeleteResponse,
-  },
-  {
-    name: "createModelRun",
-    method: "POST",
-    path: "dataset/:datasetId/modelRun/create",
-    request: CreateModelRunRequest,
-    response: CreateModelRunResponse,
-  },
-  {
-    name: "predict",
-    method: "POST",
-    path: "modelRun/:runId/predict",
-    request: PredictRequest,
-    multipart: { serialized_request: SerializedSegmentationsPart },
-    response: PredictResponse,
-  },
-  uploadAsync("predictAsync", "modelRun/:runId/predict"),
-  { name: "modelRunInfo", method: "GET", path: "modelRun/:runId/info", response: ModelRunInfoResponse },
-  {
-    name: "modelRunByReference",
-    method: "GET",
-    path: "modelRun/:runId/refloc/:referenceId",
-    request: EmptyRequest,
-    response: ItemPredictionsResponse,
-  },
-  {
-    name: "modelRunByIndex",
-    method: "GET",
-    path: "modelRun/:runId/iloc/:index",
-    response: ItemPredictionsResponse,
-  },
-  {
-    name: "modelRunById",
-    method: "GET",
-    path: "modelRun/:runId/loc/:itemId",
-    response: ItemPredictionsResponse,
-  },
-  {
-    name: "commitModelRun",
-    method: "POST",
-    path: "modelRun/:runId/commit",
-    request: CommitModelRunRequest,
-    response: CommitModelRunResponse,
-  },
-  {
-    name: "deleteModelRun",
-    method: "DELETE",
-    path: "modelRun/:runId",
-    request: EmptyRequest,
-    response: DeleteResponse,
-  },
-  {
-    name: "createSlice",
-    method: "POST",
-    path: "dataset/:datasetId/create_slice",
-    request: CreateSliceRequest,
-    response: CreateSliceResponse,
-  },
-  { name: "datasetSlices", method: "GET", path: "dataset/:datasetId/slices", response: SliceListResponse },
-  { name: "listSlices", method: "GET", path: "slice/", response: SliceListResponse },
-  { name: "sliceInfo", method: "GET", path: "slice/:sliceId/info", response: SliceInfoResponse },
-  {
-    name: "sliceAppend",
-    method: "POST",
-    path: "slice/:sliceId/append",
-    request: SliceAppendRequest,
-    response: SliceAppendResponse,
-  },
-  { name: "sliceItems", method: "GET", path: "slice/:sliceId", response: SliceItemsResponse },
-  {
-    name: "sliceItemsPage",
-    method: "POST",
-    path: "slice/:sliceId/itemsPage",
-    request: PageRequest,
-    response: ItemsPageResponse,
-  },
-  { name: "sliceExport", method: "GET", path: "slice/:sliceId/exportForTraining", response: ExportResponse },
-  {
-    name: "deleteSlice",
-    method: "DELETE",
-    path: "slice/:sliceId",
-    request: EmptyRequest,
-    response: DeleteResponse,
-  },
-  { name: "jobStatus", method: "GET", path: "job/:jobId", response: JobStatus },
-  { name: "jobInfo", method: "GET", path: "job/:jobId/info", response: Job },
-  { name: "jobErrors", method: "GET", path: "job/:jobId/errors", response: JobErrors },
-  { name: "listJobs", method: "POST", path: "jobs/", request: ListJobsRequest, response: JobList },
-  {
-    name: "deleteDataset",
-    method: "DELETE",
-    path: "dataset/:datasetId",
-    request: EmptyRequest,
-    response: DeleteResponse,
-  },
-  {
-    name: "createEvaluation",
-    method: "POST",
-    path: "modelRun/:runId/evaluationsV2",
-    response: CreateEvaluationResponse,
-  },
-  { name: "listEvaluations", method: "GET", path: "modelRun/:runId/evaluationsV2", response: EvaluationList },
-  { name: "getEvaluation", method: "GET", path: "evaluationsV2/:evaluationId", response: Evaluation },
-  {
-    name: "deleteEvaluation",
-    method: "DELETE",
-    path: "evaluationsV2/:evaluationId",
-    request: EmptyRequest,
-    response: DeleteResponse,
-  },
-  // Clients send the charts query as a query string (GET) or as a JSON body (POST).
-  {
-    name: "evaluationCharts",
-    method: "GET",
-    path: "evaluationsV2/:evaluationId/charts",
-    response: EvaluationCharts,
-  },
-  {
-    name: "evaluationChartsPost",
-    method: "POST",
-    path: "evaluationsV2/:evaluationId/charts",
-    response: EvaluationCharts,
-  },
-  {
-    name: "evaluationExamples",
-    method: "POST",
-    path: "evaluationsV2/:evaluationId/examples",
-    response: EvaluationExamplesPage,
-  },
-];
+export type RouteName = keyof typeof routes;
+
+/** Any route of the protocol. Kept for code written against the former route catalogue. */
+export type Endpoint = RouteContract;
+
+/**
+ * Every route of {@link routes}, in declaration order.
+ *
+ * @example
+ * ```ts
+ * import { ENDPOINTS } from "@nucleus/schemas";
+ *
+ * const reads = ENDPOINTS.filter((route) => route.method === "GET").length;
+ * ```
+ */
+export const ENDPOINTS: readonly RouteContract[] = Object.values(routes);
 
 /** The codecs of the NDJSON lines of each kind of async upload, by job type. */
 export const NDJSON_LINES = {
@@ -343,7 +585,7 @@ export const NDJSON_LINES = {
 
 /** A matched route: the endpoint and its decoded path parameters. */
 export interface EndpointMatch {
-  endpoint: Endpoint;
+  endpoint: RouteContract;
   params: Record<string, string>;
 }
 

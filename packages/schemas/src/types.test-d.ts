@@ -5,6 +5,11 @@ import type {
   BoxAnnotation,
   BoxAnnotationWire,
   Camelize,
+  ContractInput,
+  ContractRequest,
+  ContractResponse,
+  ContractResult,
+  CreateDatasetRequest,
   DatasetItem,
   ExportRow,
   ItemResponse,
@@ -14,7 +19,7 @@ import type {
   Prediction,
   PredictionGroups,
 } from "./index.js";
-import { Annotation as AnnotationCodec, AppendItemsRequest } from "./index.js";
+import { Annotation as AnnotationCodec, AppendItemsRequest, type routes } from "./index.js";
 
 describe("public types", () => {
   it("camelCase the wire keys", () => {
@@ -61,5 +66,34 @@ describe("response types", () => {
       number | null | undefined
     >();
     expectTypeOf<ExportRow["item"]["referenceId"]>().toEqualTypeOf<string | undefined>();
+  });
+});
+
+describe("route contracts", () => {
+  it("type path parameters, requests and responses per route", () => {
+    expectTypeOf<ContractRequest<typeof routes.itemByReference>["params"]>().toEqualTypeOf<{
+      datasetId: string;
+      referenceId: string;
+    }>();
+    expectTypeOf<ContractRequest<typeof routes.createDataset>["body"]>().toHaveProperty("is_scene");
+    expectTypeOf<ContractRequest<typeof routes.datasetInfo>["body"]>().toEqualTypeOf<undefined>();
+    expectTypeOf<ContractResponse<typeof routes.datasetSize>>().toHaveProperty("count");
+    expectTypeOf<ContractResult<typeof routes.createDataset>>().toHaveProperty("datasetId");
+    expectTypeOf<ContractInput<typeof routes.itemByIndex>["params"]>().toEqualTypeOf<{
+      datasetId: string | number;
+      index: string | number;
+    }>();
+    expectTypeOf<ContractInput<typeof routes.createDataset>["body"]>().toEqualTypeOf<
+      CreateDatasetRequest | undefined
+    >();
+  });
+
+  it("refuse a response of the wrong shape", () => {
+    // @ts-expect-error: count must be a number
+    const wrong: ContractResponse<typeof routes.datasetSize> = { count: "3" };
+    // @ts-expect-error: dataset_id is required
+    const missing: ContractResponse<typeof routes.createDataset> = { name: "x" };
+    expectTypeOf(wrong).not.toBeAny();
+    expectTypeOf(missing).not.toBeAny();
   });
 });

@@ -5,12 +5,6 @@ export function isRemote(location: string): boolean {
   return REMOTE.test(location);
 }
 
-/** Reads a local file for a multipart upload. Node only: loaded on first use. */
-export async function readLocalFile(filePath: string): Promise<Blob> {
-  const { readFile } = await import("node:fs/promises");
-  return new Blob([new Uint8Array(await readFile(filePath))]);
-}
-
 /** The part content type the official client sends: `image/<extension>`. */
 export function imageContentType(filePath: string): string {
   const ext = /\.([A-Za-z0-9]+)$/.exec(filePath)?.[1]?.toLowerCase() ?? "jpeg";

@@ -1,5 +1,11 @@
 import ky, { TimeoutError } from "ky";
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "../errors.js";
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  ConfigurationError,
+} from "../errors.js";
 import { isRetryableStatus, retryDelayMs } from "./retry.js";
 
 /** What the transport needs from the client's configuration. */
@@ -9,6 +15,11 @@ export interface TransportOptions {
   timeout: number;
   maxRetries: number;
   fetch: typeof fetch;
+  /**
+   * The CSRF token of a cookie session, read for every request that changes something (the
+   * server wants it as `x-csrf-token`). Unset with API keys.
+   */
+  csrfToken?: () => string | undefined;
   /** Waits between attempts; replaceable so tests can use fake timers. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -29,6 +40,8 @@ export interface RequestSpec {
   /** Whether repeating the request is harmless (reads, and uploads keyed by reference id). */
   idempotent?: boolean;
   signal?: AbortSignal | undefined;
+  /** Retries of this request; the transport's own setting when undefined. */
+  maxRetries?: number | undefined;
 }
 
 /** The only place that talks HTTP: ky underneath, with retries, timeouts and typed errors. */
@@ -41,8 +54,9 @@ export class Transport {
     const url = `${this.options.endpoint}/${spec.path}${query}`;
     const retryable =
       spec.idempotent ?? (spec.method === "GET" || spec.method === "DELETE" || spec.method === "PUT");
+    const maxRetries = retriesOf(spec.maxRetries, this.options.maxRetries);
     for (let attempt = 0; ; attempt += 1) {
-      const last = !retryable || attempt >= this.options.maxRetries;
+      const last = !retryable || attempt >= maxRetries;
       let response: Response;
       try {
         response = await this.send(url, spec);
@@ -73,7 +87,7 @@ export class Transport {
 
   /** One attempt. */
   private async send(url: string, spec: RequestSpec): Promise<Response> {
-    const headers = requestHeaders(this.options.headers, spec);
+    const headers = requestHeaders(this.options.headers, spec, this.options.csrfToken);
     if (spec.body !== undefined) {
       // Bulk uploads: the body is a ready string, so it goes to fetch as it is. ky would wrap it
       // in a Request and tee its stream for retries it does not make here, which costs about a
@@ -114,11 +128,11 @@ export class Transport {
   }
 
   /** PUTs a text body to a signed URL: no API key, no content type, like a presigned S3 URL. */
-  async putSigned(url: string, body: string, signal?: AbortSignal): Promise<void> {
+  async putSigned(url: string, body: string, signal?: AbortSignal, maxRetries?: number): Promise<void> {
     const response = await ky(url, {
       method: "PUT",
       body,
-      retry: { limit: this.options.maxRetries, methods: ["put"] },
+      retry: { limit: retriesOf(maxRetries, this.options.maxRetries), methods: ["put"] },
       timeout: false,
       throwHttpErrors: false,
       fetch: this.options.fetch,
@@ -142,11 +156,26 @@ export class Transport {
   }
 }
 
-function requestHeaders(common: Record<string, string>, spec: RequestSpec): Record<string, string> {
-  if (!spec.headers && spec.body === undefined) return common;
+/** A call's own retry count, checked, or the client's. */
+function retriesOf(perCall: number | undefined, fallback: number): number {
+  if (perCall === undefined) return fallback;
+  if (!(Number.isInteger(perCall) && perCall >= 0)) {
+    throw new ConfigurationError(`maxRetries must be a non-negative integer, got ${String(perCall)}`);
+  }
+  return perCall;
+}
+
+function requestHeaders(
+  common: Record<string, string>,
+  spec: RequestSpec,
+  csrfToken?: () => string | undefined,
+): Record<string, string> {
+  const csrf = spec.method === "GET" ? undefined : csrfToken?.();
+  if (!spec.headers && spec.body === undefined && csrf === undefined) return common;
   return {
     ...common,
     ...(spec.body !== undefined ? { "content-type": "application/json" } : {}),
+    ...(csrf !== undefined ? { "x-csrf-token": csrf } : {}),
     ...spec.headers,
   };
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../errors.js";
-import { encodeSegment, path } from "./path.js";
+import { encodeSegment, fillPath } from "./path.js";
 
 describe("encodeSegment", () => {
   // Right-hand sides are what Python's urllib.parse.quote(value, safe="") returns.
@@ -23,19 +23,23 @@ describe("encodeSegment", () => {
   });
 });
 
-describe("path", () => {
+describe("fillPath", () => {
+  const refloc = "dataset/:datasetId/refloc/:referenceId";
+
   it("encodes each value as one segment", () => {
-    const referenceId = "folder/img 3";
-    expect(path`dataset/${{ datasetId: "ds_1" }}/refloc/${{ referenceId }}`).toBe(
+    expect(fillPath(refloc, { datasetId: "ds_1", referenceId: "folder/img 3" })).toBe(
       "dataset/ds_1/refloc/folder%2Fimg%203",
     );
-    expect(path`dataset/${"ds_1"}/iloc/${3}`).toBe("dataset/ds_1/iloc/3");
+    expect(fillPath("dataset/:datasetId/iloc/:index", { datasetId: "ds_1", index: 3 })).toBe(
+      "dataset/ds_1/iloc/3",
+    );
+    expect(fillPath("dataset/", {})).toBe("dataset/");
   });
 
   it.each([".", "..", ""])("refuses %j, naming the parameter", (referenceId) => {
     let error: unknown;
     try {
-      path`dataset/${{ datasetId: "ds_1" }}/refloc/${{ referenceId }}`;
+      fillPath(refloc, { datasetId: "ds_1", referenceId });
     } catch (e) {
       error = e;
     }
@@ -46,14 +50,15 @@ describe("path", () => {
     expect((error as ValidationError).message).toContain(JSON.stringify(referenceId));
   });
 
-  it("names every bad parameter at once, and unnamed ones by position", () => {
-    expect(() => path`dataset/${".."}/refloc/${{ referenceId: "." }}`).toThrow(
-      /path segment 1 must not be "\." or "\.\."[\s\S]*referenceId must not be/,
+  it("names every bad or missing parameter at once", () => {
+    expect(() => fillPath(refloc, { datasetId: "..", referenceId: "." })).toThrow(
+      /datasetId must not be "\." or "\.\."[\s\S]*referenceId must not be/,
     );
+    expect(() => fillPath(refloc, { datasetId: "ds_1" })).toThrow(/referenceId must be given/);
   });
 
   it("refuses broken Unicode, which no URL can carry", () => {
-    expect(() => path`dataset/ds_1/refloc/${{ referenceId: "a\uD800b" }}`).toThrow(
+    expect(() => fillPath(refloc, { datasetId: "ds_1", referenceId: "a\uD800b" })).toThrow(
       /referenceId must be well-formed Unicode/,
     );
   });

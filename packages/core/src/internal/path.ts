@@ -2,12 +2,6 @@ import type { ValidationIssue } from "@nucleus/schemas";
 import { ValidationError } from "../errors.js";
 
 /**
- * One interpolated path segment: a plain value, or `{ name: value }` (write `${{ referenceId }}`)
- * so that an error can say which parameter was wrong.
- */
-export type PathParam = string | number | { readonly [name: string]: string | number };
-
-/**
  * Percent-encodes one path segment exactly as the official Python client's
  * `urllib.parse.quote(value, safe="")` does: only `A-Z a-z 0-9 - _ . ~` stay as they are, so
  * `folder/img 3` becomes `folder%2Fimg%203` and the bytes on the wire match its own.
@@ -40,41 +34,35 @@ function problemOf(text: string): string | undefined {
 }
 
 /**
- * Builds a request path (under the endpoint, no query string) from a template: each
- * interpolated value becomes exactly one segment, percent-encoded with {@link encodeSegment}.
- * Values no URL can carry as a segment (`""`, `"."`, `".."`, broken Unicode) are refused with a
- * {@link ValidationError} naming the parameter, before anything is sent.
+ * Fills a route's path template (`dataset/:datasetId/refloc/:referenceId`): each `:name`
+ * becomes exactly one segment, percent-encoded with {@link encodeSegment}. Values no URL can
+ * carry as a segment (`""`, `"."`, `".."`, broken Unicode) and missing ones are refused with a
+ * {@link ValidationError} naming every such parameter, before anything is sent.
  *
  * @example
  * ```ts
- * const referenceId = "folder/img 3";
- * path`dataset/${{ datasetId: "ds_1" }}/refloc/${{ referenceId }}`; // "dataset/ds_1/refloc/folder%2Fimg%203"
- * path`dataset/${{ datasetId: "ds_1" }}/refloc/${{ referenceId: ".." }}`; // throws: referenceId must not be "." or ".."
+ * fillPath("dataset/:datasetId/refloc/:referenceId", { datasetId: "ds_1", referenceId: "folder/img 3" });
+ * // "dataset/ds_1/refloc/folder%2Fimg%203"
+ * fillPath("dataset/:datasetId/refloc/:referenceId", { datasetId: "ds_1", referenceId: ".." });
+ * // throws: referenceId must not be "." or ".."
  * ```
  */
-export function path(strings: TemplateStringsArray, ...params: PathParam[]): string {
+export function fillPath(template: string, params: Readonly<Record<string, string | number>>): string {
   const issues: ValidationIssue[] = [];
-  let out = strings[0] ?? "";
-  params.forEach((param, i) => {
-    const [name, value] =
-      typeof param === "object"
-        ? (Object.entries(param)[0] ?? ["value", ""])
-        : [`path segment ${i + 1}`, param];
-    const text = String(value);
-    const problem = problemOf(text);
-    if (problem) {
-      issues.push({
-        path: [name],
-        message: problem,
-        received: value,
-        text: `${name} ${problem}, got ${JSON.stringify(value)}`,
-      });
-      out += text;
-    } else {
-      out += encodeSegment(text);
-    }
-    out += strings[i + 1] ?? "";
+  const segments = template.split("/").map((segment) => {
+    if (!segment.startsWith(":")) return segment;
+    const name = segment.slice(1);
+    const value = params[name];
+    const problem = value === undefined ? "must be given" : problemOf(String(value));
+    if (problem === undefined) return encodeSegment(String(value));
+    issues.push({
+      path: [name],
+      message: problem,
+      received: value,
+      text: `${name} ${problem}, got ${JSON.stringify(value) ?? "undefined"}`,
+    });
+    return segment;
   });
   if (issues.length > 0) throw new ValidationError(issues);
-  return out;
+  return segments.join("/");
 }

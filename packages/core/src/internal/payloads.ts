@@ -3,11 +3,17 @@
  * and one from that client carry the same keys (and Scale's hosted API sees nothing new).
  */
 import {
+  Annotation,
   type AnnotationWire,
+  DatasetItem,
   type DatasetItemWire,
+  Prediction,
   type PredictionWire,
+  type ValidationIssue,
+  validateBatch,
   withDefaultAnnotationId,
 } from "@nucleus/schemas";
+import { ValidationError } from "../errors.js";
 
 /** An item payload: `metadata` always sent, sizes and embedding only when set. */
 export function itemPayload(item: DatasetItemWire): DatasetItemWire {
@@ -56,4 +62,59 @@ export function labelPayload<T extends AnnotationWire | PredictionWire>(label: T
   if (label.type === "category" || label.type === "multicategory") out.geometry = {};
   else if (label.type !== "cuboid") out.annotation_id = source.annotation_id ?? null;
   return out as T;
+}
+
+/** Validates items (every problem at once) and returns their wire payloads. */
+export function itemPayloads(items: readonly DatasetItem[]): DatasetItemWire[] {
+  const payloads = items.map((item) => itemPayload(DatasetItem.toWire(item)));
+  const { issues } = validateBatch(DatasetItem, payloads, "items");
+  issues.push(...duplicates(payloads, "items", (p) => p.reference_id));
+  if (issues.length > 0) throw new ValidationError(issues);
+  return payloads;
+}
+
+/** Validates labels (every problem at once) and returns their wire payloads. */
+export function labelPayloads(
+  labels: readonly (Annotation | Prediction)[],
+  kind: "annotations" | "predictions",
+): (AnnotationWire | PredictionWire)[] {
+  const codec = kind === "annotations" ? Annotation : Prediction;
+  const payloads = labels.map((label) =>
+    labelPayload(codec.toWire(label as never) as AnnotationWire | PredictionWire),
+  );
+  const { issues } = validateBatch(codec, payloads, kind === "annotations" ? "annotations" : "predictions");
+  issues.push(
+    ...duplicates(payloads, kind, (p) =>
+      "annotation_id" in p && p.annotation_id ? `${p.reference_id}\u0000${p.annotation_id}` : undefined,
+    ),
+  );
+  if (issues.length > 0) throw new ValidationError(issues);
+  return payloads;
+}
+
+function duplicates<T extends { reference_id: string }>(
+  payloads: readonly T[],
+  label: string,
+  keyOf: (payload: T) => string | undefined,
+): ValidationIssue[] {
+  const seen = new Map<string, number>();
+  const issues: ValidationIssue[] = [];
+  payloads.forEach((payload, index) => {
+    const key = keyOf(payload);
+    if (key === undefined) return;
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, index);
+      return;
+    }
+    const what = label === "items" ? "reference_id" : "annotation_id";
+    issues.push({
+      path: [label, index, what],
+      message: `repeats ${label}[${first}]`,
+      received: key,
+      referenceId: payload.reference_id,
+      text: `${label}[${index}] (reference_id ${JSON.stringify(payload.reference_id)}): ${what} repeats ${label}[${first}]`,
+    });
+  });
+  return issues;
 }

@@ -1,39 +1,40 @@
+/**
+ * Sending uploads: items and labels in batches (JSON, or multipart for local files), or through
+ * a signed URL and a server job. The options, results and prepared batches are in `../uploads.ts`.
+ */
 import {
-  AnnotateResponse,
-  Annotation,
+  type Annotation,
   type AnnotationWire,
-  AppendItemsResponse,
-  DatasetItem,
+  type ContractRequest,
+  type DatasetItem,
   type DatasetItemWire,
-  Job as JobCodec,
-  Prediction,
+  type Prediction,
   type PredictionWire,
-  PredictResponse,
-  SignedUrlResponse,
+  routes,
   type ValidationIssue,
-  validateBatch,
 } from "@nucleus/schemas";
 import { ValidationError } from "../errors.js";
+import type { CallOptions } from "../options.js";
 import { Job } from "../resources/job.js";
-import type { Api, CallOptions } from "./api.js";
-import { chunk, imageContentType, isRemote, readLocalFile } from "./files.js";
-import { path } from "./path.js";
-import { itemPayload, labelPayload } from "./payloads.js";
+import { type AppendResult, type LabelUploadResult, PreparedBatch, type UploadOptions } from "../uploads.js";
+import type { Api } from "./api.js";
+import { chunk, imageContentType, isRemote } from "./files.js";
+import { itemPayloads, labelPayloads } from "./payloads.js";
 
-/** Options of uploads: upsert behaviour, async mode and batch sizes. */
-export interface UploadOptions extends CallOptions {
-  /** Replace entries that exist (same reference id, or same reference and annotation id). Default false: they are ignored. */
-  update?: boolean;
-  /** Upload through a signed URL and a server job instead of request by request. Remote files only. */
-  asynchronous?: boolean;
-  /** Entries per JSON request (items: 20, annotations: 5,000, like the official client). */
-  batchSize?: number;
-  /**
-   * Sent as `Idempotency-Key` (with a suffix per request) so that a repeated call is applied
-   * once and answered with its first counts by servers that support it, such as
-   * `@nucleus/server`. Off by default: the official client sends no such header.
-   */
-  idempotencyKey?: string;
+const LOCAL_FILES_PER_REQUEST = 10;
+const REMOTE_MASKS_PER_REQUEST = 20;
+
+/** Where labels go: a dataset's ground truth, a run, or the run of a model on a dataset. */
+export type LabelDestination =
+  | { kind: "annotations"; datasetId: string }
+  | { kind: "predictions"; datasetId: string; runId: string }
+  | { kind: "predictions"; datasetId: string; modelId: string };
+
+/** How one upload request carries its body: wire JSON, ready JSON text, or a multipart form. */
+interface UploadBody {
+  wire?: { update: boolean; items?: DatasetItemWire[]; annotations?: unknown[]; segmentations?: unknown[] };
+  text?: string;
+  form?: () => Promise<FormData>;
 }
 
 /** The headers of the n-th request of an upload. */
@@ -41,95 +42,12 @@ function keyHeaders(options: UploadOptions, n: number): { headers?: Record<strin
   return options.idempotencyKey ? { headers: { "idempotency-key": `${options.idempotencyKey}:${n}` } } : {};
 }
 
-/** Totals of an item upload. */
-export interface AppendResult {
-  datasetId: string;
-  newItems: number;
-  updatedItems: number;
-  ignoredItems: number;
-  uploadErrors: number;
-}
-
-/** Totals of an annotation or prediction upload; `errors` names each entry the server refused. */
-export interface LabelUploadResult {
-  datasetId: string;
-  modelRunId?: string;
-  processed: number;
-  ignored: number;
-  errors: string[];
-}
-
-const LOCAL_FILES_PER_REQUEST = 10;
-const REMOTE_MASKS_PER_REQUEST = 20;
-
-/**
- * Entries validated, shaped and serialised for the wire ahead of sending: upload methods take
- * one instead of an array, so the work can be done while an earlier request is in flight.
- */
-export class PreparedBatch<K extends "items" | "annotations" | "predictions"> {
-  /** The wire payloads serialised as one JSON array; a request that sends the whole batch sends this text. */
-  readonly json: string;
-
-  /** @internal Made by {@link prepareItems}, {@link prepareAnnotations} and {@link preparePredictions}. */
-  constructor(
-    /** What the entries are. */
-    readonly kind: K,
-    /** The wire payloads, in input order. */
-    readonly payloads: readonly unknown[],
-  ) {
-    this.json = JSON.stringify(payloads);
-  }
-
-  /** The number of entries. */
-  get size(): number {
-    return this.payloads.length;
-  }
-}
-
-/**
- * Validates items (every problem at once, as a `ValidationError`) and shapes them for the wire.
- *
- * @example
- * ```ts
- * const batch = prepareItems([{ imageUrl: "s3://bucket/1.jpg", referenceId: "img_1" }]);
- * await dataset.append(batch);
- * ```
- */
-export function prepareItems(items: readonly DatasetItem[]): PreparedBatch<"items"> {
-  return new PreparedBatch("items", itemPayloads(items));
-}
-
-/**
- * Validates annotations (every problem at once, as a `ValidationError`) and shapes them for the wire.
- *
- * @example
- * ```ts
- * await dataset.annotate(prepareAnnotations(annotations));
- * ```
- */
-export function prepareAnnotations(annotations: readonly Annotation[]): PreparedBatch<"annotations"> {
-  return new PreparedBatch("annotations", labelPayloads(annotations, "annotations"));
-}
-
-/**
- * Validates predictions (every problem at once, as a `ValidationError`) and shapes them for the wire.
- *
- * @example
- * ```ts
- * await run.predict(preparePredictions(predictions));
- * ```
- */
-export function preparePredictions(predictions: readonly Prediction[]): PreparedBatch<"predictions"> {
-  return new PreparedBatch("predictions", labelPayloads(predictions, "predictions"));
-}
-
-/** Validates items (every problem at once) and returns their wire payloads. */
-export function itemPayloads(items: readonly DatasetItem[]): DatasetItemWire[] {
-  const payloads = items.map((item) => itemPayload(DatasetItem.toWire(item)));
-  const { issues } = validateBatch(DatasetItem, payloads, "items");
-  issues.push(...duplicates(payloads, "items", (p) => p.reference_id));
-  if (issues.length > 0) throw new ValidationError(issues);
-  return payloads;
+/** The bytes of a local file: from the `files` option, else from the platform (the file system in Node). */
+function readLocal(api: Api, options: UploadOptions, location: string): Promise<Blob> {
+  const { files } = options;
+  const given =
+    files instanceof Map ? files.get(location) : (files as Record<string, Blob> | undefined)?.[location];
+  return given ? Promise.resolve(given) : api.platform.readFile(location);
 }
 
 /** Appends items: remote URLs as JSON batches, local files as multipart, or one async job. */
@@ -148,10 +66,21 @@ export async function appendItems(
       "items",
       "image_url",
     );
-    return asyncUpload(api, datasetId, path`dataset/${{ datasetId }}/append`, payloads, update, options);
+    return asyncUpload(api, { kind: "items", datasetId }, payloads, update, options);
   }
   const total: AppendResult = { datasetId, newItems: 0, updatedItems: 0, ignoredItems: 0, uploadErrors: 0 };
-  const add = (r: AppendItemsResponse) => {
+  let requestNumber = 0;
+  const post = async (body: UploadBody) => {
+    const r = await api.call(
+      routes.appendItems,
+      {
+        params: { datasetId },
+        ...body,
+        wire: body.wire as ContractRequest<typeof routes.appendItems>["body"] | undefined,
+        ...keyHeaders(options, requestNumber++),
+      },
+      options,
+    );
     total.newItems += r.newItems;
     total.updatedItems += r.updatedItems;
     total.ignoredItems += r.ignoredItems;
@@ -159,73 +88,31 @@ export async function appendItems(
   };
   const remote = payloads.filter((p) => isRemote(p.image_url));
   const local = payloads.filter((p) => !isRemote(p.image_url));
-  const batchSize = options.batchSize ?? 20;
-  let requestNumber = 0;
-  for (const batch of chunk(remote, batchSize)) {
+  for (const batch of chunk(remote, options.batchSize ?? 20)) {
     // A prepared batch that is sent whole reuses its serialised payloads.
     const whole = items instanceof PreparedBatch && batch.length === payloads.length;
-    add(
-      await api.call(AppendItemsResponse, {
-        method: "POST",
-        path: path`dataset/${{ datasetId }}/append`,
-        ...keyHeaders(options, requestNumber++),
-        ...(whole
-          ? { body: `{"items":${items.json},"update":${update}}` }
-          : { json: { items: batch, update } }),
-        idempotent: true,
-        signal: options.signal,
-      }),
+    await post(
+      whole ? { text: `{"items":${items.json},"update":${update}}` } : { wire: { items: batch, update } },
     );
   }
   for (const batch of chunk(local, LOCAL_FILES_PER_REQUEST)) {
-    add(
-      await api.call(AppendItemsResponse, {
-        method: "POST",
-        path: path`dataset/${{ datasetId }}/append`,
-        ...keyHeaders(options, requestNumber++),
-        form: async () => {
-          const form = new FormData();
-          form.append("items", JSON.stringify(batch.map((p) => ({ ...p, update }))));
-          for (const item of batch) {
-            const file = await readLocalFile(item.image_url);
-            form.append(
-              "image",
-              new Blob([file], { type: imageContentType(item.image_url) }),
-              encodeURIComponent(item.image_url),
-            );
-          }
-          return form;
-        },
-        idempotent: true,
-        signal: options.signal,
-      }),
-    );
+    await post({
+      form: async () => {
+        const form = new FormData();
+        form.append("items", JSON.stringify(batch.map((p) => ({ ...p, update }))));
+        for (const item of batch) {
+          const file = await readLocal(api, options, item.image_url);
+          form.append(
+            "image",
+            new Blob([file], { type: imageContentType(item.image_url) }),
+            encodeURIComponent(item.image_url),
+          );
+        }
+        return form;
+      },
+    });
   }
   return total;
-}
-
-/** Where labels go. */
-export type LabelDestination =
-  | { kind: "annotations"; datasetId: string }
-  | { kind: "predictions"; datasetId: string; route: string };
-
-/** Validates labels (every problem at once) and returns their wire payloads. */
-export function labelPayloads(
-  labels: readonly (Annotation | Prediction)[],
-  kind: "annotations" | "predictions",
-): (AnnotationWire | PredictionWire)[] {
-  const codec = kind === "annotations" ? Annotation : Prediction;
-  const payloads = labels.map((label) =>
-    labelPayload(codec.toWire(label as never) as AnnotationWire | PredictionWire),
-  );
-  const { issues } = validateBatch(codec, payloads, kind === "annotations" ? "annotations" : "predictions");
-  issues.push(
-    ...duplicates(payloads, kind, (p) =>
-      "annotation_id" in p && p.annotation_id ? `${p.reference_id}\u0000${p.annotation_id}` : undefined,
-    ),
-  );
-  if (issues.length > 0) throw new ValidationError(issues);
-  return payloads;
 }
 
 /**
@@ -246,41 +133,27 @@ export async function uploadLabels(
       ? (labels.payloads as (AnnotationWire | PredictionWire)[])
       : labelPayloads(labels, destination.kind);
   const update = options.update ?? false;
-  const route =
-    destination.kind === "annotations"
-      ? path`dataset/${{ datasetId: destination.datasetId }}/annotate`
-      : destination.route;
   if (options.asynchronous) {
     requireRemote(
       payloads.flatMap((p, i) => (p.type === "mask" ? [[i, p.reference_id, p.mask_url] as const] : [])),
       destination.kind,
       "mask_url",
     );
-    return asyncUpload(api, destination.datasetId, route, payloads, update, options);
+    return asyncUpload(api, destination, payloads, update, options);
   }
   const total: LabelUploadResult = { datasetId: destination.datasetId, processed: 0, ignored: 0, errors: [] };
   let requestNumber = 0;
-  const post = async (spec: { json?: unknown; body?: string; form?: () => Promise<FormData> }) => {
-    const request = {
-      method: "POST" as const,
-      path: route,
-      idempotent: true,
-      signal: options.signal,
-      ...keyHeaders(options, requestNumber++),
-      ...spec,
-    };
-    if (destination.kind === "annotations") {
-      const r = await api.call(AnnotateResponse, request);
-      total.processed += r.annotationsProcessed;
-      total.ignored += r.annotationsIgnored;
-      total.errors.push(...(r.errors ?? []));
-    } else {
-      const r = await api.call(PredictResponse, request);
-      total.processed += r.predictionsProcessed;
-      total.ignored += r.predictionsIgnored;
-      total.modelRunId = r.modelRunId;
-      total.errors.push(...(r.errors ?? []));
-    }
+  const post = async (body: UploadBody) => {
+    const counts = await postLabels(
+      api,
+      destination,
+      { ...body, ...keyHeaders(options, requestNumber++) },
+      options,
+    );
+    total.processed += counts.processed;
+    total.ignored += counts.ignored;
+    total.errors.push(...counts.errors);
+    if (counts.modelRunId !== undefined) total.modelRunId = counts.modelRunId;
   };
 
   const masks = payloads.filter((p) => p.type === "mask");
@@ -289,7 +162,7 @@ export async function uploadLabels(
     masks.filter((m) => isRemote(m.mask_url)),
     REMOTE_MASKS_PER_REQUEST,
   )) {
-    await post({ json: { update, segmentations: batch } });
+    await post({ wire: { update, segmentations: batch } });
   }
   for (const batch of chunk(
     masks.filter((m) => !isRemote(m.mask_url)),
@@ -300,7 +173,7 @@ export async function uploadLabels(
         const form = new FormData();
         form.append("serialized_request", JSON.stringify({ segmentations: batch, update }));
         for (const mask of batch) {
-          const file = await readLocalFile(mask.mask_url);
+          const file = await readLocal(api, options, mask.mask_url);
           form.append("mask", new Blob([file], { type: "image/png" }), encodeURIComponent(mask.mask_url));
         }
         return form;
@@ -312,37 +185,76 @@ export async function uploadLabels(
     const whole = labels instanceof PreparedBatch && batch.length === payloads.length;
     await post(
       whole
-        ? { body: `{"update":${update},"annotations":${labels.json}}` }
-        : { json: { update, annotations: batch } },
+        ? { text: `{"update":${update},"annotations":${labels.json}}` }
+        : { wire: { update, annotations: batch } },
     );
   }
   return total;
 }
 
+/** One label upload request to its route, with the counts it answers. */
+async function postLabels(
+  api: Api,
+  destination: LabelDestination,
+  body: UploadBody & { headers?: Record<string, string> },
+  options: CallOptions,
+): Promise<{ processed: number; ignored: number; errors: string[]; modelRunId?: string }> {
+  // The payloads were validated when they were shaped: they go as they are.
+  const wire = body.wire as never;
+  if (destination.kind === "annotations") {
+    const r = await api.call(
+      routes.annotate,
+      { params: { datasetId: destination.datasetId }, ...body, wire },
+      options,
+    );
+    return { processed: r.annotationsProcessed, ignored: r.annotationsIgnored, errors: r.errors ?? [] };
+  }
+  const r =
+    "runId" in destination
+      ? await api.call(routes.predict, { params: { runId: destination.runId }, ...body, wire }, options)
+      : await api.call(
+          routes.uploadPredictions,
+          { params: { datasetId: destination.datasetId, modelId: destination.modelId }, ...body, wire },
+          options,
+        );
+  return {
+    processed: r.predictionsProcessed,
+    ignored: r.predictionsIgnored,
+    errors: r.errors ?? [],
+    modelRunId: r.modelRunId,
+  };
+}
+
 /** The signed-URL flow: NDJSON PUT to a URL the server hands out, then the `?async=1` request. */
 async function asyncUpload(
   api: Api,
-  datasetId: string,
-  route: string,
+  destination: LabelDestination | { kind: "items"; datasetId: string },
   payloads: readonly unknown[],
   update: boolean,
   options: CallOptions,
 ): Promise<Job> {
+  const { datasetId } = destination;
   const requestId = globalThis.crypto.randomUUID().replaceAll("-", "");
-  const { signedUrl } = await api.call(SignedUrlResponse, {
-    method: "GET",
-    path: path`dataset/${{ datasetId }}/signedUrl/${{ requestId }}`,
-    signal: options.signal,
-  });
-  await api.transport.putSigned(signedUrl, payloads.map((p) => JSON.stringify(p)).join("\n"), options.signal);
-  const job = await api.call(JobCodec, {
-    method: "POST",
-    path: route,
-    query: { async: "1" },
-    json: { requestId, update },
-    idempotent: false,
-    signal: options.signal,
-  });
+  const { signedUrl } = await api.call(routes.signedUrl, { params: { datasetId, requestId } }, options);
+  await api.transport.putSigned(
+    signedUrl,
+    payloads.map((p) => JSON.stringify(p)).join("\n"),
+    options.signal,
+    options.maxRetries,
+  );
+  const body = { requestId, update };
+  const job =
+    destination.kind === "items"
+      ? await api.call(routes.appendItemsAsync, { params: { datasetId }, body }, options)
+      : destination.kind === "annotations"
+        ? await api.call(routes.annotateAsync, { params: { datasetId }, body }, options)
+        : "runId" in destination
+          ? await api.call(routes.predictAsync, { params: { runId: destination.runId }, body }, options)
+          : await api.call(
+              routes.uploadPredictionsAsync,
+              { params: { datasetId, modelId: destination.modelId }, body },
+              options,
+            );
   return new Job(api, job.jobId, job);
 }
 
@@ -361,31 +273,4 @@ function requireRemote(
       text: `${label}[${index}] (reference_id ${JSON.stringify(ref)}): ${field} must be a remote URL (http, https, s3 or gs) for an asynchronous upload, got ${JSON.stringify(location)}`,
     }));
   if (issues.length > 0) throw new ValidationError(issues);
-}
-
-function duplicates<T extends { reference_id: string }>(
-  payloads: readonly T[],
-  label: string,
-  keyOf: (payload: T) => string | undefined,
-): ValidationIssue[] {
-  const seen = new Map<string, number>();
-  const issues: ValidationIssue[] = [];
-  payloads.forEach((payload, index) => {
-    const key = keyOf(payload);
-    if (key === undefined) return;
-    const first = seen.get(key);
-    if (first === undefined) {
-      seen.set(key, index);
-      return;
-    }
-    const what = label === "items" ? "reference_id" : "annotation_id";
-    issues.push({
-      path: [label, index, what],
-      message: `repeats ${label}[${first}]`,
-      received: key,
-      referenceId: payload.reference_id,
-      text: `${label}[${index}] (reference_id ${JSON.stringify(payload.reference_id)}): ${what} repeats ${label}[${first}]`,
-    });
-  });
-  return issues;
 }

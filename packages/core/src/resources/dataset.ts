@@ -1,30 +1,18 @@
 import {
   type Annotation,
-  CreateSliceResponse,
-  DatasetInfoResponse,
+  type DatasetInfoResponse,
   type DatasetItem,
   type DatasetItemRecord,
-  DatasetNameResponse,
-  DatasetSizeResponse,
-  DeleteResponse,
-  ExportPageResponse,
   type ExportRow,
-  ItemResponse,
-  ItemsPageResponse,
+  type ItemResponse,
   type Prediction,
-  SliceListResponse,
+  routes,
 } from "@nucleus/schemas";
-import type { Api, CallOptions } from "../internal/api.js";
-import { path } from "../internal/path.js";
-import {
-  type AppendResult,
-  appendItems,
-  type LabelUploadResult,
-  type PreparedBatch,
-  type UploadOptions,
-  uploadLabels,
-} from "../internal/uploads.js";
+import type { Api } from "../internal/api.js";
+import { appendItems, uploadLabels } from "../internal/uploads.js";
+import type { CallOptions } from "../options.js";
 import { PageIterator } from "../pagination.js";
+import type { AppendResult, LabelUploadResult, PreparedBatch, UploadOptions } from "../uploads.js";
 import type { Job } from "./job.js";
 import { Slice } from "./slice.js";
 
@@ -74,11 +62,7 @@ export class Dataset {
    * ```
    */
   async info(options: CallOptions = {}): Promise<DatasetInfoResponse> {
-    return this.api.call(DatasetInfoResponse, {
-      method: "GET",
-      path: path`dataset/${{ datasetId: this.id }}/info`,
-      signal: options.signal,
-    });
+    return this.api.call(routes.datasetInfo, { params: { datasetId: this.id } }, options);
   }
 
   /**
@@ -90,13 +74,7 @@ export class Dataset {
    * ```
    */
   async name(options: CallOptions = {}): Promise<string> {
-    return (
-      await this.api.call(DatasetNameResponse, {
-        method: "GET",
-        path: path`dataset/${{ datasetId: this.id }}/name`,
-        signal: options.signal,
-      })
-    ).name;
+    return (await this.api.call(routes.datasetName, { params: { datasetId: this.id } }, options)).name;
   }
 
   /**
@@ -108,13 +86,7 @@ export class Dataset {
    * ```
    */
   async size(options: CallOptions = {}): Promise<number> {
-    return (
-      await this.api.call(DatasetSizeResponse, {
-        method: "GET",
-        path: path`dataset/${{ datasetId: this.id }}/size`,
-        signal: options.signal,
-      })
-    ).count;
+    return (await this.api.call(routes.datasetSize, { params: { datasetId: this.id } }, options)).count;
   }
 
   /**
@@ -126,11 +98,7 @@ export class Dataset {
    * ```
    */
   async refloc(referenceId: string, options: CallOptions = {}): Promise<ItemResponse> {
-    return this.api.call(ItemResponse, {
-      method: "GET",
-      path: path`dataset/${{ datasetId: this.id }}/refloc/${{ referenceId }}`,
-      signal: options.signal,
-    });
+    return this.api.call(routes.itemByReference, { params: { datasetId: this.id, referenceId } }, options);
   }
 
   /**
@@ -142,11 +110,7 @@ export class Dataset {
    * ```
    */
   async iloc(index: number, options: CallOptions = {}): Promise<ItemResponse> {
-    return this.api.call(ItemResponse, {
-      method: "GET",
-      path: path`dataset/${{ datasetId: this.id }}/iloc/${{ index }}`,
-      signal: options.signal,
-    });
+    return this.api.call(routes.itemByIndex, { params: { datasetId: this.id, index } }, options);
   }
 
   /**
@@ -158,11 +122,7 @@ export class Dataset {
    * ```
    */
   async loc(itemId: string, options: CallOptions = {}): Promise<ItemResponse> {
-    return this.api.call(ItemResponse, {
-      method: "GET",
-      path: path`dataset/${{ datasetId: this.id }}/loc/${{ itemId }}`,
-      signal: options.signal,
-    });
+    return this.api.call(routes.itemById, { params: { datasetId: this.id, itemId } }, options);
   }
 
   /**
@@ -174,14 +134,13 @@ export class Dataset {
    * ```
    */
   items(options: CallOptions & { pageSize?: number } = {}): PageIterator<DatasetItemRecord> {
-    return new PageIterator(async (token) =>
-      this.api.call(ItemsPageResponse, {
-        method: "POST",
-        path: path`dataset/${{ datasetId: this.id }}/itemsPage`,
-        json: { pageToken: token, pageSize: options.pageSize ?? 1_000 },
-        idempotent: true,
-        signal: options.signal,
-      }),
+    const pageSize = options.pageSize ?? 1_000;
+    return new PageIterator(async (pageToken) =>
+      this.api.call(
+        routes.itemsPage,
+        { params: { datasetId: this.id }, body: { pageToken, pageSize } },
+        options,
+      ),
     );
   }
 
@@ -194,14 +153,13 @@ export class Dataset {
    * ```
    */
   export(options: CallOptions & { pageSize?: number } = {}): PageIterator<ExportRow> {
-    return new PageIterator(async (token) => {
-      const page = await this.api.call(ExportPageResponse, {
-        method: "POST",
-        path: path`dataset/${{ datasetId: this.id }}/exportForTrainingPage`,
-        json: { pageToken: token, pageSize: options.pageSize ?? 1_000 },
-        idempotent: true,
-        signal: options.signal,
-      });
+    const pageSize = options.pageSize ?? 1_000;
+    return new PageIterator(async (pageToken) => {
+      const page = await this.api.call(
+        routes.exportPage,
+        { params: { datasetId: this.id }, body: { pageToken, pageSize } },
+        options,
+      );
       return { items: page.data, nextPageToken: page.nextPageToken };
     });
   }
@@ -215,12 +173,11 @@ export class Dataset {
    * ```
    */
   async deleteItem(referenceId: string, options: CallOptions = {}): Promise<void> {
-    await this.api.call(DeleteResponse, {
-      method: "DELETE",
-      path: path`dataset/${{ datasetId: this.id }}/refloc/${{ referenceId }}`,
-      json: {},
-      signal: options.signal,
-    });
+    await this.api.call(
+      routes.deleteItem,
+      { params: { datasetId: this.id, referenceId }, body: {} },
+      options,
+    );
   }
 
   /**
@@ -276,16 +233,7 @@ export class Dataset {
     options: UploadOptions = {},
   ): Promise<LabelUploadResult | Job> {
     const modelId = typeof model === "string" ? model : model.id;
-    return uploadLabels(
-      this.api,
-      {
-        kind: "predictions",
-        datasetId: this.id,
-        route: path`dataset/${{ datasetId: this.id }}/model/${{ modelId }}/uploadPredictions`,
-      },
-      predictions,
-      options,
-    );
+    return uploadLabels(this.api, { kind: "predictions", datasetId: this.id, modelId }, predictions, options);
   }
 
   /**
@@ -301,13 +249,14 @@ export class Dataset {
     referenceIds: readonly string[] = [],
     options: CallOptions = {},
   ): Promise<Slice> {
-    const body = referenceIds.length > 0 ? { name, reference_ids: referenceIds } : { name, allow_empty: 1 };
-    const { sliceId } = await this.api.call(CreateSliceResponse, {
-      method: "POST",
-      path: path`dataset/${{ datasetId: this.id }}/create_slice`,
-      json: body,
-      signal: options.signal,
-    });
+    // Like the official client: the reference ids, or an explicit empty slice.
+    const body =
+      referenceIds.length > 0 ? { name, referenceIds: [...referenceIds] } : { name, allowEmpty: 1 as const };
+    const { sliceId } = await this.api.call(
+      routes.createSlice,
+      { params: { datasetId: this.id }, body },
+      options,
+    );
     return new Slice(this.api, sliceId, this.id);
   }
 
@@ -320,11 +269,7 @@ export class Dataset {
    * ```
    */
   async slices(options: CallOptions = {}): Promise<Slice[]> {
-    const slices = await this.api.call(SliceListResponse, {
-      method: "GET",
-      path: path`dataset/${{ datasetId: this.id }}/slices`,
-      signal: options.signal,
-    });
+    const slices = await this.api.call(routes.datasetSlices, { params: { datasetId: this.id } }, options);
     return slices.map((slice) => new Slice(this.api, slice.id, slice.datasetId));
   }
 }

@@ -1,17 +1,15 @@
 import {
-  DeleteResponse,
-  EvaluationCharts as EvaluationChartsCodec,
   type EvaluationCharts as EvaluationChartsWire,
-  Evaluation as EvaluationCodec,
   type EvaluationExample,
-  EvaluationExamplesPage,
+  type EvaluationExamplesPage,
   type Evaluation as EvaluationInfo,
   NO_OBJECT_LABEL,
+  routes,
 } from "@nucleus/schemas";
 import { NucleusError } from "../errors.js";
-import type { Api, CallOptions } from "../internal/api.js";
+import type { Api } from "../internal/api.js";
 import { sleep } from "../internal/http.js";
-import { path } from "../internal/path.js";
+import type { CallOptions } from "../options.js";
 
 export type { EvaluationExample, EvaluationInfo };
 
@@ -130,11 +128,7 @@ export class Evaluation {
    * ```
    */
   async info(options: CallOptions = {}): Promise<EvaluationInfo> {
-    return this.api.call(EvaluationCodec, {
-      method: "GET",
-      path: path`evaluationsV2/${{ evaluationId: this.id }}`,
-      signal: options.signal,
-    });
+    return this.api.call(routes.getEvaluation, { params: { evaluationId: this.id } }, options);
   }
 
   /**
@@ -170,12 +164,11 @@ export class Evaluation {
    * ```
    */
   async charts(options: CallOptions & { iouThreshold?: number } = {}): Promise<EvaluationCharts> {
-    const charts = await this.api.call(EvaluationChartsCodec, {
-      method: "GET",
-      path: path`evaluationsV2/${{ evaluationId: this.id }}/charts`,
-      query: { iouThreshold: String(options.iouThreshold ?? 0.5) },
-      signal: options.signal,
-    });
+    const charts = await this.api.call(
+      routes.evaluationCharts,
+      { params: { evaluationId: this.id }, query: { iouThreshold: options.iouThreshold ?? 0.5 } },
+      options,
+    );
     return {
       ...charts,
       confusionMatrix: charts.confusionMatrix.map((cell) => ({
@@ -197,21 +190,16 @@ export class Evaluation {
    * ```
    */
   async examples(options: ExamplesOptions = {}): Promise<EvaluationExamplesPage> {
-    const body: Record<string, unknown> = { limit: options.limit ?? 50, offset: options.offset ?? 0 };
-    if (options.matchType) body.match_type = options.matchType;
-    if (options.sortBy) body.sort_by = options.sortBy;
-    if (options.sortOrder) body.sort_order = options.sortOrder;
-    return this.api.call(EvaluationExamplesPage, {
-      method: "POST",
-      path: path`evaluationsV2/${{ evaluationId: this.id }}/examples`,
-      ...(options.iouThreshold !== undefined
-        ? { query: { iouThreshold: String(options.iouThreshold) } }
-        : {}),
-      json: body,
-      // A read, whatever its method.
-      idempotent: true,
-      signal: options.signal,
-    });
+    const { matchType, sortBy, sortOrder, iouThreshold } = options;
+    return this.api.call(
+      routes.evaluationExamples,
+      {
+        params: { evaluationId: this.id },
+        body: { limit: options.limit ?? 50, offset: options.offset ?? 0, matchType, sortBy, sortOrder },
+        ...(iouThreshold !== undefined ? { query: { iouThreshold } } : {}),
+      },
+      options,
+    );
   }
 
   /**
@@ -223,11 +211,6 @@ export class Evaluation {
    * ```
    */
   async delete(options: CallOptions = {}): Promise<void> {
-    await this.api.call(DeleteResponse, {
-      method: "DELETE",
-      path: path`evaluationsV2/${{ evaluationId: this.id }}`,
-      json: {},
-      signal: options.signal,
-    });
+    await this.api.call(routes.deleteEvaluation, { params: { evaluationId: this.id }, body: {} }, options);
   }
 }

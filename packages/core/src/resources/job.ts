@@ -1,9 +1,9 @@
 import type { Job as JobData, JobStatus as JobStatusData } from "@nucleus/schemas";
-import { isErroredStatus, isPendingStatus, Job as JobCodec, JobErrors, JobStatus } from "@nucleus/schemas";
+import { isErroredStatus, isPendingStatus, routes } from "@nucleus/schemas";
 import { JobError } from "../errors.js";
-import type { Api, CallOptions } from "../internal/api.js";
+import type { Api } from "../internal/api.js";
 import { sleep } from "../internal/http.js";
-import { path } from "../internal/path.js";
+import type { CallOptions } from "../options.js";
 
 /** Options of {@link Job.waitUntilDone}. */
 export interface WaitOptions extends CallOptions {
@@ -36,11 +36,7 @@ export class Job {
    * ```
    */
   async status(options: CallOptions = {}): Promise<JobStatusData> {
-    return this.api.call(JobStatus, {
-      method: "GET",
-      path: path`job/${{ jobId: this.id }}`,
-      signal: options.signal,
-    });
+    return this.api.call(routes.jobStatus, { params: { jobId: this.id } }, options);
   }
 
   /**
@@ -52,11 +48,7 @@ export class Job {
    * ```
    */
   async info(options: CallOptions = {}): Promise<JobData> {
-    return this.api.call(JobCodec, {
-      method: "GET",
-      path: path`job/${{ jobId: this.id }}/info`,
-      signal: options.signal,
-    });
+    return this.api.call(routes.jobInfo, { params: { jobId: this.id } }, options);
   }
 
   /**
@@ -68,11 +60,7 @@ export class Job {
    * ```
    */
   async errors(options: CallOptions = {}): Promise<string[]> {
-    return this.api.call(JobErrors, {
-      method: "GET",
-      path: path`job/${{ jobId: this.id }}/errors`,
-      signal: options.signal,
-    });
+    return this.api.call(routes.jobErrors, { params: { jobId: this.id } }, options);
   }
 
   /**

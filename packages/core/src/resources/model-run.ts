@@ -1,21 +1,8 @@
-import {
-  CommitModelRunResponse,
-  CreateEvaluationResponse,
-  DeleteResponse,
-  EvaluationList,
-  ItemPredictionsResponse,
-  ModelRunInfoResponse,
-  type Prediction,
-  type PredictionGroups,
-} from "@nucleus/schemas";
-import type { Api, CallOptions } from "../internal/api.js";
-import { path } from "../internal/path.js";
-import {
-  type LabelUploadResult,
-  type PreparedBatch,
-  type UploadOptions,
-  uploadLabels,
-} from "../internal/uploads.js";
+import { type ModelRunInfoResponse, type Prediction, type PredictionGroups, routes } from "@nucleus/schemas";
+import type { Api } from "../internal/api.js";
+import { uploadLabels } from "../internal/uploads.js";
+import type { CallOptions } from "../options.js";
+import type { LabelUploadResult, PreparedBatch, UploadOptions } from "../uploads.js";
 import { Evaluation } from "./evaluation.js";
 import type { Job } from "./job.js";
 
@@ -83,7 +70,7 @@ export class ModelRun {
       {
         kind: "predictions",
         datasetId: this.datasetId,
-        route: path`modelRun/${{ modelRunId: this.id }}/predict`,
+        runId: this.id,
       },
       predictions,
       options,
@@ -99,21 +86,12 @@ export class ModelRun {
    * ```
    */
   async commit(options: CommitOptions = {}): Promise<void> {
-    const body: Record<string, unknown> = {};
-    if (options.classAgnostic !== undefined) body.class_agnostic = options.classAgnostic;
-    if (options.allowedLabelMatches) {
-      body.allowed_label_matches = options.allowedLabelMatches.map((m) => ({
-        ground_truth_label: m.groundTruthLabel,
-        model_prediction_label: m.modelPredictionLabel,
-      }));
-    }
-    await this.api.call(CommitModelRunResponse, {
-      method: "POST",
-      path: path`modelRun/${{ modelRunId: this.id }}/commit`,
-      json: body,
-      idempotent: true,
-      signal: options.signal,
-    });
+    const { classAgnostic, allowedLabelMatches } = options;
+    await this.api.call(
+      routes.commitModelRun,
+      { params: { runId: this.id }, body: { classAgnostic, allowedLabelMatches } },
+      options,
+    );
   }
 
   /**
@@ -125,11 +103,7 @@ export class ModelRun {
    * ```
    */
   async info(options: CallOptions = {}): Promise<ModelRunInfoResponse> {
-    return this.api.call(ModelRunInfoResponse, {
-      method: "GET",
-      path: path`modelRun/${{ modelRunId: this.id }}/info`,
-      signal: options.signal,
-    });
+    return this.api.call(routes.modelRunInfo, { params: { runId: this.id } }, options);
   }
 
   /**
@@ -141,8 +115,9 @@ export class ModelRun {
    * ```
    */
   async refloc(referenceId: string, options: CallOptions = {}): Promise<PredictionGroups> {
-    return (await this.read(path`modelRun/${{ modelRunId: this.id }}/refloc/${{ referenceId }}`, options))
-      .annotations;
+    return (
+      await this.api.call(routes.modelRunByReference, { params: { runId: this.id, referenceId } }, options)
+    ).annotations;
   }
 
   /**
@@ -154,7 +129,7 @@ export class ModelRun {
    * ```
    */
   async iloc(index: number, options: CallOptions = {}): Promise<PredictionGroups> {
-    return (await this.read(path`modelRun/${{ modelRunId: this.id }}/iloc/${{ index }}`, options))
+    return (await this.api.call(routes.modelRunByIndex, { params: { runId: this.id, index } }, options))
       .annotations;
   }
 
@@ -167,7 +142,7 @@ export class ModelRun {
    * ```
    */
   async loc(itemId: string, options: CallOptions = {}): Promise<PredictionGroups> {
-    return (await this.read(path`modelRun/${{ modelRunId: this.id }}/loc/${{ itemId }}`, options))
+    return (await this.api.call(routes.modelRunById, { params: { runId: this.id, itemId } }, options))
       .annotations;
   }
 
@@ -180,12 +155,7 @@ export class ModelRun {
    * ```
    */
   async delete(options: CallOptions = {}): Promise<void> {
-    await this.api.call(DeleteResponse, {
-      method: "DELETE",
-      path: path`modelRun/${{ modelRunId: this.id }}`,
-      json: {},
-      signal: options.signal,
-    });
+    await this.api.call(routes.deleteModelRun, { params: { runId: this.id }, body: {} }, options);
   }
 
   /**
@@ -199,20 +169,12 @@ export class ModelRun {
    * ```
    */
   async createEvaluation(options: CreateEvaluationOptions = {}): Promise<Evaluation> {
-    const body: Record<string, unknown> = {};
-    if (options.name !== undefined) body.name = options.name;
-    if (options.allowedLabelMatches) {
-      body.allowed_label_matches = options.allowedLabelMatches.map((m) => ({
-        ground_truth_label: m.groundTruthLabel,
-        model_prediction_label: m.modelPredictionLabel,
-      }));
-    }
-    const { evaluationId } = await this.api.call(CreateEvaluationResponse, {
-      method: "POST",
-      path: path`modelRun/${{ modelRunId: this.id }}/evaluationsV2`,
-      json: body,
-      signal: options.signal,
-    });
+    const { name, allowedLabelMatches } = options;
+    const { evaluationId } = await this.api.call(
+      routes.createEvaluation,
+      { params: { runId: this.id }, body: { name, allowedLabelMatches } },
+      options,
+    );
     return new Evaluation(this.api, evaluationId);
   }
 
@@ -225,15 +187,7 @@ export class ModelRun {
    * ```
    */
   async evaluations(options: CallOptions = {}): Promise<Evaluation[]> {
-    const list = await this.api.call(EvaluationList, {
-      method: "GET",
-      path: path`modelRun/${{ modelRunId: this.id }}/evaluationsV2`,
-      signal: options.signal,
-    });
+    const list = await this.api.call(routes.listEvaluations, { params: { runId: this.id } }, options);
     return list.map((data) => new Evaluation(this.api, data.id, data));
-  }
-
-  private read(route: string, options: CallOptions) {
-    return this.api.call(ItemPredictionsResponse, { method: "GET", path: route, signal: options.signal });
   }
 }

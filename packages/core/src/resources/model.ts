@@ -1,12 +1,6 @@
-import {
-  CreateModelRunResponse,
-  type Metadata,
-  type Model as ModelData,
-  type Prediction,
-} from "@nucleus/schemas";
+import { type Metadata, type Model as ModelData, type Prediction, routes } from "@nucleus/schemas";
 import type { Api } from "../internal/api.js";
-import { path } from "../internal/path.js";
-import type { UploadOptions } from "../internal/uploads.js";
+import type { UploadOptions } from "../uploads.js";
 import { ModelRun } from "./model-run.js";
 
 /** Options of {@link Model.createRun}. */
@@ -53,14 +47,16 @@ export class Model {
    */
   async createRun(options: CreateRunOptions): Promise<ModelRun> {
     const datasetId = typeof options.dataset === "string" ? options.dataset : options.dataset.id;
-    const body: Record<string, unknown> = { name: options.name, reference_id: this.referenceId };
-    if (options.metadata) body.metadata = options.metadata;
-    const { modelRunId } = await this.api.call(CreateModelRunResponse, {
-      method: "POST",
-      path: path`dataset/${{ datasetId }}/modelRun/create`,
-      json: body,
-      signal: options.signal,
-    });
+    const body = {
+      name: options.name,
+      referenceId: this.referenceId,
+      ...(options.metadata ? { metadata: options.metadata } : {}),
+    };
+    const { modelRunId } = await this.api.call(
+      routes.createModelRun,
+      { params: { datasetId }, body },
+      options,
+    );
     const run = new ModelRun(this.api, modelRunId, datasetId);
     if (options.predictions?.length)
       await run.predict(options.predictions, { ...options, asynchronous: false });

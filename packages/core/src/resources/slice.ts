@@ -1,14 +1,6 @@
-import {
-  type DatasetItemRecord,
-  DeleteResponse,
-  ExportResponse,
-  type ExportRow,
-  ItemsPageResponse,
-  SliceAppendResponse,
-  SliceInfoResponse,
-} from "@nucleus/schemas";
-import type { Api, CallOptions } from "../internal/api.js";
-import { path } from "../internal/path.js";
+import { type DatasetItemRecord, type ExportRow, routes, type SliceInfoResponse } from "@nucleus/schemas";
+import type { Api } from "../internal/api.js";
+import type { CallOptions } from "../options.js";
 import { PageIterator } from "../pagination.js";
 
 /** A named subset of a dataset's items. */
@@ -31,11 +23,7 @@ export class Slice {
    * ```
    */
   async info(options: CallOptions = {}): Promise<SliceInfoResponse> {
-    return this.api.call(SliceInfoResponse, {
-      method: "GET",
-      path: path`slice/${{ sliceId: this.id }}/info`,
-      signal: options.signal,
-    });
+    return this.api.call(routes.sliceInfo, { params: { sliceId: this.id } }, options);
   }
 
   /**
@@ -49,13 +37,11 @@ export class Slice {
    */
   async append(referenceIds: readonly string[], options: CallOptions = {}): Promise<string[]> {
     this.datasetId ??= (await this.info(options)).datasetId;
-    const response = await this.api.call(SliceAppendResponse, {
-      method: "POST",
-      path: path`slice/${{ sliceId: this.id }}/append`,
-      json: { reference_ids: referenceIds, dataset_id: this.datasetId },
-      idempotent: true,
-      signal: options.signal,
-    });
+    const response = await this.api.call(
+      routes.sliceAppend,
+      { params: { sliceId: this.id }, body: { referenceIds: [...referenceIds], datasetId: this.datasetId } },
+      options,
+    );
     return response.newItems;
   }
 
@@ -68,14 +54,13 @@ export class Slice {
    * ```
    */
   items(options: CallOptions & { pageSize?: number } = {}): PageIterator<DatasetItemRecord> {
-    return new PageIterator(async (token) =>
-      this.api.call(ItemsPageResponse, {
-        method: "POST",
-        path: path`slice/${{ sliceId: this.id }}/itemsPage`,
-        json: { pageToken: token, pageSize: options.pageSize ?? 1_000 },
-        idempotent: true,
-        signal: options.signal,
-      }),
+    const pageSize = options.pageSize ?? 1_000;
+    return new PageIterator(async (pageToken) =>
+      this.api.call(
+        routes.sliceItemsPage,
+        { params: { sliceId: this.id }, body: { pageToken, pageSize } },
+        options,
+      ),
     );
   }
 
@@ -88,11 +73,7 @@ export class Slice {
    * ```
    */
   async export(options: CallOptions = {}): Promise<ExportRow[]> {
-    const response = await this.api.call(ExportResponse, {
-      method: "GET",
-      path: path`slice/${{ sliceId: this.id }}/exportForTraining`,
-      signal: options.signal,
-    });
+    const response = await this.api.call(routes.sliceExport, { params: { sliceId: this.id } }, options);
     return response.exportedRows;
   }
 
@@ -105,11 +86,6 @@ export class Slice {
    * ```
    */
   async delete(options: CallOptions = {}): Promise<void> {
-    await this.api.call(DeleteResponse, {
-      method: "DELETE",
-      path: path`slice/${{ sliceId: this.id }}`,
-      json: {},
-      signal: options.signal,
-    });
+    await this.api.call(routes.deleteSlice, { params: { sliceId: this.id }, body: {} }, options);
   }
 }
