@@ -6,10 +6,8 @@ import { sortDescending } from "./sort.js";
 /** numpy's `np.spacing(1)`: the epsilon in COCO's precision. */
 const EPS = 2.220446049250313e-16;
 
-/** Outcome of a detection at one (area range, IoU threshold). */
-const FALSE_POSITIVE = 0;
-const TRUE_POSITIVE = 1;
-const IGNORED = 2;
+/** Thresholds handled together in one accumulate pass; keeps its buffers near 8M entries. */
+const PASS_ENTRIES = 1 << 23;
 
 /** Ground truth or detections, prepared and grouped; typed arrays only, so workers can share them. */
 export interface EngineObjects {
@@ -49,7 +47,14 @@ export interface EngineOutput {
   scores: Float64Array;
 }
 
-/** Growable buffers, reused across images and categories so the loops allocate nothing. */
+/**
+ * Growable buffers, reused across images and categories so the loops allocate nothing.
+ *
+ * A detection's outcome at each IoU threshold (true positive, false positive, or ignored) is
+ * kept as two bit masks per area range, 32 thresholds to a word:
+ * `truePositives[(a * words + w) * plane + entry]` and `falsePositives[...]`, so accumulate reads
+ * each detection once per area range instead of once per threshold.
+ */
 class Scratch {
   dtSorted = new Int32Array(64);
   sortTemp = new Int32Array(64);
@@ -58,21 +63,25 @@ class Scratch {
   gtIgnored = new Uint8Array(32);
   gtCrowd = new Uint8Array(32);
   matched = new Uint8Array(32);
-  // Per detection of the category (kept after maxDets), in image order.
-  scores = new Float64Array(1024);
-  ranks = new Int32Array(1024);
-  /** Outcomes in planes, one per (area range, threshold): `outcomes[(a * T + t) * plane + entry]`. */
-  outcomes = new Uint8Array(1024 * 40);
-  plane = 1024;
   /** Per area range: which ground truth is ignored and which detections fall outside, as bits. */
   gtIgnoredBits = new Float64Array(8);
   dtOutsideBits = new Float64Array(8);
+  // Per detection of the category (kept after maxDets), in image order.
+  scores = new Float64Array(1024);
+  ranks = new Int32Array(1024);
+  truePositives = new Int32Array(1024 * 4);
+  falsePositives = new Int32Array(1024 * 4);
+  plane = 0;
+  // Accumulate: detections by score, those kept at one maxDet, and per threshold of a pass
+  // (1-based by true positive) where each true positive is and its precision.
   order = new Int32Array(1024);
   orderTemp = new Int32Array(1024);
   kept = new Int32Array(1024);
   keptScores = new Float64Array(1024);
-  recall = new Float64Array(1025);
-  precision = new Float64Array(1025);
+  tpAt = new Int32Array(1024);
+  tpPrecision = new Float64Array(1024);
+  tpCount = new Int32Array(32);
+  fpCount = new Float64Array(32);
 
   forImage(detections: number, truths: number): void {
     if (this.dtSorted.length < detections) {
@@ -88,7 +97,7 @@ class Scratch {
     }
   }
 
-  forCategory(detections: number, outcomesPerDetection: number): void {
+  forCategory(detections: number, masksPerDetection: number, areaRanges: number): void {
     if (this.scores.length < detections) {
       const n = Math.max(detections, this.scores.length * 2);
       this.scores = new Float64Array(n);
@@ -97,16 +106,22 @@ class Scratch {
       this.orderTemp = new Int32Array(n);
       this.kept = new Int32Array(n);
       this.keptScores = new Float64Array(n);
-      // Indexed by true positive, 1-based.
-      this.recall = new Float64Array(n + 1);
-      this.precision = new Float64Array(n + 1);
     }
     this.plane = detections;
-    if (this.outcomes.length < detections * outcomesPerDetection)
-      this.outcomes = new Uint8Array(this.scores.length * outcomesPerDetection);
-    if (this.gtIgnoredBits.length < outcomesPerDetection) {
-      this.gtIgnoredBits = new Float64Array(outcomesPerDetection);
-      this.dtOutsideBits = new Float64Array(outcomesPerDetection);
+    if (this.truePositives.length < detections * masksPerDetection) {
+      this.truePositives = new Int32Array(this.scores.length * masksPerDetection);
+      this.falsePositives = new Int32Array(this.scores.length * masksPerDetection);
+    }
+    if (this.gtIgnoredBits.length < areaRanges) {
+      this.gtIgnoredBits = new Float64Array(areaRanges);
+      this.dtOutsideBits = new Float64Array(areaRanges);
+    }
+  }
+
+  forPass(thresholds: number, detections: number): void {
+    if (this.tpAt.length < thresholds * (detections + 1)) {
+      this.tpAt = new Int32Array(thresholds * (detections + 1));
+      this.tpPrecision = new Float64Array(thresholds * (detections + 1));
     }
   }
 }
@@ -123,7 +138,7 @@ export function evaluateCategories(input: EngineInput, output: EngineOutput, fro
 function evaluateCategory(input: EngineInput, output: EngineOutput, k: number, scratch: Scratch): void {
   const { gt, dt } = input;
   const A = input.areaRanges.length / 2;
-  const T = input.iouThresholds.length;
+  const words = Math.ceil(input.iouThresholds.length / 32);
   const maxDet = input.maxDets[input.maxDets.length - 1] as number;
   const gtOrder = gt.groups.order;
   const dtOrder = dt.groups.order;
@@ -132,7 +147,7 @@ function evaluateCategory(input: EngineInput, output: EngineOutput, k: number, s
   let d = dt.groups.start[k] as number;
   const dEnd = dt.groups.start[k + 1] as number;
   if (g === gEnd && d === dEnd) return; // no image has anything of this category
-  scratch.forCategory(dEnd - d, A * T);
+  scratch.forCategory(dEnd - d, A * words, A);
   const npig = new Float64Array(A);
   let count = 0;
   // Both lists are sorted by image: walk them together, one image at a time.
@@ -189,9 +204,9 @@ function evaluateImage(
       for (let i = 0; i < D; i += 1) dtMasks.push(dt.masks[sorted[i] as number] as Rle);
       ious.set(rleIouMatrix(dtMasks, gtMasks, crowd));
     } else {
+      const b = dt.boxes;
       for (let i = 0; i < D; i += 1) {
         const o = (sorted[i] as number) * 4;
-        const b = dt.boxes;
         for (let j = 0; j < G; j += 1) {
           const index = gtIndex[gFrom + j] as number;
           ious[i * G + j] = boxPairIou(
@@ -209,8 +224,10 @@ function evaluateImage(
   }
   const T = iouThresholds.length;
   const A = areaRanges.length / 2;
-  const outcomes = scratch.outcomes;
+  const words = Math.ceil(T / 32);
   const plane = scratch.plane;
+  const tpMasks = scratch.truePositives;
+  const fpMasks = scratch.falsePositives;
   const order = scratch.gtOrder;
   const ignored = scratch.gtIgnored;
   const crowd = scratch.gtCrowd;
@@ -254,47 +271,56 @@ function evaluateImage(
       for (let b = 0; b < a && same < 0; b += 1)
         if (gtBits[b] === gIgnored && dtBits[b] === dOutside) same = b;
     }
-    if (same >= 0) {
-      for (let t = 0; t < T; t += 1) {
-        const to = (a * T + t) * plane + count;
-        const from = (same * T + t) * plane + count;
-        for (let i = 0; i < D; i += 1) outcomes[to + i] = outcomes[from + i] as number;
-      }
-      continue;
-    }
-    if (G === 0) {
-      // Nothing to match: a detection is a false positive, or ignored outside the area range.
-      for (let i = 0; i < D; i += 1) {
-        const area = dt.areas[sorted[i] as number] as number;
-        const outcome = area < lo || area > hi ? IGNORED : FALSE_POSITIVE;
-        for (let t = 0; t < T; t += 1) outcomes[(a * T + t) * plane + count + i] = outcome;
-      }
-      continue;
-    }
-    for (let t = 0; t < T; t += 1) {
-      for (let j = 0; j < G; j += 1) matched[j] = 0;
-      const threshold = Math.min(iouThresholds[t] as number, 1 - 1e-10);
-      const at = (a * T + t) * plane + count;
-      for (let i = 0; i < D; i += 1) {
-        let best = threshold;
-        let m = -1;
-        for (let j = 0; j < G; j += 1) {
-          if (matched[j] && !crowd[j]) continue;
-          if (m > -1 && !ignored[m] && ignored[j]) break;
-          const iou = ious[i * G + (order[j] as number)] as number;
-          if (iou < best) continue;
-          best = iou;
-          m = j;
+    for (let w = 0; w < words; w += 1) {
+      const at = (a * words + w) * plane + count;
+      if (same >= 0) {
+        const from = (same * words + w) * plane + count;
+        for (let i = 0; i < D; i += 1) {
+          tpMasks[at + i] = tpMasks[from + i] as number;
+          fpMasks[at + i] = fpMasks[from + i] as number;
         }
-        let outcome: number;
-        if (m === -1) {
+        continue;
+      }
+      for (let i = 0; i < D; i += 1) {
+        tpMasks[at + i] = 0;
+        fpMasks[at + i] = 0;
+      }
+      const tFrom = w * 32;
+      const tTo = Math.min(T, tFrom + 32);
+      if (G === 0) {
+        // Nothing to match: a false positive everywhere, or ignored outside the area range.
+        const all = wordMask(tTo - tFrom);
+        for (let i = 0; i < D; i += 1) {
           const area = dt.areas[sorted[i] as number] as number;
-          outcome = area < lo || area > hi ? IGNORED : FALSE_POSITIVE;
-        } else {
-          matched[m] = 1;
-          outcome = ignored[m] ? IGNORED : TRUE_POSITIVE;
+          if (!(area < lo || area > hi)) fpMasks[at + i] = all;
         }
-        outcomes[at + i] = outcome;
+        continue;
+      }
+      for (let t = tFrom; t < tTo; t += 1) {
+        const bit = 1 << (t - tFrom);
+        for (let j = 0; j < G; j += 1) matched[j] = 0;
+        const threshold = Math.min(iouThresholds[t] as number, 1 - 1e-10);
+        for (let i = 0; i < D; i += 1) {
+          let best = threshold;
+          let m = -1;
+          for (let j = 0; j < G; j += 1) {
+            if (matched[j] && !crowd[j]) continue;
+            if (m > -1 && !ignored[m] && ignored[j]) break;
+            const iou = ious[i * G + (order[j] as number)] as number;
+            if (iou < best) continue;
+            best = iou;
+            m = j;
+          }
+          if (m === -1) {
+            // Unmatched: a false positive, unless outside the area range (ignored).
+            const area = dt.areas[sorted[i] as number] as number;
+            if (!(area < lo || area > hi)) fpMasks[at + i] = (fpMasks[at + i] as number) | bit;
+          } else {
+            // Matched to ignored ground truth: ignored.
+            matched[m] = 1;
+            if (!ignored[m]) tpMasks[at + i] = (tpMasks[at + i] as number) | bit;
+          }
+        }
       }
     }
   }
@@ -303,6 +329,11 @@ function evaluateImage(
     scratch.ranks[count + i] = i;
   }
   return count + D;
+}
+
+/** The bits of the first `n` (1..32) thresholds of a word. */
+function wordMask(n: number): number {
+  return n >= 32 ? -1 : (1 << n) - 1;
 }
 
 /**
@@ -321,22 +352,19 @@ function accumulate(
   scratch: Scratch,
 ): void {
   const T = input.iouThresholds.length;
-  const R = input.recallThresholds.length;
-  const K = input.categories;
   const A = input.areaRanges.length / 2;
   const M = input.maxDets.length;
-  const recThrs = input.recallThresholds;
-  const { precision, recall, scores } = output;
-  const outcomes = scratch.outcomes;
+  const words = Math.ceil(T / 32);
+  const plane = scratch.plane;
   // Images are concatenated in order; a stable sort keeps ties in that order.
   const order = scratch.order;
   for (let i = 0; i < N; i += 1) order[i] = i;
   sortDescending(order, 0, N, scratch.scores, scratch.orderTemp);
   const kept = scratch.kept;
   const keptScores = scratch.keptScores;
-  // Per true positive u (1-based): its position among the kept detections, then its precision.
-  const tpAt = scratch.recall;
-  const tpPrecision = scratch.precision;
+  // Thresholds per pass: all of a word, unless the buffers would grow too big.
+  const perPass = Math.max(1, Math.min(32, Math.floor(PASS_ENTRIES / (N + 1))));
+  scratch.forPass(Math.min(perPass, T), N);
   for (let m = 0; m < M; m += 1) {
     const maxDet = input.maxDets[m] as number;
     let nd = 0;
@@ -349,53 +377,113 @@ function accumulate(
       }
     }
     for (let a = 0; a < A; a += 1) {
-      const gtCount = npig[a] as number;
-      if (gtCount === 0) continue;
-      for (let t = 0; t < T; t += 1) {
-        // This (area range, threshold)'s plane: a few kilobytes, read in score order.
-        const offset = (a * T + t) * scratch.plane;
-        let tp = 0;
-        let fp = 0;
-        for (let j = 0; j < nd; j += 1) {
-          const outcome = outcomes[offset + (kept[j] as number)];
-          if (outcome === TRUE_POSITIVE) {
-            tp += 1;
-            tpAt[tp] = j;
-            tpPrecision[tp] = tp / (fp + tp + EPS);
-          } else if (outcome === FALSE_POSITIVE) fp += 1;
-        }
-        // Precision made monotone from the right (pycocotools' backward max loop).
-        for (let u = tp - 1; u >= 1; u -= 1)
-          if ((tpPrecision[u + 1] as number) > (tpPrecision[u] as number))
-            tpPrecision[u] = tpPrecision[u + 1] as number;
-        // Layout [T, K, A, M] and [T, R, K, A, M], last dimension fastest.
-        recall[((t * K + k) * A + a) * M + m] = nd ? tp / gtCount : 0;
-        // For each recall threshold, the first detection whose recall reaches it
-        // (np.searchsorted(rc, recThrs, side="left")). pycocotools stops at the first threshold
-        // out of reach: that one and every later one get 0.
-        let u = 0;
-        let previous = Number.NEGATIVE_INFINITY;
-        let reached = nd > 0;
-        for (let r = 0; r < R; r += 1) {
-          const threshold = recThrs[r] as number;
-          if (threshold < previous) u = 0;
-          previous = threshold;
-          while (u <= tp && u / gtCount < threshold) u += 1;
-          if (u > tp) reached = false;
-          const at = (((t * R + r) * K + k) * A + a) * M + m;
-          if (!reached) {
-            precision[at] = 0;
-            scores[at] = 0;
-          } else if (u === 0) {
-            // Recall 0 is reached at the first detection; the best precision from there on.
-            precision[at] = tp > 0 ? (tpPrecision[1] as number) : 0;
-            scores[at] = keptScores[0] as number;
-          } else {
-            precision[at] = tpPrecision[u] as number;
-            scores[at] = keptScores[tpAt[u] as number] as number;
-          }
+      if (npig[a] === 0) continue;
+      for (let w = 0; w < words; w += 1) {
+        const tTo = Math.min(T, w * 32 + 32);
+        for (let tFrom = w * 32; tFrom < tTo; tFrom += perPass) {
+          const n = Math.min(perPass, tTo - tFrom);
+          countPass(scratch, (a * words + w) * plane, tFrom - w * 32, n, nd);
+          for (let l = 0; l < n; l += 1)
+            writeThreshold(input, output, k, a, m, tFrom + l, l, npig[a] as number, nd, scratch);
         }
       }
+    }
+  }
+}
+
+/**
+ * One pass over the kept detections in score order, for thresholds `shift .. shift + n - 1` of
+ * a mask word: where each true positive falls and its precision, per threshold.
+ */
+function countPass(scratch: Scratch, base: number, shift: number, n: number, nd: number): void {
+  const { kept, tpAt, tpPrecision, tpCount, fpCount } = scratch;
+  const tpMasks = scratch.truePositives;
+  const fpMasks = scratch.falsePositives;
+  const stride = nd + 1;
+  const bits = wordMask(n) << shift;
+  for (let l = 0; l < n; l += 1) {
+    tpCount[l] = 0;
+    fpCount[l] = 0;
+  }
+  // False positives at every threshold of the pass (the common case), counted once for all.
+  let fpEverywhere = 0;
+  for (let j = 0; j < nd; j += 1) {
+    const entry = kept[j] as number;
+    const tp = (tpMasks[base + entry] as number) & bits;
+    const fp = (fpMasks[base + entry] as number) & bits;
+    if (tp === 0) {
+      if (fp === bits) fpEverywhere += 1;
+      else if (fp !== 0)
+        for (let l = 0; l < n; l += 1) if (fp & (1 << (l + shift))) fpCount[l] = (fpCount[l] as number) + 1;
+      continue;
+    }
+    for (let l = 0; l < n; l += 1) {
+      const bit = 1 << (l + shift);
+      if (tp & bit) {
+        const u = (tpCount[l] as number) + 1;
+        tpCount[l] = u;
+        tpAt[l * stride + u] = j;
+        // pycocotools: tp / (fp + tp + eps), in that order.
+        tpPrecision[l * stride + u] = u / (fpEverywhere + (fpCount[l] as number) + u + EPS);
+      } else if (fp & bit) fpCount[l] = (fpCount[l] as number) + 1;
+    }
+  }
+}
+
+/** Recall, precision and scores of one (threshold, area range, maxDet) from a counted pass. */
+function writeThreshold(
+  input: EngineInput,
+  output: EngineOutput,
+  k: number,
+  a: number,
+  m: number,
+  t: number,
+  l: number,
+  gtCount: number,
+  nd: number,
+  scratch: Scratch,
+): void {
+  const R = input.recallThresholds.length;
+  const K = input.categories;
+  const A = input.areaRanges.length / 2;
+  const M = input.maxDets.length;
+  const recThrs = input.recallThresholds;
+  const { precision, recall, scores } = output;
+  const stride = nd + 1;
+  const tpAt = scratch.tpAt;
+  const tpPrecision = scratch.tpPrecision;
+  const keptScores = scratch.keptScores;
+  const base = l * stride;
+  const tp = scratch.tpCount[l] as number;
+  // Precision made monotone from the right (pycocotools' backward max loop).
+  for (let u = tp - 1; u >= 1; u -= 1)
+    if ((tpPrecision[base + u + 1] as number) > (tpPrecision[base + u] as number))
+      tpPrecision[base + u] = tpPrecision[base + u + 1] as number;
+  // Layout [T, K, A, M] and [T, R, K, A, M], last dimension fastest.
+  recall[((t * K + k) * A + a) * M + m] = nd ? tp / gtCount : 0;
+  // For each recall threshold, the first detection whose recall reaches it
+  // (np.searchsorted(rc, recThrs, side="left")). pycocotools stops at the first threshold
+  // out of reach: that one and every later one get 0.
+  let u = 0;
+  let previous = Number.NEGATIVE_INFINITY;
+  let reached = nd > 0;
+  for (let r = 0; r < R; r += 1) {
+    const threshold = recThrs[r] as number;
+    if (threshold < previous) u = 0;
+    previous = threshold;
+    while (u <= tp && u / gtCount < threshold) u += 1;
+    if (u > tp) reached = false;
+    const at = (((t * R + r) * K + k) * A + a) * M + m;
+    if (!reached) {
+      precision[at] = 0;
+      scores[at] = 0;
+    } else if (u === 0) {
+      // Recall 0 is reached at the first detection; the best precision from there on.
+      precision[at] = tp > 0 ? (tpPrecision[base + 1] as number) : 0;
+      scores[at] = keptScores[0] as number;
+    } else {
+      precision[at] = tpPrecision[base + u] as number;
+      scores[at] = keptScores[tpAt[base + u] as number] as number;
     }
   }
 }
