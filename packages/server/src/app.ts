@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import { requireApiKey } from "./http/auth.js";
 import type { Env, Services } from "./http/context.js";
 import { HttpError } from "./http/errors.js";
+import { SessionStore } from "./http/sessions.js";
 import { problemResponse } from "./presenters/problems.js";
 import { datasetRoutes } from "./routes/datasets.js";
 import { evaluationRoutes } from "./routes/evaluations.js";
@@ -12,6 +13,7 @@ import { itemRoutes } from "./routes/items.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { labelRoutes } from "./routes/labels.js";
 import { modelRoutes } from "./routes/models.js";
+import { sessionRoutes } from "./routes/session.js";
 import { sliceRoutes } from "./routes/slices.js";
 import { unsupportedRoutes } from "./routes/unsupported.js";
 import { MAX_NDJSON_BYTES, publicRoutes, signedUrlRoutes } from "./routes/uploads.js";
@@ -55,7 +57,10 @@ export function buildApp({ services, apiKeys, maxBodyBytes, logRequests, log }: 
     }),
   );
   api.route("/", publicRoutes());
-  api.use("*", requireApiKey(apiKeys));
+  // Browser sessions are opened with a key; every other route takes a key or a session's cookie.
+  const sessions = new SessionStore();
+  api.route("/", sessionRoutes(apiKeys, sessions));
+  api.use("*", requireApiKey(apiKeys, sessions));
   api.use(
     "*",
     bodyLimit({

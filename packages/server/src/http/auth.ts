@@ -1,7 +1,16 @@
-import { createHash } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
-import type { Env } from "./context.js";
+import { getCookie } from "hono/cookie";
+import type { Ctx, Env } from "./context.js";
 import { HttpError } from "./errors.js";
+import type { Session, SessionStore } from "./sessions.js";
+
+/** The HttpOnly cookie that holds a browser session's id. */
+export const SESSION_COOKIE = "nucleus_session";
+/** The cookie a page reads its session's CSRF token from (the token alone authorises nothing). */
+export const CSRF_COOKIE = "nucleus_csrf";
+/** The header that must carry the CSRF token on requests authenticated by cookie that change something. */
+export const CSRF_HEADER = "x-csrf-token";
 
 /** The tenant of a key: a hash, so the key itself is never stored or logged. */
 export function tenantOf(apiKey: string): string {
@@ -25,21 +34,68 @@ export function presentedKey(
   }
 }
 
-/** Requires a known API key and records its tenant on the context. */
-export function requireApiKey(apiKeys: readonly string[]): MiddlewareHandler<Env> {
+/** Resolves the API key a request presents to its tenant. */
+export type KeyAuth = (c: Ctx) => { key: string | undefined; tenant: string | undefined };
+
+/** Checks presented keys against the accepted ones. */
+export function keyAuth(apiKeys: readonly string[]): KeyAuth {
   const tenants = new Map(apiKeys.map((key) => [key, tenantOf(key)]));
-  return async (c, next) => {
+  return (c) => {
     const key = presentedKey(c.req.header("authorization"), c.req.header("x-limited-access-key"));
-    const tenant = key === undefined ? undefined : tenants.get(key);
-    if (tenant === undefined) {
-      throw new HttpError(
-        401,
-        key === undefined
-          ? "No API key: send HTTP Basic auth with the key as the user name, or an x-limited-access-key header"
-          : "Unknown API key",
-      );
-    }
-    c.set("tenant", tenant);
+    return { key, tenant: key === undefined ? undefined : tenants.get(key) };
+  };
+}
+
+/** The tenant of the request's API key, or a 401 that says what is wrong. */
+export function requireKeyTenant(c: Ctx, auth: KeyAuth): string {
+  const { key, tenant } = auth(c);
+  if (tenant === undefined) {
+    throw new HttpError(
+      401,
+      key === undefined
+        ? "No API key: send HTTP Basic auth with the key as the user name, or an x-limited-access-key header"
+        : "Unknown API key",
+    );
+  }
+  return tenant;
+}
+
+/** The live session of the request's cookie; undefined when it has no session cookie, a 401 when the session is gone. */
+export function cookieSession(c: Ctx, sessions: SessionStore): Session | undefined {
+  const id = getCookie(c, SESSION_COOKIE);
+  if (id === undefined) return undefined;
+  const session = sessions.get(id);
+  if (!session) throw new HttpError(401, "The session has expired or was ended: sign in again");
+  return session;
+}
+
+/** Requests that only read, which a cross-site page cannot use to change anything. */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** A 403 unless a request that changes something carries the session's CSRF token. */
+export function requireCsrf(c: Ctx, session: Session): void {
+  if (SAFE_METHODS.has(c.req.method)) return;
+  const sent = Buffer.from(c.req.header(CSRF_HEADER) ?? "");
+  const expected = Buffer.from(session.csrfToken);
+  if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
+    throw new HttpError(
+      403,
+      `A request authenticated by the session cookie needs the session's CSRF token in the ${CSRF_HEADER} header`,
+    );
+  }
+}
+
+/**
+ * Requires a known API key, or, when `sessions` is given and no key is sent, the cookie of a
+ * live browser session (with its CSRF token on anything but a read). Records the tenant on the
+ * context.
+ */
+export function requireApiKey(apiKeys: readonly string[], sessions?: SessionStore): MiddlewareHandler<Env> {
+  const auth = keyAuth(apiKeys);
+  return async (c, next) => {
+    const session = sessions && auth(c).key === undefined ? cookieSession(c, sessions) : undefined;
+    if (session) requireCsrf(c, session);
+    c.set("tenant", session ? session.tenant : requireKeyTenant(c, auth));
     await next();
   };
 }

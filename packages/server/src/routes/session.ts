@@ -1,0 +1,60 @@
+import { routes } from "@nucleus/schemas";
+import { Hono } from "hono";
+import { deleteCookie, setCookie } from "hono/cookie";
+import type { CookieOptions } from "hono/utils/cookie";
+import {
+  CSRF_COOKIE,
+  cookieSession,
+  keyAuth,
+  requireCsrf,
+  requireKeyTenant,
+  SESSION_COOKIE,
+} from "../http/auth.js";
+import type { Ctx, Env } from "../http/context.js";
+import { route } from "../http/contract.js";
+import { HttpError } from "../http/errors.js";
+import type { SessionStore } from "../http/sessions.js";
+
+/** Cookie attributes: this server's path only, never sent cross-site, Secure over HTTPS. */
+function cookieOptions(c: Ctx, expiresAt?: number): CookieOptions {
+  const { basePath, publicUrl } = c.get("services");
+  const https = new URL(publicUrl ?? c.req.url).protocol === "https:";
+  return {
+    path: basePath,
+    sameSite: "Strict",
+    secure: https,
+    ...(expiresAt === undefined ? {} : { expires: new Date(expiresAt) }),
+  };
+}
+
+/**
+ * Browser sessions: `POST __session` trades an API key for an HttpOnly cookie holding an opaque
+ * session id (never the key) and returns the CSRF token that requests changing something must
+ * send as `x-csrf-token`; `DELETE __session` signs out. Mount before the auth middleware.
+ */
+export function sessionRoutes(apiKeys: readonly string[], sessions: SessionStore): Hono<Env> {
+  const app = new Hono<Env>({ strict: true });
+  const auth = keyAuth(apiKeys);
+
+  route(app, routes.createSession, (_request, c) => {
+    // A session is opened with a key only, not from another session.
+    const session = sessions.create(requireKeyTenant(c, auth));
+    const options = cookieOptions(c, session.expiresAt);
+    setCookie(c, SESSION_COOKIE, session.id, { ...options, httpOnly: true });
+    // Readable by the page, so it can find its token again after a reload.
+    setCookie(c, CSRF_COOKIE, session.csrfToken, options);
+    return { csrf_token: session.csrfToken, expires_at: new Date(session.expiresAt).toISOString() };
+  });
+
+  route(app, routes.deleteSession, (_request, c) => {
+    const session = cookieSession(c, sessions);
+    if (!session) throw new HttpError(401, "No session cookie: there is no session to end");
+    requireCsrf(c, session);
+    sessions.delete(session.id);
+    deleteCookie(c, SESSION_COOKIE, cookieOptions(c));
+    deleteCookie(c, CSRF_COOKIE, cookieOptions(c));
+    return {};
+  });
+
+  return app;
+}
