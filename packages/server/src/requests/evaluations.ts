@@ -1,80 +1,32 @@
 /**
- * The request bodies of the Evaluations V2 routes, as codecs, and their reading into what the
- * evaluation service takes. (The route table of `@nucleus/schemas` has no request schemas for
- * these routes yet; these move there when it does.)
+ * What the Evaluations V2 and commit requests carry, read into what the evaluation service
+ * takes. The bodies are validated with the route contracts' codecs in `@nucleus/schemas`
+ * (`CreateEvaluationRequest`, `EvaluationExamplesRequest`, `EvaluationChartsRequest`,
+ * `CommitModelRunRequest`).
  */
-import { type CommitModelRunRequestSchema, createCodec } from "@nucleus/schemas";
-import { z } from "zod";
+import type {
+  CommitModelRunRequestSchema,
+  CreateEvaluationRequestSchema,
+  EvaluationExamplesRequestSchema,
+} from "@nucleus/schemas";
+import type { z } from "zod";
 import type { ExamplesQuery } from "../evaluation/examples.js";
 import { badRequest } from "../http/errors.js";
 import { type EvaluationOptions, EvaluationOptionsDocument } from "../store/index.js";
 
 type CommitModelRunRequestWire = z.output<typeof CommitModelRunRequestSchema>;
-
-/** The body of `POST modelRun/{id}/evaluationsV2`. */
-export const CreateEvaluationBody = createCodec(
-  z.object({
-    name: z.string().nullish(),
-    // The official client sends these pairs in snake_case or camelCase.
-    allowed_label_matches: z
-      .array(
-        z
-          .object({
-            ground_truth_label: z.string().optional(),
-            model_prediction_label: z.string().optional(),
-            groundTruthLabel: z.string().optional(),
-            modelPredictionLabel: z.string().optional(),
-          })
-          .refine(
-            (m) =>
-              (m.ground_truth_label ?? m.groundTruthLabel) !== undefined &&
-              (m.model_prediction_label ?? m.modelPredictionLabel) !== undefined,
-            {
-              message: "needs a ground-truth label and a model prediction label",
-            },
-          ),
-      )
-      .nullish(),
-    allowed_label_matches_id: z.string().nullish(),
-  }),
-);
-
-/** The body of `POST evaluationsV2/{id}/examples`. */
-export const ExamplesBody = createCodec(
-  z.object({
-    // Newer official clients leave it out to list every kind.
-    match_type: z.enum(["TP", "FP", "FN"]).nullish(),
-    limit: z.int().min(1).max(1_000).default(50),
-    offset: z.int().min(0).default(0),
-    sort_by: z.string().nullish(),
-    // Official clients document both "asc" and "ASC".
-    sort_order: z
-      .string()
-      .transform((s) => s.toLowerCase())
-      .pipe(z.enum(["asc", "desc"]))
-      .nullish(),
-    filters: z.unknown().optional(),
-    query: z.unknown().optional(),
-  }),
-);
-
-/** The body of `POST evaluationsV2/{id}/charts`, which newer official clients send instead of a query string. */
-export const ChartsBody = createCodec(
-  z.object({
-    iouThreshold: z.number().min(0).max(1).nullish(),
-    filters: z.unknown().optional(),
-    query: z.unknown().optional(),
-  }),
-);
+type CreateEvaluationRequestWire = z.output<typeof CreateEvaluationRequestSchema>;
+type EvaluationExamplesRequestWire = z.output<typeof EvaluationExamplesRequestSchema>;
 
 /** A new evaluation's name and options, from its request body. */
-export function newEvaluationOf(body: z.output<typeof CreateEvaluationBody.schema>): {
+export function newEvaluationOf(body: CreateEvaluationRequestWire): {
   name: string | null;
   options: EvaluationOptions;
 } {
   return {
     name: body.name ?? null,
     options: {
+      // Official clients send each pair in snake_case or camelCase; the schema checked one is there.
       allowedLabelMatches: (body.allowed_label_matches ?? []).map((m) => ({
         groundTruthLabel: (m.ground_truth_label ?? m.groundTruthLabel) as string,
         modelPredictionLabel: (m.model_prediction_label ?? m.modelPredictionLabel) as string,
@@ -84,7 +36,7 @@ export function newEvaluationOf(body: z.output<typeof CreateEvaluationBody.schem
 }
 
 /** An examples query, from its request body. */
-export function examplesQueryOf(body: z.output<typeof ExamplesBody.schema>): ExamplesQuery {
+export function examplesQueryOf(body: EvaluationExamplesRequestWire): ExamplesQuery {
   return {
     matchType: body.match_type,
     sortBy: body.sort_by,

@@ -1,17 +1,15 @@
+import {
+  CreateEvaluationRequest,
+  EvaluationChartsRequest,
+  EvaluationExamplesRequest,
+} from "@nucleus/schemas";
 import { Hono } from "hono";
 import { parseJsonText, validate } from "../http/body.js";
 import type { Ctx, Env } from "../http/context.js";
 import { badRequest, notFound } from "../http/errors.js";
 import { param, requireRun } from "../http/lookup.js";
 import { evaluationWire } from "../presenters/evaluations.js";
-import {
-  ChartsBody,
-  CreateEvaluationBody,
-  ExamplesBody,
-  examplesQueryOf,
-  iouThresholdOf,
-  newEvaluationOf,
-} from "../requests/evaluations.js";
+import { examplesQueryOf, iouThresholdOf, newEvaluationOf } from "../requests/evaluations.js";
 import type { EvaluationMetrics, EvaluationRecord } from "../store/index.js";
 
 /** The caller's evaluation, or a 404. */
@@ -39,7 +37,7 @@ export function evaluationRoutes(): Hono<Env> {
   app.post("/modelRun/:runId/evaluationsV2", async (c) => {
     const run = await requireRun(c, param(c, "runId"));
     const { name, options } = newEvaluationOf(
-      validate(CreateEvaluationBody, parseJsonText(await c.req.text())),
+      validate(CreateEvaluationRequest, parseJsonText(await c.req.text())),
     );
     const { evaluation, job } = await c
       .get("services")
@@ -70,14 +68,14 @@ export function evaluationRoutes(): Hono<Env> {
     charts(c, iouThresholdOf(c.req.query("iouThreshold"))),
   );
   app.post("/evaluationsV2/:evaluationId/charts", async (c) => {
-    const body = validate(ChartsBody, parseJsonText(await c.req.text()));
+    const body = validate(EvaluationChartsRequest, parseJsonText(await c.req.text()));
     return charts(c, body.iouThreshold ?? iouThresholdOf(c.req.query("iouThreshold")));
   });
 
   app.post("/evaluationsV2/:evaluationId/examples", async (c) => {
     const evaluation = await requireEvaluation(c);
     metricsOf(evaluation);
-    const query = examplesQueryOf(validate(ExamplesBody, parseJsonText(await c.req.text())));
+    const query = examplesQueryOf(validate(EvaluationExamplesRequest, parseJsonText(await c.req.text())));
     const iouThreshold = iouThresholdOf(c.req.query("iouThreshold"));
     return c.json(await c.get("services").evaluations.examples(evaluation, query, iouThreshold));
   });
