@@ -2,7 +2,7 @@
  * Upload options and results, and batches prepared ahead of sending: the public side of uploads.
  * The requests themselves are sent by `internal/uploads.ts`.
  */
-import type { Annotation, DatasetItem, Prediction } from "@nucleus/schemas";
+import type { Annotation, DatasetItem, Prediction, RefusalDetail } from "@nucleus/schemas";
 import { itemPayloads, labelPayloads } from "./internal/payloads.js";
 import type { CallOptions } from "./options.js";
 
@@ -70,6 +70,11 @@ export interface LabelUploadResult {
   processed: number;
   ignored: number;
   errors: string[];
+  /**
+   * Which entries each error is about, one detail per error in the same order, when the server
+   * sends them (`@nucleus/server` does; Scale's hosted API sends only `errors`).
+   */
+  errorDetails: RefusalDetail[];
 }
 
 /**

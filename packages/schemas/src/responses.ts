@@ -150,12 +150,28 @@ export const AppendItemsResponse = createCodec(AppendItemsResponseSchema);
 /** Response of an append. */
 export type AppendItemsResponse = Camelize<z.output<typeof AppendItemsResponseSchema>>;
 
+/**
+ * The structured form of one refused entry of a label upload, sent by `@nucleus/server` as
+ * `error_details` beside the protocol's `errors` (one detail per error, in the same order):
+ * `code` says why (`unknown_reference`, `unknown_item`, ...) and the ids say which entries.
+ * Scale's hosted API sends only `errors`.
+ */
+export const RefusalDetailSchema = z.looseObject({
+  code: z.string(),
+  reference_id: z.string().optional(),
+  reference_ids: z.array(z.string()).optional(),
+  dataset_item_ids: z.array(z.string()).optional(),
+});
+/** One refused entry of a label upload, camelCase. */
+export type RefusalDetail = Camelize<z.output<typeof RefusalDetailSchema>>;
+
 /** The wire schema of {@link AnnotateResponse}. */
 export const AnnotateResponseSchema = z.looseObject({
   dataset_id: z.string(),
   annotations_processed: z.int().min(0),
   annotations_ignored: z.int().min(0),
   errors: z.array(z.string()).optional(),
+  error_details: z.array(RefusalDetailSchema).optional(),
 });
 /** Annotate responses; `errors` names each entry that failed. */
 export const AnnotateResponse = createCodec(AnnotateResponseSchema);
@@ -169,6 +185,7 @@ export const PredictResponseSchema = z.looseObject({
   predictions_processed: z.int().min(0),
   predictions_ignored: z.int().min(0),
   errors: z.array(z.string()).optional(),
+  error_details: z.array(RefusalDetailSchema).optional(),
 });
 /** Predict and uploadPredictions responses. */
 export const PredictResponse = createCodec(PredictResponseSchema);

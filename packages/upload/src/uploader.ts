@@ -12,6 +12,7 @@ import type {
   Annotation as AnnotationData,
   DatasetItem as DatasetItemData,
   Prediction as PredictionData,
+  RefusalDetail,
 } from "@nucleus/schemas";
 import { type Chunk, chunked } from "./chunk.js";
 import { Journal } from "./journal.js";
@@ -54,18 +55,22 @@ export interface UploadCallOptions {
 
 type Operation = UploadReport["operation"];
 type Batch = PreparedBatch<"items" | "annotations" | "predictions">;
-/** What one request of a chunk carries besides the entries. */
+/**
+ * What one request of a chunk carries besides the entries. `maxRetries` is always 0: the
+ * uploader's loop is the only one that retries a chunk, so every attempt is counted once.
+ */
 interface SendOptions {
   update: boolean;
   batchSize: number;
   idempotencyKey: string;
   asynchronous: boolean;
+  maxRetries: 0;
 }
 /** A chunk's entries validated and shaped for the wire, or why they could not be. */
 type Prepared = { batch: Batch } | { error: unknown };
 type SendResult =
   | { kind: "items"; new: number; updated: number; ignored: number; errors: string[] }
-  | { kind: "labels"; processed: number; ignored: number; errors: string[] };
+  | { kind: "labels"; processed: number; ignored: number; errors: string[]; details?: RefusalDetail[] };
 
 /** Where an upload goes: a dataset, a dataset and a model, or a model run. */
 interface Target {
@@ -335,8 +340,9 @@ export class Uploader {
           asynchronous: options.asynchronous,
           batchSize: Math.max(1, entries.length),
           idempotencyKey: chunkKey(options.uploadId, chunk.index, chunk.entries.length - entries.length),
+          maxRetries: 0,
         });
-        failures.push(...mapServerErrors(result.errors, entries));
+        failures.push(...mapServerErrors(result, entries));
         return {
           counts:
             result.kind === "items"
@@ -411,21 +417,46 @@ function refOf(value: unknown): { referenceId?: string } {
   return typeof ref === "string" ? { referenceId: ref } : {};
 }
 
-/** Server errors name the reference id they are about; map them back to the entries. */
-function mapServerErrors<T>(errors: string[], entries: { index: number; value: T }[]): Failure[] {
+/** The reference ids a refusal is about, from its structured detail. */
+function referencesOf(detail: RefusalDetail): string[] | undefined {
+  if (detail.referenceId !== undefined) return [detail.referenceId];
+  return detail.referenceIds;
+}
+
+/**
+ * Maps the server's refusals back to the entries they are about: by the structured details a
+ * server sends beside its errors (one per error), or, from a server that sends only the
+ * protocol's error strings, by the reference id the string quotes. A refusal that names no entry
+ * is reported on the chunk's first entry.
+ */
+function mapServerErrors<T>(result: SendResult, entries: { index: number; value: T }[]): Failure[] {
+  const details =
+    result.kind === "labels" && result.details?.length === result.errors.length ? result.details : undefined;
   const failures: Failure[] = [];
-  for (const reason of errors) {
-    const ref = /reference id "([^"]*)"/.exec(reason)?.[1];
-    const matching = ref === undefined ? [] : entries.filter((e) => refOf(e.value).referenceId === ref);
+  result.errors.forEach((reason, i) => {
+    const detail = details?.[i];
+    const quoted = /reference id "((?:[^"\\]|\\.)*)"/.exec(reason)?.[1];
+    const refs = detail
+      ? referencesOf(detail)
+      : quoted === undefined
+        ? undefined
+        : [JSON.parse(`"${quoted}"`) as string];
+    const matching = refs ? entries.filter((e) => refs.includes(refOf(e.value).referenceId as string)) : [];
     if (matching.length === 0) failures.push({ index: entries[0]?.index ?? -1, reason });
-    for (const entry of matching) failures.push({ index: entry.index, referenceId: ref as string, reason });
-  }
+    for (const entry of matching) failures.push({ index: entry.index, ...refOf(entry.value), reason });
+  });
   return failures;
 }
 
 /** The counts of an annotation or prediction upload, as a chunk result. */
 function labelCounts(r: LabelUploadResult): SendResult {
-  return { kind: "labels", processed: r.processed, ignored: r.ignored, errors: r.errors };
+  return {
+    kind: "labels",
+    processed: r.processed,
+    ignored: r.ignored,
+    errors: r.errors,
+    details: r.errorDetails,
+  };
 }
 
 /**

@@ -141,7 +141,13 @@ export async function uploadLabels(
     );
     return asyncUpload(api, destination, payloads, update, options);
   }
-  const total: LabelUploadResult = { datasetId: destination.datasetId, processed: 0, ignored: 0, errors: [] };
+  const total: LabelUploadResult = {
+    datasetId: destination.datasetId,
+    processed: 0,
+    ignored: 0,
+    errors: [],
+    errorDetails: [],
+  };
   let requestNumber = 0;
   const post = async (body: UploadBody) => {
     const counts = await postLabels(
@@ -153,6 +159,7 @@ export async function uploadLabels(
     total.processed += counts.processed;
     total.ignored += counts.ignored;
     total.errors.push(...counts.errors);
+    total.errorDetails.push(...counts.errorDetails);
     if (counts.modelRunId !== undefined) total.modelRunId = counts.modelRunId;
   };
 
@@ -198,7 +205,7 @@ async function postLabels(
   destination: LabelDestination,
   body: UploadBody & { headers?: Record<string, string> },
   options: CallOptions,
-): Promise<{ processed: number; ignored: number; errors: string[]; modelRunId?: string }> {
+): Promise<Omit<LabelUploadResult, "datasetId">> {
   // The payloads were validated when they were shaped: they go as they are.
   const wire = body.wire as never;
   if (destination.kind === "annotations") {
@@ -207,7 +214,12 @@ async function postLabels(
       { params: { datasetId: destination.datasetId }, ...body, wire },
       options,
     );
-    return { processed: r.annotationsProcessed, ignored: r.annotationsIgnored, errors: r.errors ?? [] };
+    return {
+      processed: r.annotationsProcessed,
+      ignored: r.annotationsIgnored,
+      errors: r.errors ?? [],
+      errorDetails: r.errorDetails ?? [],
+    };
   }
   const r =
     "runId" in destination
@@ -221,6 +233,7 @@ async function postLabels(
     processed: r.predictionsProcessed,
     ignored: r.predictionsIgnored,
     errors: r.errors ?? [],
+    errorDetails: r.errorDetails ?? [],
     modelRunId: r.modelRunId,
   };
 }
