@@ -7,7 +7,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { EngineObjects } from "./coco/engine/category.js";
-import { type ParallelTask, runTasks, shared } from "./coco/engine/parallel.js";
+import { type ParallelTask, runTasks } from "./coco/engine/parallel.js";
 import { allocateOutput, finishEvaluation, planEvaluation } from "./coco/evaluate.js";
 import type { CocoResults } from "./coco/results/results.js";
 import type { CocoDetection, CocoEvaluateOptions, CocoEvaluation, CocoGroundTruth } from "./coco/types.js";
@@ -56,12 +56,12 @@ export async function evaluateCocoParallel(
   // Threads start now: they load while the inputs are checked and grouped here.
   const pool = Array.from({ length: wanted }, () => new TaskWorker());
   try {
-    const plan = planEvaluation(groundTruth, detections, evaluateOptions);
+    const plan = planEvaluation(groundTruth, detections, evaluateOptions, pool.length > 0);
     const { input, shape } = plan;
     const threads = Math.min(pool.length, shape.K - 1);
     const output = allocateOutput(shape, threads > 0);
     const task: ParallelTask = {
-      input: threads > 0 ? { ...input, gt: share(input.gt), dt: share(input.dt) } : input,
+      input,
       output,
       queue: largestFirst(input.gt, input.dt, shape.K),
       next: new Int32Array(new SharedArrayBuffer(4)),
@@ -117,23 +117,12 @@ class TaskWorker {
   }
 }
 
-function share(objects: EngineObjects): EngineObjects {
-  return {
-    boxes: shared(objects.boxes),
-    areas: shared(objects.areas),
-    crowd: shared(objects.crowd),
-    scores: shared(objects.scores),
-    imageOf: shared(objects.imageOf),
-    groups: { order: shared(objects.groups.order), start: shared(objects.groups.start) },
-  };
-}
-
 /** Category groups by their number of objects, largest first, so the threads finish together. */
 function largestFirst(gt: EngineObjects, dt: EngineObjects, K: number): Int32Array {
   const size = (k: number) =>
-    (dt.groups.start[k + 1] as number) -
-    (dt.groups.start[k] as number) +
-    (gt.groups.start[k + 1] as number) -
-    (gt.groups.start[k] as number);
+    (dt.start[k + 1] as number) -
+    (dt.start[k] as number) +
+    (gt.start[k + 1] as number) -
+    (gt.start[k] as number);
   return Int32Array.from({ length: K }, (_, k) => k).sort((a, b) => size(b) - size(a) || a - b);
 }

@@ -4,7 +4,7 @@ import {
   type EngineOutput,
   evaluateCategories,
 } from "./engine/category.js";
-import { groupObjects } from "./engine/groups.js";
+import { gatherObjects, groupObjects } from "./engine/groups.js";
 import { IdIndex } from "./engine/ids.js";
 import { CocoInputError } from "./errors.js";
 import { COCO_AREA_RANGES, COCO_IOU_THRESHOLDS, COCO_MAX_DETS, COCO_RECALL_THRESHOLDS } from "./params.js";
@@ -98,11 +98,15 @@ export interface EvaluationPlan {
   warnings: string[];
 }
 
-/** Checks the inputs and orders both sides by category and image. */
+/**
+ * Checks the inputs and orders both sides by category and image (in shared memory with
+ * `shared`, for worker threads).
+ */
 export function planEvaluation(
   groundTruth: CocoGroundTruth,
   detections: readonly CocoDetection[] | CocoResults,
   options: CocoEvaluateOptions,
+  shared = false,
 ): EvaluationPlan {
   const settings = resolveSettings(options);
   const warnings: string[] = [];
@@ -126,15 +130,8 @@ export function planEvaluation(
   const engineObjects = (objects: PreparedObjects): EngineObjects => {
     const imageOf = images.all(objects.imageIds, objects.count);
     const categoryOf = categories.all(objects.categoryIds, objects.count);
-    return {
-      boxes: objects.boxes,
-      areas: objects.areas,
-      crowd: objects.crowd,
-      scores: objects.scores,
-      imageOf,
-      groups: groupObjects(imageOf, categoryOf, imageIds.length, categoryIds.length, settings.useCats),
-      masks: objects.masks,
-    };
+    const groups = groupObjects(imageOf, categoryOf, imageIds.length, categoryIds.length, settings.useCats);
+    return gatherObjects(objects, imageOf, groups, shared);
   };
   const input: EngineInput = {
     gt: engineObjects(gt),

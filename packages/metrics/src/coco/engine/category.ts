@@ -1,6 +1,5 @@
 import { boxPairIou } from "../../geometry/box.js";
 import { type Rle, rleIouMatrix } from "../../geometry/rle.js";
-import type { Groups } from "./groups.js";
 import { sortDescending } from "./sort.js";
 
 /** numpy's `np.spacing(1)`: the epsilon in COCO's precision. */
@@ -9,7 +8,11 @@ const EPS = 2.220446049250313e-16;
 /** Thresholds handled together in one accumulate pass; keeps its buffers near 8M entries. */
 const PASS_ENTRIES = 1 << 23;
 
-/** Ground truth or detections, prepared and grouped; typed arrays only, so workers can share them. */
+/**
+ * Ground truth or detections in evaluation order (by category, then image, then input order),
+ * so each category's objects sit together in memory; typed arrays only, so workers can share
+ * them.
+ */
 export interface EngineObjects {
   /** `[x, y, w, h]` per object. */
   boxes: Float64Array;
@@ -19,9 +22,10 @@ export interface EngineObjects {
   crowd: Uint8Array;
   /** Scores (detections). */
   scores: Float64Array;
-  /** Per object, its image's position among the evaluated images, or -1. */
+  /** Per object, its image's position among the evaluated images. */
   imageOf: Int32Array;
-  groups: Groups;
+  /** Objects `start[k] .. start[k + 1] - 1` are those of category group k. */
+  start: Int32Array;
   /** Masks, in segm mode. */
   masks?: Rle[] | undefined;
 }
@@ -63,6 +67,8 @@ class Scratch {
   gtIgnored = new Uint8Array(32);
   gtCrowd = new Uint8Array(32);
   matched = new Uint8Array(32);
+  /** Per detection of the image: 1 when its area is outside the current area range. */
+  dtOutside = new Uint8Array(64);
   /** Per area range: which ground truth is ignored and which detections fall outside, as bits. */
   gtIgnoredBits = new Float64Array(8);
   dtOutsideBits = new Float64Array(8);
@@ -87,6 +93,7 @@ class Scratch {
     if (this.dtSorted.length < detections) {
       this.dtSorted = new Int32Array(detections * 2);
       this.sortTemp = new Int32Array(detections * 2);
+      this.dtOutside = new Uint8Array(detections * 2);
     }
     if (this.ious.length < detections * truths) this.ious = new Float64Array(detections * truths * 2);
     if (this.gtOrder.length < truths) {
@@ -140,25 +147,23 @@ function evaluateCategory(input: EngineInput, output: EngineOutput, k: number, s
   const A = input.areaRanges.length / 2;
   const words = Math.ceil(input.iouThresholds.length / 32);
   const maxDet = input.maxDets[input.maxDets.length - 1] as number;
-  const gtOrder = gt.groups.order;
-  const dtOrder = dt.groups.order;
-  let g = gt.groups.start[k] as number;
-  const gEnd = gt.groups.start[k + 1] as number;
-  let d = dt.groups.start[k] as number;
-  const dEnd = dt.groups.start[k + 1] as number;
+  let g = gt.start[k] as number;
+  const gEnd = gt.start[k + 1] as number;
+  let d = dt.start[k] as number;
+  const dEnd = dt.start[k + 1] as number;
   if (g === gEnd && d === dEnd) return; // no image has anything of this category
   scratch.forCategory(dEnd - d, A * words, A);
   const npig = new Float64Array(A);
   let count = 0;
   // Both lists are sorted by image: walk them together, one image at a time.
   while (g < gEnd || d < dEnd) {
-    const gImage = g < gEnd ? (gt.imageOf[gtOrder[g] as number] as number) : 0x7fffffff;
-    const dImage = d < dEnd ? (dt.imageOf[dtOrder[d] as number] as number) : 0x7fffffff;
+    const gImage = g < gEnd ? (gt.imageOf[g] as number) : 0x7fffffff;
+    const dImage = d < dEnd ? (dt.imageOf[d] as number) : 0x7fffffff;
     const image = Math.min(gImage, dImage);
     let gNext = g;
-    while (gNext < gEnd && gt.imageOf[gtOrder[gNext] as number] === image) gNext += 1;
+    while (gNext < gEnd && gt.imageOf[gNext] === image) gNext += 1;
     let dNext = d;
-    while (dNext < dEnd && dt.imageOf[dtOrder[dNext] as number] === image) dNext += 1;
+    while (dNext < dEnd && dt.imageOf[dNext] === image) dNext += 1;
     count = evaluateImage(input, g, gNext, d, dNext, maxDet, npig, count, scratch);
     g = gNext;
     d = dNext;
@@ -186,11 +191,9 @@ function evaluateImage(
   scratch.forImage(dTo - dFrom, G);
   // Detections by descending score, stable, then the top maxDet.
   const sorted = scratch.dtSorted;
-  const dtIndex = dt.groups.order;
-  for (let i = dFrom; i < dTo; i += 1) sorted[i - dFrom] = dtIndex[i] as number;
+  for (let i = dFrom; i < dTo; i += 1) sorted[i - dFrom] = i;
   sortDescending(sorted, 0, dTo - dFrom, dt.scores, scratch.sortTemp);
   const D = Math.min(dTo - dFrom, maxDet);
-  const gtIndex = gt.groups.order;
   const ious = scratch.ious;
   if (D > 0 && G > 0) {
     if (gt.masks && dt.masks) {
@@ -198,8 +201,8 @@ function evaluateImage(
       const gtMasks: Rle[] = [];
       const dtMasks: Rle[] = [];
       for (let j = 0; j < G; j += 1) {
-        crowd[j] = gt.crowd[gtIndex[gFrom + j] as number] as number;
-        gtMasks.push(gt.masks[gtIndex[gFrom + j] as number] as Rle);
+        crowd[j] = gt.crowd[gFrom + j] as number;
+        gtMasks.push(gt.masks[gFrom + j] as Rle);
       }
       for (let i = 0; i < D; i += 1) dtMasks.push(dt.masks[sorted[i] as number] as Rle);
       ious.set(rleIouMatrix(dtMasks, gtMasks, crowd));
@@ -208,7 +211,7 @@ function evaluateImage(
       for (let i = 0; i < D; i += 1) {
         const o = (sorted[i] as number) * 4;
         for (let j = 0; j < G; j += 1) {
-          const index = gtIndex[gFrom + j] as number;
+          const index = gFrom + j;
           ious[i * G + j] = boxPairIou(
             b[o] as number,
             b[o + 1] as number,
@@ -232,6 +235,7 @@ function evaluateImage(
   const ignored = scratch.gtIgnored;
   const crowd = scratch.gtCrowd;
   const matched = scratch.matched;
+  const outside = scratch.dtOutside;
   // Two area ranges that ignore the same ground truth and leave out the same detections give
   // the same outcomes (often "all" and the one size range everything here falls in).
   const gtBits = scratch.gtIgnoredBits;
@@ -242,10 +246,10 @@ function evaluateImage(
     const hi = areaRanges[2 * a + 1] as number;
     // Ground truth not ignored first, each part in input order (a stable sort on the flag).
     let next = 0;
-    let gIgnored = 0;
+    let gIgnored = 0; // bit j set when ground truth j is ignored
     for (let pass = 0; pass < 2; pass += 1) {
-      for (let j = 0; j < G; j += 1) {
-        const index = gtIndex[gFrom + j] as number;
+      for (let j = 0, bit = 1; j < G; j += 1, bit *= 2) {
+        const index = gFrom + j;
         const area = gt.areas[index] as number;
         const isCrowd = gt.crowd[index] as number;
         const ignore = isCrowd || area < lo || area > hi ? 1 : 0;
@@ -254,18 +258,20 @@ function evaluateImage(
           ignored[next] = ignore;
           crowd[next] = isCrowd;
           next += 1;
-          if (ignore) gIgnored += 2 ** j;
+          if (ignore) gIgnored += bit;
         }
       }
       if (pass === 0) npig[a] = (npig[a] as number) + next;
     }
+    let dOutside = 0; // bit i set when detection i is outside the range
+    for (let i = 0, bit = 1; i < D; i += 1, bit *= 2) {
+      const area = dt.areas[sorted[i] as number] as number;
+      const flag = area < lo || area > hi ? 1 : 0;
+      outside[i] = flag;
+      if (flag) dOutside += bit;
+    }
     let same = -1;
     if (comparable) {
-      let dOutside = 0;
-      for (let i = 0; i < D; i += 1) {
-        const area = dt.areas[sorted[i] as number] as number;
-        if (area < lo || area > hi) dOutside += 2 ** i;
-      }
       gtBits[a] = gIgnored;
       dtBits[a] = dOutside;
       for (let b = 0; b < a && same < 0; b += 1)
@@ -290,10 +296,7 @@ function evaluateImage(
       if (G === 0) {
         // Nothing to match: a false positive everywhere, or ignored outside the area range.
         const all = wordMask(tTo - tFrom);
-        for (let i = 0; i < D; i += 1) {
-          const area = dt.areas[sorted[i] as number] as number;
-          if (!(area < lo || area > hi)) fpMasks[at + i] = all;
-        }
+        for (let i = 0; i < D; i += 1) if (!outside[i]) fpMasks[at + i] = all;
         continue;
       }
       for (let t = tFrom; t < tTo; t += 1) {
@@ -313,8 +316,7 @@ function evaluateImage(
           }
           if (m === -1) {
             // Unmatched: a false positive, unless outside the area range (ignored).
-            const area = dt.areas[sorted[i] as number] as number;
-            if (!(area < lo || area > hi)) fpMasks[at + i] = (fpMasks[at + i] as number) | bit;
+            if (!outside[i]) fpMasks[at + i] = (fpMasks[at + i] as number) | bit;
           } else {
             // Matched to ignored ground truth: ignored.
             matched[m] = 1;

@@ -1,3 +1,6 @@
+import type { Rle } from "../../geometry/rle.js";
+import type { EngineObjects } from "./category.js";
+
 /**
  * Objects ordered for evaluation: by category, then image, then input order, in O(n) with
  * two stable counting sorts. Without `useCats` every object falls in one group ordered by image,
@@ -59,4 +62,51 @@ function countingSort(
     next[key] = at + 1;
   }
   return { order, start };
+}
+
+/** What {@link gatherObjects} reads, per object in input order. */
+export interface ObjectColumns {
+  boxes: Float64Array;
+  areas: Float64Array;
+  crowd: Uint8Array;
+  scores: Float64Array;
+  masks?: Rle[] | undefined;
+}
+
+/**
+ * The objects' columns copied into evaluation order, so that each category's objects are
+ * contiguous and the engine reads memory in sequence instead of all over the inputs. `shared`
+ * puts them in shared memory, for worker threads.
+ */
+export function gatherObjects(
+  source: ObjectColumns,
+  imageOf: Int32Array,
+  groups: Groups,
+  shared = false,
+): EngineObjects {
+  const { order, start } = groups;
+  const n = order.length;
+  const memory = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const out: EngineObjects = {
+    boxes: new Float64Array(memory(n * 32)),
+    areas: new Float64Array(memory(n * 8)),
+    crowd: new Uint8Array(memory(n)),
+    scores: new Float64Array(memory(n * 8)),
+    imageOf: new Int32Array(memory(n * 4)),
+    start: shared ? Int32Array.from(start) : start,
+    masks: source.masks ? [] : undefined,
+  };
+  for (let i = 0; i < n; i += 1) {
+    const from = order[i] as number;
+    out.boxes[i * 4] = source.boxes[from * 4] as number;
+    out.boxes[i * 4 + 1] = source.boxes[from * 4 + 1] as number;
+    out.boxes[i * 4 + 2] = source.boxes[from * 4 + 2] as number;
+    out.boxes[i * 4 + 3] = source.boxes[from * 4 + 3] as number;
+    out.areas[i] = source.areas[from] as number;
+    out.crowd[i] = source.crowd[from] as number;
+    out.scores[i] = source.scores[from] as number;
+    out.imageOf[i] = imageOf[from] as number;
+    out.masks?.push(source.masks?.[from] as Rle);
+  }
+  return out;
 }

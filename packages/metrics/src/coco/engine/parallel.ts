@@ -19,11 +19,3 @@ export function runTasks(task: ParallelTask): void {
     evaluateCategories(task.input, task.output, k, k + 1);
   }
 }
-
-/** A copy of `array` in shared memory, which worker threads see without copying. */
-export function shared<T extends Float64Array | Int32Array | Uint8Array>(array: T): T {
-  const Type = array.constructor as new (buffer: SharedArrayBuffer) => T;
-  const copy = new Type(new SharedArrayBuffer(array.byteLength));
-  copy.set(array);
-  return copy;
-}
