@@ -91,7 +91,23 @@ export function readJsonNumber(bytes: Uint8Array, at: Cursor): number {
     i += 1;
     c = i < end ? (bytes[i] as number) : 0;
     if (c < 48 || c > 57) return Number.NaN;
-    while (c >= 48 && c <= 57) {
+    for (;;) {
+      // Four digits at a time while they fit in `high` (most of a long fraction).
+      if (digits > 0 && digits <= 11 && i + 4 <= end) {
+        const d0 = (bytes[i] as number) - 48;
+        const d1 = (bytes[i + 1] as number) - 48;
+        const d2 = (bytes[i + 2] as number) - 48;
+        const d3 = (bytes[i + 3] as number) - 48;
+        if (d0 >>> 0 <= 9 && d1 >>> 0 <= 9 && d2 >>> 0 <= 9 && d3 >>> 0 <= 9) {
+          high = high * 10000 + (d0 * 1000 + d1 * 100 + d2 * 10 + d3);
+          digits += 4;
+          scale -= 4;
+          i += 4;
+          continue;
+        }
+      }
+      c = i < end ? (bytes[i] as number) : 0;
+      if (c < 48 || c > 57) break;
       scale -= 1;
       if (digits > 0 || c !== 48) {
         if (digits < 15) high = high * 10 + (c - 48);
@@ -102,7 +118,6 @@ export function readJsonNumber(bytes: Uint8Array, at: Cursor): number {
         digits += 1;
       }
       i += 1;
-      c = i < end ? (bytes[i] as number) : 0;
     }
   }
   if (c === 101 || c === 69) {

@@ -28,6 +28,11 @@ const SCORE = 2;
 const BBOX = 3;
 const SEGMENTATION = 4;
 const OTHER = -1;
+/** Key index by key length. */
+const KEY_BY_LENGTH: number[] = [];
+KEYS.forEach((key, k) => {
+  KEY_BY_LENGTH[key.length] = k;
+});
 
 /** The data so far ends inside the value being read: wait for the next chunk. */
 const NEED_MORE = Symbol("need more");
@@ -327,15 +332,12 @@ export class CocoResultsParser {
       end += 1;
     }
     this.at.pos = end + 1;
-    const length = end - start;
-    for (let k = 0; k < KEYS.length; k += 1) {
-      const name = KEYS[k] as Uint8Array;
-      if (name.length !== length) continue;
-      let same = true;
-      for (let j = 0; j < length && same; j += 1) same = bytes[start + j] === name[j];
-      if (same) return k;
-    }
-    return OTHER;
+    // The known keys all differ in length: one candidate to compare.
+    const k = KEY_BY_LENGTH[end - start] ?? OTHER;
+    if (k === OTHER) return OTHER;
+    const name = KEYS[k] as Uint8Array;
+    for (let j = 0; j < name.length; j += 1) if (bytes[start + j] !== name[j]) return OTHER;
+    return k;
   }
 
   /** A number; `required` makes anything else unusual rather than malformed. */
