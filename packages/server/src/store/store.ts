@@ -34,7 +34,8 @@ export type StoreTransaction = EntityStores;
 export interface NucleusStore extends EntityStores {
   /**
    * Runs `fn` in one transaction: what it does through `tx` applies together when it resolves
-   * and not at all when it throws. Use only `tx` inside `fn`.
+   * and not at all when it throws. Use only `tx` inside `fn`: calls through the store are not
+   * part of the transaction, and may wait for it to end. `tx` refuses calls once it ended.
    */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   /**

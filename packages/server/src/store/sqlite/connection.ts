@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { Statement } from "better-sqlite3";
 import type { Db } from "./database.js";
 
@@ -21,24 +20,24 @@ export interface SqliteScope {
 /** The async transaction that holds the connection, and a promise that settles when it ends. */
 interface Hold {
   ended: Promise<void>;
+  open: boolean;
 }
 
 /**
  * One better-sqlite3 connection shared by every request. SQLite runs each statement
  * synchronously, so a call never interleaves with another, except across the awaits of an
  * async transaction: while one is open, calls from outside it wait until it ends (they would
- * otherwise run inside it and see, or join, what it has not committed).
+ * otherwise run inside it and see, or join, what it has not committed). So a transaction's
+ * function must make its calls through the scope it is given: a call through the store would
+ * wait for the transaction, which waits for the call.
  */
 export class SqliteConnection {
   private readonly statements = new Map<string, Statement>();
-  private readonly transactionContext = new AsyncLocalStorage<Hold>();
   private hold: Hold | undefined;
   private readonly writeInTransaction: (fn: () => unknown) => unknown;
 
   /** Calls from outside any transaction. */
   readonly outside: SqliteScope;
-  /** Calls through the open transaction's handle. */
-  readonly inside: SqliteScope;
 
   constructor(readonly db: Db) {
     const bump = db.prepare("UPDATE write_version SET value = value + 1 WHERE id = 1");
@@ -49,19 +48,11 @@ export class SqliteConnection {
       bump.run();
       return result;
     });
-    const sql = (text: string) => this.sql(text);
-    const prepare = (text: string) => db.prepare(text);
     this.outside = {
-      sql,
-      prepare,
+      sql: (text) => this.sql(text),
+      prepare: (text) => db.prepare(text),
       read: (fn) => this.runOutside(fn),
       write: (fn) => this.runOutside(() => this.writeInTransaction(fn) as ReturnType<typeof fn>),
-    };
-    this.inside = {
-      sql,
-      prepare,
-      read: (fn) => this.runInside(fn),
-      write: (fn) => this.runInside(() => this.writeInTransaction(fn) as ReturnType<typeof fn>),
     };
   }
 
@@ -77,19 +68,21 @@ export class SqliteConnection {
 
   /**
    * Runs `fn` in one SQLite transaction that may await: it commits when `fn` resolves and rolls
-   * back when it throws. Only calls through {@link inside} belong to it.
+   * back when it throws. Only calls through the scope `fn` is given belong to it; that scope
+   * refuses calls once the transaction ended.
    */
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    while (this.hold) await this.endOf(this.hold);
+  async transaction<T>(fn: (scope: SqliteScope) => Promise<T>): Promise<T> {
+    // Checked again after every wake-up: another waiter may have opened a transaction first.
+    while (this.hold) await this.hold.ended;
     let end = () => {};
-    const hold: Hold = { ended: new Promise<void>((resolve) => (end = resolve)) };
+    const hold: Hold = { ended: new Promise<void>((resolve) => (end = resolve)), open: true };
     this.hold = hold;
     try {
       // IMMEDIATE takes the write lock now, so the transaction cannot fail later on a lock
       // another process took in between.
       this.db.exec("BEGIN IMMEDIATE");
       try {
-        const result = await this.transactionContext.run(hold, fn);
+        const result = await fn(this.scopeOf(hold));
         this.db.exec("COMMIT");
         return result;
       } catch (error) {
@@ -97,6 +90,7 @@ export class SqliteConnection {
         throw error;
       }
     } finally {
+      hold.open = false;
       this.hold = undefined;
       end();
     }
@@ -104,30 +98,27 @@ export class SqliteConnection {
 
   /** Resolves when no async transaction holds the connection (at once, usually). */
   async idle(): Promise<void> {
-    while (this.hold) await this.endOf(this.hold);
+    while (this.hold) await this.hold.ended;
+  }
+
+  /** The scope of one transaction's calls: they run at once, and only while it is open. */
+  private scopeOf(hold: Hold): SqliteScope {
+    const run = async <T>(fn: () => T): Promise<T> => {
+      if (!hold.open) throw new Error("A transaction's handle was used after the transaction ended");
+      return fn();
+    };
+    return {
+      sql: (text) => this.sql(text),
+      prepare: (text) => this.db.prepare(text),
+      read: run,
+      write: (fn) => run(() => this.writeInTransaction(fn) as ReturnType<typeof fn>),
+    };
   }
 
   // The hold is checked again right before `fn` runs: another waiter may have opened a
   // transaction between the end of the previous one and this call's turn.
   private async runOutside<T>(fn: () => T): Promise<T> {
-    while (this.hold) await this.endOf(this.hold);
+    while (this.hold) await this.hold.ended;
     return fn();
-  }
-
-  private async runInside<T>(fn: () => T): Promise<T> {
-    if (!this.hold || this.transactionContext.getStore() !== this.hold) {
-      throw new Error("A transaction handle was used after its transaction ended, or outside it");
-    }
-    return fn();
-  }
-
-  /** The end of a transaction, for a call that must wait for it. */
-  private endOf(hold: Hold): Promise<void> {
-    // Waiting from inside the transaction itself would never end: the caller used the store
-    // instead of the handle the transaction passed.
-    if (this.transactionContext.getStore() === hold) {
-      throw new Error("Inside store.transaction, use the handle it passes, not the store");
-    }
-    return hold.ended;
   }
 }

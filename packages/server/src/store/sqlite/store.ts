@@ -29,7 +29,7 @@ function entityStores(scope: SqliteScope): StoreTransaction {
 /**
  * The store on one SQLite database (better-sqlite3). Each call runs its whole batch in one
  * synchronous SQLite transaction and settles once; `transaction` holds the connection across its
- * awaits, and other calls wait for it.
+ * awaits, and other calls wait for it (so a transaction's function must use only its handle).
  */
 export class SqliteStore implements NucleusStore {
   readonly datasets;
@@ -43,7 +43,6 @@ export class SqliteStore implements NucleusStore {
   readonly evaluations;
   readonly idempotency;
   private readonly connection: SqliteConnection;
-  private readonly handle: StoreTransaction;
 
   constructor(private readonly db: Db) {
     this.connection = new SqliteConnection(db);
@@ -58,12 +57,11 @@ export class SqliteStore implements NucleusStore {
     this.uploads = stores.uploads;
     this.evaluations = stores.evaluations;
     this.idempotency = stores.idempotency;
-    // One connection holds at most one transaction, so one handle serves them all in turn.
-    this.handle = entityStores(this.connection.inside);
   }
 
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    return this.connection.transaction(() => fn(this.handle));
+    // Each transaction gets its own handle, which refuses calls once the transaction ended.
+    return this.connection.transaction((scope) => fn(entityStores(scope)));
   }
 
   writeVersion(): Promise<string> {
