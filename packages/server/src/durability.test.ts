@@ -141,4 +141,37 @@ describe("durability", () => {
       await server.stop();
     }
   });
+
+  it("lets two server processes on one data folder take overlapping appends at once, with no errors", {
+    timeout: 60_000,
+  }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "nucleus-two-"));
+    dirs.push(dataDir);
+    const first = await startChild(dataDir);
+    const second = await startChild(dataDir);
+    try {
+      const ds = (await post(first.url, "dataset/create", { name: "shared" })).body.dataset_id as string;
+      const items = remoteItems(600, "both_");
+      const writers = [first.url, second.url, first.url, second.url].map(async (url, writer) => {
+        const statuses: number[] = [];
+        let created = 0;
+        for (let i = 0; i < items.length; i += 20) {
+          // Each writer sends every item, starting at its own offset.
+          const start = (i + writer * 150) % items.length;
+          const response = await post(url, `dataset/${ds}/append`, { items: items.slice(start, start + 20) });
+          statuses.push(response.status);
+          created += Number(response.body.new_items ?? 0);
+        }
+        return { statuses, created };
+      });
+      const results = await Promise.all(writers);
+      for (const { statuses } of results) expect(new Set(statuses)).toEqual(new Set([200]));
+      expect(results.reduce((sum, r) => sum + r.created, 0)).toBe(600);
+      const size = await rawRequest("GET", `${second.url}/dataset/${ds}/size`, auth);
+      expect(JSON.parse(size.text)).toEqual({ count: 600 });
+    } finally {
+      first.child.kill("SIGTERM");
+      second.child.kill("SIGTERM");
+    }
+  });
 });

@@ -41,13 +41,15 @@ export class SqliteConnection {
 
   constructor(readonly db: Db) {
     const bump = db.prepare("UPDATE write_version SET value = value + 1 WHERE id = 1");
-    // Nested in an open transaction, better-sqlite3 makes this a savepoint: a failed call undoes
-    // only itself.
-    this.writeInTransaction = db.transaction((fn: () => unknown) => {
+    const write = db.transaction((fn: () => unknown) => {
       const result = fn();
       bump.run();
       return result;
     });
+    // IMMEDIATE: a write that reads first (an upsert) would otherwise fail at once, without
+    // waiting, when another process committed after its read. Nested in an open transaction,
+    // better-sqlite3 makes it a savepoint: a failed call undoes only itself.
+    this.writeInTransaction = write.immediate;
     this.outside = {
       sql: (text) => this.sql(text),
       prepare: (text) => db.prepare(text),
