@@ -102,8 +102,10 @@ export function rleToBbox(rle: Rle): [number, number, number, number] {
 export function rleFromPolygon(polygon: Polygon, height: number, width: number): Rle {
   const scale = 5;
   const k = Math.floor(polygon.length / 2);
-  const x = new Int32Array(k + 1);
-  const y = new Int32Array(k + 1);
+  const x = int32(raster.x, k + 1);
+  raster.x = x;
+  const y = int32(raster.y, k + 1);
+  raster.y = y;
   for (let j = 0; j < k; j += 1) x[j] = Math.trunc(scale * (polygon[j * 2] as number) + 0.5);
   x[k] = x[0] as number;
   for (let j = 0; j < k; j += 1) y[j] = Math.trunc(scale * (polygon[j * 2 + 1] as number) + 0.5);
@@ -116,8 +118,10 @@ export function rleFromPolygon(polygon: Polygon, height: number, width: number):
         Math.abs((y[j] as number) - (y[j + 1] as number)),
       ) + 1;
   }
-  const u = new Int32Array(m);
-  const v = new Int32Array(m);
+  const u = int32(raster.u, m);
+  raster.u = u;
+  const v = int32(raster.v, m);
+  raster.v = v;
   m = 0;
   for (let j = 0; j < k; j += 1) {
     let xs = x[j] as number;
@@ -153,7 +157,8 @@ export function rleFromPolygon(polygon: Polygon, height: number, width: number):
   }
   // Points along the y-boundary, downsampled, as offsets in the column-major mask.
   const total = m;
-  const a = new Float64Array(total + 1);
+  if (raster.offsets.length < total + 1) raster.offsets = new Float64Array(2 * (total + 1));
+  const a = raster.offsets;
   let n = 0;
   for (let j = 1; j < total; j += 1) {
     if (u[j] === u[j - 1]) continue;
@@ -168,25 +173,91 @@ export function rleFromPolygon(polygon: Polygon, height: number, width: number):
     a[n++] = xd * height + yd;
   }
   a[n++] = height * width;
-  // Whole numbers: the typed array's own numeric sort orders them as COCO's qsort does.
-  const sorted = a.subarray(0, n).sort();
+  const sorted = sortOffsets(a, n, height, width);
   let previous = 0;
   for (let j = 0; j < n; j += 1) {
     const t = sorted[j] as number;
     sorted[j] = t - previous;
     previous = t;
   }
-  const b: number[] = [];
+  // Run lengths: the differences, with zero-length runs folded into the next. In place: the
+  // write position never passes the read position.
+  let runs = 0;
   let j = 0;
-  b.push(sorted[j++] as number);
+  sorted[runs++] = sorted[j++] as number;
   while (j < n) {
-    if ((sorted[j] as number) > 0) b.push(sorted[j++] as number);
+    if ((sorted[j] as number) > 0) sorted[runs++] = sorted[j++] as number;
     else {
       j += 1;
-      if (j < n) b[b.length - 1] = (b[b.length - 1] as number) + (sorted[j++] as number);
+      if (j < n) sorted[runs - 1] = (sorted[runs - 1] as number) + (sorted[j++] as number);
     }
   }
-  return { size: [height, width], counts: Uint32Array.from(b) };
+  const counts = new Uint32Array(runs);
+  for (let r = 0; r < runs; r += 1) counts[r] = sorted[r] as number;
+  return { size: [height, width], counts };
+}
+
+/**
+ * Sorts `n` whole-number mask offsets (`x * height + y`, y from 0 to height) ascending, as COCO's
+ * qsort does: a counting sort by column, then insertion sort within each column, which holds a
+ * few offsets (where the outline crosses it).
+ */
+function sortOffsets(a: Float64Array, n: number, height: number, width: number): Float64Array {
+  const columns = width + 2;
+  if (raster.start.length < columns + 1) raster.start = new Int32Array(2 * (columns + 1));
+  if (raster.next.length < columns) raster.next = new Int32Array(2 * columns);
+  if (raster.sorted.length < n) raster.sorted = new Float64Array(2 * n);
+  const { start, next } = raster;
+  const out = raster.sorted;
+  start.fill(0, 0, columns + 1);
+  for (let j = 0; j < n; j += 1) {
+    const column = Math.floor((a[j] as number) / height) + 1;
+    start[column] = (start[column] as number) + 1;
+  }
+  for (let c = 0; c < columns; c += 1) {
+    start[c + 1] = (start[c + 1] as number) + (start[c] as number);
+    next[c] = start[c] as number;
+  }
+  for (let j = 0; j < n; j += 1) {
+    const value = a[j] as number;
+    const column = Math.floor(value / height);
+    const at = next[column] as number;
+    out[at] = value;
+    next[column] = at + 1;
+  }
+  for (let c = 0; c < columns; c += 1) {
+    const to = start[c + 1] as number;
+    for (let i = (start[c] as number) + 1; i < to; i += 1) {
+      const value = out[i] as number;
+      let k = i - 1;
+      while (k >= (start[c] as number) && (out[k] as number) > value) {
+        out[k + 1] = out[k] as number;
+        k -= 1;
+      }
+      out[k + 1] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * Buffers reused by {@link rleFromPolygon} from one polygon to the next: it runs to the end
+ * without yielding, and each worker thread has its own copy of this module.
+ */
+const raster = {
+  x: new Int32Array(64),
+  y: new Int32Array(64),
+  u: new Int32Array(4096),
+  v: new Int32Array(4096),
+  offsets: new Float64Array(1024),
+  sorted: new Float64Array(1024),
+  start: new Int32Array(1024),
+  next: new Int32Array(1024),
+};
+
+/** `buffer` if it holds `n` values, else a bigger one. */
+function int32(buffer: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  return buffer.length >= n ? buffer : new Int32Array(Math.max(n, 2 * buffer.length));
 }
 
 /**
