@@ -2,28 +2,27 @@
 // the ground truth is loaded first (not timed, like `COCO(gt)`), then the clock runs while the
 // results file is read from disk and evaluated. Prints one JSON line, with the process's peak
 // RSS at the end. Usage: node ours.mjs GT.json DT.json bbox|segm [single|workers]
-// (workers: evaluateCocoParallel with one thread per core besides this one).
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { CocoResultsParser, evaluateCoco } from "../dist/index.js";
-import { evaluateCocoParallel } from "../dist/node.js";
+import { CocoWorkerPool } from "../dist/node.js";
 
 const [gtPath, dtPath, iouType = "bbox", mode = "single"] = process.argv.slice(2);
 const groundTruth = JSON.parse(readFileSync(gtPath, "utf8"));
 
 const start = performance.now();
+// workers: one thread per core besides this one, at every size (evaluateCocoParallel on its own
+// starts them from 200,000 detections), started first so that they load while the file is read.
+const pool =
+  mode === "workers" ? new CocoWorkerPool({ workers: Math.max(1, availableParallelism() - 1) }) : undefined;
 const results = readResults(dtPath);
 const loaded = performance.now();
-const evaluation =
-  mode === "workers"
-    ? // Forced on at every size, to show what threads give (by default they start at 200,000 detections).
-      await evaluateCocoParallel(groundTruth, results, {
-        iouType,
-        workers: Math.max(1, availableParallelism() - 1),
-      })
-    : evaluateCoco(groundTruth, results, { iouType });
+const evaluation = pool
+  ? await pool.evaluate(groundTruth, results, { iouType })
+  : evaluateCoco(groundTruth, results, { iouType });
 const end = performance.now();
+await pool?.close();
 
 console.log(
   JSON.stringify({

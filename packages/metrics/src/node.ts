@@ -49,16 +49,71 @@ export async function evaluateCocoParallel(
   options: CocoParallelOptions = {},
 ): Promise<CocoEvaluation> {
   const { workers, ...evaluateOptions } = options;
-  const segm = evaluateOptions.iouType === "segm";
-  const wanted = segm
-    ? 0
-    : (workers ?? (detections.length >= PARALLEL_FROM ? Math.max(1, availableParallelism() - 1) : 0));
+  const threads =
+    evaluateOptions.iouType === "segm"
+      ? 0
+      : (workers ?? (detections.length >= PARALLEL_FROM ? Math.max(1, availableParallelism() - 1) : 0));
   // Threads start now: they load while the inputs are checked and grouped here.
-  const pool = Array.from({ length: wanted }, () => new TaskWorker());
+  const pool = new CocoWorkerPool({ workers: threads });
   try {
-    const plan = planEvaluation(groundTruth, detections, evaluateOptions, pool.length > 0);
+    return await pool.evaluate(groundTruth, detections, evaluateOptions);
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * Worker threads kept for several evaluations (a server evaluating run after run, or a tool that
+ * starts them before reading its files): {@link evaluateCocoParallel} without starting threads
+ * each time. Evaluations given at once run one after the other. Close it when done.
+ *
+ * @example
+ * ```ts
+ * import { parseCocoResults } from "@nucleus/metrics";
+ * import { CocoWorkerPool } from "@nucleus/metrics/node";
+ *
+ * const pool = new CocoWorkerPool({ workers: 1 }); // starting while the file is read
+ * const results = parseCocoResults('[{"image_id": 1, "category_id": 1, "bbox": [0, 0, 4, 4], "score": 1}]');
+ * const ground = { images: [{ id: 1 }], categories: [{ id: 1 }], annotations: [] };
+ * const { stats } = await pool.evaluate(ground, results);
+ * await pool.close();
+ * ```
+ */
+export class CocoWorkerPool {
+  private readonly workers: TaskWorker[];
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** @param options.workers - threads besides the calling one; default one less than the cores (at least 1) */
+  constructor(options: { workers?: number } = {}) {
+    const n = options.workers ?? Math.max(1, availableParallelism() - 1);
+    this.workers = Array.from({ length: n }, () => new TaskWorker());
+  }
+
+  /** `evaluateCoco` across the pool's threads and the calling one; segm runs in the calling thread. */
+  evaluate(
+    groundTruth: CocoGroundTruth,
+    detections: readonly CocoDetection[] | CocoResults,
+    options: CocoEvaluateOptions = {},
+  ): Promise<CocoEvaluation> {
+    const run = this.queue.then(() => this.run(groundTruth, detections, options));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Stops the threads. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+  }
+
+  private async run(
+    groundTruth: CocoGroundTruth,
+    detections: readonly CocoDetection[] | CocoResults,
+    options: CocoEvaluateOptions,
+  ): Promise<CocoEvaluation> {
+    const parallel = this.workers.length > 0 && options.iouType !== "segm";
+    const plan = planEvaluation(groundTruth, detections, options, parallel);
     const { input, shape } = plan;
-    const threads = Math.min(pool.length, shape.K - 1);
+    const threads = parallel ? Math.min(this.workers.length, shape.K - 1) : 0;
     const output = allocateOutput(shape, threads > 0);
     const task: ParallelTask = {
       input,
@@ -66,7 +121,7 @@ export async function evaluateCocoParallel(
       queue: largestFirst(input.gt, input.dt, shape.K),
       next: new Int32Array(new SharedArrayBuffer(4)),
     };
-    const done = pool.slice(0, threads).map((worker) => worker.run(task));
+    const done = this.workers.slice(0, threads).map((worker) => worker.run(task));
     runTasks(task);
     await Promise.all(done);
     if (threads === 0) return finishEvaluation(plan, output);
@@ -76,12 +131,10 @@ export async function evaluateCocoParallel(
       recall: output.recall.slice(),
       scores: output.scores.slice(),
     });
-  } finally {
-    for (const worker of pool) worker.close();
   }
 }
 
-/** A worker thread that runs one task when given it. */
+/** A worker thread that runs tasks given to it, one at a time. */
 class TaskWorker {
   private readonly worker: Worker;
   private failure: Error | undefined;
@@ -98,22 +151,32 @@ class TaskWorker {
     this.worker.on("error", (error) => {
       this.failure = error;
     });
+    // An idle pool does not keep the process alive; a running task does.
+    this.worker.unref();
   }
 
   run(task: ParallelTask): Promise<void> {
+    const worker = this.worker;
     return new Promise((resolve, reject) => {
       if (this.failure) return reject(this.failure);
-      this.worker.once("message", () => resolve());
-      this.worker.once("error", reject);
-      this.worker.once("exit", (code) =>
-        reject(new Error(`evaluateCocoParallel: a worker stopped with exit code ${code}`)),
-      );
-      this.worker.postMessage(task);
+      const finish = (error?: Error) => {
+        worker.off("message", onMessage).off("error", onError).off("exit", onExit);
+        worker.unref();
+        if (error) reject(error);
+        else resolve();
+      };
+      const onMessage = () => finish();
+      const onError = (error: Error) => finish(error);
+      const onExit = (code: number) =>
+        finish(new Error(`evaluateCocoParallel: a worker stopped with exit code ${code}`));
+      worker.on("message", onMessage).on("error", onError).on("exit", onExit);
+      worker.ref();
+      worker.postMessage(task);
     });
   }
 
-  close(): void {
-    void this.worker.terminate();
+  async close(): Promise<void> {
+    await this.worker.terminate();
   }
 }
 

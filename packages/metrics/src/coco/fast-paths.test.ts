@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { workload } from "../../bench/workload.mjs";
-import { evaluateCocoParallel } from "../node.js";
+import { CocoWorkerPool, evaluateCocoParallel } from "../node.js";
 import { evaluateCoco } from "./evaluate.js";
 import { evaluateCocoReference } from "./reference.js";
 import { CocoResultsParser, parseCocoResults } from "./results/parse.js";
@@ -67,6 +67,20 @@ describe("the bench dataset through every path", { timeout: 60_000 }, () => {
   it("evaluateCocoParallel across worker threads", async () => {
     expectSame(await evaluateCocoParallel(gt, parseCocoResults(json), { workers: 2 }), reference);
     expectSame(await evaluateCocoParallel(gt, dt, { workers: 3 }), reference);
+  });
+
+  it("a worker pool, several evaluations given at once", async () => {
+    const pool = new CocoWorkerPool({ workers: 2 });
+    try {
+      const [first, second] = await Promise.all([
+        pool.evaluate(gt, dt),
+        pool.evaluate(gt, parseCocoResults(json)),
+      ]);
+      expectSame(first as CocoEvaluation, reference);
+      expectSame(second as CocoEvaluation, reference);
+    } finally {
+      await pool.close();
+    }
   });
 
   const variants: [string, CocoEvaluateOptions][] = [
