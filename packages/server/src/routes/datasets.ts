@@ -1,9 +1,9 @@
-import { CreateDatasetRequest } from "@nucleus/schemas";
+import { routes } from "@nucleus/schemas";
 import { Hono } from "hono";
-import { readBody } from "../http/body.js";
 import type { Env } from "../http/context.js";
+import { route } from "../http/contract.js";
 import { notFound } from "../http/errors.js";
-import { param, requireDataset } from "../http/lookup.js";
+import { requireDataset } from "../http/lookup.js";
 import { datasetDetailsWire, datasetInfoWire, datasetListWire } from "../presenters/datasets.js";
 import { sliceWire } from "../presenters/slices.js";
 
@@ -11,8 +11,7 @@ import { sliceWire } from "../presenters/slices.js";
 export function datasetRoutes(): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
 
-  app.post("/dataset/create", async (c) => {
-    const body = await readBody(c, CreateDatasetRequest);
+  route(app, routes.createDataset, async ({ body }, c) => {
     const dataset = await c.get("services").store.datasets.create(c.get("tenant"), {
       name: body.name,
       isScene: body.is_scene ?? false,
@@ -20,61 +19,61 @@ export function datasetRoutes(): Hono<Env> {
       annotationMetadataSchema: body.annotation_metadata_schema,
       itemMetadataSchema: body.item_metadata_schema,
     });
-    return c.json({ dataset_id: dataset.id, name: dataset.name });
+    return { dataset_id: dataset.id, name: dataset.name };
   });
 
   // The official client lists with a trailing slash; the bare form is served alike, not redirected.
-  app.on("GET", ["/dataset/", "/dataset"], async (c) =>
-    c.json(datasetListWire(await c.get("services").store.datasets.list(c.get("tenant")))),
+  route(app, routes.listDatasetIds, async (_, c) =>
+    datasetListWire(await c.get("services").store.datasets.list(c.get("tenant"))),
+  );
+  route(app, routes.listDatasets, async (_, c) =>
+    (await c.get("services").store.datasets.list(c.get("tenant"))).map(datasetDetailsWire),
   );
 
-  app.get("/dataset/details", async (c) =>
-    c.json((await c.get("services").store.datasets.list(c.get("tenant"))).map(datasetDetailsWire)),
-  );
-
-  app.get("/dataset/:datasetId/info", async (c) => {
+  route(app, routes.datasetInfo, async ({ params }, c) => {
     const { store } = c.get("services");
     const tenant = c.get("tenant");
-    const dataset = await requireDataset(c, param(c, "datasetId"));
+    const dataset = await requireDataset(c, params.datasetId);
     const [length, runs, slices] = await Promise.all([
       store.items.count(dataset.id),
       store.runs.list(tenant, { datasetId: dataset.id }),
       store.slices.list(tenant, { datasetId: dataset.id }),
     ]);
-    return c.json(
-      datasetInfoWire(dataset, { length, runIds: runs.map((r) => r.id), sliceIds: slices.map((s) => s.id) }),
-    );
+    return datasetInfoWire(dataset, {
+      length,
+      runIds: runs.map((r) => r.id),
+      sliceIds: slices.map((s) => s.id),
+    });
   });
 
-  app.get("/dataset/:datasetId/name", async (c) =>
-    c.json({ name: (await requireDataset(c, param(c, "datasetId"))).name }),
-  );
-  app.get("/dataset/:datasetId/size", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
-    return c.json({ count: await c.get("services").store.items.count(dataset.id) });
+  route(app, routes.datasetName, async ({ params }, c) => ({
+    name: (await requireDataset(c, params.datasetId)).name,
+  }));
+  route(app, routes.datasetSize, async ({ params }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
+    return { count: await c.get("services").store.items.count(dataset.id) };
   });
-  app.get("/dataset/:datasetId/is_scene", async (c) =>
-    c.json({ is_scene: (await requireDataset(c, param(c, "datasetId"))).isScene }),
-  );
-  app.get("/dataset/:datasetId/use_privacy_mode", async (c) =>
-    c.json({ use_privacy_mode: (await requireDataset(c, param(c, "datasetId"))).usePrivacyMode }),
-  );
-  app.get("/dataset/:datasetId/model_runs", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
+  route(app, routes.datasetIsScene, async ({ params }, c) => ({
+    is_scene: (await requireDataset(c, params.datasetId)).isScene,
+  }));
+  route(app, routes.datasetPrivacyMode, async ({ params }, c) => ({
+    use_privacy_mode: (await requireDataset(c, params.datasetId)).usePrivacyMode,
+  }));
+  route(app, routes.datasetModelRuns, async ({ params }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
     const runs = await c.get("services").store.runs.list(c.get("tenant"), { datasetId: dataset.id });
-    return c.json(runs.map((r) => r.id));
+    return runs.map((r) => r.id);
   });
-  app.get("/dataset/:datasetId/slices", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
-    const name = c.req.query("name");
+  route(app, routes.datasetSlices, async ({ params, query }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
     const slices = await c.get("services").store.slices.list(c.get("tenant"), { datasetId: dataset.id });
-    return c.json(slices.filter((s) => name === undefined || s.name === name).map(sliceWire));
+    return slices.filter((s) => query.name === undefined || s.name === query.name).map(sliceWire);
   });
 
-  app.delete("/dataset/:datasetId", async (c) => {
-    const id = param(c, "datasetId");
-    if (!(await c.get("services").store.datasets.delete(c.get("tenant"), id))) throw notFound("Dataset", id);
-    return c.json({ message: "Beginning dataset deletion..." });
+  route(app, routes.deleteDataset, async ({ params }, c) => {
+    if (!(await c.get("services").store.datasets.delete(c.get("tenant"), params.datasetId)))
+      throw notFound("Dataset", params.datasetId);
+    return { message: "Beginning dataset deletion..." };
   });
 
   return app;

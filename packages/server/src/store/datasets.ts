@@ -1,4 +1,9 @@
+import type { MetadataSchemaDefinitionSchema } from "@nucleus/schemas";
+import type { z } from "zod";
 import type { Tenant } from "./common.js";
+
+/** The metadata schema of a dataset's items or annotations: field name to type (and choices). */
+export type MetadataSchemaDefinition = z.output<typeof MetadataSchemaDefinitionSchema>;
 
 /** A dataset. */
 export interface DatasetRecord {
@@ -7,10 +12,10 @@ export interface DatasetRecord {
   name: string;
   isScene: boolean;
   usePrivacyMode: boolean;
-  /** The JSON schema given at creation, or null. */
-  annotationMetadataSchema: unknown;
-  /** The JSON schema given at creation, or null. */
-  itemMetadataSchema: unknown;
+  /** The metadata schema given at creation, or null. */
+  annotationMetadataSchema: MetadataSchemaDefinition | null;
+  /** The metadata schema given at creation, or null. */
+  itemMetadataSchema: MetadataSchemaDefinition | null;
   tags: string[];
   /** ISO 8601. */
   createdAt: string;
@@ -21,8 +26,8 @@ export interface NewDataset {
   name: string;
   isScene: boolean;
   usePrivacyMode: boolean;
-  annotationMetadataSchema?: unknown;
-  itemMetadataSchema?: unknown;
+  annotationMetadataSchema?: MetadataSchemaDefinition | null | undefined;
+  itemMetadataSchema?: MetadataSchemaDefinition | null | undefined;
 }
 
 /** Datasets of each tenant, listed in creation order. */

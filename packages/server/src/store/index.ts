@@ -3,7 +3,7 @@
  * records and typed problems. Backends live in their own folders (`sqlite/`).
  */
 export type { Page, PageRequest, Tenant } from "./common.js";
-export type { DatasetRecord, DatasetStore, NewDataset } from "./datasets.js";
+export type { DatasetRecord, DatasetStore, MetadataSchemaDefinition, NewDataset } from "./datasets.js";
 export {
   type EvaluationMetrics,
   EvaluationMetricsDocument,
@@ -21,6 +21,7 @@ export type { IdempotencyStore, Reservation } from "./idempotency.js";
 export type { ItemQuery, ItemRecord, ItemStore, ItemUpsertResult, MetadataUpdate, NewItem } from "./items.js";
 export type {
   EvaluationJobSpec,
+  JobMessage,
   JobRecord,
   JobSpec,
   JobStore,
@@ -54,6 +55,6 @@ export {
   unknownItem,
   unknownReference,
 } from "./problems.js";
-export type { SliceMembers, SliceRecord, SliceStore } from "./slices.js";
+export type { SliceMembers, SliceRecord, SliceStore, SliceType } from "./slices.js";
 export type { EntityStores, NucleusStore, StoreTransaction } from "./store.js";
 export type { UploadRecord, UploadStore } from "./uploads.js";

@@ -1,3 +1,4 @@
+import type { JobStatusValue } from "@nucleus/schemas";
 import type { Tenant } from "./common.js";
 
 /** What an async upload job does: which NDJSON to load, into which dataset or run. */
@@ -18,6 +19,9 @@ export interface EvaluationJobSpec {
 /** What a job does; jobs that are done when created (deletions) carry none. */
 export type JobSpec = UploadJobSpec | EvaluationJobSpec | Record<string, never>;
 
+/** What the protocol reports as a job's message: text, or an object (upload counts, a final error). */
+export type JobMessage = string | Record<string, unknown> | null;
+
 /** A background job. */
 export interface JobRecord {
   id: string;
@@ -25,9 +29,9 @@ export interface JobRecord {
   datasetId: string | null;
   type: string;
   /** `Running` until done, then `Completed` or `Errored_Server`. */
-  status: string;
-  /** The JSON the protocol reports as the job's message. */
-  message: unknown;
+  status: JobStatusValue;
+  /** The job's message, as the protocol reports it. */
+  message: JobMessage;
   completedSteps: number;
   totalSteps: number;
   /** Errors of single entries (the most recent ones). */
@@ -46,7 +50,7 @@ export interface NewJob {
   type: string;
   spec: JobSpec;
   /** For jobs that are done when created. */
-  done?: { message: unknown };
+  done?: { message: JobMessage };
 }
 
 /** What a runner reports on a job it holds. */

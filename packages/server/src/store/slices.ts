@@ -1,13 +1,16 @@
 import type { Page, PageRequest, Tenant } from "./common.js";
 import type { ItemRecord } from "./items.js";
 
+/** What a slice holds: items (the only kind this server makes), objects or scenes. */
+export type SliceType = "dataset_item" | "object" | "scene";
+
 /** A slice: a named, ordered subset of a dataset's items. */
 export interface SliceRecord {
   id: string;
   tenant: Tenant;
   datasetId: string;
   name: string;
-  type: string;
+  type: SliceType;
   description: string | null;
   tags: string[];
   createdAt: string;

@@ -1,6 +1,6 @@
 import { newId } from "../../ids.js";
 import type { Tenant } from "../common.js";
-import type { DatasetRecord, DatasetStore, NewDataset } from "../datasets.js";
+import type { DatasetRecord, DatasetStore, MetadataSchemaDefinition, NewDataset } from "../datasets.js";
 import type { SqliteScope } from "./connection.js";
 import { fromJson, nextSeq, now, toJson } from "./values.js";
 
@@ -26,8 +26,8 @@ function decode(row: DatasetRow): DatasetRecord {
     name: row.name,
     isScene: row.is_scene === 1,
     usePrivacyMode: row.use_privacy_mode === 1,
-    annotationMetadataSchema: fromJson(row.annotation_metadata_schema),
-    itemMetadataSchema: fromJson(row.item_metadata_schema),
+    annotationMetadataSchema: fromJson<MetadataSchemaDefinition>(row.annotation_metadata_schema),
+    itemMetadataSchema: fromJson<MetadataSchemaDefinition>(row.item_metadata_schema),
     tags: JSON.parse(row.tags) as string[],
     createdAt: row.created_at,
   };

@@ -1,3 +1,4 @@
+import type { JobStatusValue } from "@nucleus/schemas";
 import { newId } from "../../ids.js";
 import type { Tenant } from "../common.js";
 import type { JobRecord, JobSpec, JobStore, JobUpdate, Lease, NewJob } from "../jobs.js";
@@ -9,7 +10,7 @@ interface JobRow {
   tenant: Tenant;
   dataset_id: string | null;
   type: string;
-  status: string;
+  status: JobStatusValue;
   message: string | null;
   completed_steps: number;
   total_steps: number;

@@ -2,7 +2,7 @@ import { newId } from "../../ids.js";
 import type { Page, PageRequest, Tenant } from "../common.js";
 import type { ItemRecord } from "../items.js";
 import { unknownItem, unknownReference } from "../problems.js";
-import type { SliceMembers, SliceRecord, SliceStore } from "../slices.js";
+import type { SliceMembers, SliceRecord, SliceStore, SliceType } from "../slices.js";
 import type { SqliteScope } from "./connection.js";
 import { decodeItem, fetchLimit, ITEM_COLUMNS, type ItemRow, pageOf, positionOf } from "./items.js";
 import { nextSeq, now } from "./values.js";
@@ -12,7 +12,7 @@ interface SliceRow {
   tenant: Tenant;
   dataset_id: string;
   name: string;
-  type: string;
+  type: SliceType;
   description: string | null;
   tags: string;
   created_at: string;
