@@ -10,7 +10,7 @@
 // ./pycocotools.mjs); without it, only our own numbers are printed.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus, tmpdir } from "node:os";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -40,12 +40,19 @@ console.log(
   "timed: read + parse the results file, evaluate, accumulate, summarize (pycocotools: loadRes + evaluate + accumulate + summarize).",
 );
 console.log("process: the whole child process (start-up and ground-truth loading included).");
+// Other work on the machine slows both sides: say how busy it was.
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(", ");
+console.log(`load average (1, 5, 15 min) at the start: ${load()}`);
 if (pycocotools.missing) console.log(`pycocotools: not available (${pycocotools.missing}); no ratios.`);
 
 let failed = false;
 for (const images of SIZES) bench(`bbox, ${images.toLocaleString("en-US")} images`, images, 2024, "bbox");
 if (SEGM_IMAGES > 0)
   bench(`segm (polygons), ${SEGM_IMAGES.toLocaleString("en-US")} images`, SEGM_IMAGES, 7, "segm");
+console.log(`\nload average (1, 5, 15 min) at the end: ${load()}`);
 process.exit(failed ? 1 : 0);
 
 function bench(label, images, seed, iouType) {
@@ -105,7 +112,7 @@ function report(runs) {
   };
   const pad = (text, n) => String(text).padStart(n);
   console.log(
-    `  ${"".padEnd(34)}${pad("timed", 9)}${pad("load", 8)}${pad("process", 9)}${pad("peak RSS", 10)}`,
+    `  ${"".padEnd(34)}${pad("timed", 9)}${pad("(runs)", 15)}${pad("load", 8)}${pad("process", 9)}${pad("peak RSS", 10)}`,
   );
   for (const side of sides) {
     const list = runs.get(side.key);
@@ -113,9 +120,12 @@ function report(runs) {
     const load = median(list.map((r) => r.load_s));
     const processSeconds = median(list.map((r) => r.process_s));
     const peak = median(list.map((r) => r.peak_mb));
-    let line = `  ${side.name.padEnd(34)}${pad(`${timed.toFixed(2)} s`, 9)}${pad(`${load.toFixed(2)} s`, 8)}${pad(`${processSeconds.toFixed(2)} s`, 9)}${pad(`${Math.round(peak)} MB`, 10)}`;
+    // The spread of the runs too: on a busy machine the median alone can mislead.
+    const times = list.map((r) => r.timed_total_s);
+    const spread = `${Math.min(...times).toFixed(2)}-${Math.max(...times).toFixed(2)}`;
+    let line = `  ${side.name.padEnd(34)}${pad(`${timed.toFixed(2)} s`, 9)}${pad(`(${spread})`, 15)}${pad(`${load.toFixed(2)} s`, 8)}${pad(`${processSeconds.toFixed(2)} s`, 9)}${pad(`${Math.round(peak)} MB`, 10)}`;
     if (base && side.key !== "py") {
-      line += `   ${(base.timed / timed).toFixed(1)}x faster timed, ${(base.process / processSeconds).toFixed(1)}x by process, ${(peak / base.peak).toFixed(2)}x the memory`;
+      line += `   ${(base.timed / timed).toFixed(1)}x as fast timed, ${(base.process / processSeconds).toFixed(1)}x by process, ${(peak / base.peak).toFixed(2)}x the memory`;
     }
     console.log(line);
   }

@@ -127,6 +127,8 @@ export class CocoResultsParser {
   private out: CocoResults;
   /** Chunks not yet read, and how many bytes to gather before trying again. */
   private pending: Uint8Array[] = [];
+  /** Our own buffer: the unread tail of one chunk joined with the next ones. */
+  private window = new Uint8Array(0);
   private pendingBytes = 0;
   private wanted = 0;
 
@@ -179,33 +181,46 @@ export class CocoResultsParser {
         throw error;
       }
     }
-    // Keep only the unread tail, copied: the caller may reuse its chunk.
-    const tail = this.bytes.subarray(at.pos);
+    // Keep only the unread tail, at the start of our own buffer: the caller may reuse its chunk.
+    const length = this.bytes.length - at.pos;
     this.offset += at.pos;
-    this.bytes = this.final ? tail : copy(tail);
+    if (this.final) this.bytes = this.bytes.subarray(at.pos);
+    else {
+      const window = this.reserve(length);
+      if (this.bytes.buffer === window.buffer) window.copyWithin(0, at.pos, at.pos + length);
+      else window.set(this.bytes.subarray(at.pos));
+      this.bytes = window.subarray(0, length);
+    }
     at.pos = 0;
   }
 
-  /** Joins the unread tail and the pending chunks into `bytes`. */
+  /** Joins the unread tail (at the start of our buffer) and the pending chunks into `bytes`. */
   private gather(): void {
     if (this.pending.length === 0) return;
-    const tail = this.bytes.subarray(this.at.pos);
-    if (tail.length === 0 && this.pending.length === 1) this.bytes = this.pending[0] as Uint8Array;
+    const length = this.bytes.length;
+    if (length === 0 && this.pending.length === 1) this.bytes = this.pending[0] as Uint8Array;
     else {
-      const joined = new Uint8Array(tail.length + this.pendingBytes);
-      joined.set(tail);
-      let o = tail.length;
+      const window = this.reserve(length + this.pendingBytes);
+      let o = length;
       for (const chunk of this.pending) {
-        joined.set(chunk, o);
+        window.set(chunk, o);
         o += chunk.length;
       }
-      this.bytes = joined;
+      this.bytes = window.subarray(0, o);
     }
-    this.offset += this.at.pos;
-    this.at.pos = 0;
     this.pending = [];
     this.pendingBytes = 0;
     this.wanted = 0;
+  }
+
+  /** Our buffer, with room for `n` bytes; what `bytes` holds at its start stays there. */
+  private reserve(n: number): Uint8Array {
+    if (this.window.length < n) {
+      const bigger = new Uint8Array(Math.max(n, 2 * this.window.length));
+      if (this.bytes.buffer === this.window.buffer) bigger.set(this.bytes);
+      this.window = bigger;
+    }
+    return this.window;
   }
 
   /** One step of the top-level array; false when there is nothing more to do now. */
