@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { APIError, NucleusError, ValidationError } from "@nucleus/core";
 import { commandWords, type FlagSpec, parseArgs, UsageError } from "./args.js";
 import { type Command, type Context, GLOBAL_FLAGS } from "./command.js";
 import { cocoCommands } from "./commands/coco.js";
@@ -11,8 +10,6 @@ import { modelCommands } from "./commands/models.js";
 import { serveCommand } from "./commands/serve.js";
 import { sliceCommands } from "./commands/slices.js";
 import { uploadCommands } from "./commands/upload.js";
-import { completions } from "./completion.js";
-import { clientFor, closeLocal } from "./config.js";
 import { CliError, type Io, table } from "./output.js";
 
 /** Every command of `nu`, in help order. */
@@ -101,6 +98,7 @@ export function findCommand(argv: readonly string[]): Command | undefined {
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   // What the completion scripts call: the words typed so far, answered one candidate a line.
   if (argv[0] === "__complete") {
+    const { completions } = await import("./completion.js");
     const candidates = await completions(COMMANDS, argv.slice(1), io);
     io.out(candidates.length ? `${candidates.join("\n")}\n` : "");
     return 0;
@@ -136,6 +134,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     io.out(`${version()}\n`);
     return 0;
   }
+  // Loaded only for a command that runs: `nu --help` and `nu --version` never load the SDK.
+  const { clientFor, closeLocal } = await import("./client.js");
   try {
     const args = parseArgs(argv, specs);
     // The command's own words come first among the positionals; the rest are its arguments.
@@ -181,7 +181,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       io.err(`Usage error: ${error.message}\nRun \`nu ${command.path.join(" ")} --help\` for its options.\n`);
       return 2;
     }
-    const shown = describe(error);
+    const shown = await describe(error);
     io.err(`Error: ${shown.title}\n${shown.message}\n${shown.hint ? `Hint: ${shown.hint}\n` : ""}`);
     if (debug && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
     return 1;
@@ -195,7 +195,8 @@ function nounHelp(noun: string, verbs: Command[]): string {
     .join("\n")}\n\nRun \`nu ${noun} <command> --help\` for a command's options.\n`;
 }
 
-function describe(error: unknown): { title: string; message: string; hint?: string } {
+async function describe(error: unknown): Promise<{ title: string; message: string; hint?: string }> {
+  const { APIError, NucleusError, ValidationError } = await import("@nucleus/core");
   if (error instanceof CliError)
     return { title: error.title, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
   if (error instanceof ValidationError)

@@ -64,3 +64,14 @@ export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
   help: { type: "boolean", description: "show help" },
   version: { type: "boolean", description: "print the version" },
 };
+
+/**
+ * A command's `run` that loads the module doing the work when the command runs, so that `nu
+ * --help` and the other commands never load it.
+ */
+export function lazyRun<M>(
+  load: () => Promise<M>,
+  pick: (module: M) => (c: Context) => unknown,
+): Command["run"] {
+  return async (c) => pick(await load())(c);
+}

@@ -1,4 +1,3 @@
-import { NucleusClient } from "@nucleus/core";
 import { commandWords, type FlagSpec, flagName, isFlag } from "./args.js";
 import { type Command, GLOBAL_FLAGS } from "./command.js";
 import { resolveConnection } from "./config.js";
@@ -21,6 +20,7 @@ const FLAG_KINDS: Record<string, Kind> = { dataset: "dataset", model: "model", r
 async function ids(kind: Kind, flags: Record<string, unknown>, io: Io): Promise<string[]> {
   try {
     const { endpoint, apiKey } = resolveConnection(flags, io);
+    const { NucleusClient } = await import("@nucleus/core");
     const client = new NucleusClient({ apiKey, endpoint, timeout: 2_000, maxRetries: 0 });
     if (kind === "dataset")
       return (await client.listDatasets()).flatMap((d) => (/\s/.test(d.name) ? [d.id] : [d.id, d.name]));

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { type CocoDetection, type CocoGroundTruth, evaluateCoco } from "@nucleus/metrics";
+import type { CocoDetection, CocoGroundTruth } from "@nucleus/metrics";
 import type { Command } from "../command.js";
 import { CliError } from "../output.js";
 
@@ -49,7 +49,8 @@ export const evalCommand: Command = {
     dt: { type: "string", description: "COCO results JSON (an array of detections)" },
     "iou-type": { type: "string", description: "bbox (default) or segm" },
   },
-  run(c) {
+  async run(c) {
+    const { evaluateCoco } = await import("@nucleus/metrics");
     const gt = readJson<CocoGroundTruth & { gt?: CocoGroundTruth }>(c.flag("gt"), "gt");
     const dt = readJson<CocoDetection[]>(c.flag("dt"), "dt");
     const iouType = c.flag("iou-type") ?? "bbox";

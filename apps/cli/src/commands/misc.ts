@@ -1,12 +1,5 @@
 import { readFileSync } from "node:fs";
-import {
-  Annotation,
-  type CheckResult,
-  DatasetItem,
-  type PathPrefix,
-  Prediction,
-  validateBatch,
-} from "@nucleus/schemas";
+import type { CheckResult, PathPrefix } from "@nucleus/schemas";
 import type { Command } from "../command.js";
 import { completionScript } from "../completion.js";
 import { CliError } from "../output.js";
@@ -15,11 +8,13 @@ interface LineChecker {
   check(wire: unknown, at?: PathPrefix): CheckResult<unknown>;
 }
 
-const CODECS: Record<string, LineChecker> = {
-  items: DatasetItem,
-  annotations: Annotation,
-  predictions: Prediction,
-};
+/** The codec that checks each kind of NDJSON line (the schemas load only when `nu validate` runs). */
+async function codecOf(kind: string): Promise<LineChecker | undefined> {
+  const { Annotation, DatasetItem, Prediction } = await import("@nucleus/schemas");
+  return (
+    { items: DatasetItem, annotations: Annotation, predictions: Prediction } as Record<string, LineChecker>
+  )[kind];
+}
 
 /** `nu validate` and `nu completion`. */
 export function miscCommands(all: () => Command[]): Command[] {
@@ -28,9 +23,9 @@ export function miscCommands(all: () => Command[]): Command[] {
       path: ["validate"],
       summary: "check a Nucleus NDJSON file of items, annotations or predictions",
       usage: "items|annotations|predictions <file>",
-      run(c) {
+      async run(c) {
         const kind = c.arg(0, "kind");
-        const codec = CODECS[kind];
+        const codec = await codecOf(kind);
         if (!codec)
           throw new CliError(
             "Unknown kind",
@@ -54,6 +49,7 @@ export function miscCommands(all: () => Command[]): Command[] {
               throw new CliError("Not NDJSON", `${file}: line ${i + 1} is not valid JSON`);
             }
           });
+        const { validateBatch } = await import("@nucleus/schemas");
         const { valid, issues } = validateBatch(codec, lines, kind);
         if (c.json) c.print({ total: lines.length, valid: valid.length, issues: issues.map((i) => i.text) });
         else {

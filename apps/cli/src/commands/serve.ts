@@ -1,4 +1,3 @@
-import { createServer, ListenError, storedApiKey } from "@nucleus/server";
 import type { Command } from "../command.js";
 import { configuredApiKey, resolveDataDir } from "../config.js";
 import { CliError } from "../output.js";
@@ -12,6 +11,7 @@ export const serveCommand: Command = {
     host: { type: "string", value: "HOST", description: "host (default 127.0.0.1)" },
   },
   async run(c) {
+    const { createServer, ListenError, storedApiKey } = await import("@nucleus/server");
     const dataDir = resolveDataDir(c.args.flags, c.io);
     // A key given or configured wins; otherwise the key kept in the data folder, which the other commands find there.
     const apiKey = c.flag("api-key") ?? configuredApiKey(c.io) ?? storedApiKey(dataDir).key;

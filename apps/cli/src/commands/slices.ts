@@ -1,5 +1,5 @@
 import type { NucleusClient } from "@nucleus/core";
-import { evaluateBoxes, type MatchObject } from "@nucleus/metrics";
+import type { MatchObject } from "@nucleus/metrics";
 import type { Command } from "../command.js";
 import { resolveDatasetId } from "../dataset-ref.js";
 import { type EvaluationSummary, evaluationText, percent, runEvaluation } from "../evaluation.js";
@@ -36,6 +36,7 @@ async function evaluateOnSlice(
   runId: string,
   rows: readonly SliceRow[],
 ): Promise<EvaluationSummary> {
+  const { evaluateBoxes } = await import("@nucleus/metrics");
   const run = await client.getModelRun(runId);
   const refs = rows.map((row) => row.item.referenceId as string);
   const groundTruth: MatchObject[] = rows.flatMap((row) =>
