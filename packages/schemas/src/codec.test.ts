@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { Annotation, Prediction } from "./annotations.js";
 import { createCodec } from "./codec.js";
+import type { AnyCodec } from "./contract.js";
+import * as schemas from "./index.js";
 import { DatasetItemRecord } from "./items.js";
 import { AnnotateRequest, PageRequest } from "./requests.js";
 import { ItemResponse } from "./responses.js";
@@ -99,9 +101,22 @@ describe("codecs", () => {
     expect(response.annotations.segmentation?.[0]?.maskUrl).toBe("s3://m.png");
   });
 
-  it("reject unions of objects without a discriminator when they are built", () => {
-    const ambiguous = z.union([z.object({ a_b: z.string() }), z.object({ c_d: z.number() })]);
-    expect(() => createCodec(ambiguous)).toThrow(/discriminator/);
+  it("reject unions of objects without a discriminator when first used", () => {
+    // Converters are compiled on first use, so that importing the package stays cheap.
+    const ambiguous = createCodec(z.union([z.object({ a_b: z.string() }), z.object({ c_d: z.number() })]));
+    expect(() => ambiguous.fromWire({ a_b: "x" })).toThrow(/discriminator/);
+    expect(() => ambiguous.toWire({ aB: "x" })).toThrow(/discriminator/);
+  });
+
+  it("compile for every codec of the package", () => {
+    const codecs = Object.entries(schemas).filter(
+      (entry): entry is [string, AnyCodec] => typeof (entry[1] as Partial<AnyCodec>).fromWire === "function",
+    );
+    expect(codecs.length).toBeGreaterThan(50);
+    for (const [, codec] of codecs) {
+      expect(() => codec.fromWire(undefined)).not.toThrow();
+      expect(() => codec.toWire(undefined)).not.toThrow();
+    }
   });
 
   it("handle recursive object schemas", () => {

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 import { type Camelize, camelCase } from "./case.js";
 import { formatIssues, type PathPrefix, toIssues, type ValidationIssue } from "./issues.js";
 
@@ -180,7 +180,7 @@ export class PayloadValidationError extends Error {
  *
  * @example
  * ```ts
- * import { z } from "zod";
+ * import * as z from "zod";
  * import { createCodec } from "@nucleus/schemas";
  *
  * const Size = createCodec(z.object({ dataset_id: z.string(), count: z.number() }));
@@ -188,8 +188,18 @@ export class PayloadValidationError extends Error {
  * ```
  */
 export function createCodec<S extends z.ZodType>(schema: S): Codec<S> {
-  const fromWire = compile(schema, "fromWire", new Map());
-  const toWire = compile(schema, "toWire", new Map());
+  // Converters are compiled on first use, so importing the package costs little and codecs an
+  // application never uses cost nothing.
+  let toDomain: Convert | undefined;
+  let toWireForm: Convert | undefined;
+  const fromWire = (wire: unknown) => {
+    toDomain ??= compile(schema, "fromWire", new Map());
+    return toDomain(wire);
+  };
+  const toWire = (domain: unknown) => {
+    toWireForm ??= compile(schema, "toWire", new Map());
+    return toWireForm(domain);
+  };
   const check = (wire: unknown, at?: PathPrefix): CheckResult<z.output<S>> => {
     const result = schema.safeParse(wire);
     if (result.success) return { ok: true, value: result.data };

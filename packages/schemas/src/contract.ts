@@ -2,7 +2,7 @@
  * Route contracts: one declaration per route of the protocol (method, path template, request and
  * response codecs) from which the client builds its calls and the server types its handlers.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Camelize } from "./case.js";
 import type { Codec } from "./codec.js";
 

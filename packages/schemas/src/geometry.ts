@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Camelize } from "./case.js";
 
 /** A 2D point in pixels: `x` to the right, `y` down, from the image's top-left corner. */

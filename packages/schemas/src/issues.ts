@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 
 /** One problem found while validating a payload. */
 export interface ValidationIssue {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Camelize } from "./case.js";
 import { createCodec } from "./codec.js";
 import { CameraParamsSchema } from "./geometry.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** A JSON primitive. Numbers are finite: the wire forbids NaN and Infinity. */
 export type JsonPrimitive = string | number | boolean | null;
