@@ -61,6 +61,8 @@ describe("browser sessions", () => {
     expect(csrf.split(";")[0]).toBe(`nucleus_csrf=${body.csrf_token}`);
     expect(csrf).not.toMatch(/HttpOnly/);
     expect(csrf).toMatch(/; SameSite=Strict/);
+    // Any page of the origin may read it, whatever its path.
+    expect(csrf).toMatch(/; Path=\/;/);
     expect(Date.parse(body.expires_at)).toBeGreaterThan(Date.now());
   });
 

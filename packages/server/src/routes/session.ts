@@ -41,8 +41,9 @@ export function sessionRoutes(apiKeys: readonly string[], sessions: SessionStore
     const session = sessions.create(requireKeyTenant(c, auth));
     const options = cookieOptions(c, session.expiresAt);
     setCookie(c, SESSION_COOKIE, session.id, { ...options, httpOnly: true });
-    // Readable by the page, so it can find its token again after a reload.
-    setCookie(c, CSRF_COOKIE, session.csrfToken, options);
+    // Readable by the pages of this origin (whatever their path), so a page can find its token
+    // again after a reload; the token authorises nothing without the session cookie.
+    setCookie(c, CSRF_COOKIE, session.csrfToken, { ...options, path: "/" });
     return { csrf_token: session.csrfToken, expires_at: new Date(session.expiresAt).toISOString() };
   });
 
@@ -52,7 +53,7 @@ export function sessionRoutes(apiKeys: readonly string[], sessions: SessionStore
     requireCsrf(c, session);
     sessions.delete(session.id);
     deleteCookie(c, SESSION_COOKIE, cookieOptions(c));
-    deleteCookie(c, CSRF_COOKIE, cookieOptions(c));
+    deleteCookie(c, CSRF_COOKIE, { ...cookieOptions(c), path: "/" });
     return {};
   });
 
