@@ -25,6 +25,7 @@ const GUIDES = [
   { file: "guides/debug-a-model.md", title: "Debug a model" },
   { file: "guides/formats.md", title: "Formats" },
   { file: "guides/cli.md", title: "CLI reference" },
+  { file: "guides/protocol.md", title: "Protocol reference" },
 ] as const;
 
 function pages(dir: string): string[] {
@@ -78,6 +79,7 @@ function guidePage(title: string): string {
 
 beforeAll(async () => {
   await run(process.execPath, [join(docs, "scripts", "cli-reference.mjs")], { cwd: docs });
+  await run(process.execPath, [join(docs, "scripts", "protocol-reference.mjs")], { cwd: docs });
   await run(join(root, "node_modules", ".bin", "typedoc"), ["--options", "typedoc.json", "--out", out], {
     cwd: docs,
   });
