@@ -19,7 +19,16 @@ import { Slice } from "./resources/slice.js";
 /** The hosted Nucleus API, used when neither the `endpoint` option nor `NUCLEUS_ENDPOINT` is set. */
 export const DEFAULT_ENDPOINT = "https://api.scale.com/v1/nucleus";
 
-/** The cookie in which the local server hands a page its session's CSRF token. */
+/**
+ * The cookie in which the local server hands a page its session's CSRF token.
+ *
+ * @example
+ * ```ts
+ * import { CSRF_COOKIE } from "@nucleus/core";
+ *
+ * CSRF_COOKIE; // "nucleus_csrf"
+ * ```
+ */
 export const CSRF_COOKIE = "nucleus_csrf";
 
 /**
@@ -61,7 +70,16 @@ export interface NucleusClientOptions {
   headers?: Record<string, string>;
 }
 
-/** Options of {@link NucleusClient.signIn}: a key to trade for a session, and the client's other options. */
+/**
+ * Options of {@link NucleusClient.signIn}: a key to trade for a session, and the client's other options.
+ *
+ * @example
+ * ```ts
+ * import type { SignInOptions } from "@nucleus/core";
+ *
+ * const options: SignInOptions = { apiKey: "my-key", endpoint: "http://127.0.0.1:8080/v1/nucleus" };
+ * ```
+ */
 export type SignInOptions = Omit<NucleusClientOptions, "apiKey" | "limitedAccessKey" | "auth"> & {
   /** The API key the session is opened with; it is sent once and not kept. */
   apiKey: string;

@@ -272,6 +272,18 @@ describe("errors and configuration", () => {
     expect(limited.requests[0]?.headers.get("authorization")).toBeNull();
   });
 
+  it("need no key for a browser session", () => {
+    const saved = process.env.NUCLEUS_API_KEY;
+    delete process.env.NUCLEUS_API_KEY;
+    try {
+      expect(new NucleusClient({ auth: { session: true }, endpoint: "http://x/v1/nucleus" }).endpoint).toBe(
+        "http://x/v1/nucleus",
+      );
+    } finally {
+      if (saved !== undefined) process.env.NUCLEUS_API_KEY = saved;
+    }
+  });
+
   it("name the option and the variable when there is no key", () => {
     const saved = process.env.NUCLEUS_API_KEY;
     delete process.env.NUCLEUS_API_KEY;
@@ -308,6 +320,9 @@ describe("errors and configuration", () => {
 
   it("reject both keys, unknown options and bad numbers", () => {
     expect(() => new NucleusClient({ apiKey: "a", limitedAccessKey: "b" })).toThrow(
+      /one of apiKey, limitedAccessKey or auth/,
+    );
+    expect(() => new NucleusClient({ apiKey: "a", auth: { session: true } })).toThrow(
       /one of apiKey, limitedAccessKey or auth/,
     );
     expect(() => new NucleusClient({ apiKey: "a", retries: 3 } as never)).toThrow(

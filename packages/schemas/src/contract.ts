@@ -6,7 +6,16 @@ import type * as z from "zod";
 import type { Camelize } from "./case.js";
 import type { Codec } from "./codec.js";
 
-/** The HTTP methods of the protocol. */
+/**
+ * The HTTP methods of the protocol.
+ *
+ * @example
+ * ```ts
+ * import type { HttpMethod } from "@nucleus/schemas";
+ *
+ * const method: HttpMethod = "POST";
+ * ```
+ */
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 
 /**
@@ -64,7 +73,16 @@ export interface RouteContract {
   readonly response: AnyCodec;
 }
 
-/** The `:name` segments of a path template, as a union of names. */
+/**
+ * The `:name` segments of a path template, as a union of names.
+ *
+ * @example
+ * ```ts
+ * import type { PathParamNames } from "@nucleus/schemas";
+ *
+ * const name: PathParamNames<"dataset/:datasetId/iloc/:index"> = "index"; // or "datasetId"
+ * ```
+ */
 export type PathParamNames<P extends string> = P extends `${infer Head}/${infer Tail}`
   ? PathParamNames<Head> | PathParamNames<Tail>
   : P extends `:${infer Name}`
@@ -83,10 +101,28 @@ export type PathParamNames<P extends string> = P extends `${infer Head}/${infer 
  */
 export type PathParams<P extends string> = { [K in PathParamNames<P>]: string };
 
-/** The wire type a codec validates. */
+/**
+ * The wire type a codec validates.
+ *
+ * @example
+ * ```ts
+ * import type { DatasetSizeResponse, WireOf } from "@nucleus/schemas";
+ *
+ * const wire: WireOf<typeof DatasetSizeResponse> = { count: 3 };
+ * ```
+ */
 export type WireOf<C> = C extends Codec<infer S> ? z.output<S> : never;
 
-/** The camelCase domain type a codec converts to. */
+/**
+ * The camelCase domain type a codec converts to.
+ *
+ * @example
+ * ```ts
+ * import type { CreateDatasetResponse, DomainOf } from "@nucleus/schemas";
+ *
+ * const created: DomainOf<typeof CreateDatasetResponse> = { datasetId: "ds_1" };
+ * ```
+ */
 export type DomainOf<C> = C extends Codec<infer S> ? Camelize<z.output<S>> : never;
 
 /**
@@ -151,10 +187,36 @@ export type ContractInput<C extends RouteContract> = ([PathParamNames<C["path"]>
  */
 export type ContractResult<C extends RouteContract> = DomainOf<C["response"]>;
 
-/** A route declaration before it is named by its key in the table. */
+/**
+ * A route declaration before it is named by its key in the table.
+ *
+ * @example
+ * ```ts
+ * import { DatasetNameResponse, type RouteDeclaration } from "@nucleus/schemas";
+ *
+ * const datasetName: RouteDeclaration = {
+ *   method: "GET",
+ *   path: "dataset/:datasetId/name",
+ *   summary: "The dataset's name.",
+ *   response: DatasetNameResponse,
+ * };
+ * ```
+ */
 export type RouteDeclaration = Omit<RouteContract, "name">;
 
-/** A table of route declarations, each named after its key. */
+/**
+ * A table of route declarations, each named after its key: what {@link defineRoutes} returns.
+ *
+ * @example
+ * ```ts
+ * import { DatasetNameResponse, defineRoutes, type RouteTable } from "@nucleus/schemas";
+ *
+ * const declarations = {
+ *   datasetName: { method: "GET", path: "dataset/:datasetId/name", summary: "The name.", response: DatasetNameResponse },
+ * } as const;
+ * const table: RouteTable<typeof declarations> = defineRoutes(declarations);
+ * ```
+ */
 export type RouteTable<T extends Record<string, RouteDeclaration>> = {
   readonly [K in keyof T & string]: T[K] & { readonly name: K };
 };

@@ -561,7 +561,16 @@ export const routes = defineRoutes({
  */
 export type RouteName = keyof typeof routes;
 
-/** Any route of the protocol. Kept for code written against the former route catalogue. */
+/**
+ * Any route of the protocol. Kept for code written against the former route catalogue.
+ *
+ * @example
+ * ```ts
+ * import { type Endpoint, routes } from "@nucleus/schemas";
+ *
+ * const endpoint: Endpoint = routes.appendItems;
+ * ```
+ */
 export type Endpoint = RouteContract;
 
 /**
