@@ -2,7 +2,8 @@
  * The bench's generated dataset, smaller, through every way in: the plain reference evaluator
  * (a step-for-step transcription of COCOeval), `evaluateCoco` on the results array, on columns
  * read from the JSON text (whole and in chunks), and across worker threads. Every number must
- * be the same double.
+ * be the same double. The worker threads run the built `dist/worker.js`: build first (`pnpm test`
+ * does).
  */
 import { describe, expect, it } from "vitest";
 import { workload } from "../../bench/workload.mjs";
