@@ -33,6 +33,7 @@ export type {
   Literal,
   LogicalNode,
   NegateNode,
+  NotNode,
   Span,
 } from "./ast.js";
 export { type CheckedQuery, type CheckOptions, checkQuery } from "./check.js";
