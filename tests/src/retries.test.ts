@@ -26,19 +26,22 @@ afterAll(async () => {
 });
 
 describe("retries", () => {
-  it.each([0, 1, 3])("a server that always fails gets one request plus %i retries per chunk", async (retries) => {
-    const datasetId = (await env.client.createDataset(`always-failing-${retries}`)).id;
-    // The client's own default (several retries) must not multiply the uploader's.
-    const client = new NucleusClient({
-      apiKey: KEY,
-      endpoint: `${proxy.url}${new URL(env.server.url).pathname}`,
-    });
-    const before = proxy.counts.requests;
-    const report = await new Uploader(client, {
-      retries: { retries, baseDelayMs: 1, maxDelayMs: 2 },
-    }).append(datasetId, [{ imageUrl: "s3://b/x.jpg", referenceId: "x" }]);
-    expect(proxy.counts.requests - before).toBe(1 + retries);
-    expect(report.chunks.retries).toBe(retries);
-    expect(report).toMatchObject({ total: 1, new: 0, failed: 1 });
-  });
+  it.each([0, 1, 3])(
+    "a server that always fails gets one request plus %i retries per chunk",
+    async (retries) => {
+      const datasetId = (await env.client.createDataset(`always-failing-${retries}`)).id;
+      // The client's own default (several retries) must not multiply the uploader's.
+      const client = new NucleusClient({
+        apiKey: KEY,
+        endpoint: `${proxy.url}${new URL(env.server.url).pathname}`,
+      });
+      const before = proxy.counts.requests;
+      const report = await new Uploader(client, {
+        retries: { retries, baseDelayMs: 1, maxDelayMs: 2 },
+      }).append(datasetId, [{ imageUrl: "s3://b/x.jpg", referenceId: "x" }]);
+      expect(proxy.counts.requests - before).toBe(1 + retries);
+      expect(report.chunks.retries).toBe(retries);
+      expect(report).toMatchObject({ total: 1, new: 0, failed: 1 });
+    },
+  );
 });

@@ -25,7 +25,13 @@ export const annotate: Example = {
       },
       { type: "category", label: "daytime", referenceId: "street", taxonomyName: "time_of_day" },
     ]);
-    assert.deepEqual(result, { datasetId: dataset.id, processed: 3, ignored: 0, errors: [] });
+    assert.deepEqual(result, {
+      datasetId: dataset.id,
+      processed: 3,
+      ignored: 0,
+      errors: [],
+      errorDetails: [],
+    });
     const { annotations } = await dataset.refloc("street");
     assert.equal(annotations.box?.[0]?.annotationId, "car-10-20-30-40-street");
     assert.equal(annotations.polygon?.length, 1);

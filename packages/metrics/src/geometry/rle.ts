@@ -165,7 +165,7 @@ export function rleFromPolygon(polygon: Polygon, height: number, width: number):
     let xd = (u[j] as number) < (u[j - 1] as number) ? (u[j] as number) : (u[j] as number) - 1;
     xd = (xd + 0.5) / scale - 0.5;
     if (Math.floor(xd) !== xd || xd < 0 || xd > width - 1) continue;
-    let yd = (v[j] as number) < (v[j - 1] as number) ? (v[j] as number) : (v[j - 1] as number);
+    let yd = Math.min(v[j] as number, v[j - 1] as number);
     yd = (yd + 0.5) / scale - 0.5;
     if (yd < 0) yd = 0;
     else if (yd > height) yd = height;
