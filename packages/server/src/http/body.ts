@@ -25,11 +25,6 @@ export function validate<W>(checker: BodyChecker<W>, value: unknown, at?: PathPr
   return result.value;
 }
 
-/** Reads and validates the JSON body of a request. */
-export async function readBody<W>(c: Ctx, checker: BodyChecker<W>): Promise<W> {
-  return validate(checker, parseJsonText(await c.req.text()));
-}
-
 /** True when the request carries a multipart form. */
 export function isMultipart(c: Ctx): boolean {
   return (c.req.header("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");

@@ -31,12 +31,16 @@ export async function requireSlice(c: Ctx, id: string): Promise<SliceRecord> {
   return slice;
 }
 
-/** A path parameter that must be a non-negative integer index. */
-export function indexParam(c: Ctx, name: string): number {
-  const text = c.req.param(name) ?? "";
+/**
+ * A path parameter that must be a non-negative integer index; one past any list's length (more
+ * digits than a safe integer holds) is refused as out of range rather than rounded.
+ */
+export function indexOf(name: string, text: string): number {
   if (!/^\d+$/.test(text))
     throw badRequest(`${name} must be a non-negative integer, got ${JSON.stringify(text)}`);
-  return Number(text);
+  const index = Number(text);
+  if (!Number.isSafeInteger(index)) throw badRequest(`${name} ${text} is out of range`);
+  return index;
 }
 
 /** A path parameter (decoded once, after routing). */

@@ -1,3 +1,4 @@
+import type { DatasetItemRecordWire } from "@nucleus/schemas";
 import type { ItemRecord, LabelRecord } from "../store/index.js";
 import { labelGroupsWire } from "./labels.js";
 import type { MediaUrl } from "./media.js";
@@ -6,16 +7,8 @@ import type { MediaUrl } from "./media.js";
  * A dataset item as clients read it (`DatasetItemRecordSchema`): the original location, or the
  * URL of the stored upload.
  */
-export function itemWire(item: ItemRecord, mediaUrl: MediaUrl) {
-  const wire: {
-    id: string;
-    reference_id: string;
-    original_image_url: string;
-    metadata: Record<string, unknown>;
-    width?: number;
-    height?: number;
-    embedding_info?: unknown;
-  } = {
+export function itemWire(item: ItemRecord, mediaUrl: MediaUrl): DatasetItemRecordWire {
+  const wire: DatasetItemRecordWire = {
     id: item.id,
     reference_id: item.referenceId,
     original_image_url: item.mediaKey ? mediaUrl(item.mediaKey) : item.imageUrl,

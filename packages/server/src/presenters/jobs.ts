@@ -1,7 +1,11 @@
+import type { Job, WireOf } from "@nucleus/schemas";
 import type { JobRecord } from "../store/index.js";
 
+/** The four-key job object as clients read it. */
+export type JobWire = WireOf<typeof Job>;
+
 /** The four-key job object (`JobSchema`). */
-export function jobWire(job: JobRecord) {
+export function jobWire(job: JobRecord): JobWire {
   return {
     job_id: job.id,
     job_last_known_status: job.status,

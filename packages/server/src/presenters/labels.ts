@@ -1,11 +1,13 @@
+import type { AnnotationGroupsSchema, PredictionGroupsSchema, StoredLabel, WireOf } from "@nucleus/schemas";
+import type * as z from "zod";
 import { MEDIA_SCHEME } from "../media.js";
 import type { LabelRecord, LabelUpsertResult } from "../store/index.js";
 import type { MediaUrl } from "./media.js";
 import { refusalDetailWire, refusalMessage } from "./problems.js";
 
 /** A stored annotation or prediction as clients read it: its payload plus its id, masks as URLs. */
-export function labelWire(label: LabelRecord, mediaUrl: MediaUrl): Record<string, unknown> {
-  const wire: Record<string, unknown> = { ...label.payload, id: label.id };
+export function labelWire(label: LabelRecord, mediaUrl: MediaUrl): WireOf<typeof StoredLabel> {
+  const wire: WireOf<typeof StoredLabel> = { ...label.payload, id: label.id };
   const maskUrl = wire.mask_url;
   if (typeof maskUrl === "string" && maskUrl.startsWith(MEDIA_SCHEME)) {
     wire.mask_url = mediaUrl(maskUrl.slice(MEDIA_SCHEME.length));
@@ -13,18 +15,30 @@ export function labelWire(label: LabelRecord, mediaUrl: MediaUrl): Record<string
   return wire;
 }
 
+/** Ground truth of one item as clients read it, grouped by type (`AnnotationGroupsSchema`). */
+export type AnnotationGroupsWire = z.output<typeof AnnotationGroupsSchema>;
+
+/** Predictions of one item as clients read them, grouped by type (`PredictionGroupsSchema`). */
+export type PredictionGroupsWire = z.output<typeof PredictionGroupsSchema>;
+
 /** Labels grouped by response key (`AnnotationGroupsSchema`); groups with no label are left out. */
-export function labelGroupsWire(
-  labels: readonly LabelRecord[],
-  mediaUrl: MediaUrl,
-): Record<string, Record<string, unknown>[]> {
+export function labelGroupsWire(labels: readonly LabelRecord[], mediaUrl: MediaUrl): AnnotationGroupsWire {
   const groups: Record<string, Record<string, unknown>[]> = {};
   for (const label of labels) {
     const group = groups[label.group];
     if (group) group.push(labelWire(label, mediaUrl));
     else groups[label.group] = [labelWire(label, mediaUrl)];
   }
-  return groups;
+  // Each payload was validated against its type's schema when it was stored, under its group's key.
+  return groups as AnnotationGroupsWire;
+}
+
+/** A model run's labels grouped by response key (`PredictionGroupsSchema`). */
+export function predictionGroupsWire(
+  labels: readonly LabelRecord[],
+  mediaUrl: MediaUrl,
+): PredictionGroupsWire {
+  return labelGroupsWire(labels, mediaUrl) as PredictionGroupsWire;
 }
 
 /**

@@ -11,7 +11,6 @@ import type {
 } from "@nucleus/schemas";
 import type { z } from "zod";
 import type { ExamplesQuery } from "../evaluation/examples.js";
-import { badRequest } from "../http/errors.js";
 import { type EvaluationOptions, EvaluationOptionsDocument } from "../store/index.js";
 
 type CommitModelRunRequestWire = z.output<typeof CommitModelRunRequestSchema>;
@@ -44,15 +43,6 @@ export function examplesQueryOf(body: EvaluationExamplesRequestWire): ExamplesQu
     offset: body.offset,
     limit: body.limit,
   };
-}
-
-/** The IoU threshold of a query string (0.5 when absent); anything but a number from 0 to 1 is a 400. */
-export function iouThresholdOf(text: string | undefined): number {
-  if (text === undefined) return 0.5;
-  const value = Number(text);
-  if (!(value >= 0 && value <= 1))
-    throw badRequest(`iouThreshold must be a number from 0 to 1, got ${JSON.stringify(text)}`);
-  return value;
 }
 
 /** Evaluation options from a commit's body (`CommitModelRunRequest`). */

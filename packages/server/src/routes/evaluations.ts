@@ -1,20 +1,15 @@
-import {
-  CreateEvaluationRequest,
-  EvaluationChartsRequest,
-  EvaluationExamplesRequest,
-} from "@nucleus/schemas";
+import { routes } from "@nucleus/schemas";
 import { Hono } from "hono";
-import { parseJsonText, validate } from "../http/body.js";
 import type { Ctx, Env } from "../http/context.js";
+import { route } from "../http/contract.js";
 import { badRequest, notFound } from "../http/errors.js";
-import { param, requireRun } from "../http/lookup.js";
+import { requireRun } from "../http/lookup.js";
 import { evaluationWire } from "../presenters/evaluations.js";
-import { examplesQueryOf, iouThresholdOf, newEvaluationOf } from "../requests/evaluations.js";
+import { examplesQueryOf, newEvaluationOf } from "../requests/evaluations.js";
 import type { EvaluationMetrics, EvaluationRecord } from "../store/index.js";
 
 /** The caller's evaluation, or a 404. */
-async function requireEvaluation(c: Ctx): Promise<EvaluationRecord> {
-  const id = param(c, "evaluationId");
+async function requireEvaluation(c: Ctx, id: string): Promise<EvaluationRecord> {
   const evaluation = await c.get("services").store.evaluations.get(c.get("tenant"), id);
   if (!evaluation) throw notFound("Evaluation", id);
   return evaluation;
@@ -30,54 +25,56 @@ function metricsOf(evaluation: EvaluationRecord): EvaluationMetrics {
   return evaluation.metrics;
 }
 
+/** The IoU threshold of a charts or examples request (0.5 when absent). */
+const DEFAULT_IOU = 0.5;
+
 /** Evaluations V2: create, read, list, delete, charts and TP/FP/FN examples of a model run. */
 export function evaluationRoutes(): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
 
-  app.post("/modelRun/:runId/evaluationsV2", async (c) => {
-    const run = await requireRun(c, param(c, "runId"));
-    const { name, options } = newEvaluationOf(
-      validate(CreateEvaluationRequest, parseJsonText(await c.req.text())),
-    );
+  route(app, routes.createEvaluation, async ({ params, body }, c) => {
+    const run = await requireRun(c, params.runId);
+    const { name, options } = newEvaluationOf(body);
     const { evaluation, job } = await c
       .get("services")
       .evaluations.start(c.get("tenant"), run, { name, options, jobType: "modelMetrics" });
-    return c.json({ evaluation_id: evaluation.id, status: evaluation.status, workflow_id: job.id });
+    return { evaluation_id: evaluation.id, status: evaluation.status, workflow_id: job.id };
   });
 
-  app.get("/modelRun/:runId/evaluationsV2", async (c) => {
-    const run = await requireRun(c, param(c, "runId"));
+  route(app, routes.listEvaluations, async ({ params }, c) => {
+    const run = await requireRun(c, params.runId);
     const evaluations = await c.get("services").store.evaluations.list(c.get("tenant"), { runId: run.id });
-    return c.json(evaluations.map(evaluationWire));
+    return evaluations.map(evaluationWire);
   });
 
-  app.get("/evaluationsV2/:evaluationId", async (c) => c.json(evaluationWire(await requireEvaluation(c))));
-
-  app.delete("/evaluationsV2/:evaluationId", async (c) => {
-    const evaluation = await requireEvaluation(c);
-    await c.get("services").store.evaluations.delete(c.get("tenant"), evaluation.id);
-    return c.json({});
-  });
-
-  const charts = async (c: Ctx, iouThreshold: number) => {
-    const evaluation = await requireEvaluation(c);
-    const metrics = metricsOf(evaluation);
-    return c.json(await c.get("services").evaluations.charts(evaluation, metrics, iouThreshold));
-  };
-  app.get("/evaluationsV2/:evaluationId/charts", (c) =>
-    charts(c, iouThresholdOf(c.req.query("iouThreshold"))),
+  route(app, routes.getEvaluation, async ({ params }, c) =>
+    evaluationWire(await requireEvaluation(c, params.evaluationId)),
   );
-  app.post("/evaluationsV2/:evaluationId/charts", async (c) => {
-    const body = validate(EvaluationChartsRequest, parseJsonText(await c.req.text()));
-    return charts(c, body.iouThreshold ?? iouThresholdOf(c.req.query("iouThreshold")));
+
+  route(app, routes.deleteEvaluation, async ({ params }, c) => {
+    const evaluation = await requireEvaluation(c, params.evaluationId);
+    await c.get("services").store.evaluations.delete(c.get("tenant"), evaluation.id);
+    return {};
   });
 
-  app.post("/evaluationsV2/:evaluationId/examples", async (c) => {
-    const evaluation = await requireEvaluation(c);
+  const charts = async (c: Ctx, id: string, iouThreshold: number) => {
+    const evaluation = await requireEvaluation(c, id);
+    const metrics = metricsOf(evaluation);
+    return c.get("services").evaluations.charts(evaluation, metrics, iouThreshold);
+  };
+  route(app, routes.evaluationCharts, async ({ params, query }, c) =>
+    charts(c, params.evaluationId, query.iouThreshold ?? DEFAULT_IOU),
+  );
+  route(app, routes.evaluationChartsPost, async ({ params, query, body }, c) =>
+    charts(c, params.evaluationId, body.iouThreshold ?? query.iouThreshold ?? DEFAULT_IOU),
+  );
+
+  route(app, routes.evaluationExamples, async ({ params, query, body }, c) => {
+    const evaluation = await requireEvaluation(c, params.evaluationId);
     metricsOf(evaluation);
-    const query = examplesQueryOf(validate(EvaluationExamplesRequest, parseJsonText(await c.req.text())));
-    const iouThreshold = iouThresholdOf(c.req.query("iouThreshold"));
-    return c.json(await c.get("services").evaluations.examples(evaluation, query, iouThreshold));
+    return c
+      .get("services")
+      .evaluations.examples(evaluation, examplesQueryOf(body), query.iouThreshold ?? DEFAULT_IOU);
   });
 
   return app;

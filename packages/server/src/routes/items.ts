@@ -1,20 +1,18 @@
-import {
-  AppendItemsRequest,
-  imageSize,
-  MultipartItemsPart,
-  PageRequest,
-  UpdateMetadataRequest,
-} from "@nucleus/schemas";
+import { imageSize, type MultipartItemsPart, routes, type WireOf } from "@nucleus/schemas";
 import { Hono } from "hono";
-import { type FilePart, isMultipart, readBody, readMultipart, validate } from "../http/body.js";
+import type { FilePart } from "../http/body.js";
 import type { Ctx, Env } from "../http/context.js";
+import { route } from "../http/contract.js";
 import { badRequest, notFound } from "../http/errors.js";
 import { once } from "../http/idempotency.js";
-import { indexParam, mediaUrlOf, param, requireDataset } from "../http/lookup.js";
+import { indexOf, mediaUrlOf, requireDataset } from "../http/lookup.js";
 import { exportRowsWire, itemWire } from "../presenters/items.js";
-import { labelGroupsWire } from "../presenters/labels.js";
+import { labelGroupsWire, labelWire } from "../presenters/labels.js";
 import type { DatasetRecord, ItemRecord, NewItem } from "../store/index.js";
 import { startAsyncUpload } from "./uploads.js";
+
+/** One item of a multipart append's `items` part. */
+type MultipartItem = WireOf<typeof MultipartItemsPart>[number];
 
 /** The largest page a paged route serves. */
 export const MAX_PAGE = 10_000;
@@ -23,48 +21,41 @@ export const MAX_PAGE = 10_000;
 export function itemRoutes(): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
 
-  app.post("/dataset/:datasetId/append", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
-    if (c.req.query("async") === "1") return startAsyncUpload(c, dataset, "uploadDatasetItems");
-    let items: NewItem[];
-    let update = false;
-    if (isMultipart(c)) {
-      items = await readLocalItems(c);
-    } else {
-      const body = await readBody(c, AppendItemsRequest);
-      items = body.items;
-      update = body.update ?? false;
-    }
-    return c.json(
-      await once(c, async (stores) => {
-        const counts = await stores.items.upsert(dataset.id, items, { update });
-        return {
-          dataset_id: dataset.id,
-          new_items: counts.newItems,
-          updated_items: counts.updatedItems,
-          ignored_items: counts.ignoredItems,
-          upload_errors: 0,
-        };
-      }),
-    );
+  route(app, routes.appendItemsAsync, async ({ params, body }, c) =>
+    startAsyncUpload(c, await requireDataset(c, params.datasetId), "uploadDatasetItems", body),
+  );
+
+  route(app, routes.appendItems, async ({ params, body, form }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
+    const items = form ? await readLocalItems(c, await form.part("items"), form.files("image")) : body.items;
+    const update = body?.update ?? false;
+    return once(c, async (stores) => {
+      const counts = await stores.items.upsert(dataset.id, items, { update });
+      return {
+        dataset_id: dataset.id,
+        new_items: counts.newItems,
+        updated_items: counts.updatedItems,
+        ignored_items: counts.ignoredItems,
+        upload_errors: 0,
+      };
+    });
   });
 
-  app.get("/dataset/:datasetId/datasetItems", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
+  route(app, routes.datasetItems, async ({ params }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
     const { records } = await c.get("services").store.items.page(dataset.id, {});
     const url = mediaUrlOf(c);
-    return c.json({ dataset_items: records.map((item) => itemWire(item, url)) });
+    return { dataset_items: records.map((item) => itemWire(item, url)) };
   });
 
-  app.post("/dataset/:datasetId/itemsPage", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
-    const request = await readBody(c, PageRequest);
+  route(app, routes.itemsPage, async ({ params, body }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
     const page = await c.get("services").store.items.page(dataset.id, {
-      cursor: request.pageToken,
-      limit: Math.min(request.pageSize, MAX_PAGE),
+      cursor: body.pageToken,
+      limit: Math.min(body.pageSize, MAX_PAGE),
     });
     const url = mediaUrlOf(c);
-    return c.json({ items: page.records.map((item) => itemWire(item, url)), nextPageToken: page.nextCursor });
+    return { items: page.records.map((item) => itemWire(item, url)), nextPageToken: page.nextCursor };
   });
 
   /** One item with its ground truth, or a 404 naming how it was asked for. */
@@ -74,71 +65,67 @@ export function itemRoutes(): Hono<Env> {
     const labels = await c
       .get("services")
       .store.labels.list({ kind: "annotations", datasetId: dataset.id }, [item.id]);
-    return c.json({ item: itemWire(item, url), annotations: labelGroupsWire(labels, url) });
+    return { item: itemWire(item, url), annotations: labelGroupsWire(labels, url) };
   };
 
-  app.get("/dataset/:datasetId/refloc/:referenceId", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
-    const ref = param(c, "referenceId");
+  route(app, routes.itemByReference, async ({ params }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
+    const ref = params.referenceId;
     const item = await c.get("services").store.items.find(dataset.id, { referenceId: ref });
     return single(c, dataset, item, `with reference id ${JSON.stringify(ref)}`);
   });
-  app.get("/dataset/:datasetId/iloc/:index", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
-    const index = indexParam(c, "index");
+  route(app, routes.itemByIndex, async ({ params }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
+    const index = indexOf("index", params.index);
     const item = await c.get("services").store.items.find(dataset.id, { index });
     return single(c, dataset, item, `at index ${index}`);
   });
-  app.get("/dataset/:datasetId/loc/:itemId", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
-    const id = param(c, "itemId");
-    return single(c, dataset, await c.get("services").store.items.get(dataset.id, id), id);
+  route(app, routes.itemById, async ({ params }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
+    const item = await c.get("services").store.items.get(dataset.id, params.itemId);
+    return single(c, dataset, item, params.itemId);
   });
 
-  app.delete("/dataset/:datasetId/refloc/:referenceId", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
-    const ref = param(c, "referenceId");
-    if (!(await c.get("services").store.items.delete(dataset.id, ref)))
-      throw notFound("Item", `with reference id ${JSON.stringify(ref)}`);
-    return c.json({});
+  route(app, routes.deleteItem, async ({ params }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
+    if (!(await c.get("services").store.items.delete(dataset.id, params.referenceId)))
+      throw notFound("Item", `with reference id ${JSON.stringify(params.referenceId)}`);
+    return {};
   });
 
-  app.post("/dataset/:datasetId/metadata", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
-    const body = await readBody(c, UpdateMetadataRequest);
+  route(app, routes.updateMetadata, async ({ params, body }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
     if (body.level !== "item") throw badRequest('level must be "item": this dataset has no scenes');
     const missing = await c.get("services").store.items.mergeMetadata(
       dataset.id,
       body.metadata.map((update) => ({ referenceId: update.reference_id, metadata: update.metadata })),
     );
-    return c.json({
+    return {
       dataset_id: dataset.id,
       updated: body.metadata.length - missing.length,
       missing_reference_ids: missing,
-    });
+    };
   });
 
-  app.get("/dataset/:datasetId/exportForTraining", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
+  route(app, routes.export, async ({ params }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
     const { records } = await c.get("services").store.items.page(dataset.id, {});
-    return c.json({ exportedRows: await exportRows(c, dataset.id, records) });
+    return { exportedRows: await exportRows(c, dataset.id, records) };
   });
 
-  app.post("/dataset/:datasetId/exportForTrainingPage", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
-    const request = await readBody(c, PageRequest);
+  route(app, routes.exportPage, async ({ params, body }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
     const page = await c.get("services").store.items.page(dataset.id, {
-      cursor: request.pageToken,
-      limit: Math.min(request.pageSize, MAX_PAGE),
+      cursor: body.pageToken,
+      limit: Math.min(body.pageSize, MAX_PAGE),
     });
-    return c.json({ data: await exportRows(c, dataset.id, page.records), nextPageToken: page.nextCursor });
+    return { data: await exportRows(c, dataset.id, page.records), nextPageToken: page.nextCursor };
   });
 
-  app.get("/dataset/:datasetId/groundTruth/loc/:referenceId/:annotationId", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
+  route(app, routes.annotationById, async ({ params }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
     const { store } = c.get("services");
-    const ref = param(c, "referenceId");
-    const annotationId = param(c, "annotationId");
+    const { referenceId: ref, annotationId } = params;
     const item = await store.items.find(dataset.id, { referenceId: ref });
     const label =
       item &&
@@ -147,7 +134,7 @@ export function itemRoutes(): Hono<Env> {
         { itemId: item.id, annotationId },
       ));
     if (!label) throw notFound("Annotation", `${annotationId} on item ${JSON.stringify(ref)}`);
-    return c.json(labelGroupsWire([label], mediaUrlOf(c))[label.group]?.[0]);
+    return labelWire(label, mediaUrlOf(c));
   });
 
   return app;
@@ -163,10 +150,11 @@ export async function exportRows(c: Ctx, datasetId: string, items: readonly Item
 }
 
 /** A multipart append: the `items` JSON part, and one `image` file per item, in order. */
-async function readLocalItems(c: Ctx): Promise<NewItem[]> {
-  const form = await readMultipart(c);
-  const items = validate(MultipartItemsPart, await form.json("items"), "items");
-  const images = form.files("image");
+async function readLocalItems(
+  c: Ctx,
+  items: readonly MultipartItem[],
+  images: readonly FilePart[],
+): Promise<NewItem[]> {
   if (images.length !== items.length) {
     throw badRequest(
       `The multipart body has ${items.length} items but ${images.length} image parts: send one image per item, in order`,

@@ -1,56 +1,75 @@
 import {
-  AnnotateRequest,
-  DeleteAnnotationsRequest,
-  type PredictionWire,
-  PredictRequest,
+  type AnnotateRequest,
+  type PredictRequest,
+  routes,
   type SegmentationAnnotationWire,
-  SerializedSegmentationsPart,
+  type WireOf,
 } from "@nucleus/schemas";
 import { Hono } from "hono";
-import { type FilePart, isMultipart, readBody, readMultipart, validate } from "../http/body.js";
+import type { FilePart } from "../http/body.js";
 import type { Ctx, Env } from "../http/context.js";
+import { type ContractForm, route } from "../http/contract.js";
 import { badRequest, conflict } from "../http/errors.js";
 import { once } from "../http/idempotency.js";
-import { param, requireDataset, requireModel, requireRun } from "../http/lookup.js";
+import { requireDataset, requireModel, requireRun } from "../http/lookup.js";
 import { MEDIA_SCHEME } from "../media.js";
 import { jobWire } from "../presenters/jobs.js";
 import { annotateResponseWire, predictResponseWire } from "../presenters/labels.js";
 import type { DatasetRecord, LabelInput, LabelTarget, ModelRunRecord } from "../store/index.js";
 import { startAsyncUpload } from "./uploads.js";
 
+/** The multipart form of a label upload: the `serialized_request` part and one `mask` file per segmentation. */
+type MaskForm = ContractForm<typeof routes.annotate>;
+
+/** What a label upload route carries: a JSON body, or a multipart form of local masks. */
+interface LabelUpload {
+  body: WireOf<typeof AnnotateRequest> | WireOf<typeof PredictRequest> | undefined;
+  form?: MaskForm;
+}
+
 /** Ground-truth and prediction uploads: JSON, multipart masks, and the async form. */
 export function labelRoutes(): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
 
-  app.post("/dataset/:datasetId/annotate", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
-    if (c.req.query("async") === "1") return startAsyncUpload(c, dataset, "uploadAnnotations");
-    const { labels, update } = await readLabels(c, "annotations");
-    return c.json(
-      await once(c, async (stores) =>
-        annotateResponseWire(
-          dataset.id,
-          await stores.labels.upsert({ kind: "annotations", datasetId: dataset.id }, labels, { update }),
-        ),
+  route(app, routes.annotateAsync, async ({ params, body }, c) =>
+    startAsyncUpload(c, await requireDataset(c, params.datasetId), "uploadAnnotations", body),
+  );
+
+  route(app, routes.annotate, async (request, c) => {
+    const dataset = await requireDataset(c, request.params.datasetId);
+    const { labels, update } = await readLabels(c, request);
+    return once(c, async (stores) =>
+      annotateResponseWire(
+        dataset.id,
+        await stores.labels.upsert({ kind: "annotations", datasetId: dataset.id }, labels, { update }),
       ),
     );
   });
 
-  app.post("/modelRun/:runId/predict", async (c) => {
-    const run = await requireRun(c, param(c, "runId"));
-    return predict(c, await requireDataset(c, run.datasetId), run);
+  route(app, routes.predictAsync, async ({ params, body }, c) => {
+    const run = await requireRun(c, params.runId);
+    refuseIfImmutable(c, run);
+    return startAsyncUpload(c, await requireDataset(c, run.datasetId), "uploadPredictions", body, run);
   });
 
-  app.post("/dataset/:datasetId/model/:modelId/uploadPredictions", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
-    const model = await requireModel(c, param(c, "modelId"));
-    const run = await c.get("services").store.runs.ensureImplicit(c.get("tenant"), model, dataset.id);
-    return predict(c, dataset, run);
+  route(app, routes.predict, async (request, c) => {
+    const run = await requireRun(c, request.params.runId);
+    return predict(c, await requireDataset(c, run.datasetId), run, request);
   });
 
-  app.delete("/annotation/:datasetId", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
-    const body = await readBody(c, DeleteAnnotationsRequest);
+  route(app, routes.uploadPredictionsAsync, async ({ params, body }, c) => {
+    const { dataset, run } = await implicitRun(c, params.datasetId, params.modelId);
+    refuseIfImmutable(c, run);
+    return startAsyncUpload(c, dataset, "uploadPredictions", body, run);
+  });
+
+  route(app, routes.uploadPredictions, async (request, c) => {
+    const { dataset, run } = await implicitRun(c, request.params.datasetId, request.params.modelId);
+    return predict(c, dataset, run, request);
+  });
+
+  route(app, routes.deleteAnnotations, async ({ params, body }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
     const referenceIds = body.reference_ids ?? [];
     // The deletion and the job that reports it apply together.
     const job = await c.get("services").store.transaction(async (tx) => {
@@ -65,47 +84,55 @@ export function labelRoutes(): Hono<Env> {
         done: { message: { deleted } },
       });
     });
-    return c.json(jobWire(job));
+    return jobWire(job);
   });
 
   return app;
 }
 
-async function predict(c: Ctx, dataset: DatasetRecord, run: ModelRunRecord): Promise<Response> {
+/** The run that `uploadPredictions` writes to: one per model and dataset, made on first use. */
+async function implicitRun(
+  c: Ctx,
+  datasetId: string,
+  modelId: string,
+): Promise<{ dataset: DatasetRecord; run: ModelRunRecord }> {
+  const dataset = await requireDataset(c, datasetId);
+  const model = await requireModel(c, modelId);
+  const run = await c.get("services").store.runs.ensureImplicit(c.get("tenant"), model, dataset.id);
+  return { dataset, run };
+}
+
+function refuseIfImmutable(c: Ctx, run: ModelRunRecord): void {
   if (run.status === "Committed" && c.get("services").immutableCommittedRuns) {
     throw conflict(`Model run ${run.id} is committed: its predictions cannot change. Create a new run.`);
   }
-  if (c.req.query("async") === "1") return startAsyncUpload(c, dataset, "uploadPredictions", run);
-  const { labels, update } = await readLabels(c, "predictions");
+}
+
+async function predict(c: Ctx, dataset: DatasetRecord, run: ModelRunRecord, request: LabelUpload) {
+  refuseIfImmutable(c, run);
+  const { labels, update } = await readLabels(c, request);
   const target: LabelTarget = { kind: "predictions", datasetId: dataset.id, runId: run.id };
-  return c.json(
-    await once(c, async (stores) =>
-      predictResponseWire(dataset.id, run.id, await stores.labels.upsert(target, labels, { update })),
-    ),
+  return once(c, async (stores) =>
+    predictResponseWire(dataset.id, run.id, await stores.labels.upsert(target, labels, { update })),
   );
 }
 
-/** Reads an upload body: JSON (`annotations` + `segmentations`) or multipart local masks. */
+/** The labels of an upload: JSON (`annotations` + `segmentations`) or multipart local masks. */
 async function readLabels(
   c: Ctx,
-  kind: "annotations" | "predictions",
+  { body, form }: LabelUpload,
 ): Promise<{ labels: LabelInput[]; update: boolean }> {
-  if (isMultipart(c)) {
-    const form = await readMultipart(c);
-    const body = validate(
-      SerializedSegmentationsPart,
-      await form.json("serialized_request"),
-      "serialized_request",
-    );
+  if (form) {
+    const request = await form.part("serialized_request");
     const masks = form.files("mask");
-    if (masks.length !== body.segmentations.length) {
+    if (masks.length !== request.segmentations.length) {
       throw badRequest(
-        `The multipart body has ${body.segmentations.length} segmentations but ${masks.length} mask parts: send one PNG per segmentation, in order`,
+        `The multipart body has ${request.segmentations.length} segmentations but ${masks.length} mask parts: send one PNG per segmentation, in order`,
       );
     }
     const { media } = c.get("services");
     const labels = await Promise.all(
-      body.segmentations.map(async (segmentation, i): Promise<SegmentationAnnotationWire> => {
+      request.segmentations.map(async (segmentation, i): Promise<SegmentationAnnotationWire> => {
         const bytes = new Uint8Array(await (masks[i] as FilePart).arrayBuffer());
         if (!isPng(bytes)) {
           throw badRequest(
@@ -115,18 +142,10 @@ async function readLabels(
         return { ...segmentation, mask_url: `${MEDIA_SCHEME}${media.put(bytes, "mask.png")}` };
       }),
     );
-    return { labels, update: body.update ?? false };
+    return { labels, update: request.update ?? false };
   }
-  if (kind === "annotations") {
-    const body = await readBody(c, AnnotateRequest);
-    return {
-      labels: [...(body.annotations ?? []), ...(body.segmentations ?? [])],
-      update: body.update ?? false,
-    };
-  }
-  const body = await readBody(c, PredictRequest);
-  const labels: PredictionWire[] = [...(body.annotations ?? []), ...(body.segmentations ?? [])];
-  return { labels, update: body.update ?? false };
+  const labels: LabelInput[] = [...(body?.annotations ?? []), ...(body?.segmentations ?? [])];
+  return { labels, update: body?.update ?? false };
 }
 
 function isPng(bytes: Uint8Array): boolean {

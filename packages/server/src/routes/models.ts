@@ -1,10 +1,10 @@
-import { CommitModelRunRequest, CreateModelRequest, CreateModelRunRequest } from "@nucleus/schemas";
+import { routes } from "@nucleus/schemas";
 import { Hono } from "hono";
-import { readBody } from "../http/body.js";
 import type { Ctx, Env } from "../http/context.js";
+import { route } from "../http/contract.js";
 import { notFound } from "../http/errors.js";
-import { indexParam, mediaUrlOf, param, requireDataset, requireModel, requireRun } from "../http/lookup.js";
-import { labelGroupsWire } from "../presenters/labels.js";
+import { indexOf, mediaUrlOf, requireDataset, requireModel, requireRun } from "../http/lookup.js";
+import { labelWire, predictionGroupsWire } from "../presenters/labels.js";
 import { modelRunInfoWire, modelWire } from "../presenters/models.js";
 import { commitOptionsOf } from "../requests/evaluations.js";
 import type { ItemRecord, ModelRunRecord } from "../store/index.js";
@@ -13,8 +13,7 @@ import type { ItemRecord, ModelRunRecord } from "../store/index.js";
 export function modelRoutes(): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
 
-  app.post("/models/add", async (c) => {
-    const body = await readBody(c, CreateModelRequest);
+  route(app, routes.createModel, async ({ body }, c) => {
     const model = await c.get("services").store.models.create(c.get("tenant"), {
       name: body.name,
       referenceId: body.reference_id,
@@ -23,31 +22,30 @@ export function modelRoutes(): Hono<Env> {
       trainedSliceIds: body.trained_slice_ids ?? [],
       bundleName: body.bundle_name ?? null,
     });
-    return c.json({ model_id: model.id });
+    return { model_id: model.id };
   });
 
-  app.on("GET", ["/models/", "/models"], async (c) =>
-    c.json({ models: (await c.get("services").store.models.list(c.get("tenant"))).map(modelWire) }),
-  );
+  route(app, routes.listModels, async (_, c) => ({
+    models: (await c.get("services").store.models.list(c.get("tenant"))).map(modelWire),
+  }));
 
-  app.get("/model/:modelId", async (c) => {
-    const id = param(c, "modelId");
+  route(app, routes.getModel, async ({ params }, c) => {
+    const id = params.modelId;
     // A run id reads its model.
     const run = id.startsWith("run_")
       ? await c.get("services").store.runs.get(c.get("tenant"), id)
       : undefined;
-    return c.json(modelWire(await requireModel(c, run ? run.modelId : id)));
+    return modelWire(await requireModel(c, run ? run.modelId : id));
   });
 
-  app.delete("/model/:modelId", async (c) => {
-    const id = param(c, "modelId");
-    if (!(await c.get("services").store.models.delete(c.get("tenant"), id))) throw notFound("Model", id);
-    return c.json({ msg: "Model deletion running in an async job" });
+  route(app, routes.deleteModel, async ({ params }, c) => {
+    if (!(await c.get("services").store.models.delete(c.get("tenant"), params.modelId)))
+      throw notFound("Model", params.modelId);
+    return { msg: "Model deletion running in an async job" };
   });
 
-  app.post("/dataset/:datasetId/modelRun/create", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
-    const body = await readBody(c, CreateModelRunRequest);
+  route(app, routes.createModelRun, async ({ params, body }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
     const { store } = c.get("services");
     const model = await store.models.find(c.get("tenant"), { referenceId: body.reference_id });
     if (!model) throw notFound("Model with reference id", JSON.stringify(body.reference_id));
@@ -57,31 +55,30 @@ export function modelRoutes(): Hono<Env> {
       name: body.name,
       metadata: body.metadata ?? {},
     });
-    return c.json({ model_run_id: run.id });
+    return { model_run_id: run.id };
   });
 
-  app.get("/modelRun/:runId/info", async (c) => {
-    const run = await requireRun(c, param(c, "runId"));
+  route(app, routes.modelRunInfo, async ({ params }, c) => {
+    const run = await requireRun(c, params.runId);
     const [latest] = await c.get("services").store.evaluations.list(c.get("tenant"), { runId: run.id });
-    return c.json(modelRunInfoWire(run, latest));
+    return modelRunInfoWire(run, latest);
   });
 
-  app.post("/modelRun/:runId/commit", async (c) => {
-    const run = await requireRun(c, param(c, "runId"));
-    const body = await readBody(c, CommitModelRunRequest);
+  route(app, routes.commitModelRun, async ({ params, body }, c) => {
+    const run = await requireRun(c, params.runId);
     const { job } = await c.get("services").evaluations.start(c.get("tenant"), run, {
       name: "commit",
       options: commitOptionsOf(body),
       jobType: "modelRunCommit",
       commitOptions: body,
     });
-    return c.json({ model_run_id: run.id, job_id: job.id });
+    return { model_run_id: run.id, job_id: job.id };
   });
 
-  app.delete("/modelRun/:runId", async (c) => {
-    const id = param(c, "runId");
-    if (!(await c.get("services").store.runs.delete(c.get("tenant"), id))) throw notFound("Model run", id);
-    return c.json({});
+  route(app, routes.deleteModelRun, async ({ params }, c) => {
+    if (!(await c.get("services").store.runs.delete(c.get("tenant"), params.runId)))
+      throw notFound("Model run", params.runId);
+    return {};
   });
 
   /** The predictions of one item of a run, or a 404 naming how it was asked for. */
@@ -89,64 +86,74 @@ export function modelRoutes(): Hono<Env> {
     if (!item) throw notFound("Item", what);
     const target = { kind: "predictions" as const, datasetId: run.datasetId, runId: run.id };
     const labels = await c.get("services").store.labels.list(target, [item.id]);
-    return c.json({ annotations: labelGroupsWire(labels, mediaUrlOf(c)) });
+    return { annotations: predictionGroupsWire(labels, mediaUrlOf(c)) };
   };
-
-  // Predictions are read by run (modelRun/...) or by model and dataset (the run uploadPredictions writes to).
-  type RunOf = (c: Ctx) => Promise<ModelRunRecord>;
-  const runInPath: RunOf = (c) => requireRun(c, param(c, "runId"));
-  const implicitRunOf: RunOf = async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
-    const model = await requireModel(c, param(c, "modelId"));
-    return c.get("services").store.runs.ensureImplicit(c.get("tenant"), model, dataset.id);
+  const byReference = async (c: Ctx, run: ModelRunRecord, referenceId: string) => {
+    const item = await c.get("services").store.items.find(run.datasetId, { referenceId });
+    return predictionsOf(c, run, item, JSON.stringify(referenceId));
   };
-  const byReference = (runOf: RunOf) => async (c: Ctx) => {
-    const run = await runOf(c);
-    const ref = param(c, "referenceId");
-    const item = await c.get("services").store.items.find(run.datasetId, { referenceId: ref });
-    return predictionsOf(c, run, item, JSON.stringify(ref));
-  };
-  const byIndex = (runOf: RunOf) => async (c: Ctx) => {
-    const run = await runOf(c);
-    const index = indexParam(c, "index");
+  const byIndex = async (c: Ctx, run: ModelRunRecord, text: string) => {
+    const index = indexOf("index", text);
     const item = await c.get("services").store.items.find(run.datasetId, { index });
     return predictionsOf(c, run, item, `at index ${index}`);
   };
-  const oneByAnnotationId = (runOf: RunOf) => async (c: Ctx) => {
-    const run = await runOf(c);
+  const oneByAnnotationId = async (
+    c: Ctx,
+    run: ModelRunRecord,
+    referenceId: string,
+    annotationId: string,
+  ) => {
     const { store } = c.get("services");
-    const annotationId = param(c, "annotationId");
-    const item = await store.items.find(run.datasetId, { referenceId: param(c, "referenceId") });
+    const item = await store.items.find(run.datasetId, { referenceId });
     const target = { kind: "predictions" as const, datasetId: run.datasetId, runId: run.id };
     const label = item && (await store.labels.find(target, { itemId: item.id, annotationId }));
     if (!label) throw notFound("Prediction", annotationId);
-    return c.json(labelGroupsWire([label], mediaUrlOf(c))[label.group]?.[0]);
+    return labelWire(label, mediaUrlOf(c));
+  };
+  // Predictions are read by run (modelRun/...) or by model and dataset (the run uploadPredictions writes to).
+  const implicitRun = async (c: Ctx, datasetId: string, modelId: string) => {
+    const dataset = await requireDataset(c, datasetId);
+    const model = await requireModel(c, modelId);
+    return c.get("services").store.runs.ensureImplicit(c.get("tenant"), model, dataset.id);
   };
 
-  app.get("/modelRun/:runId/refloc/:referenceId", byReference(runInPath));
-  app.get("/modelRun/:runId/iloc/:index", byIndex(runInPath));
-  app.get("/modelRun/:runId/loc/:itemId", async (c) => {
-    const run = await runInPath(c);
-    const id = param(c, "itemId");
-    return predictionsOf(c, run, await c.get("services").store.items.get(run.datasetId, id), id);
+  route(app, routes.modelRunByReference, async ({ params }, c) =>
+    byReference(c, await requireRun(c, params.runId), params.referenceId),
+  );
+  route(app, routes.modelRunByIndex, async ({ params }, c) =>
+    byIndex(c, await requireRun(c, params.runId), params.index),
+  );
+  route(app, routes.modelRunById, async ({ params }, c) => {
+    const run = await requireRun(c, params.runId);
+    const item = await c.get("services").store.items.get(run.datasetId, params.itemId);
+    return predictionsOf(c, run, item, params.itemId);
   });
-  app.get("/modelRun/:runId/prediction/loc/:referenceId/:annotationId", oneByAnnotationId(runInPath));
-  app.get("/dataset/:datasetId/model/:modelId/iloc/:index", byIndex(implicitRunOf));
-  app.get("/dataset/:datasetId/model/:modelId/referenceId/:referenceId", byReference(implicitRunOf));
-  app.get(
-    "/dataset/:datasetId/model/:modelId/loc/:referenceId/:annotationId",
-    oneByAnnotationId(implicitRunOf),
+  route(app, routes.modelRunPredictionById, async ({ params }, c) =>
+    oneByAnnotationId(c, await requireRun(c, params.runId), params.referenceId, params.annotationId),
+  );
+  route(app, routes.modelPredictionsByIndex, async ({ params }, c) =>
+    byIndex(c, await implicitRun(c, params.datasetId, params.modelId), params.index),
+  );
+  route(app, routes.modelPredictionsByReference, async ({ params }, c) =>
+    byReference(c, await implicitRun(c, params.datasetId, params.modelId), params.referenceId),
+  );
+  route(app, routes.modelPredictionById, async ({ params }, c) =>
+    oneByAnnotationId(
+      c,
+      await implicitRun(c, params.datasetId, params.modelId),
+      params.referenceId,
+      params.annotationId,
+    ),
   );
 
-  app.post("/dataset/:datasetId/model/:modelId/calculateEvaluationMetrics", async (c) => {
-    const run = await implicitRunOf(c);
-    const body = await readBody(c, CommitModelRunRequest);
+  route(app, routes.calculateEvaluationMetrics, async ({ params, body }, c) => {
+    const run = await implicitRun(c, params.datasetId, params.modelId);
     const { evaluation, job } = await c.get("services").evaluations.start(c.get("tenant"), run, {
       name: "calculateEvaluationMetrics",
       options: commitOptionsOf(body),
       jobType: "modelMetrics",
     });
-    return c.json({ job_id: job.id, model_run_id: run.id, evaluation_id: evaluation.id });
+    return { job_id: job.id, model_run_id: run.id, evaluation_id: evaluation.id };
   });
 
   return app;

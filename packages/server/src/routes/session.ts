@@ -13,7 +13,7 @@ import {
 import type { Ctx, Env } from "../http/context.js";
 import { route } from "../http/contract.js";
 import { HttpError } from "../http/errors.js";
-import type { SessionStore } from "../http/sessions.js";
+import type { Session, SessionStore } from "../http/sessions.js";
 
 /** Cookie attributes: this server's path only, never sent cross-site, Secure over HTTPS. */
 function cookieOptions(c: Ctx, expiresAt?: number): CookieOptions {
@@ -25,6 +25,15 @@ function cookieOptions(c: Ctx, expiresAt?: number): CookieOptions {
     secure: https,
     ...(expiresAt === undefined ? {} : { expires: new Date(expiresAt) }),
   };
+}
+
+/** Hands a new session to the browser: its id in an HttpOnly cookie, its CSRF token in a readable one. */
+export function setSessionCookies(c: Ctx, session: Session): void {
+  const options = cookieOptions(c, session.expiresAt);
+  setCookie(c, SESSION_COOKIE, session.id, { ...options, httpOnly: true });
+  // Readable by the pages of this origin (whatever their path), so a page can find its token
+  // again after a reload; the token authorises nothing without the session cookie.
+  setCookie(c, CSRF_COOKIE, session.csrfToken, { ...options, path: "/" });
 }
 
 /**
@@ -39,11 +48,7 @@ export function sessionRoutes(apiKeys: readonly string[], sessions: SessionStore
   route(app, routes.createSession, (_request, c) => {
     // A session is opened with a key only, not from another session.
     const session = sessions.create(requireKeyTenant(c, auth));
-    const options = cookieOptions(c, session.expiresAt);
-    setCookie(c, SESSION_COOKIE, session.id, { ...options, httpOnly: true });
-    // Readable by the pages of this origin (whatever their path), so a page can find its token
-    // again after a reload; the token authorises nothing without the session cookie.
-    setCookie(c, CSRF_COOKIE, session.csrfToken, { ...options, path: "/" });
+    setSessionCookies(c, session);
     return { csrf_token: session.csrfToken, expires_at: new Date(session.expiresAt).toISOString() };
   });
 

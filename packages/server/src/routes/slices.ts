@@ -1,9 +1,9 @@
-import { CreateSliceRequest, PageRequest, SliceAppendRequest } from "@nucleus/schemas";
+import { routes } from "@nucleus/schemas";
 import { Hono } from "hono";
-import { readBody } from "../http/body.js";
 import type { Env } from "../http/context.js";
+import { route } from "../http/contract.js";
 import { badRequest, notFound } from "../http/errors.js";
-import { mediaUrlOf, param, requireDataset, requireSlice } from "../http/lookup.js";
+import { mediaUrlOf, requireDataset, requireSlice } from "../http/lookup.js";
 import { itemWire } from "../presenters/items.js";
 import { sliceInfoWire, sliceWire } from "../presenters/slices.js";
 import type { SliceMembers } from "../store/index.js";
@@ -13,9 +13,8 @@ import { exportRows, MAX_PAGE } from "./items.js";
 export function sliceRoutes(): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
 
-  app.post("/dataset/:datasetId/create_slice", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
-    const body = await readBody(c, CreateSliceRequest);
+  route(app, routes.createSlice, async ({ params, body }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
     const members: SliceMembers = body.dataset_item_ids?.length
       ? { itemIds: body.dataset_item_ids }
       : { referenceIds: body.reference_ids ?? [] };
@@ -28,55 +27,51 @@ export function sliceRoutes(): Hono<Env> {
     const slice = await c
       .get("services")
       .store.slices.create(c.get("tenant"), { datasetId: dataset.id, name: body.name, members });
-    return c.json({ slice_id: slice.id });
+    return { slice_id: slice.id };
   });
 
-  app.on("GET", ["/slice/", "/slice"], async (c) =>
-    c.json((await c.get("services").store.slices.list(c.get("tenant"))).map(sliceWire)),
+  route(app, routes.listSlices, async (_, c) =>
+    (await c.get("services").store.slices.list(c.get("tenant"))).map(sliceWire),
   );
 
-  app.get("/slice/:sliceId/info", async (c) =>
-    c.json(sliceInfoWire(await requireSlice(c, param(c, "sliceId")))),
-  );
+  route(app, routes.sliceInfo, async ({ params }, c) => sliceInfoWire(await requireSlice(c, params.sliceId)));
 
-  app.get("/slice/:sliceId", async (c) => {
-    const slice = await requireSlice(c, param(c, "sliceId"));
+  route(app, routes.sliceItems, async ({ params }, c) => {
+    const slice = await requireSlice(c, params.sliceId);
     const { records } = await c.get("services").store.slices.items(slice.id, {});
     const url = mediaUrlOf(c);
-    return c.json({ items: records.map((item) => itemWire(item, url)) });
+    return { items: records.map((item) => itemWire(item, url)) };
   });
 
-  app.post("/slice/:sliceId/itemsPage", async (c) => {
-    const slice = await requireSlice(c, param(c, "sliceId"));
-    const request = await readBody(c, PageRequest);
+  route(app, routes.sliceItemsPage, async ({ params, body }, c) => {
+    const slice = await requireSlice(c, params.sliceId);
     const page = await c.get("services").store.slices.items(slice.id, {
-      cursor: request.pageToken,
-      limit: Math.min(request.pageSize, MAX_PAGE),
+      cursor: body.pageToken,
+      limit: Math.min(body.pageSize, MAX_PAGE),
     });
     const url = mediaUrlOf(c);
-    return c.json({ items: page.records.map((item) => itemWire(item, url)), nextPageToken: page.nextCursor });
+    return { items: page.records.map((item) => itemWire(item, url)), nextPageToken: page.nextCursor };
   });
 
-  app.post("/slice/:sliceId/append", async (c) => {
-    const slice = await requireSlice(c, param(c, "sliceId"));
-    const body = await readBody(c, SliceAppendRequest);
+  route(app, routes.sliceAppend, async ({ params, body }, c) => {
+    const slice = await requireSlice(c, params.sliceId);
     if (body.dataset_id !== undefined && body.dataset_id !== slice.datasetId) {
       throw badRequest(`Slice ${slice.id} belongs to dataset ${slice.datasetId}, not ${body.dataset_id}`);
     }
     const added = await c.get("services").store.slices.append(slice, body.reference_ids);
-    return c.json({ slice_id: slice.id, new_items: added });
+    return { slice_id: slice.id, new_items: added };
   });
 
-  app.get("/slice/:sliceId/exportForTraining", async (c) => {
-    const slice = await requireSlice(c, param(c, "sliceId"));
+  route(app, routes.sliceExport, async ({ params }, c) => {
+    const slice = await requireSlice(c, params.sliceId);
     const { records } = await c.get("services").store.slices.items(slice.id, {});
-    return c.json({ exportedRows: await exportRows(c, slice.datasetId, records) });
+    return { exportedRows: await exportRows(c, slice.datasetId, records) };
   });
 
-  app.delete("/slice/:sliceId", async (c) => {
-    const id = param(c, "sliceId");
-    if (!(await c.get("services").store.slices.delete(c.get("tenant"), id))) throw notFound("Slice", id);
-    return c.json({});
+  route(app, routes.deleteSlice, async ({ params }, c) => {
+    if (!(await c.get("services").store.slices.delete(c.get("tenant"), params.sliceId)))
+      throw notFound("Slice", params.sliceId);
+    return {};
   });
 
   return app;

@@ -1,11 +1,11 @@
-import { AsyncUploadRequest } from "@nucleus/schemas";
+import { type AsyncUploadRequest, routes, type WireOf } from "@nucleus/schemas";
 import { Hono } from "hono";
-import { readBody } from "../http/body.js";
 import { baseUrl, type Ctx, type Env } from "../http/context.js";
+import { route } from "../http/contract.js";
 import { badRequest, HttpError, notFound } from "../http/errors.js";
 import { param, requireDataset } from "../http/lookup.js";
 import { newToken } from "../ids.js";
-import { jobWire } from "../presenters/jobs.js";
+import { type JobWire, jobWire } from "../presenters/jobs.js";
 import type { DatasetRecord, ModelRunRecord, UploadJobSpec } from "../store/index.js";
 
 /** The largest NDJSON payload a signed URL accepts (the official client's own limit). */
@@ -14,16 +14,16 @@ export const MAX_NDJSON_BYTES = 536_870_888;
 /** Signed-URL routes that need an API key: handing out an upload URL. */
 export function signedUrlRoutes(): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
-  app.get("/dataset/:datasetId/signedUrl/:requestId", async (c) => {
-    const dataset = await requireDataset(c, param(c, "datasetId"));
-    const requestId = param(c, "requestId");
+  route(app, routes.signedUrl, async ({ params }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
+    const { requestId } = params;
     if (!/^[A-Za-z0-9_-]{1,128}$/.test(requestId))
       throw badRequest("requestId must be 1-128 letters, digits, _ or -");
     const token = newToken();
     await c
       .get("services")
       .store.uploads.register(c.get("tenant"), { requestId, datasetId: dataset.id, token });
-    return c.json({ signed_url: `${baseUrl(c)}/__upload/${token}` });
+    return { signed_url: `${baseUrl(c)}/__upload/${token}` };
   });
   return app;
 }
@@ -71,9 +71,9 @@ export async function startAsyncUpload(
   c: Ctx,
   dataset: DatasetRecord,
   type: UploadJobSpec["type"],
+  body: WireOf<typeof AsyncUploadRequest>,
   run?: ModelRunRecord,
-): Promise<Response> {
-  const body = await readBody(c, AsyncUploadRequest);
+): Promise<JobWire> {
   const { store, jobs } = c.get("services");
   const upload = await store.uploads.get(c.get("tenant"), body.requestId);
   if (!upload || upload.datasetId !== dataset.id) {
@@ -95,5 +95,5 @@ export async function startAsyncUpload(
   };
   const job = await store.jobs.create(c.get("tenant"), { datasetId: dataset.id, type, spec });
   jobs.start(job.id);
-  return c.json(jobWire(job));
+  return jobWire(job);
 }

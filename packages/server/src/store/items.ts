@@ -1,4 +1,4 @@
-import type { DatasetItemWire } from "@nucleus/schemas";
+import type { DatasetItemWire, JsonObject } from "@nucleus/schemas";
 import type { Page, PageRequest } from "./common.js";
 
 /** A dataset item. */
@@ -10,7 +10,7 @@ export interface ItemRecord {
   imageUrl: string;
   /** The stored upload, for items sent as files; null for remote items. */
   mediaKey: string | null;
-  metadata: Record<string, unknown>;
+  metadata: JsonObject;
   width: number | null;
   height: number | null;
   embeddingInfo: unknown;
@@ -32,7 +32,7 @@ export type ItemQuery = { referenceId: string } | { index: number };
 /** A metadata merge for one item. */
 export interface MetadataUpdate {
   referenceId: string;
-  metadata: Record<string, unknown>;
+  metadata: JsonObject;
 }
 
 /** The items of each dataset, in upload order. */

@@ -1,3 +1,4 @@
+import type { JsonObject } from "@nucleus/schemas";
 import type { Tenant } from "./common.js";
 
 /** A model. */
@@ -7,7 +8,7 @@ export interface ModelRecord {
   name: string;
   /** The user's reference id; several models may share one (the newest wins lookups). */
   referenceId: string;
-  metadata: Record<string, unknown> | null;
+  metadata: JsonObject | null;
   tags: string[];
   trainedSliceIds: string[];
   bundleName: string | null;
@@ -18,7 +19,7 @@ export interface ModelRecord {
 export interface NewModel {
   name: string;
   referenceId: string;
-  metadata: Record<string, unknown> | null;
+  metadata: JsonObject | null;
   tags: string[];
   trainedSliceIds: string[];
   bundleName: string | null;
@@ -31,7 +32,7 @@ export interface ModelRunRecord {
   modelId: string;
   datasetId: string;
   name: string;
-  metadata: Record<string, unknown> | null;
+  metadata: JsonObject | null;
   /** `Committed` after a commit; new predictions make it `Started` again. */
   status: "Started" | "Committed";
   /** The options of the last commit. */
@@ -46,7 +47,7 @@ export interface NewModelRun {
   modelId: string;
   datasetId: string;
   name: string;
-  metadata: Record<string, unknown> | null;
+  metadata: JsonObject | null;
 }
 
 /** Models of each tenant, in creation order. */

@@ -1,3 +1,4 @@
+import type { JsonObject } from "@nucleus/schemas";
 import { newId } from "../../ids.js";
 import type { Page, PageRequest } from "../common.js";
 import type {
@@ -51,7 +52,7 @@ export function decodeItem(row: ItemRow): ItemRecord {
     referenceId: row.reference_id,
     imageUrl: row.image_url,
     mediaKey: row.media_key,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    metadata: JSON.parse(row.metadata) as JsonObject,
     width: row.width,
     height: row.height,
     embeddingInfo: fromJson(row.embedding_info),
