@@ -50,6 +50,16 @@ function readLocal(api: Api, options: UploadOptions, location: string): Promise<
   return given ? Promise.resolve(given) : api.platform.readFile(location);
 }
 
+/**
+ * Entries per request of each kind (JSON, files, remote masks). A batch prepared ahead is sent
+ * whole, one request per kind: whoever prepared it (the uploader) chose its size, so batching
+ * happens in one layer only; plain arrays are cut here, as the official client cuts them.
+ */
+function requestSizes<T extends Record<string, number>>(input: unknown, defaults: T): T {
+  if (!(input instanceof PreparedBatch)) return defaults;
+  return Object.fromEntries(Object.keys(defaults).map((kind) => [kind, Number.POSITIVE_INFINITY])) as T;
+}
+
 /** Appends items: remote URLs as JSON batches, local files as multipart, or one async job. */
 export async function appendItems(
   api: Api,
@@ -88,14 +98,15 @@ export async function appendItems(
   };
   const remote = payloads.filter((p) => isRemote(p.image_url));
   const local = payloads.filter((p) => !isRemote(p.image_url));
-  for (const batch of chunk(remote, options.batchSize ?? 20)) {
+  const sizes = requestSizes(items, { json: options.batchSize ?? 20, files: LOCAL_FILES_PER_REQUEST });
+  for (const batch of chunk(remote, sizes.json)) {
     // A prepared batch that is sent whole reuses its serialised payloads.
     const whole = items instanceof PreparedBatch && batch.length === payloads.length;
     await post(
       whole ? { text: `{"items":${items.json},"update":${update}}` } : { wire: { items: batch, update } },
     );
   }
-  for (const batch of chunk(local, LOCAL_FILES_PER_REQUEST)) {
+  for (const batch of chunk(local, sizes.files)) {
     await post({
       form: async () => {
         const form = new FormData();
@@ -165,15 +176,20 @@ export async function uploadLabels(
 
   const masks = payloads.filter((p) => p.type === "mask");
   const others = payloads.filter((p) => p.type !== "mask");
+  const sizes = requestSizes(labels, {
+    json: options.batchSize ?? 5_000,
+    files: LOCAL_FILES_PER_REQUEST,
+    masks: REMOTE_MASKS_PER_REQUEST,
+  });
   for (const batch of chunk(
     masks.filter((m) => isRemote(m.mask_url)),
-    REMOTE_MASKS_PER_REQUEST,
+    sizes.masks,
   )) {
     await post({ wire: { update, segmentations: batch } });
   }
   for (const batch of chunk(
     masks.filter((m) => !isRemote(m.mask_url)),
-    LOCAL_FILES_PER_REQUEST,
+    sizes.files,
   )) {
     await post({
       form: async () => {
@@ -187,7 +203,7 @@ export async function uploadLabels(
       },
     });
   }
-  for (const batch of chunk(others, options.batchSize ?? 5_000)) {
+  for (const batch of chunk(others, sizes.json)) {
     // A prepared batch that is sent whole reuses its serialised payloads.
     const whole = labels instanceof PreparedBatch && batch.length === payloads.length;
     await post(
