@@ -3,6 +3,7 @@
  * `maxBytesPerRequest`, every entry lands once, and the same input is cut the same way on a
  * rerun, so a journal names the same chunks.
  */
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type DatasetItem, NucleusClient } from "@nucleus/core";
 import { Uploader } from "@nucleus/upload";
@@ -104,5 +105,32 @@ describe("chunking by bytes", () => {
     await expect(uploader.append(missing, items.slice(0, 200))).rejects.toMatchObject({ status: 404 });
     // At most one request per worker went out before the first answer stopped the pool.
     expect(bodies.length).toBeLessThanOrEqual(2);
+  });
+
+  it("sends each chunk of local files as one request: batching happens in the uploader only", async () => {
+    const datasetId = (await env.client.createDataset("local-files")).id;
+    const folder = join(env.dir, "local-files");
+    mkdirSync(folder, { recursive: true });
+    const png = Buffer.from(
+      "89504e470d0a1a0a0000000d4948445200000001000000010800000000376ef9240000000a49444154789c6360000000020001e221bc330000000049454e44ae426082",
+      "hex",
+    );
+    const files: DatasetItem[] = Array.from({ length: 15 }, (_, i) => {
+      writeFileSync(join(folder, `${i}.png`), png);
+      return { imageUrl: join(folder, `${i}.png`), referenceId: `local-${i}` };
+    });
+    let appends = 0;
+    const client = new NucleusClient({
+      apiKey: KEY,
+      endpoint: env.server.url,
+      fetch: (input, init) => {
+        if (String(input instanceof Request ? input.url : input).endsWith("/append")) appends += 1;
+        return fetch(input, init);
+      },
+    });
+    const report = await new Uploader(client, { batchSize: 15 }).append(datasetId, files);
+    expect(report).toMatchObject({ total: 15, new: 15, failed: 0 });
+    expect(report.chunks.sent).toBe(1);
+    expect(appends).toBe(1);
   });
 });
