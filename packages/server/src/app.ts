@@ -15,8 +15,10 @@ import { labelRoutes } from "./routes/labels.js";
 import { modelRoutes } from "./routes/models.js";
 import { sessionRoutes } from "./routes/session.js";
 import { sliceRoutes } from "./routes/slices.js";
+import { thumbnailRoutes } from "./routes/thumbnails.js";
 import { unsupportedRoutes } from "./routes/unsupported.js";
 import { MAX_NDJSON_BYTES, publicRoutes, signedUrlRoutes } from "./routes/uploads.js";
+import { webRoutes } from "./routes/web.js";
 import { StoreError } from "./store/index.js";
 
 /** How the HTTP app is put together. */
@@ -79,11 +81,14 @@ export function buildApp({ services, apiKeys, maxBodyBytes, logRequests, log }: 
     jobRoutes(),
     evaluationRoutes(),
     signedUrlRoutes(),
+    thumbnailRoutes(),
     unsupportedRoutes(),
   ]) {
     api.route("/", routes);
   }
   root.route(services.basePath, api);
+  // The web app at `/`, after the API so that the API's paths stay the API's.
+  root.route("/", webRoutes({ basePath: services.basePath, sessions }));
 
   root.notFound((c) => c.json({ error: `No route for ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   root.onError((error, c) => {

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * `nucleus-server`: runs the local Nucleus server until SIGINT or SIGTERM. `--help` lists the
- * options. Prints one JSON line when listening: `{"url", "port"}`, plus `apiKey` when the key
- * came from the data folder. Logs one line per request on standard error.
+ * options. Prints one JSON line when listening: `{"url", "port", "loginUrl"}` (the web app's
+ * one-time login link), plus `apiKey` when the key came from the data folder. Logs one line per
+ * request on standard error.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -24,8 +25,9 @@ Options:
   --help              show this help
   --version           print the version
 
-Prints {"url", "port"} as one JSON line when listening (and "apiKey" when the key came from the
-data folder). Stops cleanly on Ctrl-C or SIGTERM.
+Prints {"url", "port", "loginUrl"} as one JSON line when listening (and "apiKey" when the key came
+from the data folder). The web app is at the server's origin; loginUrl opens it signed in, once.
+Stops cleanly on Ctrl-C or SIGTERM.
 `;
 
 /** A titled failure on standard error, with a hint; exit code 1. */
@@ -89,9 +91,11 @@ async function main(): Promise<void> {
     logRequests: !values.quiet,
     immutableCommittedRuns: values["immutable-runs"],
   });
+  const loginUrl = server.createLoginUrl();
   process.stdout.write(
-    `${JSON.stringify({ url: server.url, port: server.port, ...(stored ? { apiKey: stored.key } : {}) })}\n`,
+    `${JSON.stringify({ url: server.url, port: server.port, loginUrl, ...(stored ? { apiKey: stored.key } : {}) })}\n`,
   );
+  if (!values.quiet) process.stderr.write(`Web app: open ${loginUrl} (the link works once)\n`);
   const stop = () => {
     server.close().then(
       () => process.exit(0),

@@ -2,9 +2,12 @@ import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import { buildApp } from "./app.js";
+import { tenantOf } from "./http/auth.js";
+import { LoginLinks } from "./http/login-links.js";
 import { JobRunner, type JobRunnerTiming } from "./jobs/runner.js";
 import { MediaStore } from "./media.js";
 import { EvaluationService } from "./services/evaluations.js";
+import { ThumbnailService } from "./services/thumbnails.js";
 import type { NucleusStore } from "./store/index.js";
 import { openSqliteStore } from "./store/sqlite/store.js";
 
@@ -40,6 +43,12 @@ export interface NucleusServer {
   idle(): Promise<void>;
   /** Waits for running jobs, then closes the database. */
   close(): Promise<void>;
+  /**
+   * A single-use login token for the web app: `/login?token=<token>` on the server's origin opens
+   * a browser session for the key (default: the first of `apiKeys`) and is spent by that visit.
+   * It dies unused after 24 hours, or when the server stops.
+   */
+  createLoginToken(apiKey?: string): string;
 }
 
 /** A listening Nucleus server. */
@@ -48,6 +57,11 @@ export interface RunningNucleusServer extends NucleusServer {
   url: string;
   /** The port it listens on. */
   port: number;
+  /**
+   * The web app's one-time login link, e.g. `http://127.0.0.1:8080/login?token=...`: the first
+   * visit opens a browser session for the key (default: the first of `apiKeys`), later ones do not.
+   */
+  createLoginUrl(apiKey?: string): string;
 }
 
 /** The server with its parts exposed, for this package's own tests and tools. */
@@ -77,12 +91,15 @@ export function openServer(options: OpenServerOptions): ServerParts {
     ...(options.jobTiming ? { timing: options.jobTiming } : {}),
   });
   const evaluations = new EvaluationService(store, jobs);
+  const loginLinks = new LoginLinks();
   const app = buildApp({
     services: {
       store,
       media,
       jobs,
       evaluations,
+      loginLinks,
+      thumbnails: new ThumbnailService(media, join(options.dataDir, "thumbnails")),
       immutableCommittedRuns,
       basePath: basePathOf(options),
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
@@ -101,6 +118,11 @@ export function openServer(options: OpenServerOptions): ServerParts {
     async close() {
       await jobs.stop();
       await store.close();
+    },
+    createLoginToken(apiKey = options.apiKeys[0] as string) {
+      if (!options.apiKeys.includes(apiKey))
+        throw new Error("createLoginToken: that key is not one of the server's apiKeys");
+      return loginLinks.issue(tenantOf(apiKey));
     },
   };
 }
@@ -131,6 +153,8 @@ export async function listen<T extends NucleusServer>(
     ...server,
     url: `http://${shownHost}:${port}${basePathOf(options)}`,
     port,
+    createLoginUrl: (apiKey?: string) =>
+      `http://${shownHost}:${port}/login?token=${server.createLoginToken(apiKey)}`,
     async close() {
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await server.close();
@@ -203,8 +227,8 @@ function basePathOf(options: { basePath?: string }): string {
  * ```
  */
 export function createNucleusApp(options: NucleusServerOptions): NucleusServer {
-  const { app, idle, close } = openServer(options);
-  return { app, idle, close };
+  const { app, idle, close, createLoginToken } = openServer(options);
+  return { app, idle, close, createLoginToken };
 }
 
 /**

@@ -31,10 +31,12 @@ export const serveCommand: Command = {
         );
       throw error;
     }
-    if (c.json) c.print({ url: server.url, port: server.port, apiKey, dataDir });
+    // A one-time link: the first visit trades it for a browser session, so it is safe to print.
+    const loginUrl = server.createLoginUrl();
+    if (c.json) c.print({ url: server.url, port: server.port, apiKey, dataDir, loginUrl });
     else
       c.io.out(
-        `Nucleus server at ${server.url}\nAPI key: ${apiKey}\nData folder: ${dataDir}\nIn another terminal: nu datasets list --endpoint ${server.url} --data ${dataDir}\nStop it with Ctrl-C.\n`,
+        `Nucleus server at ${server.url}\nWeb app: open ${loginUrl}\n  (the link works once; after that, sign in with the API key)\nAPI key: ${apiKey}\nData folder: ${dataDir}\nIn another terminal: nu datasets list --endpoint ${server.url} --data ${dataDir}\nStop it with Ctrl-C.\n`,
       );
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

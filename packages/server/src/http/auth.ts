@@ -86,6 +86,24 @@ export function requireCsrf(c: Ctx, session: Session): void {
 }
 
 /**
+ * A 403 unless a request authenticated by the session cookie comes from a page of this origin:
+ * browsers say where a request comes from (`Sec-Fetch-Site`, `Origin`), and a page on another
+ * port of the same host shares the host's cookies, so SameSite alone does not keep it out.
+ */
+export function requireSameOrigin(c: Ctx): void {
+  const site = c.req.header("sec-fetch-site");
+  const origin = c.req.header("origin");
+  const { publicUrl } = c.get("services");
+  const own = new URL(publicUrl ?? c.req.url).origin;
+  if ((site !== undefined && site !== "same-origin" && site !== "none") || (origin && origin !== own)) {
+    throw new HttpError(
+      403,
+      `A browser session is only good on pages of ${own}; this request came from ${origin ?? site}`,
+    );
+  }
+}
+
+/**
  * Requires a known API key, or, when `sessions` is given and no key is sent, the cookie of a
  * live browser session (with its CSRF token on anything but a read). Records the tenant on the
  * context.
@@ -94,7 +112,10 @@ export function requireApiKey(apiKeys: readonly string[], sessions?: SessionStor
   const auth = keyAuth(apiKeys);
   return async (c, next) => {
     const session = sessions && auth(c).key === undefined ? cookieSession(c, sessions) : undefined;
-    if (session) requireCsrf(c, session);
+    if (session) {
+      requireSameOrigin(c);
+      requireCsrf(c, session);
+    }
     c.set("tenant", session ? session.tenant : requireKeyTenant(c, auth));
     await next();
   };

@@ -2,7 +2,9 @@ import type { Context } from "hono";
 import type { JobRunner } from "../jobs/runner.js";
 import type { MediaStore } from "../media.js";
 import type { EvaluationService } from "../services/evaluations.js";
+import type { ThumbnailService } from "../services/thumbnails.js";
 import type { NucleusStore, Tenant } from "../store/index.js";
+import type { LoginLinks } from "./login-links.js";
 
 /** What every handler can reach: storage, files, the job runner and the services. */
 export interface Services {
@@ -16,6 +18,10 @@ export interface Services {
   immutableCommittedRuns: boolean;
   /** A fixed public origin, when the server sits behind a proxy. */
   publicUrl?: string;
+  /** Single-use login links of the web app. */
+  loginLinks: LoginLinks;
+  /** Thumbnails of stored images, for the web app. */
+  thumbnails: ThumbnailService;
 }
 
 /** Hono's environment for this server: the caller's tenant is set by the auth middleware. */

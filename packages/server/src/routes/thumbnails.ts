@@ -25,7 +25,8 @@ export function thumbnailRoutes(): Hono<Env> {
       );
     }
     const wanted = Number(c.req.query("size") ?? "256");
-    if (!Number.isFinite(wanted) || wanted <= 0) throw new HttpError(400, "size must be a positive number of pixels");
+    if (!Number.isFinite(wanted) || wanted <= 0)
+      throw new HttpError(400, "size must be a positive number of pixels");
     const size = thumbnailSize(wanted);
     const etag = `"${item.mediaKey.slice(0, 24)}-${size}"`;
     const cache =
@@ -37,7 +38,8 @@ export function thumbnailRoutes(): Hono<Env> {
     try {
       bytes = await thumbnails.get(item.mediaKey, size);
     } catch (error) {
-      if (error instanceof ThumbnailError) return c.json({ error: error.message }, error.reason === "unavailable" ? 503 : 415);
+      if (error instanceof ThumbnailError)
+        return c.json({ error: error.message }, error.reason === "unavailable" ? 503 : 415);
       throw error;
     }
     if (!bytes) throw notFound("Stored image of item", itemId);
