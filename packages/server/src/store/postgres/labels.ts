@@ -1,0 +1,174 @@
+import { newId } from "../../ids.js";
+import { groupOf, identify } from "../label-identity.js";
+import type {
+  LabelInput,
+  LabelRecord,
+  LabelSelection,
+  LabelStore,
+  LabelTarget,
+  LabelUpsertResult,
+} from "../labels.js";
+import type { PgScope } from "./connection.js";
+import { itemIdsOf } from "./items.js";
+
+interface LabelRow {
+  id: string;
+  item_id: string;
+  kind: string;
+  payload: LabelInput;
+}
+
+function decode(row: LabelRow): LabelRecord {
+  return { id: row.id, itemId: row.item_id, group: row.kind, payload: row.payload };
+}
+
+/** The table of a target and the column (and value) that scopes it. */
+function tableOf(target: LabelTarget) {
+  return target.kind === "predictions"
+    ? { table: "predictions", scope: "run_id", scopeId: target.runId, conflict: "(run_id, item_id, key)" }
+    : { table: "annotations", scope: "dataset_id", scopeId: target.datasetId, conflict: "(item_id, key)" };
+}
+
+/** One label to write: where it goes and what it holds. */
+interface Row {
+  itemId: string;
+  key: string;
+  kind: string;
+  payload: string;
+}
+
+/** Annotations and predictions on PostgreSQL, each table in upload order (`seq`). */
+export class PgLabelStore implements LabelStore {
+  constructor(private readonly scope: PgScope) {}
+
+  upsert(
+    target: LabelTarget,
+    labels: readonly LabelInput[],
+    options: { update: boolean },
+  ): Promise<LabelUpsertResult> {
+    const { table, scope, scopeId, conflict } = tableOf(target);
+    const prefix = target.kind === "predictions" ? "prediction" : "annotation";
+    return this.scope.write(
+      async (db) => {
+        const result: LabelUpsertResult = { processed: 0, ignored: 0, refused: [] };
+        // New predictions make a committed run's evaluation stale: it must be committed again.
+        // Only a committed run's row is written (and locked), so concurrent uploads do not queue on it.
+        if (target.kind === "predictions") {
+          await db.query("UPDATE model_runs SET status = 'Started' WHERE id = $1 AND status <> 'Started'", [
+            target.runId,
+          ]);
+        }
+        const itemIds = await itemIdsOf(
+          db,
+          target.datasetId,
+          labels.map((label) => label.reference_id),
+        );
+        // A label whose identity repeats within the batch is applied as SQLite applies it row by
+        // row: it keeps the first one's position, and the last one's content when `update` holds.
+        const rows = new Map<string, Row>();
+        labels.forEach((label, index) => {
+          const itemId = itemIds.get(label.reference_id);
+          if (!itemId) {
+            result.refused.push({
+              index,
+              problem: {
+                code: "unknownReference",
+                datasetId: target.datasetId,
+                referenceIds: [label.reference_id],
+              },
+            });
+            return;
+          }
+          const { key, payload } = identify(label);
+          const identity = `${itemId}\u0000${key}`;
+          const row = { itemId, key, kind: groupOf(label.type), payload: JSON.stringify(payload) };
+          if (!rows.has(identity)) rows.set(identity, row);
+          else if (options.update) rows.set(identity, { ...row });
+          else result.ignored += 1;
+          if (options.update) result.processed += 1;
+        });
+        if (rows.size === 0) return result;
+        const batch = [...rows.values()];
+        const written = await db.query<{ n: number }>(
+          `WITH written AS (
+             INSERT INTO ${table} (id, ${scope}, item_id, kind, key, payload)
+             SELECT u.id, $1, u.item_id, u.kind, u.key, u.payload::json
+             FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+               WITH ORDINALITY AS u(id, item_id, kind, key, payload, position)
+             ORDER BY u.position
+             ON CONFLICT ${conflict} ${options.update ? "DO UPDATE SET kind = excluded.kind, payload = excluded.payload" : "DO NOTHING"}
+             RETURNING 1)
+           SELECT COUNT(*) AS n FROM written`,
+          [
+            scopeId,
+            batch.map(() => newId(prefix)),
+            batch.map((row) => row.itemId),
+            batch.map((row) => row.kind),
+            batch.map((row) => row.key),
+            batch.map((row) => row.payload),
+          ],
+        );
+        if (!options.update) {
+          const inserted = written[0]?.n ?? 0;
+          result.processed += inserted;
+          result.ignored += batch.length - inserted;
+        }
+        return result;
+      },
+      (result) => result.processed > 0 || target.kind === "predictions",
+    );
+  }
+
+  list(target: LabelTarget, itemIds: readonly string[]): Promise<LabelRecord[]> {
+    const { table, scope, scopeId } = tableOf(target);
+    if (itemIds.length === 0) return Promise.resolve([]);
+    return this.scope.read(async (db) =>
+      (
+        await db.query<LabelRow>(
+          `SELECT id, item_id, kind, payload FROM ${table} WHERE ${scope} = $1 AND item_id = ANY($2::text[]) ORDER BY seq`,
+          [scopeId, itemIds],
+        )
+      ).map(decode),
+    );
+  }
+
+  find(
+    target: LabelTarget,
+    query: { itemId: string; annotationId: string },
+  ): Promise<LabelRecord | undefined> {
+    const { table, scope, scopeId } = tableOf(target);
+    return this.scope.read(async (db) => {
+      const [row] = await db.query<LabelRow>(
+        `SELECT id, item_id, kind, payload FROM ${table} WHERE ${scope} = $1 AND item_id = $2 AND key = $3`,
+        [scopeId, query.itemId, `id:${query.annotationId}`],
+      );
+      return row && decode(row);
+    });
+  }
+
+  delete(target: LabelTarget, selection: LabelSelection): Promise<number> {
+    const { table, scope, scopeId } = tableOf(target);
+    // The target's labels are found through their items' dataset index (labels carry no index
+    // of their own on it), and counted without being sent back.
+    const [where, values] =
+      "all" in selection
+        ? ["", [scopeId, target.datasetId]]
+        : [
+            "AND i.reference_id = ANY($3::text[])",
+            [scopeId, target.datasetId, [...new Set(selection.referenceIds)]],
+          ];
+    return this.scope.write(
+      async (db) => {
+        const [row] = await db.query<{ n: number }>(
+          `WITH deleted AS (
+             DELETE FROM ${table} AS l USING items AS i
+             WHERE i.dataset_id = $2 ${where} AND l.item_id = i.id AND l.${scope} = $1 RETURNING 1)
+           SELECT COUNT(*) AS n FROM deleted`,
+          values,
+        );
+        return row?.n ?? 0;
+      },
+      (deleted) => deleted > 0,
+    );
+  }
+}

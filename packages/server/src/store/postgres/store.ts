@@ -1,0 +1,86 @@
+import type pg from "pg";
+import type { NucleusStore, StoreTransaction } from "../store.js";
+import { PgConnection, type PgScope } from "./connection.js";
+import { openPool, type PostgresLocation } from "./database.js";
+import { PgDatasetStore } from "./datasets.js";
+import { PgEvaluationStore } from "./evaluations.js";
+import { PgIdempotencyStore } from "./idempotency.js";
+import { PgItemStore } from "./items.js";
+import { PgJobStore } from "./jobs.js";
+import { PgLabelStore } from "./labels.js";
+import { PgModelRunStore, PgModelStore } from "./models.js";
+import { PgSliceStore } from "./slices.js";
+import { PgUploadStore } from "./uploads.js";
+
+function entityStores(scope: PgScope): StoreTransaction {
+  return {
+    datasets: new PgDatasetStore(scope),
+    items: new PgItemStore(scope),
+    labels: new PgLabelStore(scope),
+    models: new PgModelStore(scope),
+    runs: new PgModelRunStore(scope),
+    slices: new PgSliceStore(scope),
+    jobs: new PgJobStore(scope),
+    uploads: new PgUploadStore(scope),
+    evaluations: new PgEvaluationStore(scope),
+    idempotency: new PgIdempotencyStore(scope),
+  };
+}
+
+/**
+ * The store on a PostgreSQL database, through a pool of connections (`pg`). Any number of server
+ * processes may share the database: writes are transactions, job claims skip rows other servers
+ * hold, and the write version is kept in the database.
+ */
+export class PostgresStore implements NucleusStore {
+  readonly datasets;
+  readonly items;
+  readonly labels;
+  readonly models;
+  readonly runs;
+  readonly slices;
+  readonly jobs;
+  readonly uploads;
+  readonly evaluations;
+  readonly idempotency;
+  private readonly connection: PgConnection;
+
+  constructor(private readonly pool: pg.Pool) {
+    this.connection = new PgConnection(pool);
+    const stores = entityStores(this.connection.outside);
+    this.datasets = stores.datasets;
+    this.items = stores.items;
+    this.labels = stores.labels;
+    this.models = stores.models;
+    this.runs = stores.runs;
+    this.slices = stores.slices;
+    this.jobs = stores.jobs;
+    this.uploads = stores.uploads;
+    this.evaluations = stores.evaluations;
+    this.idempotency = stores.idempotency;
+  }
+
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    // Each transaction gets its own handle, which refuses calls once the transaction ended.
+    return this.connection.transaction((scope) => fn(entityStores(scope)));
+  }
+
+  async writeVersion(): Promise<string> {
+    const { rows } = await this.pool.query<{ value: number }>(
+      "SELECT SUM(value)::bigint AS value FROM write_version",
+    );
+    return String(rows[0]?.value ?? 0);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Opens the store on a PostgreSQL database (migrated first). */
+export async function openPostgresStore(
+  location: PostgresLocation,
+  log?: (line: string) => void,
+): Promise<PostgresStore> {
+  return new PostgresStore(await openPool(location, log));
+}
