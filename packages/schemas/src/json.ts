@@ -9,6 +9,12 @@ export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue
 /** A JSON object of user data (`metadata`, `class_pdf` values are separate). */
 export type JsonObject = { [key: string]: JsonValue };
 
+/**
+ * How deep user JSON (metadata) may nest. Deeper values are refused with an issue that names the
+ * limit: checking them would otherwise recurse as deep as they go.
+ */
+export const MAX_JSON_DEPTH = 64;
+
 /** Asks the issue formatter to print the offending value after the message. */
 const SHOW_VALUE = { showValue: true };
 
@@ -31,7 +37,7 @@ function isPlainObject(node: object): boolean {
 }
 
 /** The allocation-free check that almost every value passes. */
-function isPlainJson(node: unknown, ancestors: Set<object>): boolean {
+function isPlainJson(node: unknown, ancestors: Set<object>, depth = 0): boolean {
   switch (typeof node) {
     case "string":
     case "boolean":
@@ -40,16 +46,16 @@ function isPlainJson(node: unknown, ancestors: Set<object>): boolean {
       return Number.isFinite(node);
     case "object": {
       if (node === null) return true;
-      if (ancestors.has(node)) return false;
+      if (ancestors.has(node) || depth >= MAX_JSON_DEPTH) return false;
       const array = Array.isArray(node);
       if (!array && !isPlainObject(node)) return false;
       ancestors.add(node);
       let ok = true;
       if (array) {
-        for (const entry of node) if (!isPlainJson(entry, ancestors)) ok = false;
+        for (const entry of node) if (!isPlainJson(entry, ancestors, depth + 1)) ok = false;
       } else {
         for (const key in node)
-          if (!isPlainJson((node as Record<string, unknown>)[key], ancestors)) ok = false;
+          if (!isPlainJson((node as Record<string, unknown>)[key], ancestors, depth + 1)) ok = false;
       }
       ancestors.delete(node);
       return ok;
@@ -79,6 +85,10 @@ function reportJsonIssues(
       if (node === null) return;
       if (ancestors.has(node)) {
         ctx.addIssue({ code: "custom", path, message: "must not contain itself" });
+        return;
+      }
+      if (path.length >= MAX_JSON_DEPTH) {
+        ctx.addIssue({ code: "custom", path, message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` });
         return;
       }
       if (!Array.isArray(node) && !isPlainObject(node)) {
