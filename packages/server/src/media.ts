@@ -1,7 +1,12 @@
-import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { extname, join } from "node:path";
+import { createHash } from "node:crypto";
+import { extname } from "node:path";
+import type { MediaBackend } from "./media/backend.js";
+import { BucketMedia, parseBucketLocation, type S3Options } from "./media/bucket.js";
+import { FolderMedia } from "./media/folder.js";
+import { noteUpload } from "./media/in-flight.js";
+
+export type { MediaBackend } from "./media/backend.js";
+export type { S3Options } from "./media/bucket.js";
 
 /**
  * The marker stored in a label's `mask_url` for a mask uploaded as a file: followed by its media
@@ -24,13 +29,34 @@ const CONTENT_TYPES: Record<string, string> = {
   ".ndjson": "application/x-ndjson",
 };
 
+/** The content type to serve a key with. */
+function contentTypeOf(key: string): string {
+  return CONTENT_TYPES[extname(key)] ?? "application/octet-stream";
+}
+
 /**
- * Content-addressed files beside the database: uploaded images, masks and NDJSON payloads,
- * keyed by the SHA-256 of their bytes plus a normalised extension. Writes are atomic.
+ * Uploaded images, masks and NDJSON payloads, keyed by the SHA-256 of their bytes plus a
+ * normalised extension, in a folder or a bucket (`media/`). `put` returns the key at once: a
+ * folder has written the file by then; a bucket uploads in the background, and the request's
+ * store calls wait for that upload (`media/in-flight.ts`), as do reads of the key here.
  */
 export class MediaStore {
-  constructor(private readonly root: string) {
-    mkdirSync(root, { recursive: true });
+  private readonly backend: MediaBackend;
+  private readonly pending = new Map<string, Promise<void>>();
+
+  /** A folder path, or a backend (see {@link openMedia}). */
+  constructor(rootOrBackend: string | MediaBackend) {
+    this.backend = typeof rootOrBackend === "string" ? new FolderMedia(rootOrBackend) : rootOrBackend;
+  }
+
+  /** Where files are kept: a folder path or `s3://bucket/prefix`. */
+  get location(): string {
+    return this.backend.location;
+  }
+
+  /** True when files live in a bucket: writes finish after `put` returns, and reads may go straight there. */
+  get remote(): boolean {
+    return this.backend.pathOf === undefined;
   }
 
   /** Stores bytes and returns their key. Storing the same bytes twice is free. */
@@ -41,12 +67,13 @@ export class MediaStore {
       .replace(/[^.a-z0-9]/g, "")
       .slice(0, 9);
     const key = `${hash}${ext.length > 1 ? ext : ""}`;
-    const path = this.pathOf(key);
-    if (!existsSync(path)) {
-      mkdirSync(join(this.root, hash.slice(0, 2)), { recursive: true });
-      const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
-      writeFileSync(tmp, bytes);
-      renameSync(tmp, path);
+    const written = this.backend.write(key, bytes, contentTypeOf(key));
+    if (written) {
+      const upload = this.pending.get(key) ?? written.finally(() => this.pending.delete(key));
+      // Whoever waits for it sees a failure; nobody waiting is not an unhandled rejection.
+      upload.catch(() => {});
+      this.pending.set(key, upload);
+      noteUpload(upload);
     }
     return key;
   }
@@ -54,20 +81,62 @@ export class MediaStore {
   /** Reads a stored file, or `undefined` for an unknown or malformed key. */
   async get(key: string): Promise<Buffer | undefined> {
     if (!KEY.test(key)) return undefined;
-    try {
-      return await readFile(this.pathOf(key));
-    } catch {
-      return undefined;
-    }
+    await this.pending.get(key)?.catch(() => {});
+    return this.backend.read(key);
+  }
+
+  /** Whether a key has bytes. */
+  async has(key: string): Promise<boolean> {
+    if (!KEY.test(key)) return false;
+    await this.pending.get(key)?.catch(() => {});
+    return this.backend.has(key);
   }
 
   /** The content type to serve a key with. */
   contentTypeOf(key: string): string {
-    return CONTENT_TYPES[extname(key)] ?? "application/octet-stream";
+    return contentTypeOf(key);
   }
 
-  /** The file of a key (keys are validated by {@link get}; this is for internal keys only). */
+  /** The file of a key, for media in a folder (keys are validated by {@link get}; this is for internal keys only). */
   pathOf(key: string): string {
-    return join(this.root, key.slice(0, 2), key);
+    if (!this.backend.pathOf) throw new Error(`Media in ${this.backend.location} has no local files`);
+    return this.backend.pathOf(key);
   }
+
+  /** A signed URL that reads a key straight from its bucket; undefined for media in a folder. */
+  async directUrl(key: string): Promise<string | undefined> {
+    if (!KEY.test(key) || !this.backend.downloadUrl) return undefined;
+    return this.backend.downloadUrl(key);
+  }
+
+  /** A signed URL that takes a PUT of a key's bytes straight into its bucket; undefined for a folder. */
+  async uploadUrl(key: string): Promise<string | undefined> {
+    if (!KEY.test(key) || !this.backend.uploadUrl) return undefined;
+    return this.backend.uploadUrl(key);
+  }
+
+  /** Throws when the files cannot be reached. */
+  check(): Promise<void> {
+    return this.backend.check();
+  }
+
+  /** Waits for uploads in flight, then lets go of connections. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.pending.values());
+    this.backend.close?.();
+  }
+}
+
+/**
+ * The media of a location: `s3://bucket/prefix` for a bucket of an S3-compatible service (reached
+ * with `s3`), anything else a folder.
+ */
+export function openMedia(location: string, s3?: S3Options): MediaStore {
+  const bucket = parseBucketLocation(location);
+  return new MediaStore(bucket ? new BucketMedia(bucket, s3) : new FolderMedia(location));
+}
+
+/** The media key of a signed upload URL's payload: unguessable without the URL's token. */
+export function uploadKeyOf(token: string): string {
+  return `${createHash("sha256").update(`nucleus-upload:${token}`).digest("hex")}.ndjson`;
 }

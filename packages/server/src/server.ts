@@ -1,3 +1,5 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
@@ -5,16 +7,43 @@ import { buildApp } from "./app.js";
 import { tenantOf } from "./http/auth.js";
 import { LoginLinks } from "./http/login-links.js";
 import { JobRunner, type JobRunnerTiming } from "./jobs/runner.js";
-import { MediaStore } from "./media.js";
+import { afterUploads } from "./media/in-flight.js";
+import { MediaStore, openMedia, type S3Options } from "./media.js";
 import { EvaluationService } from "./services/evaluations.js";
 import { ThumbnailService } from "./services/thumbnails.js";
+import { deferredStore } from "./store/deferred.js";
 import type { NucleusStore } from "./store/index.js";
+import { openPostgresStore } from "./store/postgres/store.js";
 import { openSqliteStore } from "./store/sqlite/store.js";
 
 /** Options of a Nucleus server. */
 export interface NucleusServerOptions {
-  /** The data folder: `nucleus.sqlite` and the `media/` folder live here. */
-  dataDir: string;
+  /**
+   * The data folder: `nucleus.sqlite`, the `media/` folder and cached thumbnails live here.
+   * Optional when both `database` and `media` are given (thumbnails are then cached in a
+   * temporary folder).
+   */
+  dataDir?: string;
+  /**
+   * A PostgreSQL database to keep records in instead of SQLite in the data folder:
+   * `postgres://user:password@host:5432/nucleus` (add `?schema=name` to keep the tables in a
+   * schema of their own). Any number of servers may share it.
+   */
+  database?: string;
+  /** Connections each server keeps to PostgreSQL. Default 10. */
+  databasePoolSize?: number;
+  /**
+   * Where uploaded files go: `s3://bucket/prefix` for a bucket of an S3-compatible service (see
+   * `s3`), or a folder. Default: `media/` in the data folder.
+   */
+  media?: string;
+  /** How to reach the bucket of an `s3://` media location (endpoint, region, keys). */
+  s3?: S3Options;
+  /**
+   * How long a server holds a job without renewing its lease, in seconds: a job whose server
+   * died is picked up by another one this long after its last renewal. Default 30.
+   */
+  jobLeaseSeconds?: number;
   /** The accepted API keys; each is its own tenant. At least one. */
   apiKeys: readonly string[];
   /** The path the protocol is served under. Default `/v1/nucleus`. */
@@ -68,6 +97,9 @@ export interface RunningNucleusServer extends NucleusServer {
 export interface ServerParts extends NucleusServer {
   store: NucleusStore;
   jobs: JobRunner;
+  media: MediaStore;
+  /** Resolves once the database is open and migrated; rejects when it cannot be. */
+  ready(): Promise<void>;
 }
 
 /** Options of {@link openServer} beyond the public ones: how its job runner holds jobs. */
@@ -82,13 +114,23 @@ export interface OpenServerOptions extends NucleusServerOptions {
 export function openServer(options: OpenServerOptions): ServerParts {
   if (options.apiKeys.length === 0) throw new Error("Nucleus server: give at least one API key in apiKeys");
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const store = openSqliteStore(options.dataDir);
-  const media = new MediaStore(join(options.dataDir, "media"));
+  const { dataDir } = options;
+  if (dataDir === undefined && (options.database === undefined || options.media === undefined)) {
+    throw new Error("Nucleus server: give dataDir, or both database and media");
+  }
+  const media = options.media
+    ? openMedia(options.media, options.s3)
+    : new MediaStore(join(dataDir as string, "media"));
+  const records = options.database
+    ? deferredStore(openPostgresStore({ url: options.database, poolSize: options.databasePoolSize }, log))
+    : openSqliteStore(dataDir as string);
+  // Files in a bucket are uploaded in the background: a request's store calls wait for its uploads.
+  const store = media.remote ? afterUploads(records) : records;
   const immutableCommittedRuns = options.immutableCommittedRuns ?? false;
   const jobs = new JobRunner(store, media, {
     log,
     immutableCommittedRuns,
-    ...(options.jobTiming ? { timing: options.jobTiming } : {}),
+    ...(timingOf(options) ? { timing: timingOf(options) } : {}),
   });
   const evaluations = new EvaluationService(store, jobs);
   const loginLinks = new LoginLinks();
@@ -99,7 +141,10 @@ export function openServer(options: OpenServerOptions): ServerParts {
       jobs,
       evaluations,
       loginLinks,
-      thumbnails: new ThumbnailService(media, join(options.dataDir, "thumbnails")),
+      thumbnails: new ThumbnailService(
+        media,
+        dataDir ? join(dataDir, "thumbnails") : mkdtempSync(join(tmpdir(), "nucleus-thumbnails-")),
+      ),
       immutableCommittedRuns,
       basePath: basePathOf(options),
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
@@ -114,10 +159,15 @@ export function openServer(options: OpenServerOptions): ServerParts {
     app,
     store,
     jobs,
+    media,
+    ready: async () => {
+      await (records as Partial<ReturnType<typeof deferredStore>>).ready?.();
+    },
     idle: () => jobs.idle(),
     async close() {
       await jobs.stop();
       await store.close();
+      await media.close();
     },
     createLoginToken(apiKey = options.apiKeys[0] as string) {
       if (!options.apiKeys.includes(apiKey))
@@ -127,6 +177,14 @@ export function openServer(options: OpenServerOptions): ServerParts {
   };
 }
 
+/** The job timing of the options: the internal one, else one made from `jobLeaseSeconds`. */
+function timingOf(options: OpenServerOptions): JobRunnerTiming | undefined {
+  if (options.jobTiming) return options.jobTiming;
+  if (options.jobLeaseSeconds === undefined) return undefined;
+  const leaseMs = Math.max(1, options.jobLeaseSeconds) * 1000;
+  return { leaseMs, pollMs: Math.min(2_000, Math.ceil(leaseMs / 3)) };
+}
+
 /** Starts listening with an opened server; port 0 picks a free one. */
 export async function listen<T extends NucleusServer>(
   server: T,
@@ -134,6 +192,16 @@ export async function listen<T extends NucleusServer>(
 ): Promise<T & RunningNucleusServer> {
   const host = options.host ?? "127.0.0.1";
   const wanted = options.port ?? 8080;
+  // A server on a database listens once the database is open and migrated.
+  const { ready } = server as Partial<Pick<ServerParts, "ready">>;
+  if (ready) {
+    try {
+      await ready();
+    } catch (error) {
+      await server.close().catch(() => {});
+      throw error;
+    }
+  }
   let started: { httpServer: ReturnType<typeof serve>; port: number };
   try {
     started = await new Promise((resolve, reject) => {
@@ -247,5 +315,6 @@ export function createNucleusApp(options: NucleusServerOptions): NucleusServer {
 export async function createServer(
   options: NucleusServerOptions & { port?: number; host?: string },
 ): Promise<RunningNucleusServer> {
-  return listen(createNucleusApp(options), options);
+  const { app, idle, close, createLoginToken, ready } = openServer(options);
+  return listen({ app, idle, close, createLoginToken, ready }, options);
 }

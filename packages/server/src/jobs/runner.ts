@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { Annotation, DatasetItem, Prediction } from "@nucleus/schemas";
 import { evaluateRun } from "../evaluation/evaluate-run.js";
@@ -251,7 +250,10 @@ export class JobRunner {
   }
 
   private async runUpload(held: Held, spec: UploadJobSpec): Promise<void> {
-    const text = (await readFile(this.media.pathOf(spec.mediaKey))).toString("utf8");
+    // The payload may be in a bucket that another server wrote it to.
+    const payload = await this.media.get(spec.mediaKey);
+    if (!payload) throw new Error(`the upload ${spec.mediaKey} is not in ${this.media.location}`);
+    const text = payload.toString("utf8");
     const lines = text
       .split("\n")
       .map((line, i) => ({ number: i + 1, line }))
