@@ -1,4 +1,12 @@
+import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { App } from "./App.js";
+import "./styles/app.css";
 
 const root = document.getElementById("root");
-if (root) createRoot(root).render(<p>Nucleus</p>);
+if (root)
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );

@@ -1,0 +1,131 @@
+import { memo, useMemo, useState } from "react";
+import type { GridItem } from "../api/items.js";
+import type { LabelStore } from "../api/labels.js";
+import { labelColor } from "../labels/colors.js";
+import { containTransform } from "../labels/draw.js";
+import { matchShapes } from "../labels/match.js";
+import type { Shape, Source } from "../labels/shapes.js";
+import { isShown, type StyleOptions } from "../labels/style.js";
+import { LabelLayer } from "./LabelLayer.js";
+import { Link } from "./Link.js";
+import { Thumbnail } from "./Thumbnail.js";
+import { useItemLabels } from "./useLabels.js";
+
+/** What every tile of a grid draws the same way. */
+export interface TileView {
+  endpoint: string;
+  datasetId: string;
+  store: LabelStore;
+  sources: readonly Source[];
+  runs: readonly string[];
+  style: Omit<StyleOptions, "marks">;
+  iou: number;
+  /** Tile size in CSS pixels: the image box, and the caption below it. */
+  width: number;
+  imageHeight: number;
+  hrefOf: (item: GridItem) => string;
+}
+
+/** One cell of the grid: the thumbnail, its labels on a canvas, category chips and error counts. */
+export const Tile = memo(function Tile({
+  item,
+  index,
+  view,
+  focused,
+  onFocus,
+}: {
+  item: GridItem | undefined;
+  index: number;
+  view: TileView;
+  focused: boolean;
+  onFocus: (index: number) => void;
+}) {
+  const states = useItemLabels(view.store, item?.id, view.sources);
+  const [natural, setNatural] = useState<{ width: number; height: number }>();
+  const shapes = useMemo(() => states.flatMap((s) => (s.status === "ready" ? s.shapes : [])), [states]);
+  const failed = states.some((s) => s.status === "error");
+  const loading = states.some((s) => s.status === "loading");
+  const firstRun = view.runs[0];
+  const marks = useMemo(() => {
+    if (!firstRun || loading) return undefined;
+    const gt = shapes.filter((s) => s.source === "gt");
+    const preds = shapes.filter((s) => s.source === `run:${firstRun}`);
+    return matchShapes(gt, preds, { iouThreshold: view.iou, minConfidence: view.style.minConfidence });
+  }, [shapes, firstRun, loading, view.iou, view.style.minConfidence]);
+
+  if (!item) {
+    return <div className="tile tile-skeleton" aria-hidden="true" style={{ width: view.width }} />;
+  }
+  const width = item.width ?? natural?.width;
+  const height = item.height ?? natural?.height;
+  const visible = shapes.filter((s) => isShown(s, view.style));
+  const drawable = visible.filter((s) => s.kind !== "category" && s.kind !== "mask");
+  const chips = visible.filter((s): s is Shape & { kind: "category" } => s.kind === "category");
+  let fp = 0;
+  let fn = 0;
+  for (const mark of marks?.values() ?? []) {
+    if (mark.kind === "FP") fp++;
+    if (mark.kind === "FN") fn++;
+  }
+  const summary = `${item.referenceId}: ${drawable.length} label${drawable.length === 1 ? "" : "s"}${
+    marks ? `, ${fp} false positive${fp === 1 ? "" : "s"}, ${fn} missed` : ""
+  }`;
+  return (
+    <Link
+      href={view.hrefOf(item)}
+      className={`tile${focused ? " tile-focused" : ""}`}
+      style={{ width: view.width }}
+      tabIndex={focused ? 0 : -1}
+      aria-label={summary}
+      data-index={index}
+      data-item-id={item.id}
+      onFocus={() => onFocus(index)}
+    >
+      <div className="tile-image" style={{ height: view.imageHeight }}>
+        <Thumbnail
+          endpoint={view.endpoint}
+          datasetId={view.datasetId}
+          itemId={item.id}
+          url={item.imageUrl}
+          size={Math.max(view.width, view.imageHeight) * (window.devicePixelRatio || 1)}
+          onSize={(w, h) => setNatural({ width: w, height: h })}
+        />
+        {width && height ? (
+          <LabelLayer
+            shapes={drawable}
+            width={view.width}
+            height={view.imageHeight}
+            transform={containTransform(width, height, view.width, view.imageHeight)}
+            style={{ ...view.style, ...(marks ? { marks } : {}) }}
+            label={summary}
+          />
+        ) : null}
+        {failed ? (
+          <span className="tile-flag" title="Some labels did not load">
+            !
+          </span>
+        ) : null}
+      </div>
+      <div className="tile-caption">
+        <span className="tile-ref">{item.referenceId}</span>
+        {chips.slice(0, 3).map((chip) => (
+          <span
+            key={chip.key}
+            className="chip"
+            title={`${chip.source === "gt" ? "Ground truth" : "Prediction"}: ${chip.label}`}
+          >
+            <i style={{ background: labelColor(chip.label) }} />
+            {chip.label}
+            {chip.confidence !== undefined ? ` ${chip.confidence.toFixed(2)}` : ""}
+          </span>
+        ))}
+        {marks && (fp > 0 || fn > 0) ? (
+          <span className="errors">
+            {fp > 0 ? <span className="fp">{fp} FP</span> : null}
+            {fn > 0 ? <span className="fn">{fn} FN</span> : null}
+          </span>
+        ) : null}
+      </div>
+    </Link>
+  );
+});

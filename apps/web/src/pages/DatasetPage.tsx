@@ -1,0 +1,207 @@
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { datasetSummary } from "../api/catalog.js";
+import { apiEndpoint } from "../api/endpoint.js";
+import { type GridItem, itemListOf } from "../api/items.js";
+import { labelStoreOf } from "../api/labels.js";
+import { useResource } from "../api/resource.js";
+import { useClient } from "../api/session.js";
+import { ItemControls, LabelControls } from "../components/Controls.js";
+import { Grid } from "../components/Grid.js";
+import { Shell } from "../components/Shell.js";
+import { Empty, ErrorState, Loading } from "../components/States.js";
+import type { Source } from "../labels/shapes.js";
+import { navigate } from "../state/router.js";
+import { useShortcut } from "../state/shortcuts.js";
+import { carriedQuery, useView } from "../state/view.js";
+
+/** The grid of a dataset (or one of its slices): thumbnails with their labels, and what to draw. */
+export function DatasetPage({ datasetId }: { datasetId: string }) {
+  const client = useClient();
+  const summary = useResource(`dataset:${datasetId}`, () => datasetSummary(client, datasetId));
+  const [view, update, search] = useView();
+  const store = labelStoreOf(client, datasetId);
+  const classes = useSyncExternalStore(store.subscribeClasses, store.getClasses);
+  const total = summary.status === "ready" ? summary.data.items : undefined;
+  const sortField = view.sort?.field;
+  const sortDescending = view.sort?.descending ?? false;
+  const ready = summary.status === "ready";
+  const list = useMemo(
+    () =>
+      ready
+        ? itemListOf(
+            client,
+            {
+              datasetId,
+              sliceId: view.sliceId,
+              sort: sortField ? { field: sortField, descending: sortDescending } : undefined,
+            },
+            total,
+          )
+        : undefined,
+    [client, datasetId, view.sliceId, sortField, sortDescending, ready, total],
+  );
+  const snapshot = useSyncExternalStore(
+    useCallback((listener: () => void) => list?.subscribe(listener) ?? (() => undefined), [list]),
+    () => list?.getSnapshot(),
+  );
+  const want = useCallback((index: number) => list?.want(index), [list]);
+  useEffect(() => list?.want(0), [list]);
+  const [focus, setFocus] = useState(0);
+
+  const query = carriedQuery(search);
+  const hrefOf = useCallback(
+    (item: GridItem) =>
+      `/datasets/${encodeURIComponent(datasetId)}/items/${encodeURIComponent(item.id)}${query}`,
+    [datasetId, query],
+  );
+  const runsKey = view.runs.join(",");
+  const sources = useMemo<Source[]>(
+    () => [
+      ...(view.groundTruth || view.colorBy === "match" ? (["gt"] as const) : []),
+      ...runsKey
+        .split(",")
+        .filter(Boolean)
+        .map((r) => `run:${r}` as const),
+    ],
+    [view.groundTruth, view.colorBy, runsKey],
+  );
+  const hiddenKey = [...view.hidden].join(",");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the key stands for the set.
+  const hidden = useMemo(() => view.hidden, [hiddenKey]);
+  const tileView = useMemo(() => {
+    const runs = runsKey.split(",").filter(Boolean);
+    return {
+      endpoint: apiEndpoint(),
+      datasetId,
+      store,
+      sources,
+      runs,
+      iou: view.iou,
+      hrefOf,
+      style: {
+        colorBy: view.colorBy,
+        hidden,
+        minConfidence: view.minConfidence,
+        runs,
+        groundTruth: view.groundTruth,
+      },
+    };
+  }, [
+    datasetId,
+    store,
+    sources,
+    hrefOf,
+    view.colorBy,
+    hidden,
+    view.minConfidence,
+    view.iou,
+    runsKey,
+    view.groundTruth,
+  ]);
+
+  const runs = summary.status === "ready" ? summary.data.runs : [];
+  useShortcut(["g"], "Ground truth on or off", "Grid", () => update({ groundTruth: !view.groundTruth }));
+  useShortcut(["m"], "Colour by class or by TP / FP / FN", "Grid", () =>
+    update({ colorBy: view.colorBy === "match" ? "label" : "match" }),
+  );
+  useShortcut(["1", "2", "3", "4", "5", "6", "7", "8", "9"], "Model run 1-9 on or off", "Grid", (event) => {
+    const run = runs[Number(event.key) - 1];
+    if (!run) return;
+    update({
+      runs: view.runs.includes(run.id) ? view.runs.filter((r) => r !== run.id) : [...view.runs, run.id],
+    });
+  });
+  useShortcut(["+", "="], "Larger tiles", "Grid", () => update({ tile: Math.min(480, view.tile + 40) }));
+  useShortcut(["-"], "Smaller tiles", "Grid", () => update({ tile: Math.max(120, view.tile - 40) }));
+
+  if (summary.status === "loading")
+    return (
+      <Shell crumbs={[{ label: "Datasets", href: "/" }, { label: "…" }]}>
+        <Loading what="the dataset" />
+      </Shell>
+    );
+  if (summary.status === "error")
+    return (
+      <Shell crumbs={[{ label: "Datasets", href: "/" }, { label: datasetId }]}>
+        <ErrorState error={summary.error} retry={summary.reload} what="the dataset" />
+      </Shell>
+    );
+  const dataset = summary.data;
+  const fields = [
+    ...new Set([...dataset.metadataFields, ...Object.keys(snapshot?.items[0]?.metadata ?? {})]),
+  ].sort();
+  const slice = dataset.slices.find((s) => s.id === view.sliceId);
+  const open = (index: number) => {
+    const item = snapshot?.items[index];
+    if (item) navigate(hrefOf(item));
+  };
+
+  let body: React.ReactNode;
+  if (!snapshot || (snapshot.items.length === 0 && snapshot.loading)) {
+    body = (
+      <Loading
+        what={view.sort ? "and sorting the items" : "the items"}
+        detail={
+          view.sort && snapshot
+            ? `${snapshot.read.toLocaleString()} of ${dataset.items.toLocaleString()} read`
+            : ""
+        }
+      />
+    );
+  } else if (snapshot.error && snapshot.items.length === 0) {
+    body = <ErrorState error={snapshot.error} what="the items" retry={() => location.reload()} />;
+  } else if (snapshot.done && snapshot.items.length === 0) {
+    body = slice ? (
+      <Empty title={`The slice “${slice.name}” is empty`}>
+        <p>
+          Add items to it with <code>nu slices append</code>, or show the whole dataset.
+        </p>
+      </Empty>
+    ) : (
+      <Empty title="This dataset has no items yet">
+        <p>
+          Upload images with <code>nu upload images --dataset "{dataset.name}" ./folder</code>, or import a
+          COCO file with <code>nu import coco</code>.
+        </p>
+      </Empty>
+    );
+  } else {
+    body = (
+      <Grid
+        snapshot={snapshot}
+        view={tileView}
+        tile={view.tile}
+        want={want}
+        focus={focus}
+        onFocusChange={setFocus}
+        onOpen={open}
+      />
+    );
+  }
+
+  const count = snapshot?.total ?? (slice ? undefined : dataset.items);
+  return (
+    <Shell crumbs={[{ label: "Datasets", href: "/" }, { label: dataset.name }]}>
+      <div className="with-panel">
+        <aside className="panel" aria-label="What to show">
+          <p className="panel-count">
+            <strong>
+              {count === undefined
+                ? `${(snapshot?.items.length ?? 0).toLocaleString()}+`
+                : count.toLocaleString()}
+            </strong>{" "}
+            items{slice ? ` in “${slice.name}”` : ""}
+            {snapshot?.loading && snapshot.items.length > 0 ? (
+              <span className="muted"> · reading…</span>
+            ) : null}
+          </p>
+          <ItemControls view={view} update={update} slices={dataset.slices} fields={fields} />
+          <LabelControls view={view} update={update} runs={dataset.runs} classes={classes} />
+        </aside>
+        <section className="grid-area" aria-label="Grid">
+          {body}
+        </section>
+      </div>
+    </Shell>
+  );
+}
