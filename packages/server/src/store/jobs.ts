@@ -83,6 +83,11 @@ export interface JobStore {
   /** Extends the leases `lease.owner` still holds among `ids`; returns those ids. */
   renew(ids: readonly string[], lease: Lease): Promise<string[]>;
   /**
+   * How many jobs, of every tenant, wait for a runner (`Running` with no live lease) and how many
+   * a runner holds: the depth of the queue, for metrics.
+   */
+  depth(): Promise<{ queued: number; running: number }>;
+  /**
    * Records progress or the outcome of a job that `owner` holds; a status other than `Running`
    * ends the lease. False (and nothing written) when `owner` no longer holds it.
    */

@@ -128,6 +128,18 @@ export function jobConformance(backend: StoreBackend): void {
       expect(await store.jobs.claim(a?.id as string, lease("z"))).toBeUndefined();
     });
 
+    it("count the jobs waiting for a runner and those held, of every tenant", async () => {
+      const { store } = fixture;
+      expect(await store.jobs.depth()).toEqual({ queued: 0, running: 0 });
+      const [a, b] = await jobs(store, 3);
+      await store.jobs.create(OTHER_TENANT, newJob());
+      await store.jobs.create(TENANT, { ...newJob(), done: { message: null } });
+      await store.jobs.claim(a?.id as string, lease("x"));
+      await store.jobs.claim(b?.id as string, lease("y", 10));
+      await later(30);
+      expect(await store.jobs.depth()).toEqual({ queued: 3, running: 1 });
+    });
+
     it("give a job to exactly one of two stores claiming it at once", async () => {
       const { store, openAnother } = fixture;
       const another = await openAnother();

@@ -146,6 +146,17 @@ export class PgJobStore implements JobStore {
     return ids.filter((id) => renewed.has(id));
   }
 
+  depth(): Promise<{ queued: number; running: number }> {
+    return this.scope.read(async (db) => {
+      const [row] = await db.query<{ queued: number; running: number }>(
+        `SELECT COUNT(*) FILTER (WHERE lease_expires_at IS NULL OR lease_expires_at <= ${NOW_MS}) AS queued,
+                COUNT(*) FILTER (WHERE lease_expires_at > ${NOW_MS}) AS running
+         FROM jobs WHERE status = 'Running'`,
+      );
+      return { queued: row?.queued ?? 0, running: row?.running ?? 0 };
+    });
+  }
+
   async update(id: string, owner: string, fields: JobUpdate): Promise<boolean> {
     const sets: string[] = [];
     const values: unknown[] = [id, owner];

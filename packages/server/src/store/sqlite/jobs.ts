@@ -162,6 +162,19 @@ export class SqliteJobStore implements JobStore {
     });
   }
 
+  depth(): Promise<{ queued: number; running: number }> {
+    return this.scope.read(() => {
+      const row = this.scope
+        .sql(
+          `SELECT COALESCE(SUM(lease_expires_at IS NULL OR lease_expires_at <= @now), 0) AS queued,
+                  COALESCE(SUM(lease_expires_at > @now), 0) AS running
+           FROM jobs WHERE status = 'Running'`,
+        )
+        .get({ now: Date.now() }) as { queued: number; running: number };
+      return { queued: row.queued, running: row.running };
+    });
+  }
+
   update(id: string, owner: string, fields: JobUpdate): Promise<boolean> {
     const sets: string[] = [];
     const values: unknown[] = [];
