@@ -1,11 +1,15 @@
+import { randomBytes } from "node:crypto";
 import { PayloadValidationError } from "@nucleus/schemas";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requireApiKey } from "./http/auth.js";
+import { BodyBudget } from "./http/body-budget.js";
 import type { Env, Services } from "./http/context.js";
+import { diskFullError, isDiskFull } from "./http/disk-full.js";
 import { HttpError } from "./http/errors.js";
+import { maskedPath } from "./http/masking.js";
 import { SessionStore } from "./http/sessions.js";
+import { TenantKeys } from "./http/tenants.js";
 import { problemResponse } from "./presenters/problems.js";
 import { datasetRoutes } from "./routes/datasets.js";
 import { evaluationRoutes } from "./routes/evaluations.js";
@@ -17,9 +21,13 @@ import { sessionRoutes } from "./routes/session.js";
 import { sliceRoutes } from "./routes/slices.js";
 import { thumbnailRoutes } from "./routes/thumbnails.js";
 import { unsupportedRoutes } from "./routes/unsupported.js";
-import { MAX_NDJSON_BYTES, publicRoutes, signedUrlRoutes } from "./routes/uploads.js";
+import { mediaRoutes, signedUrlRoutes, uploadRoutes } from "./routes/uploads.js";
 import { webRoutes } from "./routes/web.js";
+import { MediaAccess } from "./services/media-access.js";
 import { StoreError } from "./store/index.js";
+
+/** Request-body bytes held in memory at once, by default: parallel uploads wait for room. */
+export const DEFAULT_BODY_BUDGET_BYTES = 512 * 1024 * 1024;
 
 /** How the HTTP app is put together. */
 export interface AppOptions {
@@ -27,51 +35,64 @@ export interface AppOptions {
   apiKeys: readonly string[];
   /** The largest request body of an API route, in bytes. */
   maxBodyBytes: number;
+  /** Request-body bytes held in memory at once. Default {@link DEFAULT_BODY_BUDGET_BYTES}. */
+  bodyBudgetBytes?: number;
+  /**
+   * The data folder's secret: tenant ids are keyed hashes of the keys, and media URLs are signed
+   * with it. Without one, tenant ids are unkeyed hashes and URLs are signed with a key that
+   * lasts as long as the process.
+   */
+  tenantSecret?: Uint8Array;
   /** Log one line per request. */
   logRequests: boolean;
   log: (line: string) => void;
 }
 
 /** Builds the Hono app: the protocol under `services.basePath`, JSON errors everywhere. */
-export function buildApp({ services, apiKeys, maxBodyBytes, logRequests, log }: AppOptions): Hono<Env> {
+export function buildApp(options: AppOptions): Hono<Env> {
+  const { services, apiKeys, maxBodyBytes, logRequests, log } = options;
+  const tenants = new TenantKeys(apiKeys, options.tenantSecret);
+  // Data kept under the older unkeyed tenant ids moves to the keyed ones; requests wait for it.
+  void tenants.migrate(services.store, log);
+  const mediaAccess = new MediaAccess(
+    services.store,
+    services.media,
+    options.tenantSecret ?? randomBytes(32),
+  );
+  const budget = new BodyBudget(options.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET_BYTES);
   const root = new Hono<Env>({ strict: true });
   if (logRequests) {
     root.use("*", async (c, next) => {
       const start = performance.now();
       await next();
-      const path = new URL(c.req.url).pathname.replace(/\/__upload\/[^/]+/, "/__upload/<token>");
-      log(`${c.req.method} ${path} ${c.res.status} ${(performance.now() - start).toFixed(1)}ms`);
+      log(
+        `${c.req.method} ${maskedPath(c.req.url)} ${c.res.status} ${(performance.now() - start).toFixed(1)}ms`,
+      );
     });
   }
   root.use("*", async (c, next) => {
     c.set("services", services);
-    await next();
+    c.set("maxBodyBytes", maxBodyBytes);
+    c.set("mediaAccess", mediaAccess);
+    // Bodies are read only by the routes, after authentication, each within its route's limit
+    // (http/limits.ts) and this request's share of the memory budget, given back once answered.
+    const grant = budget.grant();
+    c.set("bodyGrant", grant);
+    try {
+      await next();
+    } finally {
+      grant.release();
+    }
   });
 
   const api = new Hono<Env>({ strict: true });
-  api.use(
-    "*",
-    bodyLimit({
-      maxSize: Math.max(maxBodyBytes, MAX_NDJSON_BYTES),
-      onError: () => {
-        throw new HttpError(413, `The request body is larger than ${maxBodyBytes} bytes`);
-      },
-    }),
-  );
-  api.route("/", publicRoutes());
-  // Browser sessions are opened with a key; every other route takes a key or a session's cookie.
+  // Routes that carry their own credentials: a signed upload URL's token, a signed media URL.
+  api.route("/", uploadRoutes());
   const sessions = new SessionStore();
-  api.route("/", sessionRoutes(apiKeys, sessions));
-  api.use("*", requireApiKey(apiKeys, sessions));
-  api.use(
-    "*",
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new HttpError(413, `The request body is larger than ${maxBodyBytes} bytes`);
-      },
-    }),
-  );
+  api.route("/", mediaRoutes(tenants, sessions));
+  // Browser sessions are opened with a key; every other route takes a key or a session's cookie.
+  api.route("/", sessionRoutes(tenants, sessions));
+  api.use("*", requireApiKey(tenants, sessions));
   for (const routes of [
     datasetRoutes(),
     itemRoutes(),
@@ -102,7 +123,11 @@ export function buildApp({ services, apiKeys, maxBodyBytes, logRequests, log }: 
     }
     if (error instanceof HTTPException)
       return c.json({ error: error.message || "Bad request" }, error.status);
-    log(`${c.req.method} ${new URL(c.req.url).pathname} failed: ${error.stack ?? String(error)}`);
+    if (isDiskFull(error)) {
+      log(`${c.req.method} ${maskedPath(c.req.url)} failed: the disk is full (${error.message})`);
+      return c.json({ error: diskFullError().message }, 507);
+    }
+    log(`${c.req.method} ${maskedPath(c.req.url)} failed: ${error.stack ?? String(error)}`);
     return c.json({ error: "Internal server error" }, 500);
   });
   return root;

@@ -1,9 +1,12 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import type { Ctx, Env } from "./context.js";
 import { HttpError } from "./errors.js";
 import type { Session, SessionStore } from "./sessions.js";
+import type { TenantKeys } from "./tenants.js";
+
+export { tenantOf } from "./tenants.js";
 
 /** The HttpOnly cookie that holds a browser session's id. */
 export const SESSION_COOKIE = "nucleus_session";
@@ -11,11 +14,6 @@ export const SESSION_COOKIE = "nucleus_session";
 export const CSRF_COOKIE = "nucleus_csrf";
 /** The header that must carry the CSRF token on requests authenticated by cookie that change something. */
 export const CSRF_HEADER = "x-csrf-token";
-
-/** The tenant of a key: a hash, so the key itself is never stored or logged. */
-export function tenantOf(apiKey: string): string {
-  return createHash("sha256").update(`nucleus-tenant:${apiKey}`).digest("hex").slice(0, 32);
-}
 
 /** The key a request presents: HTTP Basic user name, or the `x-limited-access-key` header. */
 export function presentedKey(
@@ -38,11 +36,10 @@ export function presentedKey(
 export type KeyAuth = (c: Ctx) => { key: string | undefined; tenant: string | undefined };
 
 /** Checks presented keys against the accepted ones. */
-export function keyAuth(apiKeys: readonly string[]): KeyAuth {
-  const tenants = new Map(apiKeys.map((key) => [key, tenantOf(key)]));
+export function keyAuth(tenants: TenantKeys): KeyAuth {
   return (c) => {
     const key = presentedKey(c.req.header("authorization"), c.req.header("x-limited-access-key"));
-    return { key, tenant: key === undefined ? undefined : tenants.get(key) };
+    return { key, tenant: key === undefined ? undefined : tenants.of(key) };
   };
 }
 
@@ -104,19 +101,29 @@ export function requireSameOrigin(c: Ctx): void {
 }
 
 /**
- * Requires a known API key, or, when `sessions` is given and no key is sent, the cookie of a
- * live browser session (with its CSRF token on anything but a read). Records the tenant on the
- * context.
+ * The tenant of a request: its known API key, or, when `sessions` is given and no key is sent,
+ * the cookie of a live browser session (with its CSRF token on anything but a read); otherwise a
+ * 401. Reads nothing of the body.
  */
-export function requireApiKey(apiKeys: readonly string[], sessions?: SessionStore): MiddlewareHandler<Env> {
-  const auth = keyAuth(apiKeys);
+export async function authenticate(c: Ctx, tenants: TenantKeys, sessions?: SessionStore): Promise<string> {
+  await tenants.ready();
+  const auth = keyAuth(tenants);
+  const session = sessions && auth(c).key === undefined ? cookieSession(c, sessions) : undefined;
+  if (session) {
+    requireSameOrigin(c);
+    requireCsrf(c, session);
+    return session.tenant;
+  }
+  return requireKeyTenant(c, auth);
+}
+
+/**
+ * Requires a known API key or a live browser session (see {@link authenticate}) before anything
+ * else runs, the reading of the body included. Records the tenant on the context.
+ */
+export function requireApiKey(tenants: TenantKeys, sessions?: SessionStore): MiddlewareHandler<Env> {
   return async (c, next) => {
-    const session = sessions && auth(c).key === undefined ? cookieSession(c, sessions) : undefined;
-    if (session) {
-      requireSameOrigin(c);
-      requireCsrf(c, session);
-    }
-    c.set("tenant", session ? session.tenant : requireKeyTenant(c, auth));
+    c.set("tenant", await authenticate(c, tenants, sessions));
     await next();
   };
 }

@@ -1,5 +1,5 @@
 import type { CheckResult, PathPrefix } from "@nucleus/schemas";
-import { PayloadValidationError } from "@nucleus/schemas";
+import { MAX_JSON_DEPTH, PayloadValidationError } from "@nucleus/schemas";
 import type { Ctx } from "./context.js";
 import { badRequest } from "./errors.js";
 
@@ -8,9 +8,40 @@ export interface BodyChecker<W> {
   check(wire: unknown, at?: PathPrefix): CheckResult<W>;
 }
 
+/**
+ * How deep a request body's JSON may nest: room for metadata at `MAX_JSON_DEPTH` inside the
+ * envelope of any route.
+ */
+export const MAX_BODY_DEPTH = MAX_JSON_DEPTH + 8;
+
+/**
+ * The first depth past `limit` that JSON text reaches, or undefined: a linear scan of brackets
+ * outside strings, so nesting too deep to parse or validate is refused before either runs.
+ */
+export function depthPast(text: string, limit: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 92)
+        i += 1; // backslash: skip the escaped character
+      else if (code === 34) inString = false;
+    } else if (code === 34) inString = true;
+    else if (code === 91 || code === 123) {
+      depth += 1;
+      if (depth > limit) return depth;
+    } else if (code === 93 || code === 125) depth -= 1;
+  }
+  return undefined;
+}
+
 /** Parses JSON text; an empty body is `{}` (the official client sends GETs with no body). */
 export function parseJsonText(text: string, what = "request body"): unknown {
   if (text.trim() === "") return {};
+  if (depthPast(text, MAX_BODY_DEPTH) !== undefined) {
+    throw badRequest(`The ${what} nests JSON deeper than ${MAX_BODY_DEPTH} levels, the limit`);
+  }
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -39,11 +70,12 @@ export interface MultipartForm {
   files(name: string): FilePart[];
 }
 
-/** Reads a multipart form. Files keep the order they were sent in. */
-export async function readMultipart(c: Ctx): Promise<MultipartForm> {
+/** Reads a multipart form from its bytes. Files keep the order they were sent in. */
+export async function readMultipart(c: Ctx, bytes: Uint8Array): Promise<MultipartForm> {
   let form: FormData;
   try {
-    form = await c.req.formData();
+    const contentType = c.req.header("content-type") ?? "";
+    form = await new Response(bytes, { headers: { "content-type": contentType } }).formData();
   } catch (error) {
     throw badRequest(`The multipart body cannot be read: ${(error as Error).message}`);
   }

@@ -2,8 +2,10 @@ import type { Context } from "hono";
 import type { JobRunner } from "../jobs/runner.js";
 import type { MediaStore } from "../media.js";
 import type { EvaluationService } from "../services/evaluations.js";
+import type { MediaAccess } from "../services/media-access.js";
 import type { ThumbnailService } from "../services/thumbnails.js";
 import type { NucleusStore, Tenant } from "../store/index.js";
+import type { BodyGrant } from "./body-budget.js";
 import type { LoginLinks } from "./login-links.js";
 
 /** What every handler can reach: storage, files, the job runner and the services. */
@@ -26,7 +28,18 @@ export interface Services {
 
 /** Hono's environment for this server: the caller's tenant is set by the auth middleware. */
 export interface Env {
-  Variables: { tenant: Tenant; services: Services };
+  Variables: {
+    tenant: Tenant;
+    services: Services;
+    /** The largest body of any route (multipart uploads); others take less (`limits.ts`). */
+    maxBodyBytes: number;
+    /** This request's share of the memory budget for bodies, given back when it is answered. */
+    bodyGrant: BodyGrant;
+    /** SHA-256 of the body as read, for binding idempotency keys to what they were sent with. */
+    bodyHash: string;
+    /** Who may read which stored file, and signed URLs for them. */
+    mediaAccess: MediaAccess;
+  };
 }
 
 /** The context type of every handler. */

@@ -14,6 +14,8 @@ import {
 import type { Hono } from "hono";
 import { type FilePart, isMultipart, parseJsonText, readMultipart, validate } from "./body.js";
 import type { Ctx, Env } from "./context.js";
+import { bodyLimitOf } from "./limits.js";
+import { readBodyBytes } from "./read-body.js";
 
 /** The multipart form of a route that declares one: JSON parts validated by their codecs, file parts as sent. */
 export interface ContractForm<C extends RouteContract> {
@@ -84,15 +86,18 @@ export function route<C extends RouteContract>(app: Hono<Env>, contract: C, hand
 async function readRequest<C extends RouteContract>(c: Ctx, contract: C): Promise<RouteRequest<C>> {
   const query = contract.query ? validate(contract.query, c.req.query(), "query") : {};
   const request = { params: c.req.param(), query, body: undefined } as unknown as RouteRequest<C>;
-  if (contract.multipart && isMultipart(c)) {
-    const form = await readMultipart(c);
+  const multipart = Boolean(contract.multipart) && isMultipart(c);
+  const limit = bodyLimitOf(contract, multipart, c.get("maxBodyBytes") ?? Number.POSITIVE_INFINITY);
+  if (multipart) {
+    const form = await readMultipart(c, await readBodyBytes(c, limit));
     const parts = contract.multipart as Record<string, AnyCodec>;
     request.form = {
       part: async (name) => validate(parts[name] as AnyCodec, await form.json(name), name),
       files: (name) => form.files(name),
     };
   } else if (contract.body) {
-    (request as { body: unknown }).body = validate(contract.body, parseJsonText(await c.req.text()));
+    const text = Buffer.from(await readBodyBytes(c, limit)).toString("utf8");
+    (request as { body: unknown }).body = validate(contract.body, parseJsonText(text));
   }
   return request;
 }

@@ -4,7 +4,7 @@
  */
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 501,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 501 | 503 | 507,
     message: string,
   ) {
     super(message);
@@ -20,3 +20,7 @@ export const notFound = (what: string, id: string) => new HttpError(404, `${what
 
 /** 409: the request conflicts with the object's state. */
 export const conflict = (message: string) => new HttpError(409, message);
+
+/** 413: the body is larger than the route takes. */
+export const tooLarge = (limit: number) =>
+  new HttpError(413, `The request body is larger than ${limit} bytes, the limit of this route`);

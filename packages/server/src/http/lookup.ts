@@ -50,8 +50,13 @@ export function param(c: Ctx, name: string): string {
   return value;
 }
 
-/** Builds the URL of stored media for this request's origin. */
+/**
+ * Builds the URLs of stored media for this request's origin: signed for the caller's tenant, so
+ * they work without a key (in an `<img>`, or the official client's downloads) for an hour or so.
+ */
 export function mediaUrlOf(c: Ctx): MediaUrl {
   const base = baseUrl(c);
-  return (key) => `${base}/__media/${key}`;
+  const access = c.get("mediaAccess");
+  const tenant = c.get("tenant");
+  return (key) => `${base}/${access.signedPath(tenant, key)}`;
 }

@@ -71,8 +71,12 @@ export function datasetRoutes(): Hono<Env> {
   });
 
   route(app, routes.deleteDataset, async ({ params }, c) => {
-    if (!(await c.get("services").store.datasets.delete(c.get("tenant"), params.datasetId)))
-      throw notFound("Dataset", params.datasetId);
+    const { store } = c.get("services");
+    // The dataset's files that no other dataset holds are removed with it.
+    const deleted = await c
+      .get("mediaAccess")
+      .deleteDataset(params.datasetId, () => store.datasets.delete(c.get("tenant"), params.datasetId));
+    if (!deleted) throw notFound("Dataset", params.datasetId);
     return { message: "Beginning dataset deletion..." };
   });
 

@@ -29,7 +29,13 @@ export function itemRoutes(): Hono<Env> {
     const dataset = await requireDataset(c, params.datasetId);
     const items = form ? await readLocalItems(c, await form.part("items"), form.files("image")) : body.items;
     const update = body?.update ?? false;
+    const files = items.flatMap((item) => {
+      const key = (item as NewItem).media_key;
+      return typeof key === "string" ? [key] : [];
+    });
     return once(c, async (stores) => {
+      // The dataset holds its files from here on: only its tenant may read them, until it is deleted.
+      await c.get("mediaAccess").retain(stores, c.get("tenant"), dataset.id, files);
       const counts = await stores.items.upsert(dataset.id, items, { update });
       return {
         dataset_id: dataset.id,

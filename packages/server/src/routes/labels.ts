@@ -38,12 +38,13 @@ export function labelRoutes(): Hono<Env> {
   route(app, routes.annotate, async (request, c) => {
     const dataset = await requireDataset(c, request.params.datasetId);
     const { labels, update } = await readLabels(c, request);
-    return once(c, async (stores) =>
-      annotateResponseWire(
+    return once(c, async (stores) => {
+      await c.get("mediaAccess").retain(stores, c.get("tenant"), dataset.id, maskKeysOf(labels));
+      return annotateResponseWire(
         dataset.id,
         await stores.labels.upsert({ kind: "annotations", datasetId: dataset.id }, labels, { update }),
-      ),
-    );
+      );
+    });
   });
 
   route(app, routes.predictAsync, async ({ params, body }, c) => {
@@ -112,9 +113,10 @@ async function predict(c: Ctx, dataset: DatasetRecord, run: ModelRunRecord, requ
   refuseIfImmutable(c, run);
   const { labels, update } = await readLabels(c, request);
   const target: LabelTarget = { kind: "predictions", datasetId: dataset.id, runId: run.id };
-  return once(c, async (stores) =>
-    predictResponseWire(dataset.id, run.id, await stores.labels.upsert(target, labels, { update })),
-  );
+  return once(c, async (stores) => {
+    await c.get("mediaAccess").retain(stores, c.get("tenant"), dataset.id, maskKeysOf(labels));
+    return predictResponseWire(dataset.id, run.id, await stores.labels.upsert(target, labels, { update }));
+  });
 }
 
 /** The labels of an upload: JSON (`annotations` + `segmentations`) or multipart local masks. */
@@ -146,6 +148,14 @@ async function readLabels(
   }
   const labels: LabelInput[] = [...(body?.annotations ?? []), ...(body?.segmentations ?? [])];
   return { labels, update: body?.update ?? false };
+}
+
+/** The stored masks of uploaded labels (those sent as files), by media key. */
+function maskKeysOf(labels: readonly LabelInput[]): string[] {
+  return labels.flatMap((label) => {
+    const url = (label as { mask_url?: unknown }).mask_url;
+    return typeof url === "string" && url.startsWith(MEDIA_SCHEME) ? [url.slice(MEDIA_SCHEME.length)] : [];
+  });
 }
 
 function isPng(bytes: Uint8Array): boolean {

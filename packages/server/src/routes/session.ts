@@ -14,6 +14,7 @@ import type { Ctx, Env } from "../http/context.js";
 import { route } from "../http/contract.js";
 import { HttpError } from "../http/errors.js";
 import type { Session, SessionStore } from "../http/sessions.js";
+import type { TenantKeys } from "../http/tenants.js";
 
 /** Cookie attributes: this server's path only, never sent cross-site, Secure over HTTPS. */
 function cookieOptions(c: Ctx, expiresAt?: number): CookieOptions {
@@ -41,11 +42,12 @@ export function setSessionCookies(c: Ctx, session: Session): void {
  * session id (never the key) and returns the CSRF token that requests changing something must
  * send as `x-csrf-token`; `DELETE __session` signs out. Mount before the auth middleware.
  */
-export function sessionRoutes(apiKeys: readonly string[], sessions: SessionStore): Hono<Env> {
+export function sessionRoutes(tenants: TenantKeys, sessions: SessionStore): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
-  const auth = keyAuth(apiKeys);
+  const auth = keyAuth(tenants);
 
-  route(app, routes.createSession, (_request, c) => {
+  route(app, routes.createSession, async (_request, c) => {
+    await tenants.ready();
     // A session is opened with a key only, not from another session.
     const session = sessions.create(requireKeyTenant(c, auth));
     setSessionCookies(c, session);

@@ -1,15 +1,28 @@
+import { createHash, randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
+import { dirname } from "node:path";
 import { type AsyncUploadRequest, routes, type WireOf } from "@nucleus/schemas";
 import { Hono } from "hono";
+import { authenticate } from "../http/auth.js";
 import { baseUrl, type Ctx, type Env } from "../http/context.js";
 import { route } from "../http/contract.js";
 import { badRequest, HttpError, notFound } from "../http/errors.js";
 import { param, requireDataset } from "../http/lookup.js";
+import { readBodyBytes, streamBody } from "../http/read-body.js";
+import type { SessionStore } from "../http/sessions.js";
+import type { TenantKeys } from "../http/tenants.js";
 import { newToken } from "../ids.js";
+import type { MediaStore } from "../media.js";
 import { type JobWire, jobWire } from "../presenters/jobs.js";
+import { sniffContentType } from "../services/media-access.js";
 import type { DatasetRecord, ModelRunRecord, UploadJobSpec } from "../store/index.js";
 
 /** The largest NDJSON payload a signed URL accepts (the official client's own limit). */
 export const MAX_NDJSON_BYTES = 536_870_888;
+
+/** How long a signed upload URL takes its PUT: an hour from when it was issued. */
+export const UPLOAD_URL_TTL_MS = 60 * 60 * 1000;
 
 /** Signed-URL routes that need an API key: handing out an upload URL. */
 export function signedUrlRoutes(): Hono<Env> {
@@ -20,52 +33,110 @@ export function signedUrlRoutes(): Hono<Env> {
     if (!/^[A-Za-z0-9_-]{1,128}$/.test(requestId))
       throw badRequest("requestId must be 1-128 letters, digits, _ or -");
     const token = newToken();
-    await c
-      .get("services")
-      .store.uploads.register(c.get("tenant"), { requestId, datasetId: dataset.id, token });
+    await c.get("services").store.uploads.register(c.get("tenant"), {
+      requestId,
+      datasetId: dataset.id,
+      token,
+      expiresAt: Date.now() + UPLOAD_URL_TTL_MS,
+    });
     return { signed_url: `${baseUrl(c)}/__upload/${token}` };
   });
   return app;
 }
 
-/**
- * Routes that carry their own authorisation: the PUT to a signed URL (its token is the
- * credential, like a presigned S3 URL) and stored media (addressed by content hash).
- */
-export function publicRoutes(): Hono<Env> {
-  const app = new Hono<Env>({ strict: true });
+/** The media key of a signed URL's payload: unguessable without the URL's token, never served. */
+export function payloadKeyOf(token: string): string {
+  return `${createHash("sha256").update(`nucleus-upload:${token}`).digest("hex")}.ndjson`;
+}
 
+/**
+ * The PUT to a signed URL: its token is the credential, like a presigned S3 URL. The token is
+ * checked before a byte of the body is read; a URL takes one PUT, within an hour of being issued.
+ * The payload streams to its file (never whole in memory), within {@link MAX_NDJSON_BYTES}.
+ */
+export function uploadRoutes(): Hono<Env> {
+  const app = new Hono<Env>({ strict: true });
   app.put("/__upload/:token", async (c) => {
     const token = param(c, "token");
     const { store, media } = c.get("services");
-    if (!(await store.uploads.find({ token }))) throw notFound("Upload URL", "");
-    const declared = Number(c.req.header("content-length") ?? "0");
-    if (declared > MAX_NDJSON_BYTES)
-      throw new HttpError(413, `The payload is larger than ${MAX_NDJSON_BYTES} bytes`);
-    const bytes = new Uint8Array(await c.req.arrayBuffer());
-    if (bytes.byteLength > MAX_NDJSON_BYTES)
-      throw new HttpError(413, `The payload is larger than ${MAX_NDJSON_BYTES} bytes`);
-    await store.uploads.complete(token, media.put(bytes, "payload.ndjson"));
-    return c.json({ size: bytes.byteLength });
+    const upload = await store.uploads.find({ token });
+    if (!upload) throw notFound("Upload URL", "");
+    if (upload.mediaKey !== null || upload.consumed) {
+      throw new HttpError(409, "This upload URL was used already: ask for a new signed URL");
+    }
+    if (upload.expiresAt <= Date.now()) {
+      throw new HttpError(410, "This upload URL has expired (they last an hour): ask for a new signed URL");
+    }
+    const { key, size } = await storePayload(c, media, payloadKeyOf(token));
+    if (!(await store.uploads.complete(token, key, Date.now()))) {
+      throw new HttpError(409, "This upload URL was used or expired while the payload was sent");
+    }
+    return c.json({ size });
   });
+  return app;
+}
 
+/** Streams a payload to its file through a temporary file, removed on any failure. */
+async function storePayload(c: Ctx, media: MediaStore, key: string): Promise<{ key: string; size: number }> {
+  let path: string | undefined;
+  try {
+    path = media.pathOf(key);
+  } catch {
+    // Media without local files: the payload is held in memory (within the body budget).
+    const bytes = await readBodyBytes(c, MAX_NDJSON_BYTES);
+    return { key: media.put(bytes, "payload.ndjson"), size: bytes.byteLength };
+  }
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  const file = createWriteStream(tmp, { mode: 0o600 });
+  const failed = new Promise<never>((_, reject) => file.once("error", reject));
+  failed.catch(() => {});
+  try {
+    const size = await streamBody(c, MAX_NDJSON_BYTES, async (chunk) => {
+      if (!file.write(chunk)) {
+        await Promise.race([new Promise<void>((resolve) => file.once("drain", () => resolve())), failed]);
+      }
+    });
+    await Promise.race([new Promise<void>((resolve) => file.end(resolve)), failed]);
+    await rename(tmp, path);
+    return { key, size };
+  } catch (error) {
+    file.destroy();
+    await rm(tmp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Stored files: `GET __media/<key>` with the key or session of a tenant one of whose datasets
+ * holds the file, or with a signed URL's query (`?tenant=&expires=&sig=`, as item and label
+ * URLs carry). Others get a 404, whether or not the file exists. Served with the type of its
+ * bytes and `nosniff`.
+ */
+export function mediaRoutes(tenants: TenantKeys, sessions: SessionStore): Hono<Env> {
+  const app = new Hono<Env>({ strict: true });
   app.get("/__media/:key", async (c) => {
-    const { media } = c.get("services");
     const key = param(c, "key");
-    const bytes = await media.get(key);
+    const access = c.get("mediaAccess");
+    const signed = access.verify(key, c.req.query());
+    const tenant = signed ?? (await authenticate(c, tenants, sessions));
+    if (!(await access.canRead(tenant, key))) throw notFound("File", key);
+    const bytes = await c.get("services").media.get(key);
     if (!bytes) throw notFound("File", key);
     return c.body(new Uint8Array(bytes), 200, {
-      "content-type": media.contentTypeOf(key),
-      "cache-control": "public, max-age=31536000, immutable",
+      "content-type": sniffContentType(bytes),
+      "x-content-type-options": "nosniff",
+      // Private: a shared cache must not hand one tenant's file to another.
+      "cache-control": signed ? "private, max-age=3600" : "private, no-cache",
     });
   });
-
   return app;
 }
 
 /**
  * The `?async=1` form of append, annotate and predict: the NDJSON PUT to the signed URL of
- * `requestId` becomes a background job.
+ * `requestId` becomes a background job. The payload starts one job: the upload is marked spent
+ * in the job's transaction.
  */
 export async function startAsyncUpload(
   c: Ctx,
@@ -75,25 +146,27 @@ export async function startAsyncUpload(
   run?: ModelRunRecord,
 ): Promise<JobWire> {
   const { store, jobs } = c.get("services");
-  const upload = await store.uploads.get(c.get("tenant"), body.requestId);
-  if (!upload || upload.datasetId !== dataset.id) {
-    throw badRequest(
-      `No signed URL was issued for requestId ${JSON.stringify(body.requestId)} on dataset ${dataset.id}`,
-    );
-  }
-  if (!upload.mediaKey) {
-    throw badRequest(
-      `Nothing was uploaded to the signed URL of requestId ${JSON.stringify(body.requestId)} yet`,
-    );
-  }
-  const spec: UploadJobSpec = {
-    type,
-    datasetId: dataset.id,
-    runId: run?.id,
-    mediaKey: upload.mediaKey,
-    update: body.update ?? false,
-  };
-  const job = await store.jobs.create(c.get("tenant"), { datasetId: dataset.id, type, spec });
+  const tenant = c.get("tenant");
+  const named = JSON.stringify(body.requestId);
+  const job = await store.transaction(async (tx) => {
+    const upload = await tx.uploads.get(tenant, body.requestId);
+    if (!upload || upload.datasetId !== dataset.id) {
+      throw badRequest(`No signed URL was issued for requestId ${named} on dataset ${dataset.id}`);
+    }
+    if (!upload.mediaKey)
+      throw badRequest(`Nothing was uploaded to the signed URL of requestId ${named} yet`);
+    if (!(await tx.uploads.consume(tenant, body.requestId))) {
+      throw new HttpError(409, `The upload of requestId ${named} started a job already: upload it again`);
+    }
+    const spec: UploadJobSpec = {
+      type,
+      datasetId: dataset.id,
+      runId: run?.id,
+      mediaKey: upload.mediaKey,
+      update: body.update ?? false,
+    };
+    return tx.jobs.create(tenant, { datasetId: dataset.id, type, spec });
+  });
   jobs.start(job.id);
   return jobWire(job);
 }

@@ -19,7 +19,13 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const request = (key: string, route = ROUTE) => ({ tenant: "t", key, route });
+const request = (key: string, route = ROUTE, fingerprint = "body-1") => ({
+  tenant: "t",
+  key,
+  route,
+  fingerprint,
+});
+const RESERVE = { staleAfterMs: 60_000, expireAfterMs: 60_000, fingerprint: "body-1" };
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("runOnce", () => {
@@ -43,9 +49,10 @@ describe("runOnce", () => {
       return dataset.id;
     });
     expect((await store.datasets.list("t")).map((d) => d.id)).toEqual([id]);
-    expect(await store.idempotency.reserve("t", "k", ROUTE, { staleAfterMs: 60_000 })).toEqual({
+    expect(await store.idempotency.reserve("t", "k", ROUTE, RESERVE)).toEqual({
       state: "completed",
       route: ROUTE,
+      fingerprint: "body-1",
       response: id,
     });
   });
@@ -68,8 +75,27 @@ describe("runOnce", () => {
     expect(refused).toMatchObject({ reason: "otherRoute", route: ROUTE });
   });
 
+  it("refuses the same key with another body instead of replaying the first answer", async () => {
+    let runs = 0;
+    await runOnce(store, request("k"), async () => ++runs);
+    const refused = await runOnce(store, request("k", ROUTE, "body-2"), async () => ++runs).catch(
+      (error) => error,
+    );
+    expect(refused).toMatchObject({ reason: "otherBody" });
+    expect(runs).toBe(1);
+  });
+
+  it("forgets a record once it expired, so the key runs afresh", async () => {
+    const timing = { staleAfterMs: 60_000, waitMs: 1_000, expireAfterMs: 10 };
+    expect(await runOnce(store, request("k"), async () => "first", timing)).toBe("first");
+    expect(await runOnce(store, request("k"), async () => "again", timing)).toBe("first");
+    await pause(20);
+    expect(await runOnce(store, request("k", ROUTE, "body-2"), async () => "fresh", timing)).toBe("fresh");
+    expect(await store.idempotency.purge(0)).toBe(1);
+  });
+
   it("gives up waiting on a request that does not finish", async () => {
-    await store.idempotency.reserve("t", "k", ROUTE, { staleAfterMs: 60_000 });
+    await store.idempotency.reserve("t", "k", ROUTE, RESERVE);
     const refused = await runOnce(store, request("k"), async () => 1, {
       staleAfterMs: 60_000,
       waitMs: 50,
@@ -78,7 +104,7 @@ describe("runOnce", () => {
   });
 
   it("takes over the key of a request whose process died", async () => {
-    await store.idempotency.reserve("t", "k", ROUTE, { staleAfterMs: 60_000 });
+    await store.idempotency.reserve("t", "k", ROUTE, RESERVE);
     await pause(20);
     expect(await runOnce(store, request("k"), async () => "mine", { staleAfterMs: 10, waitMs: 1_000 })).toBe(
       "mine",

@@ -17,7 +17,7 @@ export type {
   EvaluationUpdate,
   NewEvaluation,
 } from "./evaluations.js";
-export type { IdempotencyStore, Reservation } from "./idempotency.js";
+export type { IdempotencyStore, Reservation, ReserveOptions } from "./idempotency.js";
 export type { ItemQuery, ItemRecord, ItemStore, ItemUpsertResult, MetadataUpdate, NewItem } from "./items.js";
 export type {
   EvaluationJobSpec,
@@ -39,6 +39,7 @@ export type {
   LabelTarget,
   LabelUpsertResult,
 } from "./labels.js";
+export type { MediaRefStore } from "./media.js";
 export type {
   ModelRecord,
   ModelRunRecord,

@@ -1,9 +1,11 @@
+import type { Tenant } from "./common.js";
 import type { DatasetStore } from "./datasets.js";
 import type { EvaluationStore } from "./evaluations.js";
 import type { IdempotencyStore } from "./idempotency.js";
 import type { ItemStore } from "./items.js";
 import type { JobStore } from "./jobs.js";
 import type { LabelStore } from "./labels.js";
+import type { MediaRefStore } from "./media.js";
 import type { ModelRunStore, ModelStore } from "./models.js";
 import type { SliceStore } from "./slices.js";
 import type { UploadStore } from "./uploads.js";
@@ -20,6 +22,7 @@ export interface EntityStores {
   readonly uploads: UploadStore;
   readonly evaluations: EvaluationStore;
   readonly idempotency: IdempotencyStore;
+  readonly media: MediaRefStore;
 }
 
 /** The handle a transaction passes to its function: every call through it is part of the transaction. */
@@ -43,6 +46,11 @@ export interface NucleusStore extends EntityStores {
    * same data, so results derived from the store can be cached until it changes.
    */
   writeVersion(): Promise<string>;
+  /**
+   * Moves everything of tenant `from` to tenant `to` (every table with a tenant), for a change of
+   * how tenants are derived from keys; returns how many rows moved.
+   */
+  rekeyTenant(from: Tenant, to: Tenant): Promise<number>;
   /** Closes the store; no call may follow. */
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { idempotencyConformance } from "./idempotency.js";
 import { itemConformance } from "./items.js";
 import { jobConformance } from "./jobs.js";
 import { labelConformance } from "./labels.js";
+import { mediaConformance } from "./media.js";
 import { modelConformance } from "./models.js";
 import { sliceConformance } from "./slices.js";
 import { transactionConformance } from "./transactions.js";
@@ -31,6 +32,7 @@ export function describeStoreConformance(backend: StoreBackend): void {
     uploadConformance(backend);
     evaluationConformance(backend);
     idempotencyConformance(backend);
+    mediaConformance(backend);
     transactionConformance(backend);
     writeVersionConformance(backend);
   });

@@ -182,4 +182,20 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (tenant, key)
   );
   `,
+  // Upload URLs expire and are spent by their job; idempotency records keep the fingerprint of
+  // their request; which datasets hold which stored files.
+  `
+  ALTER TABLE uploads ADD COLUMN expires_at BIGINT NOT NULL DEFAULT 0;
+  ALTER TABLE uploads ADD COLUMN consumed_at BIGINT;
+
+  ALTER TABLE idempotency_keys ADD COLUMN fingerprint TEXT;
+
+  CREATE TABLE dataset_media (
+    tenant TEXT NOT NULL,
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    media_key TEXT NOT NULL,
+    PRIMARY KEY (dataset_id, media_key)
+  );
+  CREATE INDEX dataset_media_by_key ON dataset_media (media_key, tenant);
+  `,
 ];

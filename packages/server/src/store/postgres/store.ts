@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { Tenant } from "../common.js";
 import type { NucleusStore, StoreTransaction } from "../store.js";
 import { PgConnection, type PgScope } from "./connection.js";
 import { openPool, type PostgresLocation } from "./database.js";
@@ -8,6 +9,7 @@ import { PgIdempotencyStore } from "./idempotency.js";
 import { PgItemStore } from "./items.js";
 import { PgJobStore } from "./jobs.js";
 import { PgLabelStore } from "./labels.js";
+import { PgMediaRefStore } from "./media.js";
 import { PgModelRunStore, PgModelStore } from "./models.js";
 import { PgSliceStore } from "./slices.js";
 import { PgUploadStore } from "./uploads.js";
@@ -24,6 +26,7 @@ function entityStores(scope: PgScope): StoreTransaction {
     uploads: new PgUploadStore(scope),
     evaluations: new PgEvaluationStore(scope),
     idempotency: new PgIdempotencyStore(scope),
+    media: new PgMediaRefStore(scope),
   };
 }
 
@@ -43,6 +46,7 @@ export class PostgresStore implements NucleusStore {
   readonly uploads;
   readonly evaluations;
   readonly idempotency;
+  readonly media;
   private readonly connection: PgConnection;
 
   constructor(private readonly pool: pg.Pool) {
@@ -58,6 +62,7 @@ export class PostgresStore implements NucleusStore {
     this.uploads = stores.uploads;
     this.evaluations = stores.evaluations;
     this.idempotency = stores.idempotency;
+    this.media = stores.media;
   }
 
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -70,6 +75,25 @@ export class PostgresStore implements NucleusStore {
       "SELECT SUM(value)::bigint AS value FROM write_version",
     );
     return String(rows[0]?.value ?? 0);
+  }
+
+  rekeyTenant(from: Tenant, to: Tenant): Promise<number> {
+    return this.connection.outside.write(async (db) => {
+      // Every table of this schema with a tenant column, the ones later migrations add included.
+      const tables = await db.query<{ table_name: string }>(
+        `SELECT table_name FROM information_schema.columns
+         WHERE table_schema = current_schema() AND column_name = 'tenant'`,
+      );
+      let moved = 0;
+      for (const { table_name } of tables) {
+        const rows = await db.query(`UPDATE "${table_name}" SET tenant = $1 WHERE tenant = $2 RETURNING 1`, [
+          to,
+          from,
+        ]);
+        moved += rows.length;
+      }
+      return moved;
+    });
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Tenant } from "../common.js";
 import type { UploadRecord, UploadStore } from "../uploads.js";
 import type { PgScope } from "./connection.js";
-import { now } from "./values.js";
+import { NOW_MS, now } from "./values.js";
 
 interface UploadRow {
   tenant: Tenant;
@@ -9,9 +9,11 @@ interface UploadRow {
   dataset_id: string;
   token: string;
   media_key: string | null;
+  expires_at: number;
+  consumed_at: number | null;
 }
 
-const COLUMNS = "tenant, request_id, dataset_id, token, media_key";
+const COLUMNS = "tenant, request_id, dataset_id, token, media_key, expires_at, consumed_at";
 
 function decode(row: UploadRow): UploadRecord {
   return {
@@ -20,6 +22,8 @@ function decode(row: UploadRow): UploadRecord {
     datasetId: row.dataset_id,
     token: row.token,
     mediaKey: row.media_key,
+    expiresAt: row.expires_at,
+    consumed: row.consumed_at !== null,
   };
 }
 
@@ -29,13 +33,15 @@ export class PgUploadStore implements UploadStore {
 
   async register(
     tenant: Tenant,
-    input: { requestId: string; datasetId: string; token: string },
+    input: { requestId: string; datasetId: string; token: string; expiresAt: number },
   ): Promise<void> {
     await this.scope.mutate(
-      `INSERT INTO uploads (tenant, request_id, dataset_id, token, media_key, created_at) VALUES ($1, $2, $3, $4, NULL, $5)
-       ON CONFLICT (tenant, request_id) DO UPDATE SET dataset_id = excluded.dataset_id, token = excluded.token, media_key = NULL
+      `INSERT INTO uploads (tenant, request_id, dataset_id, token, media_key, created_at, expires_at, consumed_at)
+       VALUES ($1, $2, $3, $4, NULL, $5, $6, NULL)
+       ON CONFLICT (tenant, request_id) DO UPDATE SET dataset_id = excluded.dataset_id, token = excluded.token,
+         media_key = NULL, expires_at = excluded.expires_at, consumed_at = NULL
        RETURNING token`,
-      [tenant, input.requestId, input.datasetId, input.token, now()],
+      [tenant, input.requestId, input.datasetId, input.token, now(), input.expiresAt],
     );
   }
 
@@ -58,10 +64,23 @@ export class PgUploadStore implements UploadStore {
     });
   }
 
-  async complete(token: string, mediaKey: string): Promise<void> {
-    await this.scope.mutate("UPDATE uploads SET media_key = $1 WHERE token = $2 RETURNING token", [
-      mediaKey,
-      token,
-    ]);
+  async complete(token: string, mediaKey: string, at: number): Promise<boolean> {
+    const rows = await this.scope.mutate(
+      `UPDATE uploads SET media_key = $1
+       WHERE token = $2 AND media_key IS NULL AND consumed_at IS NULL AND expires_at > $3
+       RETURNING token`,
+      [mediaKey, token, at],
+    );
+    return rows.length > 0;
+  }
+
+  async consume(tenant: Tenant, requestId: string): Promise<UploadRecord | undefined> {
+    const [row] = await this.scope.mutate<UploadRow>(
+      `UPDATE uploads SET consumed_at = ${NOW_MS}
+       WHERE tenant = $1 AND request_id = $2 AND media_key IS NOT NULL AND consumed_at IS NULL
+       RETURNING ${COLUMNS}`,
+      [tenant, requestId],
+    );
+    return row && decode(row);
   }
 }

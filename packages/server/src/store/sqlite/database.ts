@@ -1,6 +1,6 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { preparePrivateFile, preparePrivateFolder } from "../../db/data-folder.js";
 import { MIGRATIONS } from "./migrations.js";
 
 /** An open SQLite database (better-sqlite3). */
@@ -8,11 +8,14 @@ export type Db = Database.Database;
 
 /**
  * Opens (or creates) the data folder's database in WAL mode, with foreign keys on, and runs the
- * migrations it has not seen yet.
+ * migrations it has not seen yet. A new folder is made readable by its owner only (0700) and the
+ * database file 0600 (SQLite's WAL files take its mode); looser existing ones are warned about.
  */
-export function openDatabase(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, "nucleus.sqlite"));
+export function openDatabase(dataDir: string, log?: (line: string) => void): Db {
+  preparePrivateFolder(dataDir, log);
+  const path = join(dataDir, "nucleus.sqlite");
+  preparePrivateFile(path, log);
+  const db = new Database(path);
   db.pragma("journal_mode = WAL");
   // FULL: an acknowledged write is on disk before the response leaves, even across a power cut.
   db.pragma("synchronous = FULL");

@@ -50,9 +50,12 @@ describe("migrating an older data folder", () => {
       ]);
       const next = await store.datasets.create("t", { name: "third", isScene: false, usePrivacyMode: false });
       expect((await store.datasets.list("t")).at(-1)?.id).toBe(next.id);
-      expect(await store.idempotency.reserve("t", "k", "POST /x", { staleAfterMs: 1_000 })).toEqual({
+      // Records older than fingerprints match any body (and expire as any other record does).
+      const options = { staleAfterMs: 1_000, expireAfterMs: Date.now() + 60_000, fingerprint: "f" };
+      expect(await store.idempotency.reserve("t", "k", "POST /x", options)).toEqual({
         state: "completed",
         route: "POST /x",
+        fingerprint: null,
         response: { n: 1 },
       });
       expect(await store.jobs.get("t", "job_1")).toMatchObject({

@@ -220,4 +220,36 @@ export const MIGRATIONS: readonly string[] = [
     SELECT tenant, key, route, '', response, 0, created_at FROM idempotency;
   DROP TABLE idempotency;
   `,
+  // Upload URLs expire and are spent by their job; idempotency records keep the fingerprint of
+  // their request; which datasets hold which stored files (backfilled from items and masks).
+  `
+  ALTER TABLE uploads ADD COLUMN expires_at INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE uploads ADD COLUMN consumed_at INTEGER;
+
+  ALTER TABLE idempotency_keys ADD COLUMN fingerprint TEXT;
+
+  CREATE TABLE dataset_media (
+    tenant TEXT NOT NULL,
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    media_key TEXT NOT NULL,
+    PRIMARY KEY (dataset_id, media_key)
+  );
+  CREATE INDEX dataset_media_by_key ON dataset_media (media_key, tenant);
+
+  INSERT OR IGNORE INTO dataset_media (tenant, dataset_id, media_key)
+    SELECT d.tenant, i.dataset_id, i.media_key FROM items i JOIN datasets d ON d.id = i.dataset_id
+    WHERE i.media_key IS NOT NULL;
+  INSERT OR IGNORE INTO dataset_media (tenant, dataset_id, media_key)
+    SELECT d.tenant, a.dataset_id,
+      substr(rest, 1, instr(rest, '"') - 1)
+    FROM (SELECT dataset_id, substr(payload, instr(payload, 'nucleus-media:') + 14) AS rest
+          FROM annotations WHERE instr(payload, 'nucleus-media:') > 0) a
+    JOIN datasets d ON d.id = a.dataset_id;
+  INSERT OR IGNORE INTO dataset_media (tenant, dataset_id, media_key)
+    SELECT r.tenant, r.dataset_id,
+      substr(rest, 1, instr(rest, '"') - 1)
+    FROM (SELECT run_id, substr(payload, instr(payload, 'nucleus-media:') + 14) AS rest
+          FROM predictions WHERE instr(payload, 'nucleus-media:') > 0) p
+    JOIN model_runs r ON r.id = p.run_id;
+  `,
 ];

@@ -1,3 +1,4 @@
+import type { Tenant } from "../common.js";
 import type { NucleusStore, StoreTransaction } from "../store.js";
 import { SqliteConnection, type SqliteScope } from "./connection.js";
 import { type Db, openDatabase } from "./database.js";
@@ -7,6 +8,7 @@ import { SqliteIdempotencyStore } from "./idempotency.js";
 import { SqliteItemStore } from "./items.js";
 import { SqliteJobStore } from "./jobs.js";
 import { SqliteLabelStore } from "./labels.js";
+import { SqliteMediaRefStore } from "./media.js";
 import { SqliteModelRunStore, SqliteModelStore } from "./models.js";
 import { SqliteSliceStore } from "./slices.js";
 import { SqliteUploadStore } from "./uploads.js";
@@ -23,6 +25,7 @@ function entityStores(scope: SqliteScope): StoreTransaction {
     uploads: new SqliteUploadStore(scope),
     evaluations: new SqliteEvaluationStore(scope),
     idempotency: new SqliteIdempotencyStore(scope),
+    media: new SqliteMediaRefStore(scope),
   };
 }
 
@@ -42,6 +45,7 @@ export class SqliteStore implements NucleusStore {
   readonly uploads;
   readonly evaluations;
   readonly idempotency;
+  readonly media;
   private readonly connection: SqliteConnection;
 
   constructor(private readonly db: Db) {
@@ -57,6 +61,7 @@ export class SqliteStore implements NucleusStore {
     this.uploads = stores.uploads;
     this.evaluations = stores.evaluations;
     this.idempotency = stores.idempotency;
+    this.media = stores.media;
   }
 
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -71,6 +76,25 @@ export class SqliteStore implements NucleusStore {
           .value,
       ),
     );
+  }
+
+  rekeyTenant(from: Tenant, to: Tenant): Promise<number> {
+    return this.connection.outside.write(() => {
+      // Every table with a tenant column, the ones later migrations add included.
+      const tables = (
+        this.db
+          .prepare(
+            `SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c
+             WHERE m.type = 'table' AND c.name = 'tenant'`,
+          )
+          .all() as { name: string }[]
+      ).map((row) => row.name);
+      let moved = 0;
+      for (const table of tables) {
+        moved += this.db.prepare(`UPDATE "${table}" SET tenant = ? WHERE tenant = ?`).run(to, from).changes;
+      }
+      return moved;
+    });
   }
 
   async close(): Promise<void> {

@@ -9,9 +9,11 @@ interface UploadRow {
   dataset_id: string;
   token: string;
   media_key: string | null;
+  expires_at: number;
+  consumed_at: number | null;
 }
 
-const COLUMNS = "tenant, request_id, dataset_id, token, media_key";
+const COLUMNS = "tenant, request_id, dataset_id, token, media_key, expires_at, consumed_at";
 
 function decode(row: UploadRow): UploadRecord {
   return {
@@ -20,6 +22,8 @@ function decode(row: UploadRow): UploadRecord {
     datasetId: row.dataset_id,
     token: row.token,
     mediaKey: row.media_key,
+    expiresAt: row.expires_at,
+    consumed: row.consumed_at !== null,
   };
 }
 
@@ -27,14 +31,19 @@ function decode(row: UploadRow): UploadRecord {
 export class SqliteUploadStore implements UploadStore {
   constructor(private readonly scope: SqliteScope) {}
 
-  register(tenant: Tenant, input: { requestId: string; datasetId: string; token: string }): Promise<void> {
+  register(
+    tenant: Tenant,
+    input: { requestId: string; datasetId: string; token: string; expiresAt: number },
+  ): Promise<void> {
     return this.scope.write(() => {
       this.scope
         .sql(
-          `INSERT INTO uploads (tenant, request_id, dataset_id, token, media_key, created_at) VALUES (?, ?, ?, ?, NULL, ?)
-           ON CONFLICT (tenant, request_id) DO UPDATE SET dataset_id = excluded.dataset_id, token = excluded.token, media_key = NULL`,
+          `INSERT INTO uploads (tenant, request_id, dataset_id, token, media_key, created_at, expires_at, consumed_at)
+           VALUES (?, ?, ?, ?, NULL, ?, ?, NULL)
+           ON CONFLICT (tenant, request_id) DO UPDATE SET dataset_id = excluded.dataset_id, token = excluded.token,
+             media_key = NULL, expires_at = excluded.expires_at, consumed_at = NULL`,
         )
-        .run(tenant, input.requestId, input.datasetId, input.token, now());
+        .run(tenant, input.requestId, input.datasetId, input.token, now(), input.expiresAt);
     });
   }
 
@@ -56,9 +65,28 @@ export class SqliteUploadStore implements UploadStore {
     });
   }
 
-  complete(token: string, mediaKey: string): Promise<void> {
+  complete(token: string, mediaKey: string, at: number): Promise<boolean> {
+    return this.scope.write(
+      () =>
+        this.scope
+          .sql(
+            `UPDATE uploads SET media_key = ?
+             WHERE token = ? AND media_key IS NULL AND consumed_at IS NULL AND expires_at > ?`,
+          )
+          .run(mediaKey, token, at).changes > 0,
+    );
+  }
+
+  consume(tenant: Tenant, requestId: string): Promise<UploadRecord | undefined> {
     return this.scope.write(() => {
-      this.scope.sql("UPDATE uploads SET media_key = ? WHERE token = ?").run(mediaKey, token);
+      const row = this.scope
+        .sql(
+          `UPDATE uploads SET consumed_at = ?
+           WHERE tenant = ? AND request_id = ? AND media_key IS NOT NULL AND consumed_at IS NULL
+           RETURNING ${COLUMNS}`,
+        )
+        .get(Date.now(), tenant, requestId) as UploadRow | undefined;
+      return row && decode(row);
     });
   }
 }
