@@ -236,6 +236,66 @@ const cases: Case[] = [
     /index must be a non-negative integer, got "-1"/,
   ],
   [
+    "iloc past any integer",
+    "GET",
+    () => `dataset/${ds}/iloc/99999999999999999999`,
+    () => undefined,
+    400,
+    /index 99999999999999999999 is out of range/,
+  ],
+  [
+    "iloc of 2^63",
+    "GET",
+    () => `dataset/${ds}/iloc/9223372036854775808`,
+    () => undefined,
+    400,
+    /index 9223372036854775808 is out of range/,
+  ],
+  [
+    "model run iloc past any integer",
+    "GET",
+    () => `modelRun/${runId}/iloc/99999999999999999999`,
+    () => undefined,
+    400,
+    /index 99999999999999999999 is out of range/,
+  ],
+  [
+    "model run iloc of 2^63",
+    "GET",
+    () => `modelRun/${runId}/iloc/9223372036854775808`,
+    () => undefined,
+    400,
+    /index 9223372036854775808 is out of range/,
+  ],
+  [
+    "metadata nested 5,000 deep",
+    "POST",
+    () => `dataset/${ds}/append`,
+    // As text: JSON.stringify itself overflows the stack on values this deep.
+    () =>
+      `{"items": [{"reference_id": "deep", "image_url": "https://example.invalid/d.jpg", "metadata": ${'{"a":'.repeat(5_000)}1${"}".repeat(5_000)}}]}`,
+    400,
+    /nests JSON deeper than 72 levels/,
+  ],
+  [
+    "metadata nested past the limit of user JSON",
+    "POST",
+    () => `dataset/${ds}/append`,
+    () => ({
+      items: [{ reference_id: "deep", image_url: "https://example.invalid/d.jpg", metadata: nested(66) }],
+    }),
+    400,
+    /items\[0\] \(reference_id "deep"\): metadata(\.a)+ must not nest deeper than 64 levels/,
+  ],
+  [
+    "top-level array nested 30,000 deep",
+    "POST",
+    () => `dataset/${ds}/append`,
+    () => "[".repeat(30_000) + "]".repeat(30_000),
+    400,
+    /nests JSON deeper than 72 levels/,
+  ],
+  [
     "iloc that is not a number",
     "GET",
     () => `dataset/${ds}/iloc/first`,
@@ -405,6 +465,13 @@ const cases: Case[] = [
   ],
 ];
 
+/** `{"a": {"a": ... 1}}`, `depth` objects deep. */
+function nested(depth: number): Record<string, unknown> {
+  let value: Record<string, unknown> = { a: 1 };
+  for (let i = 1; i < depth; i += 1) value = { a: value };
+  return value;
+}
+
 describe("bad input", () => {
   it("has more than thirty cases", () => {
     expect(cases.length).toBeGreaterThan(30);
@@ -423,6 +490,23 @@ describe("bad input", () => {
 
   it("never logged a server error", () => {
     expect(server.logs).toEqual([]);
+  });
+});
+
+describe("bad input at full size", () => {
+  it("refuses a top-level array nested 200,000 deep with a 400 naming the limit", async () => {
+    const roomy = await startTestServer();
+    try {
+      const target = await createDataset(roomy, "deep");
+      const response = await roomy.call("POST", `dataset/${target}/append`, {
+        body: "[".repeat(200_000) + "]".repeat(200_000),
+      });
+      expect(response.status).toBe(400);
+      expect((response.body as { error: string }).error).toMatch(/deeper than 72 levels, the limit/);
+      expect(roomy.logs).toEqual([]);
+    } finally {
+      await roomy.stop();
+    }
   });
 });
 

@@ -34,6 +34,28 @@ describe("Idempotency-Key", () => {
     expect((again.body as { ignored_items: number }).ignored_items).toBe(5);
   });
 
+  it("refuses the same key with other items (422) instead of replaying and dropping them", async () => {
+    const ds = await createDataset(server);
+    const first = await server.call("POST", `dataset/${ds}/append`, {
+      body: { items: remoteItems(3, "first_") },
+      headers: { "idempotency-key": "reused" },
+    });
+    expect(first.status).toBe(200);
+    const other = await server.call("POST", `dataset/${ds}/append`, {
+      body: { items: remoteItems(3, "second_") },
+      headers: { "idempotency-key": "reused" },
+    });
+    expect(other.status).toBe(422);
+    expect((other.body as { error: string }).error).toMatch(/used with another request body/);
+    expect((await server.call("GET", `dataset/${ds}/info`)).body).toMatchObject({ length: 3 });
+    // The same request again is still a replay.
+    const repeat = await server.call("POST", `dataset/${ds}/append`, {
+      body: { items: remoteItems(3, "first_") },
+      headers: { "idempotency-key": "reused" },
+    });
+    expect(repeat.body).toEqual(first.body);
+  });
+
   it("replays annotate counts and refuses a key reused on another route", async () => {
     const ds = await createDataset(server);
     await server.call("POST", `dataset/${ds}/append`, { body: { items: remoteItems(1) } });
