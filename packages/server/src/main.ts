@@ -15,7 +15,22 @@ const USAGE = `nucleus-server: the local Nucleus server
 Usage: nucleus-server [options]
 
 Options:
-  --data DIR          data folder: database, media and the stored key (default ./nucleus-data)
+  --data DIR          data folder: database, media and the stored key (default ./nucleus-data;
+                      not needed with both --database and --media)
+  --database URL      keep records in PostgreSQL instead of the data folder's SQLite
+                      (postgres://user:password@host:5432/db, ?schema=NAME for a schema; default
+                      NUCLEUS_DATABASE_URL). Several servers may share one database; they
+                      share the secret in NUCLEUS_SECRET too (64 hex digits: openssl rand -hex 32).
+  --media WHERE       where uploaded files go: s3://bucket/prefix or a folder (default NUCLEUS_MEDIA,
+                      else media/ in the data folder)
+  --s3-endpoint URL   the S3-compatible service (MinIO, R2, Ceph, ...; default AWS_ENDPOINT_URL_S3,
+                      else AWS). Keys come from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+  --s3-region NAME    the bucket's region (default AWS_REGION, else us-east-1)
+  --s3-path-style     address the bucket as ENDPOINT/BUCKET (default on when an endpoint is given)
+  --s3-virtual-hosts  address the bucket as BUCKET.ENDPOINT
+  --job-lease-seconds N
+                      a job whose server died is taken over this long after its last renewal
+                      (default 30)
   --port N            port (default 8080; 0 picks a free one)
   --host HOST         address to listen on (default 127.0.0.1)
   --api-key KEY       accept this key (repeat for several; default NUCLEUS_API_KEY, else the key
@@ -40,7 +55,14 @@ function options() {
   try {
     return parseArgs({
       options: {
-        data: { type: "string", default: "./nucleus-data" },
+        data: { type: "string" },
+        database: { type: "string" },
+        media: { type: "string" },
+        "s3-endpoint": { type: "string" },
+        "s3-region": { type: "string" },
+        "s3-path-style": { type: "boolean" },
+        "s3-virtual-hosts": { type: "boolean" },
+        "job-lease-seconds": { type: "string" },
         port: { type: "string", default: "8080" },
         host: { type: "string", default: "127.0.0.1" },
         "api-key": { type: "string", multiple: true },
@@ -77,14 +99,42 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
+  const database = values.database ?? (process.env.NUCLEUS_DATABASE_URL || undefined);
+  const media = values.media ?? (process.env.NUCLEUS_MEDIA || undefined);
+  // With records and files elsewhere, nothing needs a data folder unless one is named.
+  const data = values.data ?? (database && media ? undefined : "./nucleus-data");
+  const lease = values["job-lease-seconds"] === undefined ? undefined : Number(values["job-lease-seconds"]);
+  if (lease !== undefined && !(Number.isFinite(lease) && lease > 0)) {
+    process.stderr.write(
+      `Usage error: --job-lease-seconds must be a positive number, got "${values["job-lease-seconds"]}"\n`,
+    );
+    process.exit(2);
+  }
   const given = values["api-key"]?.length
     ? values["api-key"]
     : process.env.NUCLEUS_API_KEY
       ? [process.env.NUCLEUS_API_KEY]
       : [];
-  const stored = given.length === 0 ? storedApiKey(values.data) : undefined;
+  if (given.length === 0 && (database || data === undefined)) {
+    fail(
+      "Cannot start the server",
+      "A server on a shared database needs its API keys given: each server would otherwise make its own",
+      "Pass the same --api-key (or NUCLEUS_API_KEY) to every server",
+    );
+  }
+  const stored = given.length === 0 && data !== undefined ? storedApiKey(data) : undefined;
+  const pathStyle = values["s3-virtual-hosts"] ? false : values["s3-path-style"] ? true : undefined;
   const server = await createServer({
-    dataDir: values.data,
+    ...(data === undefined ? {} : { dataDir: data }),
+    ...(database ? { database } : {}),
+    ...(process.env.NUCLEUS_SECRET ? { secret: process.env.NUCLEUS_SECRET } : {}),
+    ...(media ? { media } : {}),
+    s3: {
+      endpoint: values["s3-endpoint"],
+      region: values["s3-region"],
+      forcePathStyle: pathStyle,
+    },
+    ...(lease === undefined ? {} : { jobLeaseSeconds: lease }),
     port,
     host: values.host,
     apiKeys: stored ? [stored.key] : given,

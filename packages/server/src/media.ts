@@ -115,6 +115,14 @@ export class MediaStore {
     return this.backend.uploadUrl(key);
   }
 
+  /**
+   * True when a client PUT a key's bytes straight into the bucket through {@link uploadUrl};
+   * always false for a folder (uploads reach it through the server).
+   */
+  async uploadedDirectly(key: string): Promise<boolean> {
+    return this.backend.uploadUrl !== undefined && (await this.has(key));
+  }
+
   /** Throws when the files cannot be reached. */
   check(): Promise<void> {
     return this.backend.check();
@@ -134,9 +142,4 @@ export class MediaStore {
 export function openMedia(location: string, s3?: S3Options): MediaStore {
   const bucket = parseBucketLocation(location);
   return new MediaStore(bucket ? new BucketMedia(bucket, s3) : new FolderMedia(location));
-}
-
-/** The media key of a signed upload URL's payload: unguessable without the URL's token. */
-export function uploadKeyOf(token: string): string {
-  return `${createHash("sha256").update(`nucleus-upload:${token}`).digest("hex")}.ndjson`;
 }

@@ -7,7 +7,7 @@ import { buildApp } from "./app.js";
 import { tenantOf } from "./http/auth.js";
 import { LoginLinks } from "./http/login-links.js";
 import { JobRunner, type JobRunnerTiming } from "./jobs/runner.js";
-import { afterUploads } from "./media/in-flight.js";
+import { afterUploads, trackUploads } from "./media/in-flight.js";
 import { MediaStore, openMedia, type S3Options } from "./media.js";
 import { EvaluationService } from "./services/evaluations.js";
 import { ThumbnailService } from "./services/thumbnails.js";
@@ -39,6 +39,12 @@ export interface NucleusServerOptions {
   media?: string;
   /** How to reach the bucket of an `s3://` media location (endpoint, region, keys). */
   s3?: S3Options;
+  /**
+   * A secret every server on one database shares (64 hex digits: `openssl rand -hex 32`). Tenant
+   * ids are keyed hashes of the API keys with it, and a media URL one server signed is good at
+   * every other. Required with `database`; keep it out of the database and its backups.
+   */
+  secret?: string;
   /**
    * How long a server holds a job without renewing its lease, in seconds: a job whose server
    * died is picked up by another one this long after its last renewal. Default 30.
@@ -118,6 +124,7 @@ export function openServer(options: OpenServerOptions): ServerParts {
   if (dataDir === undefined && (options.database === undefined || options.media === undefined)) {
     throw new Error("Nucleus server: give dataDir, or both database and media");
   }
+  const tenantSecret = secretOf(options);
   const media = options.media
     ? openMedia(options.media, options.s3)
     : new MediaStore(join(dataDir as string, "media"));
@@ -153,7 +160,13 @@ export function openServer(options: OpenServerOptions): ServerParts {
     maxBodyBytes: options.maxBodyBytes ?? 256 * 1024 * 1024,
     logRequests: options.logRequests ?? false,
     log,
+    ...(tenantSecret ? { tenantSecret } : {}),
   });
+  if (media.remote) {
+    // Each request keeps its background uploads apart, and answers once they finished.
+    const answer = app.fetch;
+    app.fetch = (request, ...rest) => trackUploads(async () => answer(request, ...rest));
+  }
   jobs.startPolling();
   return {
     app,
@@ -172,9 +185,23 @@ export function openServer(options: OpenServerOptions): ServerParts {
     createLoginToken(apiKey = options.apiKeys[0] as string) {
       if (!options.apiKeys.includes(apiKey))
         throw new Error("createLoginToken: that key is not one of the server's apiKeys");
-      return loginLinks.issue(tenantOf(apiKey));
+      return loginLinks.issue(tenantOf(apiKey, tenantSecret));
     },
   };
+}
+
+/** The shared secret of the options; servers on a database must be given one. */
+function secretOf(options: NucleusServerOptions): Buffer | undefined {
+  if (options.secret === undefined) {
+    if (options.database === undefined) return undefined;
+    throw new Error(
+      "Nucleus server: servers on a database need a shared secret (secret, or NUCLEUS_SECRET): 64 hex digits, from `openssl rand -hex 32`",
+    );
+  }
+  if (!/^[0-9a-fA-F]{64}$/.test(options.secret)) {
+    throw new Error("Nucleus server: the secret must be 64 hex digits (`openssl rand -hex 32`)");
+  }
+  return Buffer.from(options.secret, "hex");
 }
 
 /** The job timing of the options: the internal one, else one made from `jobLeaseSeconds`. */

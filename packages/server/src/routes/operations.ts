@@ -3,7 +3,6 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import type { Env } from "../http/context.js";
 import { RequestMetrics } from "../http/metrics.js";
-import { trackUploads } from "../media/in-flight.js";
 
 /** How long a readiness check waits for the database or the media before calling it down. */
 const CHECK_MS = 3_000;
@@ -34,8 +33,7 @@ function bearerIs(header: string | undefined, token: string): boolean {
  *   job queue's depth. They hold no tenant's data (no ids, names, keys or paths), so they need no
  *   API key; set `NUCLEUS_METRICS_TOKEN` to require `Authorization: Bearer <token>` anyway.
  *
- * `observe` is the middleware that counts every request (and holds a request's background media
- * uploads until they finish, see `media/in-flight.ts`); mount it before every route.
+ * `observe` is the middleware that counts every request; mount it before every route.
  */
 export function operationRoutes(options: { metricsToken?: string | undefined } = {}): {
   observe: MiddlewareHandler<Env>;
@@ -47,7 +45,7 @@ export function operationRoutes(options: { metricsToken?: string | undefined } =
   const observe: MiddlewareHandler<Env> = async (c, next) => {
     const start = performance.now();
     try {
-      await trackUploads(next);
+      await next();
     } finally {
       const route = routePath(c);
       // A request no route answered is counted under one name, whatever its path.

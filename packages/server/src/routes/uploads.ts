@@ -33,13 +33,16 @@ export function signedUrlRoutes(): Hono<Env> {
     if (!/^[A-Za-z0-9_-]{1,128}$/.test(requestId))
       throw badRequest("requestId must be 1-128 letters, digits, _ or -");
     const token = newToken();
-    await c.get("services").store.uploads.register(c.get("tenant"), {
+    const { store, media } = c.get("services");
+    await store.uploads.register(c.get("tenant"), {
       requestId,
       datasetId: dataset.id,
       token,
       expiresAt: Date.now() + UPLOAD_URL_TTL_MS,
     });
-    return { signed_url: `${baseUrl(c)}/__upload/${token}` };
+    // With media in a bucket, the client PUTs straight into it, as to Scale's own signed URLs.
+    const direct = await media.uploadUrl(payloadKeyOf(token));
+    return { signed_url: direct ?? `${baseUrl(c)}/__upload/${token}` };
   });
   return app;
 }
@@ -121,7 +124,11 @@ export function mediaRoutes(tenants: TenantKeys, sessions: SessionStore): Hono<E
     const signed = access.verify(key, c.req.query());
     const tenant = signed ?? (await authenticate(c, tenants, sessions));
     if (!(await access.canRead(tenant, key))) throw notFound("File", key);
-    const bytes = await c.get("services").media.get(key);
+    const { media } = c.get("services");
+    // A file in a bucket is read from there: the browser follows a short-lived signed URL.
+    const direct = await media.directUrl(key);
+    if (direct) return c.redirect(direct, 302);
+    const bytes = await media.get(key);
     if (!bytes) throw notFound("File", key);
     return c.body(new Uint8Array(bytes), 200, {
       "content-type": sniffContentType(bytes),
@@ -152,6 +159,14 @@ export async function startAsyncUpload(
     const upload = await tx.uploads.get(tenant, body.requestId);
     if (!upload || upload.datasetId !== dataset.id) {
       throw badRequest(`No signed URL was issued for requestId ${named} on dataset ${dataset.id}`);
+    }
+    if (!upload.mediaKey && upload.expiresAt > Date.now()) {
+      // A PUT straight into the bucket went past this server: the payload's object tells.
+      const key = payloadKeyOf(upload.token);
+      if (await c.get("services").media.uploadedDirectly(key)) {
+        await tx.uploads.complete(upload.token, key, Date.now());
+        upload.mediaKey = key;
+      }
     }
     if (!upload.mediaKey)
       throw badRequest(`Nothing was uploaded to the signed URL of requestId ${named} yet`);
