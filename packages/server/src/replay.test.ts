@@ -6,7 +6,14 @@
  * answers against the client's own response models.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadWireLog, startTestServer, type TestServer, TINY_PNG, type WireRecord } from "./test-support.js";
+import {
+  loadWireLog,
+  startTestServer,
+  type TestServer,
+  TINY_PNG,
+  testBackends,
+  type WireRecord,
+} from "./test-support.js";
 
 const ID = /^(ds|di|ann|pred|prj|run|slc|job)_[0-9a-z]{20}$/;
 const VOLATILE = new Set([
@@ -22,13 +29,6 @@ const VOLATILE = new Set([
 let server: TestServer;
 const ids = new Map<string, string>();
 const signedUrls = new Map<string, string>();
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
 
 function substitute(text: string): string {
   return text.replace(/(ds|di|ann|pred|prj|run|slc|job)_[0-9a-z]{20}/g, (id) => ids.get(id) ?? id);
@@ -123,7 +123,16 @@ async function send(record: WireRecord) {
   return server.call(record.method, `${substitute(record.route)}${query}`, { body, headers });
 }
 
-describe("the official Python client's recorded flow", () => {
+describe.each(testBackends())("the official Python client's recorded flow on $name", (backend) => {
+  beforeAll(async () => {
+    ids.clear();
+    signedUrls.clear();
+    server = await startTestServer(undefined, backend.options());
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
   it("replays all 86 requests in order with the statuses and keys the client reads", {
     timeout: 30_000,
   }, async () => {

@@ -11,6 +11,35 @@ import {
   type RunningNucleusServer,
   type ServerParts,
 } from "./server.js";
+import { newSchema, testDatabaseUrl, withSchema } from "./store/postgres/testing.js";
+
+/** A backend a test server runs on: its name, and the options that pick it (fresh storage each call). */
+export interface TestBackend {
+  name: string;
+  options(): Partial<OpenServerOptions>;
+}
+
+/** The secret test servers on PostgreSQL share. */
+export const TEST_SECRET = "5e".repeat(32);
+
+/**
+ * The backends suites that run on each go through: SQLite in the data folder always, and
+ * PostgreSQL (a schema of its own per server) when the test run has a database.
+ */
+export function testBackends(): TestBackend[] {
+  const url = testDatabaseUrl();
+  return [
+    { name: "SQLite", options: () => ({}) },
+    ...(url === null
+      ? []
+      : [
+          {
+            name: "PostgreSQL",
+            options: () => ({ database: withSchema(url, newSchema("srv")), secret: TEST_SECRET }),
+          },
+        ]),
+  ];
+}
 
 /** The API key every test server accepts, and a second tenant's key. */
 export const KEY = "test_key";

@@ -1,4 +1,4 @@
-import type { EntityStores, NucleusStore } from "./store.js";
+import type { NucleusStore } from "./store.js";
 
 /**
  * A store that is still opening (a database to connect to and migrate): every call waits for it,
@@ -10,38 +10,43 @@ export interface DeferredStore extends NucleusStore {
   ready(): Promise<void>;
 }
 
-/** Wraps a store being opened; calls made before it is open wait for it. */
+type Callable = (...args: unknown[]) => unknown;
+
+/**
+ * Wraps a store being opened; calls made before it is open wait for it. Each property stands for
+ * a method of the store (`transaction(...)`) or an entity store (`items.upsert(...)`), so the
+ * wrapper needs no list of either.
+ */
 export function deferredStore(opening: Promise<NucleusStore>): DeferredStore {
   // Marked handled here: the rejection reaches whoever calls ready() or the store.
   opening.catch(() => {});
-  const entities = new Map<string, object>();
-  const entity = (name: keyof EntityStores) => {
-    let proxy = entities.get(name);
-    if (!proxy) {
-      proxy = new Proxy(
-        {},
-        {
-          get:
-            (_target, method: string) =>
-            async (...args: unknown[]) => {
-              const store = (await opening)[name] as unknown as Record<string, (...a: unknown[]) => unknown>;
-              return (store[method] as (...a: unknown[]) => unknown).apply(store, args);
-            },
+  const of = async (property: string) => (await opening)[property as keyof NucleusStore] as unknown;
+  const members = new Map<string, unknown>();
+  const member = (property: string) => {
+    const known = members.get(property);
+    if (known) return known;
+    const made = new Proxy(function deferred() {}, {
+      apply: async (_target, _this, args: unknown[]) => {
+        const store = await opening;
+        return (store[property as keyof NucleusStore] as unknown as Callable).apply(store, args);
+      },
+      get:
+        (_target, method: string) =>
+        async (...args: unknown[]) => {
+          const entity = (await of(property)) as Record<string, Callable>;
+          return (entity[method] as Callable).apply(entity, args);
         },
-      );
-      entities.set(name, proxy);
-    }
-    return proxy;
+    });
+    members.set(property, made);
+    return made;
   };
   return new Proxy({} as DeferredStore, {
     get(_target, property: string) {
       if (property === "ready") return async () => void (await opening);
-      if (property === "transaction")
-        return async (fn: Parameters<NucleusStore["transaction"]>[0]) => (await opening).transaction(fn);
-      if (property === "writeVersion") return async () => (await opening).writeVersion();
+      // A store that never opened has nothing to close.
       if (property === "close") return async () => (await opening.catch(() => undefined))?.close();
       if (property === "then") return undefined;
-      return entity(property as keyof EntityStores);
+      return member(property);
     },
   });
 }
