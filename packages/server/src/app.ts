@@ -17,6 +17,7 @@ import { itemRoutes } from "./routes/items.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { labelRoutes } from "./routes/labels.js";
 import { modelRoutes } from "./routes/models.js";
+import { operationRoutes } from "./routes/operations.js";
 import { sessionRoutes } from "./routes/session.js";
 import { sliceRoutes } from "./routes/slices.js";
 import { thumbnailRoutes } from "./routes/thumbnails.js";
@@ -61,6 +62,10 @@ export function buildApp(options: AppOptions): Hono<Env> {
   );
   const budget = new BodyBudget(options.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET_BYTES);
   const root = new Hono<Env>({ strict: true });
+  // Health, readiness and metrics, outside the protocol's path and its auth; every request counted.
+  const operations = operationRoutes(services);
+  root.use("*", operations.observe);
+  root.route("/", operations.routes);
   if (logRequests) {
     root.use("*", async (c, next) => {
       const start = performance.now();

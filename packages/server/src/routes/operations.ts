@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { Hono, type MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
-import type { Env } from "../http/context.js";
+import type { Env, Services } from "../http/context.js";
 import { RequestMetrics } from "../http/metrics.js";
 
 /** How long a readiness check waits for the database or the media before calling it down. */
@@ -33,9 +33,13 @@ function bearerIs(header: string | undefined, token: string): boolean {
  *   job queue's depth. They hold no tenant's data (no ids, names, keys or paths), so they need no
  *   API key; set `NUCLEUS_METRICS_TOKEN` to require `Authorization: Bearer <token>` anyway.
  *
- * `observe` is the middleware that counts every request; mount it before every route.
+ * `observe` is the middleware that counts every request; mount it, and the routes, before any
+ * other (they need neither a key nor the request context).
  */
-export function operationRoutes(options: { metricsToken?: string | undefined } = {}): {
+export function operationRoutes(
+  services: Pick<Services, "store" | "media">,
+  options: { metricsToken?: string | undefined } = {},
+): {
   observe: MiddlewareHandler<Env>;
   routes: Hono<Env>;
 } {
@@ -58,7 +62,7 @@ export function operationRoutes(options: { metricsToken?: string | undefined } =
   routes.get("/healthz", (c) => c.json({ status: "ok" }));
 
   routes.get("/readyz", async (c) => {
-    const { store, media } = c.get("services");
+    const { store, media } = services;
     const check = async (part: string, work: () => Promise<unknown>) => {
       try {
         await within(work(), CHECK_MS);
@@ -80,7 +84,7 @@ export function operationRoutes(options: { metricsToken?: string | undefined } =
     if (metricsToken && !bearerIs(c.req.header("authorization"), metricsToken)) {
       return c.json({ error: "The metrics need Authorization: Bearer <NUCLEUS_METRICS_TOKEN>" }, 401);
     }
-    const { store } = c.get("services");
+    const { store } = services;
     const depth = await store.jobs.depth().catch(() => undefined);
     const body = metrics.render([
       {
