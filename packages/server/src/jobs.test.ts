@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readTenantSecret } from "./db/data-folder.js";
 import { tenantOf } from "./http/auth.js";
 import { createDataset, KEY, remoteItems, startTestServer, type TestServer } from "./test-support.js";
 
@@ -128,7 +129,7 @@ describe("restarts", () => {
         .join("\n"),
     });
     // The job row a process wrote just before it died: `Running`, never started.
-    const tenant = tenantOf(KEY);
+    const tenant = tenantOf(KEY, readTenantSecret(dir));
     const mediaKey = (await first.store.uploads.get(tenant, "resume"))?.mediaKey as string;
     const job = await first.store.jobs.create(tenant, {
       datasetId: ds,

@@ -6,11 +6,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { readTenantSecret } from "./db/data-folder.js";
 import { tenantOf } from "./http/auth.js";
 import type { JobRecord } from "./store/index.js";
 import { createDataset, KEY, remoteItems, startTestServer, type TestServer } from "./test-support.js";
 
-const tenant = tenantOf(KEY);
+/** The test key's tenant on a server's data folder (keyed with the folder's secret). */
+const tenantOn = (server: TestServer) => tenantOf(KEY, readTenantSecret(server.dataDir));
 const dirs: string[] = [];
 const servers: TestServer[] = [];
 
@@ -34,8 +36,8 @@ async function uploadJob(server: TestServer, count: number): Promise<{ job: JobR
   };
   const lines = remoteItems(count).map((item) => JSON.stringify(item));
   expect((await fetch(signed.signed_url, { method: "PUT", body: lines.join("\n") })).status).toBe(200);
-  const mediaKey = (await server.store.uploads.get(tenant, requestId))?.mediaKey as string;
-  const job = await server.store.jobs.create(tenant, {
+  const mediaKey = (await server.store.uploads.get(tenantOn(server), requestId))?.mediaKey as string;
+  const job = await server.store.jobs.create(tenantOn(server), {
     datasetId,
     type: "uploadDatasetItems",
     spec: { type: "uploadDatasetItems", datasetId, mediaKey, update: false },
@@ -55,7 +57,7 @@ describe("job leases", () => {
 
     const started = await Promise.all([a.jobs.pollOnce(), b.jobs.pollOnce(), a.jobs.pollOnce()]);
     expect(started.reduce((sum, n) => sum + n, 0)).toBe(1);
-    const running = await a.store.jobs.get(tenant, job.id);
+    const running = await a.store.jobs.get(tenantOn(a), job.id);
     const holder = running?.lease?.owner;
     expect([a.jobs.owner, b.jobs.owner]).toContain(holder);
     // While one server holds it, the other finds nothing to do.
@@ -63,7 +65,7 @@ describe("job leases", () => {
     expect(await other.jobs.pollOnce()).toBe(0);
 
     await Promise.all([a.jobs.idle(), b.jobs.idle()]);
-    expect(await a.store.jobs.get(tenant, job.id)).toMatchObject({
+    expect(await a.store.jobs.get(tenantOn(a), job.id)).toMatchObject({
       status: "Completed",
       attempts: 1,
       completedSteps: 2_500,
@@ -83,11 +85,11 @@ describe("job leases", () => {
     expect(await first.jobs.pollOnce()).toBe(0);
 
     const second = await serverOn(dir, { leaseMs: 10_000, pollMs: 50 });
-    let record = await second.store.jobs.get(tenant, job.id);
+    let record = await second.store.jobs.get(tenantOn(second), job.id);
     for (let waited = 0; record?.status !== "Completed" && waited < 10_000; waited += 50) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       await second.jobs.idle();
-      record = await second.store.jobs.get(tenant, job.id);
+      record = await second.store.jobs.get(tenantOn(second), job.id);
     }
     expect(record).toMatchObject({ status: "Completed", attempts: 2, lease: null });
     expect((await second.call("GET", `job/${job.id}`)).body).toMatchObject({ status: "Completed" });
@@ -107,9 +109,9 @@ describe("job leases", () => {
     while (Date.now() < deadline) {
       expect(await b.jobs.pollOnce()).toBe(0);
       await new Promise((resolve) => setTimeout(resolve, 20));
-      if ((await a.store.jobs.get(tenant, job.id))?.status === "Completed") break;
+      if ((await a.store.jobs.get(tenantOn(a), job.id))?.status === "Completed") break;
     }
     await a.jobs.idle();
-    expect(await a.store.jobs.get(tenant, job.id)).toMatchObject({ status: "Completed", attempts: 1 });
+    expect(await a.store.jobs.get(tenantOn(a), job.id)).toMatchObject({ status: "Completed", attempts: 1 });
   });
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
 import { buildApp } from "./app.js";
+import { readTenantSecret } from "./db/data-folder.js";
 import { tenantOf } from "./http/auth.js";
 import { LoginLinks } from "./http/login-links.js";
 import { JobRunner, type JobRunnerTiming } from "./jobs/runner.js";
@@ -124,13 +125,13 @@ export function openServer(options: OpenServerOptions): ServerParts {
   if (dataDir === undefined && (options.database === undefined || options.media === undefined)) {
     throw new Error("Nucleus server: give dataDir, or both database and media");
   }
-  const tenantSecret = secretOf(options);
+  const tenantSecret = secretOf(options, log);
   const media = options.media
     ? openMedia(options.media, options.s3)
     : new MediaStore(join(dataDir as string, "media"));
   const records = options.database
     ? deferredStore(openPostgresStore({ url: options.database, poolSize: options.databasePoolSize }, log))
-    : openSqliteStore(dataDir as string);
+    : openSqliteStore(dataDir as string, log);
   // Files in a bucket are uploaded in the background: a request's store calls wait for its uploads.
   const store = media.remote ? afterUploads(records) : records;
   const immutableCommittedRuns = options.immutableCommittedRuns ?? false;
@@ -190,10 +191,15 @@ export function openServer(options: OpenServerOptions): ServerParts {
   };
 }
 
-/** The shared secret of the options; servers on a database must be given one. */
-function secretOf(options: NucleusServerOptions): Buffer | undefined {
+/**
+ * The shared secret of the options; servers on a database must be given one. A server on a data
+ * folder keeps its own there (`tenant-secret`, made on first start).
+ */
+function secretOf(options: NucleusServerOptions, log: (line: string) => void): Buffer | undefined {
   if (options.secret === undefined) {
-    if (options.database === undefined) return undefined;
+    if (options.database === undefined) {
+      return options.dataDir === undefined ? undefined : readTenantSecret(options.dataDir, log);
+    }
     throw new Error(
       "Nucleus server: servers on a database need a shared secret (secret, or NUCLEUS_SECRET): 64 hex digits, from `openssl rand -hex 32`",
     );

@@ -1,5 +1,6 @@
 import type { CheckResult, PathPrefix } from "@nucleus/schemas";
 import { MAX_JSON_DEPTH, PayloadValidationError } from "@nucleus/schemas";
+import { depthPast } from "../json-depth.js";
 import type { Ctx } from "./context.js";
 import { badRequest } from "./errors.js";
 
@@ -13,28 +14,6 @@ export interface BodyChecker<W> {
  * envelope of any route.
  */
 export const MAX_BODY_DEPTH = MAX_JSON_DEPTH + 8;
-
-/**
- * The first depth past `limit` that JSON text reaches, or undefined: a linear scan of brackets
- * outside strings, so nesting too deep to parse or validate is refused before either runs.
- */
-export function depthPast(text: string, limit: number): number | undefined {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    if (inString) {
-      if (code === 92)
-        i += 1; // backslash: skip the escaped character
-      else if (code === 34) inString = false;
-    } else if (code === 34) inString = true;
-    else if (code === 91 || code === 123) {
-      depth += 1;
-      if (depth > limit) return depth;
-    } else if (code === 93 || code === 125) depth -= 1;
-  }
-  return undefined;
-}
 
 /** Parses JSON text; an empty body is `{}` (the official client sends GETs with no body). */
 export function parseJsonText(text: string, what = "request body"): unknown {

@@ -1,12 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { Annotation, DatasetItem, Prediction } from "@nucleus/schemas";
+import { Annotation, DatasetItem, MAX_JSON_DEPTH, Prediction } from "@nucleus/schemas";
 import { evaluateRun } from "../evaluation/evaluate-run.js";
 import { loadRunObjects } from "../evaluation/objects.js";
+import { isDiskFull } from "../http/disk-full.js";
+import { depthPast } from "../json-depth.js";
 import type { MediaStore } from "../media.js";
 import { refusalMessage } from "../presenters/problems.js";
 import type {
+  EntityStores,
   EvaluationJobSpec,
+  JobMessage,
   JobRecord,
   JobSpec,
   JobUpdate,
@@ -17,6 +21,7 @@ import type {
   NucleusStore,
   UploadJobSpec,
 } from "../store/index.js";
+import { countPayloadLines, type PayloadLine, payloadLines } from "./payload-lines.js";
 
 /** How a runner holds jobs: lease length, and how often it looks for jobs nobody holds. */
 export interface JobRunnerTiming {
@@ -249,80 +254,122 @@ export class JobRunner {
     }
   }
 
+  /**
+   * Applies an NDJSON payload a chunk of lines at a time. Each chunk applies in one transaction
+   * with the job's progress (lines done, counts, errors), so the job's record always says exactly
+   * which lines were applied, and a job resumed after a crash continues after the last chunk that
+   * applied, counting only what it applied itself. A chunk that fails applies nothing: the job
+   * ends saying which lines were applied and which were not.
+   */
   private async runUpload(held: Held, spec: UploadJobSpec): Promise<void> {
-    // The payload may be in a bucket that another server wrote it to.
-    const payload = await this.media.get(spec.mediaKey);
-    if (!payload) throw new Error(`the upload ${spec.mediaKey} is not in ${this.media.location}`);
-    const text = payload.toString("utf8");
-    const lines = text
-      .split("\n")
-      .map((line, i) => ({ number: i + 1, line }))
-      .filter(({ line }) => line.trim() !== "");
-    await this.report(held, { totalSteps: lines.length, completedSteps: 0 });
-
-    const errors: string[] = [];
-    const counts = { processed: 0, ignored: 0, new: 0, updated: 0 };
+    const { job } = held;
+    const done = job.completedSteps;
+    const total = job.totalSteps > 0 ? job.totalSteps : await countPayloadLines(this.media, spec.mediaKey);
+    if (job.totalSteps === 0) await this.report(held, { totalSteps: total });
+    const progress: UploadProgress = {
+      counts: { ...ZERO_COUNTS, ...countsOf(job.message) },
+      errors: [...job.errors],
+      lines: done,
+      lastLine: 0,
+      total,
+    };
     const codec = CODECS[spec.type];
-    for (let start = 0; start < lines.length; start += CHUNK) {
-      const valid: unknown[] = [];
-      for (const { number, line } of lines.slice(start, start + CHUNK)) {
-        let value: unknown;
-        try {
-          value = JSON.parse(line);
-        } catch {
-          errors.push(`line ${number}: not valid JSON`);
+    let seen = 0;
+    let chunk: PayloadLine[] = [];
+    try {
+      for await (const entry of payloadLines(this.media, spec.mediaKey)) {
+        seen += 1;
+        // Lines a previous attempt applied are skipped: their counts are in the job already.
+        if (seen <= done) {
+          progress.lastLine = entry.number;
           continue;
         }
-        const result = codec.check(value);
-        if (result.ok) valid.push(result.value);
-        else for (const issue of result.issues) errors.push(`line ${number}: ${issue.text}`);
+        chunk.push(entry);
+        if (chunk.length === CHUNK) {
+          await this.applyChunk(held, spec, codec, chunk, progress);
+          chunk = [];
+          await nextTurn();
+        }
       }
-      await this.apply(held.job, spec, valid, counts, errors);
+      if (chunk.length > 0) await this.applyChunk(held, spec, codec, chunk, progress);
+    } catch (error) {
+      if (error instanceof LeaseLost) throw error;
       await this.report(held, {
-        completedSteps: Math.min(start + CHUNK, lines.length),
-        errors: errors.slice(-10_000),
+        status: "Errored_Server",
+        message: {
+          ...uploadMessage(spec, total, progress),
+          final_error: stoppedMessage(error, progress, total),
+        },
       });
-      await nextTurn();
+      this.options.log(
+        `job ${job.id} stopped after ${progress.lines} of ${total} lines: ${(error as Error).message}`,
+      );
+      return;
     }
-
-    const message =
-      spec.type === "uploadDatasetItems"
-        ? {
-            item_upload: {
-              total: lines.length,
-              new: counts.new,
-              updated: counts.updated,
-              ignored: counts.ignored,
-              errored: errors.length,
-            },
-          }
-        : {
-            [spec.type === "uploadAnnotations" ? "annotation_upload" : "prediction_upload"]: {
-              total: lines.length,
-              processed: counts.processed,
-              ignored: counts.ignored,
-              errored: errors.length,
-              datasetId: spec.datasetId,
-            },
-          };
     await this.report(held, {
       status: "Completed",
-      message,
-      completedSteps: lines.length,
-      errors: errors.slice(-10_000),
+      message: uploadMessage(spec, total, progress),
+      completedSteps: total,
     });
   }
 
+  /** Validates and applies one chunk of lines, with the job's progress, in one transaction. */
+  private async applyChunk(
+    held: Held,
+    spec: UploadJobSpec,
+    codec: (typeof CODECS)[keyof typeof CODECS],
+    chunk: readonly PayloadLine[],
+    progress: UploadProgress,
+  ): Promise<void> {
+    if (held.lost) throw new LeaseLost(held.job.id);
+    const errors: string[] = [];
+    const valid: unknown[] = [];
+    for (const { number, line } of chunk) {
+      if (depthPast(line, MAX_LINE_DEPTH) !== undefined) {
+        errors.push(`line ${number}: nests JSON deeper than ${MAX_LINE_DEPTH} levels, the limit`);
+        continue;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        errors.push(`line ${number}: not valid JSON`);
+        continue;
+      }
+      const result = codec.check(value);
+      if (result.ok) valid.push(result.value);
+      else for (const issue of result.issues) errors.push(`line ${number}: ${issue.text}`);
+    }
+    const counts = { ...progress.counts };
+    const allErrors = [...progress.errors, ...errors];
+    await this.store.transaction(async (tx) => {
+      await this.apply(tx, held.job, spec, valid, counts, allErrors);
+      const lines = progress.lines + chunk.length;
+      const recorded = await tx.jobs.update(held.job.id, this.lease.owner, {
+        completedSteps: lines,
+        message: uploadMessage(spec, progress.total, { ...progress, counts, lines, errors: allErrors }),
+        errors: allErrors.slice(-10_000),
+      });
+      if (!recorded) throw new LeaseLost(held.job.id);
+    });
+    // Committed: only now does the job's own account move on.
+    progress.counts = counts;
+    progress.errors = allErrors.slice(-10_000);
+    progress.lines += chunk.length;
+    progress.lastLine = (chunk[chunk.length - 1] as PayloadLine).number;
+  }
+
   private async apply(
+    stores: EntityStores,
     job: JobRecord,
     spec: UploadJobSpec,
     valid: unknown[],
-    counts: { processed: number; ignored: number; new: number; updated: number },
+    counts: UploadCounts,
     errors: string[],
   ): Promise<void> {
     if (valid.length === 0) return;
     if (spec.type === "uploadDatasetItems") {
-      const result = await this.store.items.upsert(spec.datasetId, valid as NewItem[], {
+      const result = await stores.items.upsert(spec.datasetId, valid as NewItem[], {
         update: spec.update,
       });
       counts.new += result.newItems;
@@ -331,7 +378,7 @@ export class JobRunner {
       return;
     }
     if (spec.type === "uploadPredictions") {
-      const run = spec.runId ? await this.store.runs.get(job.tenant, spec.runId) : undefined;
+      const run = spec.runId ? await stores.runs.get(job.tenant, spec.runId) : undefined;
       if (!run) throw new Error(`model run ${spec.runId} no longer exists`);
       if (run.status === "Committed" && this.options.immutableCommittedRuns) {
         errors.push(`model run ${run.id} is committed: its predictions cannot change`);
@@ -342,9 +389,90 @@ export class JobRunner {
       spec.type === "uploadPredictions"
         ? { kind: "predictions", datasetId: spec.datasetId, runId: spec.runId as string }
         : { kind: "annotations", datasetId: spec.datasetId };
-    const result = await this.store.labels.upsert(target, valid as LabelInput[], { update: spec.update });
+    const result = await stores.labels.upsert(target, valid as LabelInput[], { update: spec.update });
     counts.processed += result.processed;
     counts.ignored += result.ignored;
     for (const refusal of result.refused) errors.push(refusalMessage(refusal.problem));
   }
+}
+
+/** What an upload job applied so far: counts, entry errors, and how many non-blank lines it went through. */
+interface UploadProgress {
+  counts: UploadCounts;
+  errors: string[];
+  /** Non-blank lines done (applied or refused), in payload order. */
+  lines: number;
+  /** The payload line number of the last line done. */
+  lastLine: number;
+  /** Non-blank lines in the payload. */
+  total: number;
+}
+
+/** Counts of an upload job, as the protocol reports them. */
+interface UploadCounts {
+  processed: number;
+  ignored: number;
+  new: number;
+  updated: number;
+}
+
+const ZERO_COUNTS: UploadCounts = { processed: 0, ignored: 0, new: 0, updated: 0 };
+
+/** How deep one NDJSON line may nest (an entry's envelope around metadata). */
+const MAX_LINE_DEPTH = MAX_JSON_DEPTH + 8;
+
+/** The protocol's message of an upload job: its counts, as far as it got. */
+function uploadMessage(
+  spec: UploadJobSpec,
+  total: number,
+  progress: UploadProgress,
+): Record<string, unknown> {
+  const { counts, errors } = progress;
+  return spec.type === "uploadDatasetItems"
+    ? {
+        item_upload: {
+          total,
+          new: counts.new,
+          updated: counts.updated,
+          ignored: counts.ignored,
+          errored: errors.length,
+        },
+      }
+    : {
+        [spec.type === "uploadAnnotations" ? "annotation_upload" : "prediction_upload"]: {
+          total,
+          processed: counts.processed,
+          ignored: counts.ignored,
+          errored: errors.length,
+          datasetId: spec.datasetId,
+        },
+      };
+}
+
+/** The counts a job recorded with its progress (its message while running), to resume from. */
+function countsOf(message: JobMessage): Partial<UploadCounts> {
+  if (message === null || typeof message !== "object") return {};
+  const inner = (message.item_upload ?? message.annotation_upload ?? message.prediction_upload) as
+    | Record<string, unknown>
+    | undefined;
+  if (!inner) return {};
+  const read = (name: string) => (typeof inner[name] === "number" ? (inner[name] as number) : 0);
+  return {
+    processed: read("processed"),
+    ignored: read("ignored"),
+    new: read("new"),
+    updated: read("updated"),
+  };
+}
+
+/** Says exactly which lines a stopped upload applied, and why it stopped. */
+function stoppedMessage(error: unknown, progress: UploadProgress, total: number): string {
+  const reason = isDiskFull(error)
+    ? "the server's disk is full"
+    : `${(error as Error).name}: ${(error as Error).message}`;
+  const applied =
+    progress.lines === 0
+      ? "no line was applied"
+      : `the first ${progress.lines} entries (payload lines 1-${progress.lastLine}) were applied`;
+  return `Stopped after ${progress.lines} of ${total} entries because ${reason}: ${applied}, and the ${total - progress.lines} after them were not. Upload those again.`;
 }

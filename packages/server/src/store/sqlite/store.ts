@@ -103,7 +103,10 @@ export class SqliteStore implements NucleusStore {
   }
 }
 
-/** Opens (or creates) the store of a data folder: `nucleus.sqlite` in it, migrated. */
-export function openSqliteStore(dataDir: string): SqliteStore {
-  return new SqliteStore(openDatabase(dataDir));
+/**
+ * Opens (or creates) the store of a data folder: `nucleus.sqlite` in it, migrated. Loose
+ * permissions of the folder or the database are warned about on `log` (default: standard error).
+ */
+export function openSqliteStore(dataDir: string, log?: (line: string) => void): SqliteStore {
+  return new SqliteStore(openDatabase(dataDir, log));
 }
