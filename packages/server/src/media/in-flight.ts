@@ -32,47 +32,52 @@ export async function uploadsSettled(): Promise<void> {
   if (uploads && uploads.size > 0) await Promise.all(uploads);
 }
 
-/** The store with every call waiting first for the current request's uploads. */
+type Callable = (...args: unknown[]) => unknown;
+
+/**
+ * The store with every call waiting first for the current request's uploads. Each property
+ * stands for a store method (`transaction(...)`) or an entity store (`items.upsert(...)`), as in
+ * `store/deferred.ts`, so the wrapper needs no list of either.
+ */
 export function afterUploads(store: NucleusStore): NucleusStore {
-  const wrap = <T extends object>(target: T): T =>
-    new Proxy(target, {
-      get(inner, property, receiver) {
-        const value = Reflect.get(inner, property, receiver);
-        if (typeof value !== "function") return value;
-        return async (...args: unknown[]) => {
-          await uploadsSettled();
-          return (value as (...a: unknown[]) => unknown).apply(inner, args);
-        };
-      },
-    });
-  const entities = new Map<PropertyKey, object>();
-  return new Proxy(store, {
-    get(inner, property, receiver) {
-      const value = Reflect.get(inner, property, receiver);
-      if (typeof value === "function") {
-        if (property === "close" || property === "writeVersion") return value.bind(inner);
-        // Uploads started inside a transaction are waited for before it commits.
+  const members = new Map<PropertyKey, unknown>();
+  const member = (property: string) => {
+    const known = members.get(property);
+    if (known) return known;
+    const made = new Proxy(function waiting() {}, {
+      apply: async (_target, _this, args: unknown[]) => {
+        await uploadsSettled();
         if (property === "transaction") {
-          return async (fn: Parameters<NucleusStore["transaction"]>[0]) => {
+          // Uploads started inside a transaction are waited for before it commits.
+          const fn = args[0] as Parameters<NucleusStore["transaction"]>[0];
+          return store.transaction(async (tx) => {
+            const result = await fn(tx);
             await uploadsSettled();
-            return inner.transaction(async (tx) => {
-              const result = await fn(tx);
-              await uploadsSettled();
-              return result;
-            });
-          };
+            return result;
+          });
         }
-        return async (...args: unknown[]) => {
+        // Reflect.apply: a member may itself be a proxy, whose own `apply` property means something else.
+        return Reflect.apply(store[property as keyof NucleusStore] as unknown as Callable, store, args);
+      },
+      get:
+        (_target, method: string) =>
+        async (...args: unknown[]) => {
           await uploadsSettled();
-          return (value as (...a: unknown[]) => unknown).apply(inner, args);
-        };
+          const entity = store[property as keyof NucleusStore] as unknown as Record<string, Callable>;
+          return Reflect.apply(entity[method] as Callable, entity, args);
+        },
+    });
+    members.set(property, made);
+    return made;
+  };
+  return new Proxy(store, {
+    get(inner, property) {
+      // Closing and reading the version never wait: they name no file.
+      if (property === "close" || property === "writeVersion") {
+        return (inner[property] as Callable).bind(inner);
       }
-      if (value === null || typeof value !== "object") return value;
-      const known = entities.get(property);
-      if (known) return known;
-      const wrapped = wrap(value);
-      entities.set(property, wrapped);
-      return wrapped;
+      if (typeof property !== "string" || property === "then") return undefined;
+      return member(property);
     },
   });
 }

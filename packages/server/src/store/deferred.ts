@@ -28,13 +28,14 @@ export function deferredStore(opening: Promise<NucleusStore>): DeferredStore {
     const made = new Proxy(function deferred() {}, {
       apply: async (_target, _this, args: unknown[]) => {
         const store = await opening;
-        return (store[property as keyof NucleusStore] as unknown as Callable).apply(store, args);
+        // Reflect.apply: a member may itself be a proxy, whose own `apply` property means something else.
+        return Reflect.apply(store[property as keyof NucleusStore] as unknown as Callable, store, args);
       },
       get:
         (_target, method: string) =>
         async (...args: unknown[]) => {
           const entity = (await of(property)) as Record<string, Callable>;
-          return (entity[method] as Callable).apply(entity, args);
+          return Reflect.apply(entity[method] as Callable, entity, args);
         },
     });
     members.set(property, made);
