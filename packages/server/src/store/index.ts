@@ -3,6 +3,13 @@
  * records and typed problems. Backends live in their own folders (`sqlite/`).
  */
 export type { Page, PageRequest, Tenant } from "./common.js";
+export type {
+  CurationStore,
+  NewReview,
+  ReviewRecord,
+  ReviewStatus,
+  SliceQueryRecord,
+} from "./curation.js";
 export type { DatasetRecord, DatasetStore, MetadataSchemaDefinition, NewDataset } from "./datasets.js";
 export {
   type EvaluationMetrics,
@@ -39,6 +46,15 @@ export type {
   LabelTarget,
   LabelUpsertResult,
 } from "./labels.js";
+export type {
+  CocoOutcome,
+  LabelVersions,
+  MatchRow,
+  MatchRowRecord,
+  MatchSetRecord,
+  MatchStore,
+  MatchType,
+} from "./matches.js";
 export type { MediaRefStore } from "./media.js";
 export type {
   ModelRecord,
@@ -56,6 +72,20 @@ export {
   unknownItem,
   unknownReference,
 } from "./problems.js";
+export type {
+  FacetRequest,
+  FacetsRecord,
+  ItemQuery as ItemQueryText,
+  ItemScope,
+  LabelFacet,
+  MatchOrder,
+  MetadataFacet,
+  MetadataKeyRecord,
+  ObjectQuery,
+  ObjectRecord,
+  ObjectSource,
+  QueryStore,
+} from "./queries.js";
 export type { SliceMembers, SliceRecord, SliceStore, SliceType } from "./slices.js";
 export type { EntityStores, NucleusStore, StoreTransaction } from "./store.js";
 export type { UploadRecord, UploadStore } from "./uploads.js";

@@ -1,12 +1,15 @@
 import type { Tenant } from "./common.js";
+import type { CurationStore } from "./curation.js";
 import type { DatasetStore } from "./datasets.js";
 import type { EvaluationStore } from "./evaluations.js";
 import type { IdempotencyStore } from "./idempotency.js";
 import type { ItemStore } from "./items.js";
 import type { JobStore } from "./jobs.js";
 import type { LabelStore } from "./labels.js";
+import type { MatchStore } from "./matches.js";
 import type { MediaRefStore } from "./media.js";
 import type { ModelRunStore, ModelStore } from "./models.js";
+import type { QueryStore } from "./queries.js";
 import type { SliceStore } from "./slices.js";
 import type { UploadStore } from "./uploads.js";
 
@@ -23,6 +26,12 @@ export interface EntityStores {
   readonly evaluations: EvaluationStore;
   readonly idempotency: IdempotencyStore;
   readonly media: MediaRefStore;
+  /** Queries in the query language, facets and the metadata schema. */
+  readonly queries: QueryStore;
+  /** Item tags, reviews and slices made from a query. */
+  readonly curation: CurationStore;
+  /** The stored match rows of evaluations. */
+  readonly matches: MatchStore;
 }
 
 /** The handle a transaction passes to its function: every call through it is part of the transaction. */

@@ -13,6 +13,7 @@ import { jobConformance } from "./jobs.js";
 import { labelConformance } from "./labels.js";
 import { mediaConformance } from "./media.js";
 import { modelConformance } from "./models.js";
+import { queryConformance } from "./queries.js";
 import { sliceConformance } from "./slices.js";
 import { transactionConformance } from "./transactions.js";
 import { uploadConformance } from "./uploads.js";
@@ -27,6 +28,7 @@ export function describeStoreConformance(backend: StoreBackend): void {
     itemConformance(backend);
     labelConformance(backend);
     modelConformance(backend);
+    queryConformance(backend);
     sliceConformance(backend);
     jobConformance(backend);
     uploadConformance(backend);

@@ -1,3 +1,4 @@
+import type { JsonObject } from "@nucleus/schemas";
 import { newId } from "../../ids.js";
 import type { Page, PageRequest } from "../common.js";
 import type {
@@ -9,6 +10,7 @@ import type {
   NewItem,
 } from "../items.js";
 import type { PgScope, Queryable } from "./connection.js";
+import { PgFacts } from "./facts.js";
 import { fetchLimit, pageOf, positionOf, toJson } from "./values.js";
 
 /** An item row with its upload-order position (`seq`), which only the cursor carries out. */
@@ -106,6 +108,9 @@ export class PgItemStore implements ItemStore {
     return this.scope.write(
       async (db) => {
         const result: ItemUpsertResult = { newItems: 0, updatedItems: 0, ignoredItems: 0 };
+        // Query facts change with the items, in the same transaction.
+        const facts = new PgFacts(db);
+        await facts.ensure(datasetId);
         const existing = await itemIdsOf(
           db,
           datasetId,
@@ -132,15 +137,19 @@ export class PgItemStore implements ItemStore {
         if (inserts.size > 0) {
           const refs = [...inserts.keys()];
           const rows = refs.map((ref) => [newId("item"), ref, ...(inserts.get(ref) as Fields)]);
-          const inserted = await db.query<{ reference_id: string }>(
+          const inserted = await db.query<{ reference_id: string; seq: number; metadata: JsonObject }>(
             `INSERT INTO items (id, dataset_id, reference_id, image_url, media_key, metadata, width, height, embedding_info)
              SELECT u.id, $1, u.ref, u.url, u.media, u.metadata::json, u.width, u.height, u.embedding::json
              FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::text[])
                WITH ORDINALITY AS u(id, ref, url, media, metadata, width, height, embedding, position)
              ORDER BY u.position
              ON CONFLICT (dataset_id, reference_id) DO NOTHING
-             RETURNING reference_id`,
+             RETURNING reference_id, seq, metadata`,
             [datasetId, ...columnsOf(rows, 8)],
+          );
+          await facts.addItems(
+            datasetId,
+            inserted.map((row) => ({ seq: row.seq, metadata: row.metadata })),
           );
           // Another server inserted some of them since they were looked up: those now exist.
           if (inserted.length < refs.length) {
@@ -160,14 +169,16 @@ export class PgItemStore implements ItemStore {
         }
         if (replaces.size > 0) {
           const rows = [...replaces].map(([ref, fields]) => [ref, ...fields]);
-          await db.query(
+          const replaced = await db.query<{ seq: number; metadata: JsonObject }>(
             `UPDATE items SET image_url = u.url, media_key = u.media, metadata = u.metadata::json,
                width = u.width, height = u.height, embedding_info = u.embedding::json
              FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[])
                AS u(ref, url, media, metadata, width, height, embedding)
-             WHERE items.dataset_id = $1 AND items.reference_id = u.ref`,
+             WHERE items.dataset_id = $1 AND items.reference_id = u.ref
+             RETURNING items.seq, items.metadata`,
             [datasetId, ...columnsOf(rows, 7)],
           );
+          await facts.replaceMetadata(datasetId, replaced);
         }
         return result;
       },
@@ -221,12 +232,18 @@ export class PgItemStore implements ItemStore {
     });
   }
 
-  async delete(datasetId: string, referenceId: string): Promise<boolean> {
-    const rows = await this.scope.mutate(
-      "DELETE FROM items WHERE dataset_id = $1 AND reference_id = $2 RETURNING id",
-      [datasetId, referenceId],
+  delete(datasetId: string, referenceId: string): Promise<boolean> {
+    return this.scope.write(
+      async (db) => {
+        const [deleted] = await db.query<{ seq: number }>(
+          "DELETE FROM items WHERE dataset_id = $1 AND reference_id = $2 RETURNING seq",
+          [datasetId, referenceId],
+        );
+        if (deleted) await new PgFacts(db).deleteItem(datasetId, deleted.seq);
+        return deleted !== undefined;
+      },
+      (deleted) => deleted,
     );
-    return rows.length > 0;
   }
 
   mergeMetadata(datasetId: string, updates: readonly MetadataUpdate[]): Promise<string[]> {
@@ -244,12 +261,16 @@ export class PgItemStore implements ItemStore {
         else merged.set(update.referenceId, { ...current, ...update.metadata });
       }
       if (rows.length > 0) {
-        await db.query(
+        const changed = await db.query<{ seq: number; metadata: JsonObject }>(
           `UPDATE items SET metadata = u.metadata::json
              FROM unnest($2::text[], $3::text[]) AS u(ref, metadata)
-             WHERE items.dataset_id = $1 AND items.reference_id = u.ref`,
+             WHERE items.dataset_id = $1 AND items.reference_id = u.ref
+             RETURNING items.seq, items.metadata`,
           [datasetId, [...merged.keys()], [...merged.values()].map((m) => JSON.stringify(m))],
         );
+        const facts = new PgFacts(db);
+        await facts.ensure(datasetId);
+        await facts.replaceMetadata(datasetId, changed);
       }
       return missing;
     });

@@ -9,6 +9,7 @@ import type {
   LabelUpsertResult,
 } from "../labels.js";
 import type { PgScope } from "./connection.js";
+import { PgFacts } from "./facts.js";
 import { itemIdsOf } from "./items.js";
 
 interface LabelRow {
@@ -113,6 +114,13 @@ export class PgLabelStore implements LabelStore {
           result.processed += inserted;
           result.ignored += batch.length - inserted;
         }
+        // Query facts count each item's labels: the items written to are counted again.
+        const facts = new PgFacts(db);
+        await facts.ensure(target.datasetId);
+        await facts.recount(
+          target,
+          batch.map((row) => row.itemId),
+        );
         return result;
       },
       (result) => result.processed > 0 || target.kind === "predictions",
@@ -159,14 +167,19 @@ export class PgLabelStore implements LabelStore {
           ];
     return this.scope.write(
       async (db) => {
-        const [row] = await db.query<{ n: number }>(
-          `WITH deleted AS (
-             DELETE FROM ${table} AS l USING items AS i
-             WHERE i.dataset_id = $2 ${where} AND l.item_id = i.id AND l.${scope} = $1 RETURNING 1)
-           SELECT COUNT(*) AS n FROM deleted`,
+        const rows = await db.query<{ item_id: string }>(
+          `DELETE FROM ${table} AS l USING items AS i
+           WHERE i.dataset_id = $2 ${where} AND l.item_id = i.id AND l.${scope} = $1 RETURNING l.item_id`,
           values,
         );
-        return row?.n ?? 0;
+        const facts = new PgFacts(db);
+        if ("all" in selection) await facts.clearAll(target);
+        else
+          await facts.recount(
+            target,
+            rows.map((row) => row.item_id),
+          );
+        return rows.length;
       },
       (deleted) => deleted > 0,
     );

@@ -198,4 +198,122 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX dataset_media_by_key ON dataset_media (media_key, tenant);
   `,
+  // Curation: the facts of each item that queries read (metadata values and label counts, in
+  // columns a dataset picks as it needs them, added to item_facts on the way), item tags, reviews,
+  // the queries of slices made from one, the match rows of evaluations, and the area of a label's
+  // shape for object queries.
+  `
+  CREATE TABLE facts_datasets (
+    dataset_key BIGINT PRIMARY KEY,
+    dataset_id TEXT NOT NULL UNIQUE REFERENCES datasets (id) ON DELETE CASCADE,
+    labels_version BIGINT NOT NULL DEFAULT 0,
+    version BIGINT NOT NULL DEFAULT 0
+  );
+  CREATE TABLE facts_columns (
+    name TEXT PRIMARY KEY,
+    pool TEXT NOT NULL
+  );
+  CREATE TABLE facts_slots (
+    dataset_key BIGINT NOT NULL REFERENCES facts_datasets (dataset_key) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    column_name TEXT,
+    lo DOUBLE PRECISION,
+    hi DOUBLE PRECISION,
+    PRIMARY KEY (dataset_key, name)
+  );
+  CREATE TABLE item_facts (
+    dataset_key BIGINT NOT NULL REFERENCES facts_datasets (dataset_key) ON DELETE CASCADE,
+    item_seq BIGINT NOT NULL,
+    PRIMARY KEY (dataset_key, item_seq)
+  );
+  CREATE TABLE run_versions (
+    run_id TEXT PRIMARY KEY REFERENCES model_runs (id) ON DELETE CASCADE,
+    version BIGINT NOT NULL
+  );
+
+  CREATE TABLE item_tags (
+    item_seq BIGINT NOT NULL REFERENCES items (seq) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    dataset_key BIGINT NOT NULL REFERENCES facts_datasets (dataset_key) ON DELETE CASCADE,
+    created_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (item_seq, tag)
+  );
+  CREATE INDEX item_tags_by_dataset ON item_tags (dataset_key, tag);
+
+  CREATE TABLE reviews (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    item_seq BIGINT NOT NULL REFERENCES items (seq) ON DELETE CASCADE,
+    annotation_id TEXT,
+    status TEXT NOT NULL,
+    reviewer TEXT,
+    comment TEXT,
+    created_at TIMESTAMPTZ NOT NULL
+  );
+  CREATE INDEX reviews_by_item ON reviews (item_seq, seq);
+
+  CREATE TABLE slice_queries (
+    slice_id TEXT PRIMARY KEY REFERENCES slices (id) ON DELETE CASCADE,
+    query TEXT NOT NULL,
+    run_id TEXT,
+    dynamic BOOLEAN NOT NULL
+  );
+
+  CREATE TABLE match_sets (
+    key BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    evaluation_id TEXT NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
+    iou_threshold DOUBLE PRECISION NOT NULL,
+    labels_version BIGINT NOT NULL,
+    run_version BIGINT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    UNIQUE (evaluation_id, iou_threshold)
+  );
+  CREATE TABLE match_rows (
+    set_key BIGINT NOT NULL REFERENCES match_sets (key) ON DELETE CASCADE,
+    item_seq BIGINT NOT NULL,
+    ord INTEGER NOT NULL,
+    match_type TEXT NOT NULL,
+    shape TEXT NOT NULL,
+    prediction_id TEXT,
+    annotation_id TEXT,
+    pred_annotation_id TEXT,
+    gt_annotation_id TEXT,
+    pred_label TEXT,
+    gt_label TEXT,
+    iou DOUBLE PRECISION NOT NULL,
+    score DOUBLE PRECISION,
+    x DOUBLE PRECISION,
+    y DOUBLE PRECISION,
+    w DOUBLE PRECISION,
+    h DOUBLE PRECISION,
+    area DOUBLE PRECISION,
+    gt_area DOUBLE PRECISION,
+    rank INTEGER,
+    coco_all INTEGER,
+    coco_small INTEGER,
+    coco_medium INTEGER,
+    coco_large INTEGER,
+    agnostic_label TEXT,
+    agnostic_matched INTEGER,
+    PRIMARY KEY (set_key, item_seq, ord)
+  );
+
+  CREATE FUNCTION nucleus_area(payload json) RETURNS DOUBLE PRECISION
+  LANGUAGE sql IMMUTABLE AS $fn$
+    SELECT CASE payload->>'type'
+      WHEN 'box' THEN
+        CASE WHEN json_typeof(payload->'geometry'->'width') = 'number' AND json_typeof(payload->'geometry'->'height') = 'number'
+          THEN (payload->'geometry'->>'width')::double precision * (payload->'geometry'->>'height')::double precision END
+      WHEN 'polygon' THEN (
+        SELECT abs(sum(x * ny - nx * y)) / 2 FROM (
+          SELECT (v->>'x')::double precision AS x, (v->>'y')::double precision AS y,
+                 (COALESCE(lead(v) OVER w, first_value(v) OVER w)->>'x')::double precision AS nx,
+                 (COALESCE(lead(v) OVER w, first_value(v) OVER w)->>'y')::double precision AS ny
+          FROM json_array_elements(CASE WHEN json_typeof(payload->'geometry'->'vertices') = 'array'
+                                        THEN payload->'geometry'->'vertices' ELSE '[]'::json END)
+            WITH ORDINALITY AS t(v, n)
+          WINDOW w AS (ORDER BY n)) AS edges)
+    END
+  $fn$;
+  `,
 ];

@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { Tenant } from "../common.js";
 import type { NucleusStore, StoreTransaction } from "../store.js";
 import { PgConnection, type PgScope } from "./connection.js";
+import { PgCurationStore } from "./curation.js";
 import { openPool, type PostgresLocation } from "./database.js";
 import { PgDatasetStore } from "./datasets.js";
 import { PgEvaluationStore } from "./evaluations.js";
@@ -9,8 +10,10 @@ import { PgIdempotencyStore } from "./idempotency.js";
 import { PgItemStore } from "./items.js";
 import { PgJobStore } from "./jobs.js";
 import { PgLabelStore } from "./labels.js";
+import { PgMatchStore } from "./matches.js";
 import { PgMediaRefStore } from "./media.js";
 import { PgModelRunStore, PgModelStore } from "./models.js";
+import { PgQueryStore } from "./queries.js";
 import { PgSliceStore } from "./slices.js";
 import { PgUploadStore } from "./uploads.js";
 
@@ -27,6 +30,9 @@ function entityStores(scope: PgScope): StoreTransaction {
     evaluations: new PgEvaluationStore(scope),
     idempotency: new PgIdempotencyStore(scope),
     media: new PgMediaRefStore(scope),
+    queries: new PgQueryStore(scope),
+    curation: new PgCurationStore(scope),
+    matches: new PgMatchStore(scope),
   };
 }
 
@@ -47,6 +53,9 @@ export class PostgresStore implements NucleusStore {
   readonly evaluations;
   readonly idempotency;
   readonly media;
+  readonly queries;
+  readonly curation;
+  readonly matches;
   private readonly connection: PgConnection;
 
   constructor(private readonly pool: pg.Pool) {
@@ -63,6 +72,9 @@ export class PostgresStore implements NucleusStore {
     this.evaluations = stores.evaluations;
     this.idempotency = stores.idempotency;
     this.media = stores.media;
+    this.queries = stores.queries;
+    this.curation = stores.curation;
+    this.matches = stores.matches;
   }
 
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {

@@ -11,6 +11,7 @@ import type {
 } from "../items.js";
 import { invalidCursor } from "../problems.js";
 import type { SqliteScope } from "./connection.js";
+import { SqliteFacts } from "./facts.js";
 import { CURSOR, fromJson, toJson } from "./values.js";
 
 /** An item row with its upload-order position (`seq`), which only the cursor carries out. */
@@ -95,7 +96,7 @@ export class SqliteItemStore implements ItemStore {
     items: readonly NewItem[],
     options: { update: boolean },
   ): Promise<ItemUpsertResult> {
-    const find = this.scope.sql("SELECT id FROM items WHERE dataset_id = ? AND reference_id = ?");
+    const find = this.scope.sql("SELECT id, seq FROM items WHERE dataset_id = ? AND reference_id = ?");
     const insert = this.scope.sql(
       `INSERT INTO items (id, dataset_id, reference_id, image_url, media_key, metadata, width, height, embedding_info)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -106,8 +107,13 @@ export class SqliteItemStore implements ItemStore {
     );
     return this.scope.write(() => {
       const result: ItemUpsertResult = { newItems: 0, updatedItems: 0, ignoredItems: 0 };
+      // Query facts change with the items, in the same transaction.
+      const facts = new SqliteFacts(this.scope);
+      facts.ensure(datasetId);
+      const added: { seq: number; metadata: JsonObject }[] = [];
+      const replaced: { seq: number; metadata: JsonObject }[] = [];
       for (const item of items) {
-        const existing = find.get(datasetId, item.reference_id) as { id: string } | undefined;
+        const existing = find.get(datasetId, item.reference_id) as { id: string; seq: number } | undefined;
         const fields = [
           item.image_url,
           item.media_key ?? null,
@@ -117,15 +123,19 @@ export class SqliteItemStore implements ItemStore {
           toJson(item.embedding_info),
         ] as const;
         if (!existing) {
-          insert.run(newId("item"), datasetId, item.reference_id, ...fields);
+          const { lastInsertRowid } = insert.run(newId("item"), datasetId, item.reference_id, ...fields);
+          added.push({ seq: Number(lastInsertRowid), metadata: item.metadata ?? {} });
           result.newItems += 1;
         } else if (item.update ?? options.update) {
           replace.run(...fields, existing.id);
+          replaced.push({ seq: existing.seq, metadata: item.metadata ?? {} });
           result.updatedItems += 1;
         } else {
           result.ignoredItems += 1;
         }
       }
+      facts.addItems(datasetId, added);
+      facts.replaceMetadata(datasetId, replaced);
       return result;
     });
   }
@@ -175,27 +185,38 @@ export class SqliteItemStore implements ItemStore {
   }
 
   delete(datasetId: string, referenceId: string): Promise<boolean> {
-    return this.scope.write(
-      () =>
-        this.scope
-          .sql("DELETE FROM items WHERE dataset_id = ? AND reference_id = ?")
-          .run(datasetId, referenceId).changes > 0,
-    );
+    return this.scope.write(() => {
+      const deleted = this.scope
+        .sql("DELETE FROM items WHERE dataset_id = ? AND reference_id = ? RETURNING seq")
+        .get(datasetId, referenceId) as { seq: number } | undefined;
+      if (deleted) new SqliteFacts(this.scope).deleteItem(datasetId, deleted.seq);
+      return deleted !== undefined;
+    });
   }
 
   mergeMetadata(datasetId: string, updates: readonly MetadataUpdate[]): Promise<string[]> {
-    const find = this.scope.sql("SELECT id, metadata FROM items WHERE dataset_id = ? AND reference_id = ?");
+    const find = this.scope.sql(
+      "SELECT id, seq, metadata FROM items WHERE dataset_id = ? AND reference_id = ?",
+    );
     const set = this.scope.sql("UPDATE items SET metadata = ? WHERE id = ?");
     return this.scope.write(() => {
+      const facts = new SqliteFacts(this.scope);
+      facts.ensure(datasetId);
       const missing: string[] = [];
+      const merged: { seq: number; metadata: JsonObject }[] = [];
       for (const update of updates) {
-        const item = find.get(datasetId, update.referenceId) as { id: string; metadata: string } | undefined;
+        const item = find.get(datasetId, update.referenceId) as
+          | { id: string; seq: number; metadata: string }
+          | undefined;
         if (!item) {
           missing.push(update.referenceId);
           continue;
         }
-        set.run(JSON.stringify({ ...JSON.parse(item.metadata), ...update.metadata }), item.id);
+        const metadata = { ...(JSON.parse(item.metadata) as JsonObject), ...update.metadata };
+        set.run(JSON.stringify(metadata), item.id);
+        merged.push({ seq: item.seq, metadata });
       }
+      facts.replaceMetadata(datasetId, merged);
       return missing;
     });
   }

@@ -9,6 +9,7 @@ import type {
   LabelUpsertResult,
 } from "../labels.js";
 import type { SqliteScope } from "./connection.js";
+import { SqliteFacts } from "./facts.js";
 
 interface LabelRow {
   id: string;
@@ -56,6 +57,11 @@ export class SqliteLabelStore implements LabelStore {
     const reopen = this.scope.sql("UPDATE model_runs SET status = 'Started' WHERE id = ?");
     return this.scope.write(() => {
       const result: LabelUpsertResult = { processed: 0, ignored: 0, refused: [] };
+      // Query facts count labels per item: new labels add to them, replaced ones are counted again.
+      const facts = new SqliteFacts(this.scope);
+      facts.ensure(target.datasetId);
+      const added: { itemId: string; payload: object }[] = [];
+      const touched: string[] = [];
       // New predictions make a committed run's evaluation stale: it must be committed again.
       if (target.kind === "predictions") reopen.run(target.runId);
       const itemIds = new Map<string, string | undefined>();
@@ -82,9 +88,14 @@ export class SqliteLabelStore implements LabelStore {
           key,
           JSON.stringify(payload),
         ).changes;
-        if (changes > 0) result.processed += 1;
-        else result.ignored += 1;
+        if (changes > 0) {
+          result.processed += 1;
+          if (options.update) touched.push(itemId);
+          else added.push({ itemId, payload });
+        } else result.ignored += 1;
       });
+      if (options.update) facts.recount(target, touched);
+      else facts.addLabels(target, added);
       return result;
     });
   }
@@ -124,16 +135,24 @@ export class SqliteLabelStore implements LabelStore {
   delete(target: LabelTarget, selection: LabelSelection): Promise<number> {
     const { table, scope, scopeId } = tableOf(target);
     return this.scope.write(() => {
+      const facts = new SqliteFacts(this.scope);
       if ("all" in selection) {
-        return this.scope.sql(`DELETE FROM ${table} WHERE ${scope} = ?`).run(scopeId).changes;
+        const changes = this.scope.sql(`DELETE FROM ${table} WHERE ${scope} = ?`).run(scopeId).changes;
+        facts.clearAll(target);
+        return changes;
       }
       const findItem = this.scope.sql("SELECT id FROM items WHERE dataset_id = ? AND reference_id = ?");
       const remove = this.scope.sql(`DELETE FROM ${table} WHERE ${scope} = ? AND item_id = ?`);
       let deleted = 0;
+      const touched: string[] = [];
       for (const ref of selection.referenceIds) {
         const item = findItem.get(target.datasetId, ref) as { id: string } | undefined;
-        if (item) deleted += remove.run(scopeId, item.id).changes;
+        if (item) {
+          deleted += remove.run(scopeId, item.id).changes;
+          touched.push(item.id);
+        }
       }
+      facts.recount(target, touched);
       return deleted;
     });
   }

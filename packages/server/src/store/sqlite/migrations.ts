@@ -252,4 +252,103 @@ export const MIGRATIONS: readonly string[] = [
           FROM predictions WHERE instr(payload, 'nucleus-media:') > 0) p
     JOIN model_runs r ON r.id = p.run_id;
   `,
+  // Curation: the facts of each item that queries read (metadata values and label counts, in
+  // columns a dataset picks as it needs them, added to item_facts on the way), item tags, reviews,
+  // the queries of slices made from one, and the match rows of evaluations.
+  `
+  CREATE TABLE facts_datasets (
+    dataset_key INTEGER PRIMARY KEY,
+    dataset_id TEXT NOT NULL UNIQUE REFERENCES datasets (id) ON DELETE CASCADE,
+    labels_version INTEGER NOT NULL DEFAULT 0,
+    version INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE facts_columns (
+    name TEXT PRIMARY KEY,
+    pool TEXT NOT NULL
+  );
+  CREATE TABLE facts_slots (
+    dataset_key INTEGER NOT NULL REFERENCES facts_datasets (dataset_key) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    column_name TEXT,
+    lo REAL,
+    hi REAL,
+    PRIMARY KEY (dataset_key, name)
+  ) WITHOUT ROWID;
+  CREATE TABLE item_facts (
+    dataset_key INTEGER NOT NULL REFERENCES facts_datasets (dataset_key) ON DELETE CASCADE,
+    item_seq INTEGER NOT NULL,
+    PRIMARY KEY (dataset_key, item_seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE run_versions (
+    run_id TEXT PRIMARY KEY REFERENCES model_runs (id) ON DELETE CASCADE,
+    version INTEGER NOT NULL
+  );
+
+  CREATE TABLE item_tags (
+    item_seq INTEGER NOT NULL REFERENCES items (seq) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    dataset_key INTEGER NOT NULL REFERENCES facts_datasets (dataset_key) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (item_seq, tag)
+  ) WITHOUT ROWID;
+  CREATE INDEX item_tags_by_dataset ON item_tags (dataset_key, tag);
+
+  CREATE TABLE reviews (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    item_seq INTEGER NOT NULL REFERENCES items (seq) ON DELETE CASCADE,
+    annotation_id TEXT,
+    status TEXT NOT NULL,
+    reviewer TEXT,
+    comment TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX reviews_by_item ON reviews (item_seq, seq);
+
+  CREATE TABLE slice_queries (
+    slice_id TEXT PRIMARY KEY REFERENCES slices (id) ON DELETE CASCADE,
+    query TEXT NOT NULL,
+    run_id TEXT,
+    dynamic INTEGER NOT NULL
+  );
+
+  CREATE TABLE match_sets (
+    key INTEGER PRIMARY KEY AUTOINCREMENT,
+    evaluation_id TEXT NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
+    iou_threshold REAL NOT NULL,
+    labels_version INTEGER NOT NULL,
+    run_version INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (evaluation_id, iou_threshold)
+  );
+  CREATE TABLE match_rows (
+    set_key INTEGER NOT NULL REFERENCES match_sets (key) ON DELETE CASCADE,
+    item_seq INTEGER NOT NULL,
+    ord INTEGER NOT NULL,
+    match_type TEXT NOT NULL,
+    shape TEXT NOT NULL,
+    prediction_id TEXT,
+    annotation_id TEXT,
+    pred_annotation_id TEXT,
+    gt_annotation_id TEXT,
+    pred_label TEXT,
+    gt_label TEXT,
+    iou REAL NOT NULL,
+    score REAL,
+    x REAL,
+    y REAL,
+    w REAL,
+    h REAL,
+    area REAL,
+    gt_area REAL,
+    rank INTEGER,
+    coco_all INTEGER,
+    coco_small INTEGER,
+    coco_medium INTEGER,
+    coco_large INTEGER,
+    agnostic_label TEXT,
+    agnostic_matched INTEGER,
+    PRIMARY KEY (set_key, item_seq, ord)
+  ) WITHOUT ROWID;
+  `,
 ];

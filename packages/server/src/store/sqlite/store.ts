@@ -1,6 +1,7 @@
 import type { Tenant } from "../common.js";
 import type { NucleusStore, StoreTransaction } from "../store.js";
 import { SqliteConnection, type SqliteScope } from "./connection.js";
+import { SqliteCurationStore } from "./curation.js";
 import { type Db, openDatabase } from "./database.js";
 import { SqliteDatasetStore } from "./datasets.js";
 import { SqliteEvaluationStore } from "./evaluations.js";
@@ -8,8 +9,11 @@ import { SqliteIdempotencyStore } from "./idempotency.js";
 import { SqliteItemStore } from "./items.js";
 import { SqliteJobStore } from "./jobs.js";
 import { SqliteLabelStore } from "./labels.js";
+import { SqliteMatchStore } from "./matches.js";
 import { SqliteMediaRefStore } from "./media.js";
 import { SqliteModelRunStore, SqliteModelStore } from "./models.js";
+import { SqliteQueryStore } from "./queries.js";
+import { registerQueryFunctions } from "./query-functions.js";
 import { SqliteSliceStore } from "./slices.js";
 import { SqliteUploadStore } from "./uploads.js";
 
@@ -26,6 +30,9 @@ function entityStores(scope: SqliteScope): StoreTransaction {
     evaluations: new SqliteEvaluationStore(scope),
     idempotency: new SqliteIdempotencyStore(scope),
     media: new SqliteMediaRefStore(scope),
+    queries: new SqliteQueryStore(scope),
+    curation: new SqliteCurationStore(scope),
+    matches: new SqliteMatchStore(scope),
   };
 }
 
@@ -46,9 +53,13 @@ export class SqliteStore implements NucleusStore {
   readonly evaluations;
   readonly idempotency;
   readonly media;
+  readonly queries;
+  readonly curation;
+  readonly matches;
   private readonly connection: SqliteConnection;
 
   constructor(private readonly db: Db) {
+    registerQueryFunctions(db);
     this.connection = new SqliteConnection(db);
     const stores = entityStores(this.connection.outside);
     this.datasets = stores.datasets;
@@ -62,6 +73,9 @@ export class SqliteStore implements NucleusStore {
     this.evaluations = stores.evaluations;
     this.idempotency = stores.idempotency;
     this.media = stores.media;
+    this.queries = stores.queries;
+    this.curation = stores.curation;
+    this.matches = stores.matches;
   }
 
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
