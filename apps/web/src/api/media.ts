@@ -18,7 +18,9 @@ export type Media =
 export function mediaOf(url: string | undefined, endpoint: string): Media {
   if (!url) return { kind: "unreachable", url: "(no image URL)" };
   const local = `${endpoint}/__media/`;
-  if (url.startsWith(local)) return { kind: "local", url, key: url.slice(local.length) };
+  // The server may sign media URLs (a query after the key).
+  if (url.startsWith(local))
+    return { kind: "local", url, key: url.slice(local.length).split("?")[0] as string };
   if (/^https?:\/\//i.test(url)) return { kind: "remote", url };
   return { kind: "unreachable", url };
 }

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import type { RunSummary, SliceSummary } from "../api/catalog.js";
-import { labelColor, MATCH_COLORS } from "../labels/colors.js";
+import { labelColor } from "../labels/colors.js";
 import type { ColorBy } from "../labels/style.js";
 import type { ViewState } from "../state/view.js";
 import { Link } from "./Link.js";
@@ -97,9 +97,8 @@ export function LabelControls({
         {colorBy === "match" ? (
           <>
             <p className="legend small">
-              <span style={{ color: MATCH_COLORS.TP }}>■ TP</span>{" "}
-              <span style={{ color: MATCH_COLORS.FP }}>■ FP</span>{" "}
-              <span style={{ color: MATCH_COLORS.FN }}>■ FN</span>
+              <span className="tp">■ TP</span> <span className="fp">■ FP dashed</span>{" "}
+              <span className="fn">■ FN</span>
               {view.runs.length === 0 ? <span className="muted"> · turn a run on</span> : null}
             </p>
             <label className="slider">

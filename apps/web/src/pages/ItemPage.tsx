@@ -11,7 +11,7 @@ import { type Camera, fitCamera, ImageViewer, type Panel } from "../components/I
 import { Shell } from "../components/Shell.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { useItemLabels } from "../components/useLabels.js";
-import { labelColor, MATCH_COLORS } from "../labels/colors.js";
+import { labelColor } from "../labels/colors.js";
 import { type MatchInfo, matchShapes } from "../labels/match.js";
 import { type LabelGroupsLike, type Shape, type Source, shapesOf } from "../labels/shapes.js";
 import { isShown, type StyleOptions } from "../labels/style.js";
@@ -272,9 +272,8 @@ export function ItemPage({ datasetId, itemId }: { datasetId: string; itemId: str
             </button>
             {counts.map((c, i) => (
               <span key={shownRuns[i]} className="match-counts" data-run={shownRuns[i]}>
-                {runName(shownRuns[i] as string)}: <b style={{ color: MATCH_COLORS.TP }}>{c.TP} TP</b> ·{" "}
-                <b style={{ color: MATCH_COLORS.FP }}>{c.FP} FP</b> ·{" "}
-                <b style={{ color: MATCH_COLORS.FN }}>{c.FN} FN</b>
+                {runName(shownRuns[i] as string)}: <b className="tp">{c.TP} TP</b> ·{" "}
+                <b className="fp">{c.FP} FP</b> · <b className="fn">{c.FN} FN</b>
               </span>
             ))}
             {labelsError ? <span className="warn">Some labels did not load</span> : null}

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from "react";
-import { useSession } from "../api/session.js";
+import { isSignedOutError, useSession } from "../api/session.js";
 import { describeError } from "../components/States.js";
 import { useLocation } from "../state/router.js";
 import { toggleTheme } from "../state/theme.js";
@@ -23,11 +23,7 @@ export function LoginPage() {
       setKey("");
     } catch (e) {
       const { title, hint } = describeError(e);
-      setError(
-        title === "The server refused (401)" || /Unknown API key/.test(hint)
-          ? "That key is not one this server accepts."
-          : `${title}: ${hint}`,
-      );
+      setError(isSignedOutError(e) ? "That key is not one this server accepts." : `${title}: ${hint}`);
     } finally {
       setBusy(false);
     }

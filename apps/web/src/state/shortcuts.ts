@@ -29,12 +29,17 @@ function typing(event: KeyboardEvent): boolean {
   if (target.isContentEditable) return true;
   const tag = target.tagName;
   if (tag === "TEXTAREA" || tag === "SELECT") return true;
-  // A slider takes the arrow keys; checkboxes and buttons take none of ours.
-  return tag === "INPUT" && !["checkbox", "radio", "button"].includes((target as HTMLInputElement).type);
+  if (tag !== "INPUT") return false;
+  const type = (target as HTMLInputElement).type;
+  // A slider takes the arrow and paging keys only; checkboxes and buttons take none of ours.
+  if (type === "range") return /^(Arrow|Page|Home|End)/.test(event.key);
+  return !["checkbox", "radio", "button"].includes(type);
 }
 
 window.addEventListener("keydown", (event) => {
   if (event.defaultPrevented || event.metaKey || event.ctrlKey || event.altKey || typing(event)) return;
+  // An open dialog keeps its keys (Escape closes it), except the one that toggles the shortcuts.
+  if (event.key !== "?" && document.querySelector("dialog[open]")) return;
   // The newest registration wins: a dialog's Escape over the page's.
   for (const shortcut of [...registered].reverse()) {
     if (shortcut.keys.includes(event.key)) {

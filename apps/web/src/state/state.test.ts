@@ -69,6 +69,7 @@ describe("media", () => {
       url: `${endpoint}/__media/abc.png`,
       key: "abc.png",
     });
+    expect(mediaOf(`${endpoint}/__media/abc.png?sig=x`, endpoint)).toMatchObject({ key: "abc.png" });
     expect(mediaOf("https://img.example/a.jpg", endpoint).kind).toBe("remote");
     expect(mediaOf("s3://bucket/a.jpg", endpoint).kind).toBe("unreachable");
     expect(mediaOf(undefined, endpoint).kind).toBe("unreachable");
