@@ -260,8 +260,12 @@ Explore it with nu${pointed ? " (.nucleus/config.json points it at the demo's da
   pnpm exec nu export coco --dataset "demo: street scenes" --output demo-coco.json
   pnpm exec nu --help
 
-Serve the same data over HTTP, for curl, the SDK or the official Python client:
+See it in a browser: the grid of images with their boxes, each item, and each run's metrics:
   pnpm exec nu serve --data ${join(DATA, "server")} --port 8080
+  then open the "Web app: open http://127.0.0.1:8080/login?token=..." link it prints
+  (the link works once; after that, sign in with the key ${KEY})
+
+The same server speaks HTTP to curl, the SDK or the official Python client:
   curl -u ${KEY}: http://127.0.0.1:8080/v1/nucleus/dataset/details
 
   # Python, with scale-nucleus installed:
