@@ -23,7 +23,13 @@ export function ScoreHistogram({ buckets, height = 200 }: { buckets: readonly Bu
     const axis = { stroke: c.text, grid: { stroke: c.grid, width: 1 }, ticks: { stroke: c.grid } };
     const bars = uPlot.paths.bars?.({ size: [0.9, 64] });
     return {
-      scales: { x: { time: false, range: [0, 1] as [number, number] } },
+      // Counts start at zero, so bar heights compare.
+      scales: {
+        x: { time: false, range: [0, 1] as [number, number] },
+        y: {
+          range: (_u: uPlot, _min: number, max: number) => [0, Math.max(1, max * 1.1)] as [number, number],
+        },
+      },
       axes: [
         { ...axis, label: "Confidence" },
         { ...axis, label: "Predictions" },
