@@ -145,9 +145,8 @@ export function ConfusionMatrix({
                 const n = count(g, p);
                 if (g === null && p === null) return <td key="none" className="empty" />;
                 const kind = g === p ? "diag" : "off";
-                // Strong cells are dark: their number is written light (and the reverse in dark mode).
                 return (
-                  <td key={name(p)} className={`${kind}${n / max > 0.45 ? " hot" : ""}`}>
+                  <td key={name(p)} className={kind}>
                     <button
                       type="button"
                       disabled={n === 0}
