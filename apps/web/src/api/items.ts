@@ -71,7 +71,7 @@ export class ItemList {
   private read = 0;
 
   constructor(
-    private readonly client: NucleusClient,
+    readonly client: NucleusClient,
     readonly query: ListQuery,
     private total: number | undefined,
   ) {
@@ -207,15 +207,21 @@ export class ItemList {
 }
 
 const lists = new Map<string, ItemList>();
+/** Lists kept for going back (another sort, another slice); older ones are dropped. */
+const KEEP_LISTS = 4;
 
 /** The list of a query, shared by the grid and the item view (so previous/next follow the grid). */
 export function itemListOf(client: NucleusClient, query: ListQuery, total: number | undefined): ItemList {
   const key = JSON.stringify([query.datasetId, query.sliceId ?? null, query.sort ?? null]);
   let list = lists.get(key);
-  if (!list || (list as unknown as { client: NucleusClient }).client !== client) {
+  if (!list || list.client !== client) {
     list?.dispose();
     list = new ItemList(client, query, query.sliceId ? undefined : total);
     lists.set(key, list);
+    for (const [old, dropped] of [...lists].slice(0, Math.max(0, lists.size - KEEP_LISTS))) {
+      dropped.dispose();
+      lists.delete(old);
+    }
   }
   return list;
 }

@@ -34,7 +34,7 @@ export class LabelStore {
   private active = 0;
 
   constructor(
-    private readonly client: NucleusClient,
+    readonly client: NucleusClient,
     readonly datasetId: string,
   ) {}
 
@@ -155,7 +155,7 @@ const stores = new Map<string, LabelStore>();
 /** The label store of a dataset for a client (a new sign-in starts afresh). */
 export function labelStoreOf(client: NucleusClient, datasetId: string): LabelStore {
   let store = stores.get(datasetId);
-  if (!store || (store as unknown as { client: NucleusClient }).client !== client) {
+  if (!store || store.client !== client) {
     store = new LabelStore(client, datasetId);
     stores.set(datasetId, store);
   }
