@@ -16,6 +16,7 @@
 
 export { tenantOf } from "./http/auth.js";
 export { storedApiKey } from "./keys.js";
+export type { S3Options } from "./media/bucket.js";
 export {
   createNucleusApp,
   createServer,
