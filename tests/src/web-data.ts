@@ -91,7 +91,9 @@ export async function makeWebDataset(
     writeFileSync(
       file,
       png(WIDTH, HEIGHT, (x, y) => {
-        const inside = objects.findIndex((b) => x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height);
+        const inside = objects.findIndex(
+          (b) => x >= b.x && x < b.x + b.width && y >= b.y && y < b.y + b.height,
+        );
         return inside === 0 ? 210 : inside === 1 ? 50 : base + ((x + 2 * y) % 12);
       }),
     );
