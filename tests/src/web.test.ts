@@ -474,6 +474,7 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
       .locator('table.matrix button[aria-label^="1000 with ground truth none predicted as sign"]')
       .click();
     await page.waitForSelector(".examples .tile[data-item-id]");
+    await page.waitForLoadState("networkidle");
     expect(await page.locator(".examples-page").innerText()).toContain("1,000 items");
     await shoot("examples");
     await page.locator(".examples .tile").first().click();

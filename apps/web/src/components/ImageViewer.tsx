@@ -97,6 +97,8 @@ function ViewerPanel({
   const box = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
   const [hover, setHover] = useState<{ shape: Shape; x: number; y: number }>();
+  // The URL that failed: the next item's image gets its own chance.
+  const [failedUrl, setFailedUrl] = useState<string>();
   const drag = useRef<{ x: number; y: number; camera: Camera } | null>(null);
   useLayoutEffect(() => {
     const element = box.current;
@@ -170,9 +172,13 @@ function ViewerPanel({
         onPointerLeave={() => setHover(undefined)}
         data-title={panel.title}
       >
-        {media.kind === "unreachable" ? (
+        {media.kind === "unreachable" || failedUrl === media.url ? (
           <div className="placeholder large">
-            <span>This image is not viewable in a browser</span>
+            <span>
+              {media.kind === "unreachable"
+                ? "This image is not viewable in a browser"
+                : "The image did not load"}
+            </span>
             <code>{media.url}</code>
           </div>
         ) : (
@@ -181,6 +187,7 @@ function ViewerPanel({
             src={media.url}
             alt=""
             draggable={false}
+            onError={() => setFailedUrl(media.url)}
             style={{
               width: image.width * t.scale,
               height: image.height * t.scale,
