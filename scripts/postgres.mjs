@@ -8,7 +8,7 @@
 //
 // Tests use `testDatabase(name)`: a new database on NUCLEUS_TEST_DATABASE_URL when it is set, on a
 // cluster started for the run otherwise, or null when no PostgreSQL can be started here.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -103,6 +103,19 @@ export function stopPostgres(dir) {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** Stops a cluster (in the background) once the process `pid` has exited. */
+function stopWhenGone(dir, pid) {
+  const script = `
+    const alive = () => { try { process.kill(${pid}, 0); return true; } catch { return false; } };
+    const timer = setInterval(async () => {
+      if (alive()) return;
+      clearInterval(timer);
+      const { stopPostgres } = await import(${JSON.stringify(import.meta.url)});
+      stopPostgres(${JSON.stringify(dir)});
+    }, 1000);`;
+  spawn(process.execPath, ["-e", script], { detached: true, stdio: "ignore" }).unref();
+}
+
 /** Runs one SQL statement with psql. */
 function psql(url, sql) {
   execFileSync("psql", [url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql], { stdio: "pipe" });
@@ -132,6 +145,8 @@ export async function testDatabase(name) {
       return null;
     }
   }
+  // A run that is killed never tears down: the cluster then stops itself once this process is gone.
+  if (cluster) stopWhenGone(cluster.dir, process.pid);
   const server = given ?? cluster.url;
   const database = `nucleus_${name.replace(/\W/g, "_")}_${process.pid}_${Date.now().toString(36)}`;
   psql(server, `CREATE DATABASE ${database}`);
