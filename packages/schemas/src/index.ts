@@ -28,6 +28,7 @@ export type { CamelCase, Camelize, CamelizeShape } from "./case.js";
 export { camelCase } from "./case.js";
 export * from "./codec.js";
 export * from "./contract.js";
+export * from "./curation.js";
 export * from "./geometry.js";
 export * from "./ids.js";
 export * from "./image-size.js";

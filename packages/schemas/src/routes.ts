@@ -1,5 +1,30 @@
 import { Annotation, Prediction } from "./annotations.js";
 import { defineRoutes, type RouteContract } from "./contract.js";
+import {
+  CheckQueryRequest,
+  CheckQueryResponse,
+  CountResponse,
+  CreateQuerySliceRequest,
+  CreateQuerySliceResponse,
+  CurationItemsPageResponse,
+  EvaluationChartsQuery,
+  ExportPageRequest,
+  FacetsRequest,
+  FacetsResponse,
+  ItemQueryRequest,
+  MetadataSchemaResponse,
+  QueryItemsPageRequest,
+  QueryObjectsPageRequest,
+  QueryObjectsPageResponse,
+  QueryTextQuery,
+  ReviewListResponse,
+  ReviewRequest,
+  SubsetEvaluationRequest,
+  SubsetEvaluationResponse,
+  TagItemsRequest,
+  TagItemsResponse,
+  TagListResponse,
+} from "./curation.js";
 import { DatasetItem } from "./items.js";
 import { Job, JobErrors, JobList, JobStatus } from "./jobs.js";
 import {
@@ -177,18 +202,38 @@ export const routes = defineRoutes({
     idempotent: true,
     response: ItemsPageResponse,
   },
+  queryItemsPage: {
+    method: "POST",
+    path: "dataset/:datasetId/queryItemsPage",
+    summary:
+      "One page of the items a query selects, in upload order; a query that does not hold is a 400 naming the position.",
+    body: QueryItemsPageRequest,
+    idempotent: true,
+    response: ItemsPageResponse,
+  },
+  queryObjectsPage: {
+    method: "POST",
+    path: "dataset/:datasetId/queryObjectsPage",
+    summary:
+      "One page of the objects a query selects: ground truth, a run's predictions (`predictions_only`) or its match rows (`iou`, `false_positive`, `false_negative`).",
+    body: QueryObjectsPageRequest,
+    idempotent: true,
+    response: QueryObjectsPageResponse,
+  },
   exportPage: {
     method: "POST",
     path: "dataset/:datasetId/exportForTrainingPage",
-    summary: "One page of export rows: each item with its ground truth.",
-    body: PageRequest,
+    summary: "One page of export rows: each item (of `query`, when given) with its ground truth.",
+    body: ExportPageRequest,
     idempotent: true,
     response: ExportPageResponse,
   },
   export: {
     method: "GET",
     path: "dataset/:datasetId/exportForTraining",
-    summary: "Every item with its ground truth in one response (prefer `exportPage`).",
+    summary:
+      "Every item (of `?query=`, when given) with its ground truth in one response (prefer `exportPage`).",
+    query: QueryTextQuery,
     response: ExportResponse,
   },
   updateMetadata: {
@@ -510,8 +555,9 @@ export const routes = defineRoutes({
   evaluationCharts: {
     method: "GET",
     path: "evaluationsV2/:evaluationId/charts",
-    summary: "mAP, per-class AP, confusion matrix, score histogram, PR curve and error attribution.",
-    query: IouThresholdQuery,
+    summary:
+      "mAP, per-class AP, confusion matrix, score histogram, PR curve and error attribution; of the match rows of `query` and `filters` (JSON) when given.",
+    query: EvaluationChartsQuery,
     response: EvaluationCharts,
   },
   evaluationChartsPost: {
@@ -531,6 +577,103 @@ export const routes = defineRoutes({
     query: IouThresholdQuery,
     idempotent: true,
     response: EvaluationExamplesPage,
+  },
+  countItems: {
+    method: "POST",
+    path: "ext/datasets/:datasetId/count",
+    summary: "How many items a query selects.",
+    body: ItemQueryRequest,
+    idempotent: true,
+    localOnly: true,
+    response: CountResponse,
+  },
+  facets: {
+    method: "POST",
+    path: "ext/datasets/:datasetId/facets",
+    summary:
+      "Facets of a query's items: count, objects and items per label, metadata values and histograms (with edges), tags.",
+    body: FacetsRequest,
+    idempotent: true,
+    localOnly: true,
+    response: FacetsResponse,
+  },
+  metadataSchema: {
+    method: "GET",
+    path: "ext/datasets/:datasetId/metadataSchema",
+    summary:
+      "Every metadata key with the kinds of its values, items and distinct values, ranges, and the item_metadata_schema that follows.",
+    localOnly: true,
+    response: MetadataSchemaResponse,
+  },
+  checkQuery: {
+    method: "POST",
+    path: "ext/datasets/:datasetId/checkQuery",
+    summary:
+      "Checks a query against the dataset without running it; a 400 names the position when it does not hold.",
+    body: CheckQueryRequest,
+    idempotent: true,
+    localOnly: true,
+    response: CheckQueryResponse,
+  },
+  curationItemsPage: {
+    method: "POST",
+    path: "ext/datasets/:datasetId/itemsPage",
+    summary: "One page of a query's items, each with its tags and review status.",
+    body: QueryItemsPageRequest,
+    idempotent: true,
+    localOnly: true,
+    response: CurationItemsPageResponse,
+  },
+  tagItems: {
+    method: "POST",
+    path: "ext/datasets/:datasetId/tags",
+    summary: "Adds and removes tags on items named by reference id, item id or an item query.",
+    body: TagItemsRequest,
+    idempotent: true,
+    localOnly: true,
+    response: TagItemsResponse,
+  },
+  listTags: {
+    method: "GET",
+    path: "ext/datasets/:datasetId/tags",
+    summary: "Every tag of the dataset with how many items carry it.",
+    localOnly: true,
+    response: TagListResponse,
+  },
+  reviewItems: {
+    method: "POST",
+    path: "ext/datasets/:datasetId/reviews",
+    summary:
+      "Accepts, rejects or asks to fix ground-truth annotations or whole items, with who and when; an item's status is also its metadata.review_status.",
+    body: ReviewRequest,
+    localOnly: true,
+    response: ReviewListResponse,
+  },
+  itemReviews: {
+    method: "GET",
+    path: "ext/datasets/:datasetId/items/:referenceId/reviews",
+    summary: "The reviews of an item and of its annotations, oldest first.",
+    localOnly: true,
+    response: ReviewListResponse,
+  },
+  createQuerySlice: {
+    method: "POST",
+    path: "ext/datasets/:datasetId/slices",
+    summary:
+      "Creates a slice from a query: static (the items it selects now) or dynamic (read again on every read).",
+    body: CreateQuerySliceRequest,
+    localOnly: true,
+    response: CreateQuerySliceResponse,
+  },
+  subsetEvaluation: {
+    method: "POST",
+    path: "ext/modelRuns/:runId/evaluation",
+    summary:
+      "The run's metrics (mAP, per-class AP, PR, confusion) on the items of a query or a slice, from the match rows of its latest evaluation.",
+    body: SubsetEvaluationRequest,
+    idempotent: true,
+    localOnly: true,
+    response: SubsetEvaluationResponse,
   },
   createSession: {
     method: "POST",

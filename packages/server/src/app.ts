@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { QueryError } from "@nucleus/query";
 import { PayloadValidationError } from "@nucleus/schemas";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { FilterError } from "./evaluation/filters.js";
 import { requireApiKey } from "./http/auth.js";
 import { BodyBudget } from "./http/body-budget.js";
 import type { Env, Services } from "./http/context.js";
@@ -10,7 +12,9 @@ import { HttpError } from "./http/errors.js";
 import { maskedPath } from "./http/masking.js";
 import { SessionStore } from "./http/sessions.js";
 import { TenantKeys } from "./http/tenants.js";
+import { queryErrorBody } from "./presenters/curation.js";
 import { problemResponse } from "./presenters/problems.js";
+import { curationRoutes } from "./routes/curation.js";
 import { datasetRoutes } from "./routes/datasets.js";
 import { evaluationRoutes } from "./routes/evaluations.js";
 import { itemRoutes } from "./routes/items.js";
@@ -18,6 +22,7 @@ import { jobRoutes } from "./routes/jobs.js";
 import { labelRoutes } from "./routes/labels.js";
 import { modelRoutes } from "./routes/models.js";
 import { operationRoutes } from "./routes/operations.js";
+import { queryRoutes } from "./routes/queries.js";
 import { sessionRoutes } from "./routes/session.js";
 import { sliceRoutes } from "./routes/slices.js";
 import { thumbnailRoutes } from "./routes/thumbnails.js";
@@ -106,6 +111,8 @@ export function buildApp(options: AppOptions): Hono<Env> {
     sliceRoutes(),
     jobRoutes(),
     evaluationRoutes(),
+    queryRoutes(),
+    curationRoutes(),
     signedUrlRoutes(),
     thumbnailRoutes(),
     unsupportedRoutes(),
@@ -123,6 +130,9 @@ export function buildApp(options: AppOptions): Hono<Env> {
       const { status, body } = problemResponse(error.problem);
       return c.json(body, status);
     }
+    // A query that does not hold (or Evaluations V2 filters that cannot be read): where, and what.
+    if (error instanceof QueryError || error instanceof FilterError)
+      return c.json(queryErrorBody(error), 400);
     if (error instanceof PayloadValidationError) {
       return c.json({ error: error.message, issues: error.issues.map((issue) => issue.text) }, 400);
     }

@@ -2,7 +2,10 @@ import { Hono } from "hono";
 import type { Env } from "../http/context.js";
 import { HttpError } from "../http/errors.js";
 
-/** Routes of hosted-only Scale services: labeling projects, Launch, autotags, embeddings, Validate. */
+/**
+ * Routes of hosted-only Scale services: labeling projects, Launch, autotags, embeddings, Validate;
+ * and scene queries (this server holds no scenes).
+ */
 const HOSTED_ONLY = [
   "/dataset/create_from_project",
   "/dataset/:datasetId/ingest_tasks",
@@ -12,8 +15,6 @@ const HOSTED_ONLY = [
   "/dataset/:datasetId/indexingStatus",
   "/dataset/:datasetId/deduplicate_async",
   "/dataset/:datasetId/autotag/*",
-  "/dataset/:datasetId/queryItemsPage",
-  "/dataset/:datasetId/queryObjectsPage",
   "/dataset/:datasetId/queryScenesPage",
   "/:datasetId/list_autotags",
   "/:datasetId/upload_scenes",

@@ -73,6 +73,7 @@ export {
   unknownReference,
 } from "./problems.js";
 export type {
+  CheckedField,
   FacetRequest,
   FacetsRecord,
   ItemQuery as ItemQueryText,

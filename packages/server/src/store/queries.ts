@@ -104,8 +104,27 @@ export interface MetadataKeyRecord {
   max?: number;
 }
 
+/** A field a checked query names: where it is, and what it resolved to. */
+export interface CheckedField {
+  /** 0-based offsets in the query text, `end` exclusive. */
+  start: number;
+  end: number;
+  text: string;
+  /** `item`, `metadata`, `count`, `slice`, `tags`, `review`, `object` or `match`. */
+  kind: string;
+  /** The kind of value: `number`, `string`, `boolean`, `list` or `any`. */
+  type: string;
+}
+
 /** Queries over each dataset. */
 export interface QueryStore {
+  /**
+   * Checks a query against the dataset (metadata kinds, runs, slices) and compiles it without
+   * running it; throws the `QueryError` a query of that text would.
+   */
+  check(datasetId: string, query: ItemQuery & { scope: "item" | "object" }): Promise<CheckedField[]>;
+  /** A number that changes with every write to the dataset's items, labels, tags or reviews. */
+  version(datasetId: string): Promise<number>;
   /** Items matching a query, in upload order. */
   items(datasetId: string, query: ItemQuery, page: PageRequest): Promise<Page<ItemRecord>>;
   /** How many items match a query. */

@@ -13,6 +13,7 @@ import { parseCountSlot } from "./facts.js";
 import type { MatchRowRecord } from "./matches.js";
 import { invalidCursor } from "./problems.js";
 import type {
+  CheckedField,
   FacetRequest,
   FacetsRecord,
   ItemQuery,
@@ -489,6 +490,27 @@ export function metadataKeysStatement(dataset: QueryDataset, dialect: SqlDialect
       return record;
     });
   return { statement, read, empty: keys.length === 0 };
+}
+
+/** Checks and compiles a query without running it; the fields it names. */
+export function checkStatement(
+  dataset: QueryDataset,
+  dialect: SqlDialect,
+  query: ItemQuery & { scope: "item" | "object" },
+): CheckedField[] {
+  const b = new Bindings();
+  const checked = checkQuery(query.text, query.scope, { metadata: dataset.types });
+  const ctx = context(dataset, dialect, b, query.runId);
+  if (query.scope === "item") compileItemCondition(checked, ctx);
+  // Object queries are checked as match rows, where every object field exists.
+  else compileObjectCondition(checked, { kind: "matches", runId: "" }, ctx);
+  return [...checked.fields].map(([node, field]) => ({
+    start: node.start,
+    end: node.end,
+    text: query.text.slice(node.start, node.end),
+    kind: field.kind,
+    type: field.type,
+  }));
 }
 
 /** A static slice's items: those matching its query now, in upload order. */

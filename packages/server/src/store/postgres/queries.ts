@@ -5,6 +5,7 @@ import type { ItemRecord } from "../items.js";
 import type { LabelInput } from "../labels.js";
 import type { MatchRowRecord } from "../matches.js";
 import type {
+  CheckedField,
   FacetRequest,
   FacetsRecord,
   ItemQuery,
@@ -16,6 +17,7 @@ import type {
   QueryStore,
 } from "../queries.js";
 import {
+  checkStatement,
   countStatement,
   decodeMatch,
   facetStatements,
@@ -65,6 +67,14 @@ export class PgQueryStore implements QueryStore {
       if (key === undefined) throw new Error(`dataset ${datasetId} has no facts`);
       return fn(db, await pgQueryDataset(facts, key, datasetId));
     });
+  }
+
+  check(datasetId: string, query: ItemQuery & { scope: "item" | "object" }): Promise<CheckedField[]> {
+    return this.on(datasetId, async (_, dataset) => checkStatement(dataset, POSTGRES, query));
+  }
+
+  version(datasetId: string): Promise<number> {
+    return this.on(datasetId, async (db, dataset) => (await new PgFacts(db).version(dataset.id)) ?? 0);
   }
 
   items(datasetId: string, query: ItemQuery, page: PageRequest): Promise<Page<ItemRecord>> {

@@ -4,6 +4,7 @@ import type { ItemRecord } from "../items.js";
 import type { LabelInput } from "../labels.js";
 import type { MatchRowRecord } from "../matches.js";
 import type {
+  CheckedField,
   FacetRequest,
   FacetsRecord,
   ItemQuery,
@@ -15,6 +16,7 @@ import type {
   QueryStore,
 } from "../queries.js";
 import {
+  checkStatement,
   countStatement,
   decodeMatch,
   facetStatements,
@@ -54,6 +56,14 @@ export class SqliteQueryStore implements QueryStore {
 
   private get<R>(statement: Statement): R {
     return this.scope.prepare(statement.text).get(...statement.values) as R;
+  }
+
+  check(datasetId: string, query: ItemQuery & { scope: "item" | "object" }): Promise<CheckedField[]> {
+    return this.on(datasetId, (dataset) => checkStatement(dataset, SQLITE, query));
+  }
+
+  version(datasetId: string): Promise<number> {
+    return this.on(datasetId, (dataset) => new SqliteFacts(this.scope).version(dataset.id) ?? 0);
   }
 
   items(datasetId: string, query: ItemQuery, page: PageRequest): Promise<Page<ItemRecord>> {
