@@ -513,3 +513,24 @@ describe("Evaluations V2 charts and examples with query and filters", () => {
     expect(json.status).toBe(400);
   });
 });
+
+describe("dataset info", () => {
+  it("reports the metadata schema that follows from the items, with the one given at creation first", async () => {
+    const created = await ok<{ dataset_id: string }>("POST", "dataset/create", {
+      name: "declared",
+      item_metadata_schema: { weather: { type: "text" } },
+    });
+    await ok("POST", `dataset/${created.dataset_id}/append`, {
+      items: [{ reference_id: "a", image_url: "s3://b/a.jpg", metadata: { weather: "fog", speed: 3 } }],
+    });
+    const info = await ok<{ item_metadata_schema: Record<string, { type: string }> }>(
+      "GET",
+      `dataset/${created.dataset_id}/info`,
+    );
+    expect(info.item_metadata_schema).toEqual({ weather: { type: "text" }, speed: { type: "number" } });
+    const empty = await createDataset(server, "empty");
+    expect(
+      (await ok<{ item_metadata_schema: unknown }>("GET", `dataset/${empty}/info`)).item_metadata_schema,
+    ).toBeNull();
+  });
+});

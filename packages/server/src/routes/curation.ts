@@ -12,6 +12,7 @@ import {
   reviewWire,
 } from "../presenters/curation.js";
 import { DEFAULT_IOU, matchSetsOf } from "../services/match-sets.js";
+import { metadataSchemasOf } from "../services/metadata-schema.js";
 import { type DatasetRecord, type ItemScope, unknownItem, unknownReference } from "../store/index.js";
 import { MAX_PAGE } from "./items.js";
 import { runOf } from "./queries.js";
@@ -92,7 +93,7 @@ export function curationRoutes(): Hono<Env> {
 
   route(app, routes.metadataSchema, async ({ params }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
-    const keys = await c.get("services").store.queries.metadataKeys(dataset.id);
+    const keys = await metadataSchemasOf(c.get("services").store).keys(dataset.id);
     return metadataSchemaWire(keys, dataset.itemMetadataSchema);
   });
 

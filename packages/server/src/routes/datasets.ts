@@ -4,8 +4,10 @@ import type { Env } from "../http/context.js";
 import { route } from "../http/contract.js";
 import { notFound } from "../http/errors.js";
 import { requireDataset } from "../http/lookup.js";
+import { inferredSchema } from "../presenters/curation.js";
 import { datasetDetailsWire, datasetInfoWire, datasetListWire } from "../presenters/datasets.js";
 import { sliceWire } from "../presenters/slices.js";
+import { metadataSchemasOf } from "../services/metadata-schema.js";
 
 /** Dataset routes: create, list, info and properties, delete. */
 export function datasetRoutes(): Hono<Env> {
@@ -34,16 +36,19 @@ export function datasetRoutes(): Hono<Env> {
     const { store } = c.get("services");
     const tenant = c.get("tenant");
     const dataset = await requireDataset(c, params.datasetId);
-    const [length, runs, slices] = await Promise.all([
+    const [length, runs, slices, keys] = await Promise.all([
       store.items.count(dataset.id),
       store.runs.list(tenant, { datasetId: dataset.id }),
       store.slices.list(tenant, { datasetId: dataset.id }),
+      metadataSchemasOf(store).keys(dataset.id),
     ]);
-    return datasetInfoWire(dataset, {
-      length,
-      runIds: runs.map((r) => r.id),
-      sliceIds: slices.map((s) => s.id),
-    });
+    // The schema given at creation, completed with the kinds the items' metadata has.
+    const itemMetadataSchema =
+      keys.length > 0 ? inferredSchema(keys, dataset.itemMetadataSchema) : dataset.itemMetadataSchema;
+    return datasetInfoWire(
+      { ...dataset, itemMetadataSchema },
+      { length, runIds: runs.map((r) => r.id), sliceIds: slices.map((s) => s.id) },
+    );
   });
 
   route(app, routes.datasetName, async ({ params }, c) => ({
