@@ -276,7 +276,7 @@ class Compiler {
       const column = this.ctx.catalog.metadata(path, family);
       if (column === undefined) continue;
       const expr = column === null ? undefined : `${ALIASES.facts}.${column}`;
-      this.setFamily(value, family, expr, `${this.items()}.metadata`, path);
+      this.setFamily(value, family, expr, () => `${this.items()}.metadata`, path);
     }
     return value;
   }
@@ -286,7 +286,7 @@ class Compiler {
     value: Value,
     family: Family,
     column: string | undefined,
-    doc: string,
+    docOf: () => string,
     path: readonly string[],
   ): void {
     if (column) {
@@ -299,6 +299,7 @@ class Compiler {
       return;
     }
     const at = () => this.path(path);
+    const doc = docOf();
     switch (family) {
       case "number":
         value.number = this.d.jsonNumber(doc, at());
@@ -450,7 +451,7 @@ class Compiler {
     const doc = this.objectDocument(node);
     const value: Value = {};
     for (const family of familiesOf(type))
-      this.setFamily(value, family, undefined, doc, ["metadata", ...path]);
+      this.setFamily(value, family, undefined, () => doc, ["metadata", ...path]);
     return value;
   }
 
