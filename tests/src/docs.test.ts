@@ -23,6 +23,7 @@ const GUIDES = [
   { file: "guides/uploading.md", title: "Uploading large datasets" },
   { file: "guides/metrics.md", title: "Metrics" },
   { file: "guides/debug-a-model.md", title: "Debug a model" },
+  { file: "guides/find-failure-modes.md", title: "Find failure modes" },
   { file: "guides/formats.md", title: "Formats" },
   { file: "guides/cli.md", title: "CLI reference" },
   { file: "guides/protocol.md", title: "Protocol reference" },
@@ -152,11 +153,11 @@ describe("documentation site", () => {
     }
   });
 
-  it("shows in the Debug a model guide the code of its example, which CI runs", () => {
-    const example = readFileSync(
-      join(root, "apps", "examples", "src", "examples", "debug-a-model.ts"),
-      "utf8",
-    );
+  it.each([
+    ["Debug a model", "debug-a-model"],
+    ["Find failure modes", "find-failure-modes"],
+  ])("shows in the %s guide the code of its example, which CI runs", (_title, name) => {
+    const example = readFileSync(join(root, "apps", "examples", "src", "examples", `${name}.ts`), "utf8");
     const regions = [
       ...example.matchAll(/^( *)\/\/ #region guide: [^\n]+\n([\s\S]*?)^ *\/\/ #endregion$/gm),
     ].map(([, indent, body]) =>
@@ -166,7 +167,7 @@ describe("documentation site", () => {
         .join("\n")
         .trimEnd(),
     );
-    const guide = readFileSync(join(docs, "guides", "debug-a-model.md"), "utf8");
+    const guide = readFileSync(join(docs, "guides", `${name}.md`), "utf8");
     const blocks = [...guide.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map(([, body]) =>
       (body as string).trimEnd(),
     );

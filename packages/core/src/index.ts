@@ -52,6 +52,23 @@ export {
 export * from "./errors.js";
 export type { CallOptions } from "./options.js";
 export { type Page, PageIterator } from "./pagination.js";
+export type {
+  CuratedItem,
+  EvaluationFilters,
+  Facets,
+  FacetsOptions,
+  ItemSelection,
+  ObjectQueryOptions,
+  PatchMode,
+  QueriedObject,
+  QueryOptions,
+  QuerySliceOptions,
+  Review,
+  ReviewInput,
+  ReviewStatus,
+  RunRef,
+  SubsetEvaluation,
+} from "./resources/curation.js";
 export { Dataset } from "./resources/dataset.js";
 export {
   type ConfusionCell,

@@ -6,6 +6,7 @@ import { createClient } from "./create-client.js";
 import { datasetInfo } from "./dataset-info.js";
 import { datasets } from "./datasets.js";
 import { debugAModel } from "./debug-a-model.js";
+import { findFailureModes } from "./find-failure-modes.js";
 import { itemAccess } from "./item-access.js";
 import { modelRuns } from "./models.js";
 import { resumableUpload } from "./resumable-upload.js";
@@ -25,6 +26,7 @@ export const EXAMPLES: readonly Example[] = [
   asyncUpload,
   cocoEvaluation,
   debugAModel,
+  findFailureModes,
   resumableUpload,
 ];
 

@@ -13,6 +13,19 @@ import { appendItems, uploadLabels } from "../internal/uploads.js";
 import type { CallOptions } from "../options.js";
 import { PageIterator } from "../pagination.js";
 import type { AppendResult, LabelUploadResult, PreparedBatch, UploadOptions } from "../uploads.js";
+import {
+  type CuratedItem,
+  Curation,
+  type Facets,
+  type FacetsOptions,
+  type ItemSelection,
+  type ObjectQueryOptions,
+  type QueriedObject,
+  type QueryOptions,
+  type QuerySliceOptions,
+  type Review,
+  type ReviewInput,
+} from "./curation.js";
 import type { Job } from "./job.js";
 import { Slice } from "./slice.js";
 
@@ -145,19 +158,20 @@ export class Dataset {
   }
 
   /**
-   * Every item with its ground truth, one export row per item, lazily.
+   * Every item with its ground truth, one export row per item, lazily; only the items of
+   * `query` when one is given.
    *
    * @example
    * ```ts
-   * for await (const row of dataset.export()) console.log(row.item.referenceId, row.box.length);
+   * for await (const row of dataset.export({ query: 'metadata.split = "val"' })) console.log(row.item.referenceId, row.box.length);
    * ```
    */
-  export(options: CallOptions & { pageSize?: number } = {}): PageIterator<ExportRow> {
+  export(options: CallOptions & { pageSize?: number; query?: string } = {}): PageIterator<ExportRow> {
     const pageSize = options.pageSize ?? 1_000;
     return new PageIterator(async (pageToken) => {
       const page = await this.api.call(
         routes.exportPage,
-        { params: { datasetId: this.id }, body: { pageToken, pageSize } },
+        { params: { datasetId: this.id }, body: { pageToken, pageSize, query: options.query } },
         options,
       );
       return { items: page.data, nextPageToken: page.nextPageToken };
@@ -237,18 +251,27 @@ export class Dataset {
   }
 
   /**
-   * Creates a slice of the items with these reference ids (an empty slice when none are given).
+   * Creates a slice: of the items with these reference ids (an empty slice when none are given),
+   * or from a query: static (the items it selects now) or `dynamic` (the query itself, read
+   * again whenever the slice is read).
    *
    * @example
    * ```ts
-   * const slice = await dataset.createSlice("night", ["img_4", "img_9"]);
+   * const night = await dataset.createSlice("night", ["img_4", "img_9"]);
+   * const foggy = await dataset.createSlice({ name: "foggy", query: 'metadata.weather = "foggy"', dynamic: true });
    * ```
    */
+  createSlice(options: QuerySliceOptions): Promise<Slice>;
+  createSlice(name: string, referenceIds?: readonly string[], options?: CallOptions): Promise<Slice>;
   async createSlice(
-    name: string,
+    nameOrQuery: string | QuerySliceOptions,
     referenceIds: readonly string[] = [],
     options: CallOptions = {},
   ): Promise<Slice> {
+    if (typeof nameOrQuery !== "string") {
+      return new Slice(this.api, await this.curation.createSlice(nameOrQuery), this.id);
+    }
+    const name = nameOrQuery;
     // Like the official client: the reference ids, or an explicit empty slice.
     const body =
       referenceIds.length > 0 ? { name, referenceIds: [...referenceIds] } : { name, allowEmpty: 1 as const };
@@ -258,6 +281,161 @@ export class Dataset {
       options,
     );
     return new Slice(this.api, sliceId, this.id);
+  }
+
+  private get curation(): Curation {
+    return new Curation(this.api, this.id);
+  }
+
+  /**
+   * The items a query selects, lazily, in upload order (an empty query selects every item). A
+   * query that does not hold is an `APIError` (400) whose message names the position.
+   *
+   * @example
+   * ```ts
+   * for await (const item of dataset.queryItems('metadata.weather = "foggy" AND annotations.car >= 3'))
+   *   console.log(item.referenceId);
+   * ```
+   */
+  queryItems(query: string, options: QueryOptions = {}): PageIterator<DatasetItemRecord> {
+    return this.curation.queryItems(query, options);
+  }
+
+  /**
+   * The objects a query selects, lazily: ground truth by default, a run's predictions, or the
+   * match rows of its latest evaluation (`patchMode` `iou`, `false_positive`, `false_negative`).
+   *
+   * @example
+   * ```ts
+   * const background = dataset.queryObjects('label = "car" AND iou < 0.1', { patchMode: "false_positive", modelRun: run });
+   * for await (const row of background) console.log(row.datasetItemId, row.confidence);
+   * ```
+   */
+  queryObjects(query: string, options: ObjectQueryOptions = {}): PageIterator<QueriedObject> {
+    return this.curation.queryObjects(query, options);
+  }
+
+  /**
+   * How many items a query selects.
+   *
+   * @example
+   * ```ts
+   * const foggy = await dataset.countItems('metadata.weather = "foggy"');
+   * ```
+   */
+  countItems(query = "", options: QueryOptions = {}): Promise<number> {
+    return this.curation.count(query, options);
+  }
+
+  /**
+   * Facets of a query's items: how many, objects and items per label (ground truth and
+   * predictions), value counts of text and boolean metadata, histograms of numeric metadata (with
+   * their edges), tags.
+   *
+   * @example
+   * ```ts
+   * const { count, annotations, metadata } = await dataset.facets("annotations.car >= 1", { bins: 20 });
+   * ```
+   */
+  facets(query = "", options: FacetsOptions = {}): Promise<Facets> {
+    return this.curation.facets(query, options);
+  }
+
+  /**
+   * Every metadata key with the kinds of its values, how many items have it, its distinct
+   * values and range, and the `item_metadata_schema` that follows.
+   *
+   * @example
+   * ```ts
+   * const { keys } = await dataset.metadataSchema();
+   * ```
+   */
+  metadataSchema(options: CallOptions = {}) {
+    return this.curation.metadataSchema(options);
+  }
+
+  /**
+   * Checks a query against the dataset without running it: the fields it names and what they
+   * resolved to; an `APIError` (400) naming the position when it does not hold.
+   *
+   * @example
+   * ```ts
+   * const { fields } = await dataset.checkQuery("annotations.car >= 3");
+   * ```
+   */
+  checkQuery(query: string, options: CallOptions & { scope?: "item" | "object" } = {}) {
+    return this.curation.checkQuery(query, options.scope ?? "item", options);
+  }
+
+  /**
+   * The items of a query with their tags and review status, lazily.
+   *
+   * @example
+   * ```ts
+   * for await (const item of dataset.curatedItems('tags CONTAINS "hard"')) console.log(item.tags);
+   * ```
+   */
+  curatedItems(query = "", options: QueryOptions = {}): PageIterator<CuratedItem> {
+    return this.curation.curatedItems(query, options);
+  }
+
+  /**
+   * Adds and removes tags on items (by reference id, item id, or every item of a query); tags
+   * are queryable (`tags CONTAINS "hard"`).
+   *
+   * @example
+   * ```ts
+   * await dataset.tagItems({ referenceIds: ["img_1"] }, { add: ["hard"] });
+   * await dataset.tagItems({ query: 'metadata.weather = "foggy"' }, { add: ["fog"], remove: ["clear"] });
+   * ```
+   */
+  tagItems(
+    selection: ItemSelection,
+    change: { add?: string[]; remove?: string[] },
+    options: CallOptions = {},
+  ): Promise<{ items: number; changed: number }> {
+    return this.curation.tag(selection, change, options);
+  }
+
+  /**
+   * Every tag of the dataset and how many items carry it, most used first.
+   *
+   * @example
+   * ```ts
+   * for (const { tag, count } of await dataset.tags()) console.log(tag, count);
+   * ```
+   */
+  tags(options: CallOptions = {}): Promise<{ tag: string; count: number }[]> {
+    return this.curation.tags(options);
+  }
+
+  /**
+   * Records reviews of ground-truth annotations or whole items (accepted, rejected, needs_fix),
+   * with who and when. A whole item's status is also its `metadata.review_status`, as Nucleus's
+   * own review writes it; both are queryable (`review.status = "rejected"`).
+   *
+   * @example
+   * ```ts
+   * await dataset.review([{ referenceId: "img_1", annotationId: "car-2", status: "needs_fix", comment: "too loose" }], { reviewer: "ana" });
+   * ```
+   */
+  review(
+    reviews: readonly ReviewInput[],
+    options: CallOptions & { reviewer?: string } = {},
+  ): Promise<Review[]> {
+    return this.curation.review(reviews, options);
+  }
+
+  /**
+   * The reviews of an item and of its annotations, oldest first.
+   *
+   * @example
+   * ```ts
+   * const history = await dataset.reviews("img_1");
+   * ```
+   */
+  reviews(referenceId: string, options: CallOptions = {}): Promise<Review[]> {
+    return this.curation.reviews(referenceId, options);
   }
 
   /**

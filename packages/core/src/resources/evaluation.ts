@@ -10,6 +10,7 @@ import { NucleusError } from "../errors.js";
 import type { Api } from "../internal/api.js";
 import { sleep } from "../internal/http.js";
 import type { CallOptions } from "../options.js";
+import type { EvaluationFilters } from "./curation.js";
 
 export type { EvaluationExample, EvaluationInfo };
 
@@ -70,6 +71,10 @@ export interface ExamplesOptions extends CallOptions {
   sortOrder?: "asc" | "desc";
   /** The IoU a match needs. Default 0.5. */
   iouThreshold?: number;
+  /** Only the match rows of this query (`item.metadata.weather = "foggy"`, `iou < 0.1`, ...). */
+  query?: string;
+  /** Only the match rows these Evaluations V2 filters keep. */
+  filters?: EvaluationFilters;
 }
 
 /**
@@ -154,19 +159,30 @@ export class Evaluation {
   }
 
   /**
-   * The evaluation's charts at one IoU threshold (default 0.5). In the confusion matrix, the
-   * missing side of a false positive or false negative is `null`.
+   * The evaluation's charts at one IoU threshold (default 0.5), of the match rows a `query` and
+   * `filters` keep when given. In the confusion matrix, the missing side of a false positive or
+   * false negative is `null`.
    *
    * @example
    * ```ts
    * const charts = await evaluation.charts({ iouThreshold: 0.75 });
    * const missed = charts.confusionMatrix.filter((cell) => cell.predLabel === null);
+   * const foggy = await evaluation.charts({ query: 'item.metadata.weather = "foggy"' });
    * ```
    */
-  async charts(options: CallOptions & { iouThreshold?: number } = {}): Promise<EvaluationCharts> {
+  async charts(
+    options: CallOptions & { iouThreshold?: number; query?: string; filters?: EvaluationFilters } = {},
+  ): Promise<EvaluationCharts> {
     const charts = await this.api.call(
       routes.evaluationCharts,
-      { params: { evaluationId: this.id }, query: { iouThreshold: options.iouThreshold ?? 0.5 } },
+      {
+        params: { evaluationId: this.id },
+        query: {
+          iouThreshold: options.iouThreshold ?? 0.5,
+          query: options.query,
+          filters: options.filters === undefined ? undefined : JSON.stringify(options.filters),
+        },
+      },
       options,
     );
     return {
@@ -190,12 +206,20 @@ export class Evaluation {
    * ```
    */
   async examples(options: ExamplesOptions = {}): Promise<EvaluationExamplesPage> {
-    const { matchType, sortBy, sortOrder, iouThreshold } = options;
+    const { matchType, sortBy, sortOrder, iouThreshold, query, filters } = options;
     return this.api.call(
       routes.evaluationExamples,
       {
         params: { evaluationId: this.id },
-        body: { limit: options.limit ?? 50, offset: options.offset ?? 0, matchType, sortBy, sortOrder },
+        body: {
+          limit: options.limit ?? 50,
+          offset: options.offset ?? 0,
+          matchType,
+          sortBy,
+          sortOrder,
+          query,
+          filters,
+        },
         ...(iouThreshold !== undefined ? { query: { iouThreshold } } : {}),
       },
       options,

@@ -3,6 +3,7 @@ import type { Api } from "../internal/api.js";
 import { uploadLabels } from "../internal/uploads.js";
 import type { CallOptions } from "../options.js";
 import type { LabelUploadResult, PreparedBatch, UploadOptions } from "../uploads.js";
+import { type SubsetEvaluation, subsetEvaluation } from "./curation.js";
 import { Evaluation } from "./evaluation.js";
 import type { Job } from "./job.js";
 
@@ -189,5 +190,22 @@ export class ModelRun {
   async evaluations(options: CallOptions = {}): Promise<Evaluation[]> {
     const list = await this.api.call(routes.listEvaluations, { params: { runId: this.id } }, options);
     return list.map((data) => new Evaluation(this.api, data.id, data));
+  }
+
+  /**
+   * The run's metrics on the items of a query or a slice (every item when neither is given):
+   * mAP, AP50, AP75, per-class AP and AR, AP by size, and the Evaluations V2 charts, from the
+   * match rows of its latest evaluation. The run must have been committed (or evaluated).
+   *
+   * @example
+   * ```ts
+   * const { metrics, items } = await run.evaluation({ query: 'metadata.weather = "foggy"' });
+   * console.log(`AP50 when foggy: ${metrics.map50} over ${items} items`);
+   * ```
+   */
+  evaluation(
+    options: CallOptions & { query?: string; slice?: string | { id: string }; iouThreshold?: number } = {},
+  ): Promise<SubsetEvaluation> {
+    return subsetEvaluation(this.api, this.id, options);
   }
 }
