@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { Annotation, DatasetItem, MAX_JSON_DEPTH, Prediction } from "@nucleus/schemas";
-import { evaluateRun } from "../evaluation/evaluate-run.js";
-import { loadRunObjects } from "../evaluation/objects.js";
 import { isDiskFull } from "../http/disk-full.js";
 import { depthPast } from "../json-depth.js";
 import type { MediaStore } from "../media.js";
 import { refusalMessage } from "../presenters/problems.js";
+import { DEFAULT_IOU, matchSetsOf } from "../services/match-sets.js";
 import type {
   EntityStores,
   EvaluationJobSpec,
@@ -230,10 +229,11 @@ export class JobRunner {
     await this.store.evaluations.update(tenant, evaluation.id, { status: "computing" });
     await this.report(held, { totalSteps: 1 });
     try {
-      const objects = await loadRunObjects(this.store, evaluation.datasetId, evaluation.runId);
-      // Renewed just before the one long synchronous step, which no timer can interrupt.
-      await this.renew();
-      const metrics = evaluateRun(objects, evaluation.options);
+      // Matched item by item and stored a page of items at a time, the match rows give the run's
+      // metrics: object queries, charts and evaluations of a subset read the same rows.
+      const { metrics } = await matchSetsOf(this.store).compute(evaluation, DEFAULT_IOU, async () => {
+        if (held.lost) throw new LeaseLost(held.job.id);
+      });
       await this.store.transaction(async (tx) => {
         const done = await tx.jobs.update(held.job.id, this.lease.owner, {
           status: "Completed",
