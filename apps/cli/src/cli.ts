@@ -3,6 +3,7 @@ import { commandWords, type FlagSpec, parseArgs, UsageError } from "./args.js";
 import { type Command, type Context, GLOBAL_FLAGS } from "./command.js";
 import { cocoCommands } from "./commands/coco.js";
 import { datasetCommands, itemCommands } from "./commands/datasets.js";
+import { dbCommands } from "./commands/db.js";
 import { evalCommand } from "./commands/eval.js";
 import { formatCommands } from "./commands/formats.js";
 import { miscCommands } from "./commands/misc.js";
@@ -23,6 +24,7 @@ export const COMMANDS: Command[] = [
   ...cocoCommands,
   ...formatCommands,
   evalCommand,
+  ...dbCommands,
 ];
 COMMANDS.push(...miscCommands(() => COMMANDS));
 

@@ -14,6 +14,15 @@
  * @packageDocumentation
  */
 
+export {
+  type DataLocation,
+  type DumpLine,
+  type DumpOwner,
+  dumpDataset,
+  type ImportResult,
+  loadDump,
+  migrateStorage,
+} from "./dump/index.js";
 export { tenantOf } from "./http/auth.js";
 export { storedApiKey } from "./keys.js";
 export type { S3Options } from "./media/bucket.js";
