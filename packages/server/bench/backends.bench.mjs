@@ -30,10 +30,17 @@ function client(urls) {
   let turn = 0;
   return async (method, route, body) => {
     const url = urls[turn++ % urls.length];
-    const response = await fetch(`${url}/${route}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+    const send = () =>
+      fetch(`${url}/${route}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    // A kept-alive connection the server closed while its event loop was busy (an evaluation) is
+    // reset on reuse; the request never reached it, so it is sent again.
+    const response = await send().catch((error) => {
+      if (error?.cause?.code !== "ECONNRESET") throw error;
+      return send();
     });
     const json = await response.json();
     if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
