@@ -188,9 +188,13 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
     await browser?.close();
   });
 
-  /** Screenshots of the page at 1280x720, and at 1920x1080 with 2x pixels (a 4K screen). */
-  async function shoot(name: string, target: Page = page): Promise<void> {
+  /**
+   * Screenshots of the page at 1280x720 and, for the main pages (`large`), at 1920x1080 with 2x
+   * pixels (a 4K screen): those are costly, and the other tests run beside these.
+   */
+  async function shoot(name: string, large = false, target: Page = page): Promise<void> {
     await target.screenshot({ path: join(SHOTS, `${name}-1280x720.png`) });
+    if (!large) return;
     const big = await browser.newContext({
       viewport: { width: 1920, height: 1080 },
       deviceScaleFactor: 2,
@@ -342,7 +346,7 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
       .poll(() => page.locator('.tile[data-index="0"] .errors').innerText())
       .toMatch(/^1 FP\s+1 FN$/);
     expect(await axe()).toEqual([]);
-    await shoot("grid");
+    await shoot("grid", true);
     expect(errors).toEqual([]);
   });
 
@@ -403,7 +407,7 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
       .poll(() => page.locator(".hovercard").innerText())
       .toMatch(/sign · detector-a\nconfidence 0\.700\nFP/);
     expect(await axe()).toEqual([]);
-    await shoot("item");
+    await shoot("item", true);
 
     // Side by side with the second run.
     await page.keyboard.press("2");
@@ -461,7 +465,7 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
     expect(await page.locator("table.matrix").innerText()).toContain("none");
     expect(await page.locator(".tide").innerText()).toContain("Background");
     expect(await axe()).toEqual([]);
-    await shoot("run");
+    await shoot("run", true);
 
     await page.goto(`${origin}/runs/${data.runA}?compare=${data.runB}`);
     await page.waitForSelector(".metric .delta");
