@@ -7,19 +7,19 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestBucket, type TestBucket } from "./media/s3-testing.js";
-import { createDataset, remoteItems, startTestServer, type TestServer, TINY_PNG } from "./test-support.js";
+import type { OpenServerOptions } from "./server.js";
+import {
+  createDataset,
+  remoteItems,
+  startTestServer,
+  type TestServer,
+  TINY_PNG,
+  testBackends,
+} from "./test-support.js";
 
 let bucket: TestBucket;
 let server: TestServer;
-
-beforeAll(async () => {
-  bucket = await startTestBucket();
-  server = await startTestServer(undefined, { media: `s3://${bucket.bucket}/team`, s3: bucket.s3 });
-});
-afterAll(async () => {
-  await server?.stop();
-  await bucket?.stop();
-});
+let records: Partial<OpenServerOptions>;
 
 /** Every object key in the bucket, as s3rver keeps them on disk. */
 function objects(): string[] {
@@ -35,7 +35,26 @@ function objects(): string[] {
   return walk(root, "");
 }
 
-describe("media in a bucket", () => {
+describe.each(testBackends())("media in a bucket, records on $name", (backend) => {
+  beforeAll(async () => {
+    bucket = await startTestBucket();
+    records = backend.options();
+    server = await startTestServer(undefined, {
+      ...records,
+      media: `s3://${bucket.bucket}/team`,
+      s3: bucket.s3,
+    });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await bucket?.stop();
+  });
+
+  it("is ready: the database and the bucket answer", async () => {
+    const ready = await fetch(`${new URL(server.url).origin}/readyz`);
+    expect(await ready.json()).toEqual({ status: "ready", database: "ok", media: "ok" });
+  });
+
   it("keeps uploaded images in the bucket and serves them back byte-identical", async () => {
     const ds = await createDataset(server);
     const form = new FormData();
@@ -85,6 +104,7 @@ describe("media in a bucket", () => {
     const down = await startTestBucket("elsewhere");
     await down.stop();
     const broken = await startTestServer(server.dataDir, {
+      ...records,
       media: `s3://${down.bucket}/team`,
       s3: { ...down.s3 },
     });

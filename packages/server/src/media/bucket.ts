@@ -1,6 +1,5 @@
 import {
   GetObjectCommand,
-  HeadBucketCommand,
   HeadObjectCommand,
   PutObjectCommand,
   S3Client,
@@ -130,7 +129,17 @@ export class BucketMedia implements MediaBackend {
   }
 
   async check(): Promise<void> {
-    await this.client.send(new HeadBucketCommand({ Bucket: this.where.bucket }));
+    // A signed read of an object that need not exist: NoSuchKey shows the bucket is there and
+    // takes these keys; NoSuchBucket, a refusal or no answer throws. (Some S3-compatible servers
+    // check bucket-level requests' signatures differently from AWS, so HeadBucket is not asked.)
+    try {
+      const object = await this.client.send(
+        new GetObjectCommand({ Bucket: this.where.bucket, Key: this.objectKey("00-readiness") }),
+      );
+      object.Body?.transformToByteArray().catch(() => {});
+    } catch (error) {
+      if ((error as Error).name !== "NoSuchKey") throw error;
+    }
   }
 
   /** Closes the client's connections. */

@@ -74,7 +74,7 @@ export function afterUploads(store: NucleusStore): NucleusStore {
     get(inner, property) {
       // Closing and reading the version never wait: they name no file.
       if (property === "close" || property === "writeVersion") {
-        return (inner[property] as Callable).bind(inner);
+        return (...args: unknown[]) => Reflect.apply(inner[property] as Callable, inner, args);
       }
       if (typeof property !== "string" || property === "then") return undefined;
       return member(property);
