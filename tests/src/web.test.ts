@@ -52,7 +52,7 @@ afterAll(async () => {
     mkdirSync(join(ROOT, "reports"), { recursive: true });
     writeFileSync(
       join(ROOT, "reports", "web-timings.json"),
-      `${JSON.stringify({ items: ITEMS, timings }, null, 2)}\n`,
+      `${JSON.stringify({ items: data?.items ?? ITEMS, timings }, null, 2)}\n`,
     );
   }
   await server?.close();
