@@ -39,4 +39,5 @@ export * from "./json.js";
 export * from "./requests.js";
 export * from "./responses.js";
 export * from "./routes.js";
+export * from "./routes/validate.js";
 export * from "./scenes.js";

@@ -94,6 +94,7 @@ import {
   UpdateMetadataResponse,
   UploadReceipt,
 } from "./responses.js";
+import { validateRoutes } from "./routes/validate.js";
 
 /** The `?async=1` form of an upload route: its NDJSON was PUT to a signed URL first. */
 const uploadAsync = <P extends string>(path: P, what: string) =>
@@ -122,6 +123,7 @@ const uploadAsync = <P extends string>(path: P, what: string) =>
  * ```
  */
 export const routes = defineRoutes({
+  ...validateRoutes,
   createDataset: {
     method: "POST",
     path: "dataset/create",

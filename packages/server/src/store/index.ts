@@ -90,3 +90,13 @@ export type {
 export type { SliceMembers, SliceRecord, SliceStore, SliceType } from "./slices.js";
 export type { EntityStores, NucleusStore, StoreTransaction } from "./store.js";
 export type { UploadRecord, UploadStore } from "./uploads.js";
+export type {
+  Comparison,
+  ExternalFunctionRecord,
+  ItemResultRecord,
+  ScenarioEvaluationRecord,
+  ScenarioOutcome,
+  ScenarioTestRecord,
+  TestFunctionRecord,
+  ValidateStore,
+} from "./validate.js";

@@ -12,6 +12,7 @@ import type { ModelRunStore, ModelStore } from "./models.js";
 import type { QueryStore } from "./queries.js";
 import type { SliceStore } from "./slices.js";
 import type { UploadStore } from "./uploads.js";
+import type { ValidateStore } from "./validate.js";
 
 /** The records of the server, one store per entity; the same inside and outside a transaction. */
 export interface EntityStores {
@@ -32,6 +33,8 @@ export interface EntityStores {
   readonly curation: CurationStore;
   /** The stored match rows of evaluations. */
   readonly matches: MatchStore;
+  /** Scenario tests, their evaluation functions and evaluations (Validate). */
+  readonly validate: ValidateStore;
 }
 
 /** The handle a transaction passes to its function: every call through it is part of the transaction. */

@@ -17,6 +17,7 @@ import { queryConformance } from "./queries.js";
 import { sliceConformance } from "./slices.js";
 import { transactionConformance } from "./transactions.js";
 import { uploadConformance } from "./uploads.js";
+import { validateConformance } from "./validate.js";
 import { writeVersionConformance } from "./write-version.js";
 
 export type { StoreBackend, StoreHarness } from "./harness.js";
@@ -37,5 +38,6 @@ export function describeStoreConformance(backend: StoreBackend): void {
     mediaConformance(backend);
     transactionConformance(backend);
     writeVersionConformance(backend);
+    validateConformance(backend);
   });
 }

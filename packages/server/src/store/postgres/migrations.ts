@@ -4,6 +4,7 @@
  * (so servers starting together do not race). Append new migrations; never edit a shipped one.
  */
 import { WRITE_VERSION_SHARDS } from "./connection.js";
+import { VALIDATE_TABLES } from "./validate-schema.js";
 
 // Creation order is an identity column (`seq`) on every listed table. Documents are `json`, not
 // `jsonb`: it keeps what clients sent as they sent it (key order, `\u0000`), and still answers
@@ -316,4 +317,6 @@ export const MIGRATIONS: readonly string[] = [
     END
   $fn$;
   `,
+  // Validate: external evaluation functions, scenario tests, their evaluations and item results.
+  VALIDATE_TABLES,
 ];

@@ -16,6 +16,7 @@ import { PgModelRunStore, PgModelStore } from "./models.js";
 import { PgQueryStore } from "./queries.js";
 import { PgSliceStore } from "./slices.js";
 import { PgUploadStore } from "./uploads.js";
+import { PgValidateStore } from "./validate.js";
 
 function entityStores(scope: PgScope): StoreTransaction {
   return {
@@ -33,6 +34,7 @@ function entityStores(scope: PgScope): StoreTransaction {
     queries: new PgQueryStore(scope),
     curation: new PgCurationStore(scope),
     matches: new PgMatchStore(scope),
+    validate: new PgValidateStore(scope),
   };
 }
 
@@ -56,6 +58,7 @@ export class PostgresStore implements NucleusStore {
   readonly queries;
   readonly curation;
   readonly matches;
+  readonly validate;
   private readonly connection: PgConnection;
 
   constructor(private readonly pool: pg.Pool) {
@@ -75,6 +78,7 @@ export class PostgresStore implements NucleusStore {
     this.queries = stores.queries;
     this.curation = stores.curation;
     this.matches = stores.matches;
+    this.validate = stores.validate;
   }
 
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {

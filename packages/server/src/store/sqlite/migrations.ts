@@ -2,6 +2,8 @@
  * The SQLite schema, as numbered migrations. `PRAGMA user_version` records how many have run; each
  * runs once, in a transaction, in order. Append new migrations; never edit a shipped one.
  */
+import { VALIDATE_TABLES } from "./validate-schema.js";
+
 // Label ids carry 100 random bits and are never looked up alone, so they have no index: every
 // index is paid for on each of millions of inserts.
 export const MIGRATIONS: readonly string[] = [
@@ -351,4 +353,6 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (set_key, item_seq, ord)
   ) WITHOUT ROWID;
   `,
+  // Validate: external evaluation functions, scenario tests, their evaluations and item results.
+  VALIDATE_TABLES,
 ];

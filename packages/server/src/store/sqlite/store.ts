@@ -16,6 +16,7 @@ import { SqliteQueryStore } from "./queries.js";
 import { registerQueryFunctions } from "./query-functions.js";
 import { SqliteSliceStore } from "./slices.js";
 import { SqliteUploadStore } from "./uploads.js";
+import { SqliteValidateStore } from "./validate.js";
 
 function entityStores(scope: SqliteScope): StoreTransaction {
   return {
@@ -33,6 +34,7 @@ function entityStores(scope: SqliteScope): StoreTransaction {
     queries: new SqliteQueryStore(scope),
     curation: new SqliteCurationStore(scope),
     matches: new SqliteMatchStore(scope),
+    validate: new SqliteValidateStore(scope),
   };
 }
 
@@ -56,6 +58,7 @@ export class SqliteStore implements NucleusStore {
   readonly queries;
   readonly curation;
   readonly matches;
+  readonly validate;
   private readonly connection: SqliteConnection;
 
   constructor(private readonly db: Db) {
@@ -76,6 +79,7 @@ export class SqliteStore implements NucleusStore {
     this.queries = stores.queries;
     this.curation = stores.curation;
     this.matches = stores.matches;
+    this.validate = stores.validate;
   }
 
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
