@@ -461,7 +461,7 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
     await page.goto(`${origin}/runs/${data.runA}`);
     await page.waitForSelector(".metrics");
     await expect.poll(() => page.locator(".uplot-box canvas").count()).toBeGreaterThanOrEqual(2);
-    expect(await page.locator(".metric").first().innerText()).toMatch(/MAP @\[\.5:\.95\]\n\d+\.\d/i);
+    expect(await page.locator(".metric").first().innerText()).toMatch(/^mAP @\[\.5:\.95\]\n\d+\.\d/);
     expect(await page.locator("table.matrix").innerText()).toContain("none");
     expect(await page.locator(".tide").innerText()).toContain("Background");
     expect(await axe()).toEqual([]);

@@ -10,10 +10,17 @@ export interface GridItem {
   metadata: Record<string, unknown>;
 }
 
-/** What a list shows: a dataset or one of its slices, in upload order or sorted by a metadata field. */
+/**
+ * What a list shows: a dataset, one of its slices or the items of a query (which may name the
+ * slice), in upload order or sorted by a metadata field.
+ */
 export interface ListQuery {
   datasetId: string;
   sliceId?: string | undefined;
+  /** A query in the Nucleus query language; when given it replaces `sliceId`. */
+  query?: string | undefined;
+  /** The run whose predictions `predictions.*` in the query count. */
+  modelRun?: string | undefined;
   sort?: { field: string; descending: boolean } | undefined;
 }
 
@@ -116,6 +123,10 @@ export class ItemList {
   private iterator(pageSize: number): PageIterator<DatasetItemRecord> {
     const { client, query } = this;
     const options = { pageSize, signal: this.controller.signal };
+    if (query.query)
+      return client
+        .getDataset(query.datasetId)
+        .queryItems(query.query, { ...options, ...(query.modelRun ? { modelRun: query.modelRun } : {}) });
     return query.sliceId
       ? client.getSlice(query.sliceId).items(options)
       : client.getDataset(query.datasetId).items(options);
@@ -212,11 +223,17 @@ const KEEP_LISTS = 4;
 
 /** The list of a query, shared by the grid and the item view (so previous/next follow the grid). */
 export function itemListOf(client: NucleusClient, query: ListQuery, total: number | undefined): ItemList {
-  const key = JSON.stringify([query.datasetId, query.sliceId ?? null, query.sort ?? null]);
+  const key = JSON.stringify([
+    query.datasetId,
+    query.sliceId ?? null,
+    query.query ?? "",
+    query.query ? (query.modelRun ?? null) : null,
+    query.sort ?? null,
+  ]);
   let list = lists.get(key);
   if (!list || list.client !== client) {
     list?.dispose();
-    list = new ItemList(client, query, query.sliceId ? undefined : total);
+    list = new ItemList(client, query, query.sliceId || query.query ? undefined : total);
     lists.set(key, list);
     for (const [old, dropped] of [...lists].slice(0, Math.max(0, lists.size - KEEP_LISTS))) {
       dropped.dispose();

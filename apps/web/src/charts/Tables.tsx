@@ -30,13 +30,19 @@ export function Metric({
   );
 }
 
-/** Average precision per class, with the difference to a compared run when there is one. */
+/**
+ * Average precision per class at one IoU threshold, with the difference to a compared run when
+ * there is one.
+ */
 export function ApTable({
   rows,
   other,
   otherName,
+  iou,
 }: {
   rows: readonly { classLabel: string; ap: number }[];
+  /** The IoU threshold the APs are computed at. */
+  iou: number;
   other?: readonly { classLabel: string; ap: number }[] | undefined;
   otherName?: string | undefined;
 }) {
@@ -51,7 +57,7 @@ export function ApTable({
         <tr>
           <th scope="col">Class</th>
           <th scope="col" className="num">
-            AP
+            AP@{iou.toFixed(2)}
           </th>
           {other ? (
             <>

@@ -1,15 +1,20 @@
+import { APIError } from "@nucleus/core";
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { datasetSummary } from "../api/catalog.js";
+import { datasetVocabulary, effectiveQuery, queryFacets } from "../api/curation.js";
 import { apiEndpoint } from "../api/endpoint.js";
 import { type GridItem, itemListOf } from "../api/items.js";
 import { labelStoreOf } from "../api/labels.js";
 import { useResource } from "../api/resource.js";
 import { useClient } from "../api/session.js";
 import { ItemControls, LabelControls } from "../components/Controls.js";
+import { FacetPanel } from "../components/Facets.js";
 import { Grid } from "../components/Grid.js";
+import { QueryBar } from "../components/QueryBar.js";
 import { Shell } from "../components/Shell.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import type { Source } from "../labels/shapes.js";
+import { refine } from "../query/refine.js";
 import { navigate } from "../state/router.js";
 import { useShortcut } from "../state/shortcuts.js";
 import { carriedQuery, useView } from "../state/view.js";
@@ -25,6 +30,17 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
   const sortField = view.sort?.field;
   const sortDescending = view.sort?.descending ?? false;
   const ready = summary.status === "ready";
+  const sliceNames = summary.status === "ready" ? summary.data.slices.map((s) => s.name) : [];
+  const vocab = useResource(ready ? `vocab:${datasetId}:${sliceNames.join("\u0000")}` : null, () =>
+    datasetVocabulary(client, datasetId, sliceNames),
+  );
+  // The first shown run is the one `predictions.*` counts, in the query and in the facets.
+  const queryRun = view.runs[0];
+  const effective = view.query ? effectiveQuery(view.query, view.sliceId) : "";
+  const facetQuery = effectiveQuery(view.query, view.sliceId);
+  const facets = useResource(ready ? `facets:${datasetId}:${queryRun ?? ""}:${facetQuery}` : null, () =>
+    queryFacets(client, datasetId, facetQuery, queryRun),
+  );
   const list = useMemo(
     () =>
       ready
@@ -33,12 +49,14 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
             {
               datasetId,
               sliceId: view.sliceId,
+              query: effective || undefined,
+              modelRun: effective ? queryRun : undefined,
               sort: sortField ? { field: sortField, descending: sortDescending } : undefined,
             },
             total,
           )
         : undefined,
-    [client, datasetId, view.sliceId, sortField, sortDescending, ready, total],
+    [client, datasetId, view.sliceId, effective, queryRun, sortField, sortDescending, ready, total],
   );
   const snapshot = useSyncExternalStore(
     useCallback((listener: () => void) => list?.subscribe(listener) ?? (() => undefined), [list]),
@@ -151,7 +169,17 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
   } else if (snapshot.error && snapshot.items.length === 0) {
     body = <ErrorState error={snapshot.error} what="the items" retry={() => location.reload()} />;
   } else if (snapshot.done && snapshot.items.length === 0) {
-    body = slice ? (
+    body = view.query ? (
+      <Empty title="No item matches the query">
+        <p>
+          Loosen it, or{" "}
+          <button type="button" className="link" onClick={() => update({ query: "" })}>
+            clear it
+          </button>{" "}
+          to see every item{slice ? ` of “${slice.name}”` : ""}.
+        </p>
+      </Empty>
+    ) : slice ? (
       <Empty title={`The slice “${slice.name}” is empty`}>
         <p>
           Add items to it with <code>nu slices append</code>, or show the whole dataset.
@@ -179,7 +207,14 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
     );
   }
 
-  const count = snapshot?.total ?? (slice ? undefined : dataset.items);
+  const queryError =
+    snapshot?.error instanceof APIError && snapshot.error.status === 400 ? snapshot.error.message : undefined;
+  const count =
+    snapshot?.total ??
+    (facets.status === "ready" ? facets.data.count : undefined) ??
+    (slice || view.query ? undefined : dataset.items);
+  const pick = (condition: string) => update({ query: refine(view.query, condition) });
+  const runNames = new Map(dataset.runs.map((r) => [r.id, r.name]));
   return (
     <Shell crumbs={[{ label: "Datasets", href: "/" }, { label: dataset.name }]}>
       <div className="with-panel">
@@ -190,7 +225,9 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
                 ? `${(snapshot?.items.length ?? 0).toLocaleString()}+`
                 : count.toLocaleString()}
             </strong>{" "}
-            items{slice ? ` in “${slice.name}”` : ""}
+            {count === 1 ? "item" : "items"}
+            {slice ? ` in “${slice.name}”` : ""}
+            {view.query ? " matching the query" : ""}
             {snapshot?.loading && snapshot.items.length > 0 ? (
               <span className="muted"> · reading…</span>
             ) : null}
@@ -199,8 +236,24 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
           <LabelControls view={view} update={update} runs={dataset.runs} classes={classes} />
         </aside>
         <section className="grid-area" aria-label="Grid">
+          <QueryBar
+            value={view.query}
+            onApply={(query) => update({ query })}
+            vocab={vocab.status === "ready" ? vocab.data : undefined}
+            serverError={queryError}
+          />
           {body}
         </section>
+        <aside className="panel facets-panel" aria-label="Facets">
+          <h2>Facets</h2>
+          {facets.status === "ready" ? (
+            <FacetPanel facets={facets.data} runNames={runNames} onPick={pick} />
+          ) : facets.status === "error" ? (
+            <ErrorState error={facets.error} retry={facets.reload} what="the facets" />
+          ) : (
+            <Loading what="the facets" />
+          )}
+        </aside>
       </div>
     </Shell>
   );

@@ -226,8 +226,8 @@ function Report({ report, other, iou }: { report: RunReport; other: RunReport | 
         </p>
       ) : null}
       <div className="cards">
-        <Card title="AP per class">
-          <ApTable rows={charts.perClassAp} other={o?.perClassAp} otherName={other?.run.name} />
+        <Card title={`AP per class at IoU ${iou.toFixed(2)}`}>
+          <ApTable rows={charts.perClassAp} other={o?.perClassAp} otherName={other?.run.name} iou={iou} />
         </Card>
         <Card title={other ? `Precision–recall: ${report.run.name}` : "Precision–recall per class"}>
           <Suspense fallback={<Loading what="the chart" />}>

