@@ -13,7 +13,17 @@ export function sliceWire(slice: SliceRecord) {
   };
 }
 
-/** Slice info (`SliceInfoResponseSchema`): the slice plus `slice_id` and `tags`. */
+/**
+ * Slice info (`SliceInfoResponseSchema`): the slice plus `slice_id` and `tags`; for a slice made
+ * from a query, `query`, its `model_run_id` and whether it is `dynamic`.
+ */
 export function sliceInfoWire(slice: SliceRecord) {
-  return { ...sliceWire(slice), slice_id: slice.id, tags: slice.tags };
+  return {
+    ...sliceWire(slice),
+    slice_id: slice.id,
+    tags: slice.tags,
+    ...(slice.query
+      ? { query: slice.query.text, model_run_id: slice.query.runId, dynamic: slice.query.dynamic }
+      : {}),
+  };
 }

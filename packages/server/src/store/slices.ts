@@ -14,6 +14,8 @@ export interface SliceRecord {
   description: string | null;
   tags: string[];
   createdAt: string;
+  /** The query a slice was made from; a dynamic slice's items are that query's, read again each time. */
+  query?: { text: string; runId: string | null; dynamic: boolean } | undefined;
 }
 
 /** The items of a new slice, by reference id or by item id. */
@@ -37,7 +39,7 @@ export interface SliceStore {
   get(tenant: Tenant, id: string): Promise<SliceRecord | undefined>;
   /** The tenant's slices, or those of one dataset. */
   list(tenant: Tenant, filter?: { datasetId?: string }): Promise<SliceRecord[]>;
-  /** The slice's items in the order they were added. */
+  /** The slice's items in the order they were added; a dynamic slice's are its query's, in upload order. */
   items(sliceId: string, request: PageRequest): Promise<Page<ItemRecord>>;
   /** Deletes a slice (not its items); false when there was none. */
   delete(tenant: Tenant, id: string): Promise<boolean>;

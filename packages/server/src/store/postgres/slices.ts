@@ -5,6 +5,7 @@ import { unknownItem, unknownReference } from "../problems.js";
 import type { SliceMembers, SliceRecord, SliceStore, SliceType } from "../slices.js";
 import type { PgScope, Queryable } from "./connection.js";
 import { decodeItem, ITEM_COLUMNS, type ItemRow, itemIdsOf } from "./items.js";
+import { PgQueryStore } from "./queries.js";
 import { fetchLimit, iso, now, pageOf, positionOf } from "./values.js";
 
 interface SliceRow {
@@ -16,9 +17,15 @@ interface SliceRow {
   description: string | null;
   tags: string[];
   created_at: Date;
+  query: string | null;
+  run_id: string | null;
+  dynamic: boolean | null;
 }
 
 const COLUMNS = "id, tenant, dataset_id, name, type, description, tags, created_at";
+/** A slice with the query it was made from, when it was. */
+const SELECT = `SELECT s.id, s.tenant, s.dataset_id, s.name, s.type, s.description, s.tags, s.created_at,
+  q.query, q.run_id, q.dynamic FROM slices s LEFT JOIN slice_queries q ON q.slice_id = s.id`;
 
 function decode(row: SliceRow): SliceRecord {
   return {
@@ -30,6 +37,9 @@ function decode(row: SliceRow): SliceRecord {
     description: row.description,
     tags: row.tags,
     createdAt: iso(row.created_at),
+    ...(row.query !== null
+      ? { query: { text: row.query, runId: row.run_id, dynamic: row.dynamic === true } }
+      : {}),
   };
 }
 
@@ -127,10 +137,7 @@ export class PgSliceStore implements SliceStore {
 
   get(tenant: Tenant, id: string): Promise<SliceRecord | undefined> {
     return this.scope.read(async (db) => {
-      const [row] = await db.query<SliceRow>(`SELECT ${COLUMNS} FROM slices WHERE id = $1 AND tenant = $2`, [
-        id,
-        tenant,
-      ]);
+      const [row] = await db.query<SliceRow>(`${SELECT} WHERE s.id = $1 AND s.tenant = $2`, [id, tenant]);
       return row && decode(row);
     });
   }
@@ -139,16 +146,29 @@ export class PgSliceStore implements SliceStore {
     return this.scope.read(async (db) => {
       const rows =
         filter.datasetId === undefined
-          ? await db.query<SliceRow>(`SELECT ${COLUMNS} FROM slices WHERE tenant = $1 ORDER BY seq`, [tenant])
-          : await db.query<SliceRow>(
-              `SELECT ${COLUMNS} FROM slices WHERE dataset_id = $1 AND tenant = $2 ORDER BY seq`,
-              [filter.datasetId, tenant],
-            );
+          ? await db.query<SliceRow>(`${SELECT} WHERE s.tenant = $1 ORDER BY s.seq`, [tenant])
+          : await db.query<SliceRow>(`${SELECT} WHERE s.dataset_id = $1 AND s.tenant = $2 ORDER BY s.seq`, [
+              filter.datasetId,
+              tenant,
+            ]);
       return rows.map(decode);
     });
   }
 
-  items(sliceId: string, request: PageRequest): Promise<Page<ItemRecord>> {
+  async items(sliceId: string, request: PageRequest): Promise<Page<ItemRecord>> {
+    const [dynamic] = await this.scope.read((db) =>
+      db.query<{ dataset_id: string; query: string; run_id: string | null }>(
+        `SELECT s.dataset_id, q.query, q.run_id FROM slice_queries q JOIN slices s ON s.id = q.slice_id
+         WHERE q.slice_id = $1 AND q.dynamic`,
+        [sliceId],
+      ),
+    );
+    if (dynamic)
+      return new PgQueryStore(this.scope).items(
+        dynamic.dataset_id,
+        { text: dynamic.query, runId: dynamic.run_id },
+        request,
+      );
     return this.scope.read(async (db) => {
       const after = positionOf(request.cursor);
       const rows = await db.query<ItemRow & { slice_seq: number }>(

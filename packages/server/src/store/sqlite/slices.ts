@@ -5,6 +5,7 @@ import { unknownItem, unknownReference } from "../problems.js";
 import type { SliceMembers, SliceRecord, SliceStore, SliceType } from "../slices.js";
 import type { SqliteScope } from "./connection.js";
 import { decodeItem, fetchLimit, ITEM_COLUMNS, type ItemRow, pageOf, positionOf } from "./items.js";
+import { SqliteQueryStore } from "./queries.js";
 import { nextSeq, now } from "./values.js";
 
 interface SliceRow {
@@ -16,9 +17,15 @@ interface SliceRow {
   description: string | null;
   tags: string;
   created_at: string;
+  query: string | null;
+  run_id: string | null;
+  dynamic: number | null;
 }
 
 const COLUMNS = "id, tenant, dataset_id, name, type, description, tags, created_at";
+/** A slice with the query it was made from, when it was. */
+const SELECT = `SELECT s.id, s.tenant, s.dataset_id, s.name, s.type, s.description, s.tags, s.created_at,
+  q.query, q.run_id, q.dynamic FROM slices s LEFT JOIN slice_queries q ON q.slice_id = s.id`;
 
 function decode(row: SliceRow): SliceRecord {
   return {
@@ -30,6 +37,9 @@ function decode(row: SliceRow): SliceRecord {
     description: row.description,
     tags: JSON.parse(row.tags) as string[],
     createdAt: row.created_at,
+    ...(row.query !== null
+      ? { query: { text: row.query, runId: row.run_id, dynamic: row.dynamic === 1 } }
+      : {}),
   };
 }
 
@@ -83,9 +93,9 @@ export class SqliteSliceStore implements SliceStore {
 
   get(tenant: Tenant, id: string): Promise<SliceRecord | undefined> {
     return this.scope.read(() => {
-      const row = this.scope
-        .sql(`SELECT ${COLUMNS} FROM slices WHERE id = ? AND tenant = ?`)
-        .get(id, tenant) as SliceRow | undefined;
+      const row = this.scope.sql(`${SELECT} WHERE s.id = ? AND s.tenant = ?`).get(id, tenant) as
+        | SliceRow
+        | undefined;
       return row && decode(row);
     });
   }
@@ -94,15 +104,30 @@ export class SqliteSliceStore implements SliceStore {
     return this.scope.read(() => {
       const rows =
         filter.datasetId === undefined
-          ? this.scope.sql(`SELECT ${COLUMNS} FROM slices WHERE tenant = ? ORDER BY seq`).all(tenant)
+          ? this.scope.sql(`${SELECT} WHERE s.tenant = ? ORDER BY s.seq`).all(tenant)
           : this.scope
-              .sql(`SELECT ${COLUMNS} FROM slices WHERE dataset_id = ? AND tenant = ? ORDER BY seq`)
+              .sql(`${SELECT} WHERE s.dataset_id = ? AND s.tenant = ? ORDER BY s.seq`)
               .all(filter.datasetId, tenant);
       return (rows as SliceRow[]).map(decode);
     });
   }
 
-  items(sliceId: string, request: PageRequest): Promise<Page<ItemRecord>> {
+  async items(sliceId: string, request: PageRequest): Promise<Page<ItemRecord>> {
+    const dynamic = await this.scope.read(
+      () =>
+        this.scope
+          .sql(
+            `SELECT s.dataset_id, q.query, q.run_id FROM slice_queries q JOIN slices s ON s.id = q.slice_id
+             WHERE q.slice_id = ? AND q.dynamic = 1`,
+          )
+          .get(sliceId) as { dataset_id: string; query: string; run_id: string | null } | undefined,
+    );
+    if (dynamic)
+      return new SqliteQueryStore(this.scope).items(
+        dynamic.dataset_id,
+        { text: dynamic.query, runId: dynamic.run_id },
+        request,
+      );
     return this.scope.read(() => {
       const rows = this.scope
         .sql(
