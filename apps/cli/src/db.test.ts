@@ -40,7 +40,8 @@ describe("nu db", () => {
     ]);
     const source = join(session.scratch, "server");
     const file = join(session.scratch, "portable.ndjson");
-    const exported = await session.nu(["db", "export", dataset.id, "--data", source, "--out", file]);
+    // By name, as elsewhere in nu.
+    const exported = await session.nu(["db", "export", "portable", "--data", source, "--out", file]);
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stderr).toContain("50 items, 1 annotations");
     const lines = readFileSync(file, "utf8").trim().split("\n");
@@ -48,21 +49,41 @@ describe("nu db", () => {
     expect(lines).toHaveLength(1 + 50 + 1 + 1);
 
     const target = join(session.scratch, "other");
-    const imported = await session.nu([
-      "db",
-      "import",
-      file,
-      "--data",
-      target,
-      "--media-from",
-      join(source, "media"),
-      "--json",
-    ]);
+    // A team's settings left in the environment do not redirect an import aimed at a data folder,
+    // nor make its dataset invisible to the folder's own servers.
+    const teamEnv = {
+      ...session.env,
+      NUCLEUS_DATABASE_URL: "postgres://nobody@127.0.0.1:1/none",
+      NUCLEUS_SECRET: "ab".repeat(32),
+    };
+    const imported = await session.nu(
+      ["db", "import", file, "--data", target, "--media-from", join(source, "media"), "--json"],
+      { env: teamEnv },
+    );
     expect(imported.code, imported.stderr).toBe(0);
     const result = JSON.parse(imported.stdout) as { datasetId: string; counts: { items: number } };
     expect(result.counts.items).toBe(50);
     expect(existsSync(join(target, "nucleus.sqlite"))).toBe(true);
     expect((await session.nu(["db", "migrate", "--data", target])).stdout).toMatch(/^Nothing to do/);
+    const again = await session.nu(["db", "export", "portable", "--data", target, "--out", file], {
+      env: teamEnv,
+    });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain("50 items, 1 annotations");
+  });
+
+  it("names an unknown or ambiguous dataset in a titled error", { timeout: 30_000 }, async () => {
+    const client = new NucleusClient({ apiKey: "db-key", endpoint: session.server.url });
+    await client.createDataset("twin");
+    await client.createDataset("twin");
+    const source = join(session.scratch, "server");
+    const unknown = await session.nu(["db", "export", "nothing-here", "--data", source]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("Unknown dataset");
+    expect(unknown.stderr).toContain("No dataset nothing-here for this key");
+    const twins = await session.nu(["db", "export", "twin", "--data", source]);
+    expect(twins.code).toBe(1);
+    expect(twins.stderr).toMatch(/2 datasets are named twin \(ds_\w+, ds_\w+\): give the id/);
   });
 
   it.skipIf(!process.env.NUCLEUS_TEST_DATABASE_URL)("migrates a PostgreSQL database", async () => {

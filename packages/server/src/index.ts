@@ -16,12 +16,15 @@
 
 export {
   type DataLocation,
+  DUMP_FORMAT,
+  DUMP_VERSION,
   type DumpLine,
   type DumpOwner,
   dumpDataset,
   type ImportResult,
   loadDump,
   migrateStorage,
+  UnknownDatasetError,
 } from "./dump/index.js";
 export { tenantOf } from "./http/auth.js";
 export { storedApiKey } from "./keys.js";
@@ -34,3 +37,11 @@ export {
   type NucleusServerOptions,
   type RunningNucleusServer,
 } from "./server.js";
+export type {
+  DatasetRecord,
+  LabelInput,
+  ModelRecord,
+  ModelRunRecord,
+  NewItem,
+  SliceRecord,
+} from "./store/index.js";

@@ -127,7 +127,9 @@ async function main(): Promise<void> {
   const server = await createServer({
     ...(data === undefined ? {} : { dataDir: data }),
     ...(database ? { database } : {}),
-    ...(process.env.NUCLEUS_SECRET ? { secret: process.env.NUCLEUS_SECRET } : {}),
+    // The shared secret is for servers on a database; a data folder keeps its own, so that a
+    // NUCLEUS_SECRET left in the environment never hides a folder's data from its keys.
+    ...(database && process.env.NUCLEUS_SECRET ? { secret: process.env.NUCLEUS_SECRET } : {}),
     ...(media ? { media } : {}),
     s3: {
       endpoint: values["s3-endpoint"],

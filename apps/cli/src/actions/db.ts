@@ -8,7 +8,9 @@ import { CliError } from "../output.js";
 
 /** The storage the flags name: a database, else the data folder. */
 function locationOf(c: Context): DataLocation {
-  const database = c.flag("database") ?? c.io.env.NUCLEUS_DATABASE_URL;
+  // An explicit --data wins over NUCLEUS_DATABASE_URL from the environment (not over --database).
+  const database =
+    c.flag("database") ?? (c.flag("data") === undefined ? c.io.env.NUCLEUS_DATABASE_URL : undefined);
   const media = c.flag("media") ?? c.io.env.NUCLEUS_MEDIA;
   const endpoint = c.flag("s3-endpoint");
   const s3 = endpoint ? { s3: { endpoint } } : {};
@@ -30,7 +32,8 @@ async function ownerOf(c: Context, location: DataLocation) {
       "Pass --api-key or set NUCLEUS_API_KEY",
     );
   }
-  const secret = c.io.env.NUCLEUS_SECRET;
+  // As the servers do: the shared secret on a database, the folder's own secret on a data folder.
+  const secret = location.database ? c.io.env.NUCLEUS_SECRET : undefined;
   if (location.database && !secret) {
     throw new CliError(
       "No secret",
@@ -54,11 +57,11 @@ export async function migrate(c: Context): Promise<void> {
     );
 }
 
-/** `nu db export <dataset-id>`. */
+/** `nu db export <dataset>` (an id or a name). */
 export async function exportDump(c: Context): Promise<void> {
   const { dumpDataset } = await import("@nucleus/server");
   const location = locationOf(c);
-  const datasetId = c.arg(0, "dataset-id");
+  const datasetId = c.arg(0, "dataset");
   const file = c.flag("out");
   const out = file ? createWriteStream(file) : undefined;
   const write = (line: DumpLine) => {
@@ -66,7 +69,16 @@ export async function exportDump(c: Context): Promise<void> {
     if (!out) return c.io.out(text);
     if (!out.write(text)) return new Promise<void>((resolve) => out.once("drain", () => resolve()));
   };
-  const counts = await dumpDataset(location, await ownerOf(c, location), datasetId, write);
+  const counts = await dumpDataset(location, await ownerOf(c, location), datasetId, write).catch(
+    (error: unknown) => {
+      if ((error as Error)?.name !== "UnknownDatasetError") throw error;
+      throw new CliError(
+        "Unknown dataset",
+        (error as Error).message,
+        "List this key's datasets with `nu datasets list` (against a server on the same storage)",
+      );
+    },
+  );
   if (out) {
     await new Promise<void>((resolve, reject) =>
       out.end((error?: Error | null) => (error ? reject(error) : resolve())),

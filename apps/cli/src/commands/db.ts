@@ -21,7 +21,7 @@ export const dbCommands: Command[] = [
   {
     path: ["db", "export"],
     summary: "write a portable dump of a dataset: items, labels, runs, slices, media keys",
-    usage: "<dataset-id>",
+    usage: "<dataset>",
     flags: {
       database: DATABASE,
       out: {

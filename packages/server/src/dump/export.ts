@@ -1,4 +1,5 @@
 import type { ModelRecord, NucleusStore, Tenant } from "../store/index.js";
+import { UnknownDatasetError } from "./errors.js";
 import { DUMP_FORMAT, DUMP_VERSION, type DumpLine, mediaKeysOfLabel } from "./format.js";
 
 const PAGE = 2_000;
@@ -6,7 +7,8 @@ const PAGE = 2_000;
 /**
  * Writes the dump of one dataset of a tenant: its items, ground truth, the models of its runs,
  * the runs with their predictions, its slices, and the media keys all of them name. `write` is
- * called once per line (awaited, so a slow file or socket holds the export back).
+ * called once per line (awaited, so a slow file or socket holds the export back). `datasetId` may
+ * also be the dataset's name, when no other dataset of the tenant has it.
  *
  * @example
  * ```ts
@@ -19,8 +21,14 @@ export async function exportDataset(
   datasetId: string,
   write: (line: DumpLine) => Promise<void> | void,
 ): Promise<{ items: number; annotations: number; runs: number; predictions: number; slices: number }> {
-  const dataset = await store.datasets.get(tenant, datasetId);
-  if (!dataset) throw new Error(`No dataset ${datasetId} for this key`);
+  // A dataset is named by its id or, as in `nu`, by its name when that is unique.
+  const byName = async () => {
+    const named = (await store.datasets.list(tenant)).filter((d) => d.name === datasetId);
+    if (named.length > 1) throw new UnknownDatasetError(datasetId, named.map((d) => d.id));
+    return named[0];
+  };
+  const dataset = (await store.datasets.get(tenant, datasetId)) ?? (await byName());
+  if (!dataset) throw new UnknownDatasetError(datasetId);
   const counts = { items: 0, annotations: 0, runs: 0, predictions: 0, slices: 0 };
   const media = new Set<string>();
   await write({
@@ -38,11 +46,11 @@ export async function exportDataset(
     },
   });
 
-  const runs = await store.runs.list(tenant, { datasetId });
+  const runs = await store.runs.list(tenant, { datasetId: dataset.id });
   // Items a page at a time, each page followed by its labels: memory stays flat on any size.
   let cursor: string | null = null;
   do {
-    const page = await store.items.page(datasetId, { cursor, limit: PAGE });
+    const page = await store.items.page(dataset.id, { cursor, limit: PAGE });
     for (const item of page.records) {
       if (item.mediaKey) media.add(item.mediaKey);
       await write({
@@ -60,7 +68,7 @@ export async function exportDataset(
       counts.items += 1;
     }
     const ids = page.records.map((item) => item.id);
-    for (const label of await store.labels.list({ kind: "annotations", datasetId }, ids)) {
+    for (const label of await store.labels.list({ kind: "annotations", datasetId: dataset.id }, ids)) {
       for (const key of mediaKeysOfLabel(label.payload)) media.add(key);
       await write({ kind: "annotation", label: label.payload });
       counts.annotations += 1;
@@ -88,9 +96,12 @@ export async function exportDataset(
     counts.runs += 1;
     let at: string | null = null;
     do {
-      const page = await store.items.page(datasetId, { cursor: at, limit: PAGE });
+      const page = await store.items.page(dataset.id, { cursor: at, limit: PAGE });
       const ids = page.records.map((item) => item.id);
-      for (const label of await store.labels.list({ kind: "predictions", datasetId, runId: run.id }, ids)) {
+      for (const label of await store.labels.list(
+        { kind: "predictions", datasetId: dataset.id, runId: run.id },
+        ids,
+      )) {
         for (const key of mediaKeysOfLabel(label.payload)) media.add(key);
         await write({ kind: "prediction", runId: run.id, label: label.payload });
         counts.predictions += 1;
@@ -99,7 +110,7 @@ export async function exportDataset(
     } while (at !== null);
   }
 
-  for (const slice of await store.slices.list(tenant, { datasetId })) {
+  for (const slice of await store.slices.list(tenant, { datasetId: dataset.id })) {
     const referenceIds: string[] = [];
     let at: string | null = null;
     do {

@@ -13,8 +13,9 @@ import type {
   SliceRecord,
 } from "../store/index.js";
 
-/** The format's name and version, on the first line. */
+/** The format's name, on the first line. */
 export const DUMP_FORMAT = "nucleus-dataset-dump";
+/** The version of the dump format this build writes and reads. */
 export const DUMP_VERSION = 1;
 
 /** The lines of a dump, in the order they are written. */

@@ -1,5 +1,7 @@
 /** Moving a dataset between servers and backends: a portable dump, and schema migrations. */
-export type { DumpLine } from "./format.js";
+
+export { UnknownDatasetError } from "./errors.js";
+export { DUMP_FORMAT, DUMP_VERSION, type DumpLine } from "./format.js";
 export type { ImportResult } from "./import.js";
 export { type DataLocation, migrateStorage } from "./open.js";
 export { type DumpOwner, dumpDataset, loadDump } from "./tasks.js";
