@@ -38,6 +38,8 @@ export * from "./jobs.js";
 export * from "./json.js";
 export * from "./requests.js";
 export * from "./responses.js";
+export * from "./routes/tags.js";
+export * from "./routes/taxonomies.js";
 export * from "./routes.js";
 export * from "./routes/validate.js";
 export * from "./scenes.js";

@@ -94,6 +94,8 @@ import {
   UpdateMetadataResponse,
   UploadReceipt,
 } from "./responses.js";
+import { tagRoutes } from "./routes/tags.js";
+import { taxonomyRoutes } from "./routes/taxonomies.js";
 import { validateRoutes } from "./routes/validate.js";
 
 /** The `?async=1` form of an upload route: its NDJSON was PUT to a signed URL first. */
@@ -692,6 +694,8 @@ export const routes = defineRoutes({
     localOnly: true,
     response: DeleteResponse,
   },
+  ...taxonomyRoutes,
+  ...tagRoutes,
 });
 
 /**

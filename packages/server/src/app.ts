@@ -25,6 +25,8 @@ import { operationRoutes } from "./routes/operations.js";
 import { queryRoutes } from "./routes/queries.js";
 import { sessionRoutes } from "./routes/session.js";
 import { sliceRoutes } from "./routes/slices.js";
+import { tagRoutes } from "./routes/tags.js";
+import { taxonomyRoutes } from "./routes/taxonomies.js";
 import { thumbnailRoutes } from "./routes/thumbnails.js";
 import { unsupportedRoutes } from "./routes/unsupported.js";
 import { mediaRoutes, signedUrlRoutes, uploadRoutes } from "./routes/uploads.js";
@@ -115,6 +117,8 @@ export function buildApp(options: AppOptions): Hono<Env> {
     curationRoutes(),
     signedUrlRoutes(),
     thumbnailRoutes(),
+    taxonomyRoutes(),
+    tagRoutes(),
     unsupportedRoutes(),
   ]) {
     api.route("/", routes);

@@ -72,6 +72,14 @@ describe("annotations", () => {
       reference_id: "img_0",
       taxonomy_name: taxonomy,
     });
+    for (const [name, labels] of [
+      ["time", ["day", "night"]],
+      ["weather", ["rain"]],
+    ] as const) {
+      await server.call("POST", `dataset/${ds}/add_taxonomy`, {
+        body: { taxonomy_name: name, type: "category", labels },
+      });
+    }
     await server.call("POST", `dataset/${ds}/annotate`, {
       body: { annotations: [category("day", "time"), category("rain", "weather")] },
     });

@@ -6,6 +6,7 @@ import { depthPast } from "../json-depth.js";
 import type { MediaStore } from "../media.js";
 import { refusalMessage } from "../presenters/problems.js";
 import { DEFAULT_IOU, matchSetsOf } from "../services/match-sets.js";
+import { upsertCheckedLabels } from "../services/taxonomy-check.js";
 import type {
   EntityStores,
   EvaluationJobSpec,
@@ -20,6 +21,7 @@ import type {
   NucleusStore,
   UploadJobSpec,
 } from "../store/index.js";
+import { runScenarioJob, SCENARIO_JOB_TYPE } from "../validate/evaluate.js";
 import { countPayloadLines, type PayloadLine, payloadLines } from "./payload-lines.js";
 
 /** How a runner holds jobs: lease length, and how often it looks for jobs nobody holds. */
@@ -197,6 +199,8 @@ export class JobRunner {
     try {
       if (isEvaluation(job.spec)) await this.runEvaluation(held, job.spec);
       else if (isUpload(job.spec)) await this.runUpload(held, job.spec);
+      else if (job.spec.type === SCENARIO_JOB_TYPE)
+        await runScenarioJob(this.store, job, (fields) => this.report(held, fields));
       else throw new Error(`job ${job.id} has nothing to run (${job.type})`);
     } catch (error) {
       if (error instanceof LeaseLost) {
@@ -389,7 +393,7 @@ export class JobRunner {
       spec.type === "uploadPredictions"
         ? { kind: "predictions", datasetId: spec.datasetId, runId: spec.runId as string }
         : { kind: "annotations", datasetId: spec.datasetId };
-    const result = await stores.labels.upsert(target, valid as LabelInput[], { update: spec.update });
+    const result = await upsertCheckedLabels(stores, target, valid as LabelInput[], { update: spec.update });
     counts.processed += result.processed;
     counts.ignored += result.ignored;
     for (const refusal of result.refused) errors.push(refusalMessage(refusal.problem));

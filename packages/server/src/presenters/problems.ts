@@ -38,7 +38,26 @@ export function problemResponse(problem: StoreProblem): ProblemResponse {
           code: "invalid_cursor",
         },
       };
+    case "taxonomyMismatch":
+      return {
+        status: 400,
+        body: {
+          error: taxonomyMessage(problem),
+          code: "taxonomy_mismatch",
+          taxonomy_name: problem.taxonomyName,
+          label: problem.label,
+        },
+      };
   }
+}
+
+/** The protocol's words for a label its taxonomy does not allow. */
+function taxonomyMessage(problem: Extract<StoreProblem, { code: "taxonomyMismatch" }>): string {
+  const { datasetId, taxonomyName: name, label } = problem;
+  if (problem.reason === "wrongType") {
+    return `Input validation failed: Taxonomy ${name} in dataset ${datasetId} is of the other kind (category or multicategory) than the label ${label} uploaded with it.`;
+  }
+  return `Input validation failed: Taxonomy ${name} does not exist in dataset ${datasetId}, or label ${label} does not exist in the taxonomy ${name}.`;
 }
 
 /**
@@ -68,5 +87,7 @@ export function refusalDetailWire(problem: StoreProblem): { code: string } & Rec
       return { code: "unknown_item", dataset_item_ids: problem.itemIds };
     case "invalidCursor":
       return { code: "invalid_cursor" };
+    case "taxonomyMismatch":
+      return { code: "taxonomy_mismatch", taxonomy_name: problem.taxonomyName, label: problem.label };
   }
 }

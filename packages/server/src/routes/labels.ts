@@ -15,6 +15,7 @@ import { requireDataset, requireModel, requireRun } from "../http/lookup.js";
 import { MEDIA_SCHEME } from "../media.js";
 import { jobWire } from "../presenters/jobs.js";
 import { annotateResponseWire, predictResponseWire } from "../presenters/labels.js";
+import { upsertCheckedLabels } from "../services/taxonomy-check.js";
 import type { DatasetRecord, LabelInput, LabelTarget, ModelRunRecord } from "../store/index.js";
 import { startAsyncUpload } from "./uploads.js";
 
@@ -42,7 +43,7 @@ export function labelRoutes(): Hono<Env> {
       await c.get("mediaAccess").retain(stores, c.get("tenant"), dataset.id, maskKeysOf(labels));
       return annotateResponseWire(
         dataset.id,
-        await stores.labels.upsert({ kind: "annotations", datasetId: dataset.id }, labels, { update }),
+        await upsertCheckedLabels(stores, { kind: "annotations", datasetId: dataset.id }, labels, { update }),
       );
     });
   });
@@ -115,7 +116,11 @@ async function predict(c: Ctx, dataset: DatasetRecord, run: ModelRunRecord, requ
   const target: LabelTarget = { kind: "predictions", datasetId: dataset.id, runId: run.id };
   return once(c, async (stores) => {
     await c.get("mediaAccess").retain(stores, c.get("tenant"), dataset.id, maskKeysOf(labels));
-    return predictResponseWire(dataset.id, run.id, await stores.labels.upsert(target, labels, { update }));
+    return predictResponseWire(
+      dataset.id,
+      run.id,
+      await upsertCheckedLabels(stores, target, labels, { update }),
+    );
   });
 }
 

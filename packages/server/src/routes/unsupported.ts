@@ -3,8 +3,9 @@ import type { Env } from "../http/context.js";
 import { HttpError } from "../http/errors.js";
 
 /**
- * Routes of hosted-only Scale services: labeling projects, Launch, autotags, embeddings, Validate;
- * and scene queries (this server holds no scenes).
+ * Routes of hosted-only Scale services: labeling projects, Launch, autotag training and
+ * inference, embeddings and similarity search, Validate; and scene queries (this server holds no
+ * scenes). Listing autotags is served (there are none).
  */
 const HOSTED_ONLY = [
   "/dataset/create_from_project",
@@ -16,13 +17,11 @@ const HOSTED_ONLY = [
   "/dataset/:datasetId/deduplicate_async",
   "/dataset/:datasetId/autotag/*",
   "/dataset/:datasetId/queryScenesPage",
-  "/:datasetId/list_autotags",
   "/:datasetId/upload_scenes",
   "/:datasetId/upload_video_scenes",
   "/autotag/*",
   "/autocurate/*",
   "/indexing/*",
-  "/validate/*",
   "/model/run/*",
   "/task/*",
   "/slice/:sliceId/:projectId/send_to_labeling",
@@ -35,7 +34,7 @@ export function unsupportedRoutes(): Hono<Env> {
     app.all(path, (c) => {
       throw new HttpError(
         501,
-        `${c.req.method} ${path.replace(/^\//, "")} is a hosted Scale service that the local Nucleus server does not offer`,
+        `${c.req.method} ${path.replace(/^\//, "")} needs Scale's own hosted services (ML training and inference, labeling, Launch), which the local Nucleus server does not offer`,
       );
     });
   }

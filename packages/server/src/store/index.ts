@@ -89,6 +89,14 @@ export type {
 } from "./queries.js";
 export type { SliceMembers, SliceRecord, SliceStore, SliceType } from "./slices.js";
 export type { EntityStores, NucleusStore, StoreTransaction } from "./store.js";
+export type { TagChange, TaggedKind, TagStore } from "./tags.js";
+export type {
+  TaxonomyAddResult,
+  TaxonomyDeletion,
+  TaxonomyKind,
+  TaxonomyRecord,
+  TaxonomyStore,
+} from "./taxonomies.js";
 export type { UploadRecord, UploadStore } from "./uploads.js";
 export type {
   Comparison,

@@ -9,7 +9,18 @@ export type StoreProblem =
   /** Item ids that name no item of the dataset. */
   | { code: "unknownItem"; datasetId: string; itemIds: string[] }
   /** A page cursor this store did not issue. */
-  | { code: "invalidCursor"; cursor: string };
+  | { code: "invalidCursor"; cursor: string }
+  /**
+   * A category or multicategory label its taxonomy does not allow: the taxonomy does not exist,
+   * is of the other kind, or lacks the label.
+   */
+  | {
+      code: "taxonomyMismatch";
+      datasetId: string;
+      taxonomyName: string;
+      label: string;
+      reason: "unknownTaxonomy" | "unknownLabel" | "wrongType";
+    };
 
 /** The code of a {@link StoreProblem}. */
 export type StoreProblemCode = StoreProblem["code"];

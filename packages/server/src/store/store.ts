@@ -11,6 +11,8 @@ import type { MediaRefStore } from "./media.js";
 import type { ModelRunStore, ModelStore } from "./models.js";
 import type { QueryStore } from "./queries.js";
 import type { SliceStore } from "./slices.js";
+import type { TagStore } from "./tags.js";
+import type { TaxonomyStore } from "./taxonomies.js";
 import type { UploadStore } from "./uploads.js";
 import type { ValidateStore } from "./validate.js";
 
@@ -35,6 +37,10 @@ export interface EntityStores {
   readonly matches: MatchStore;
   /** Scenario tests, their evaluation functions and evaluations (Validate). */
   readonly validate: ValidateStore;
+  /** Taxonomies of datasets: the labels their categories may carry. */
+  readonly taxonomies: TaxonomyStore;
+  /** Tags of datasets, models and slices. */
+  readonly tags: TagStore;
 }
 
 /** The handle a transaction passes to its function: every call through it is part of the transaction. */

@@ -15,6 +15,7 @@ import { mediaConformance } from "./media.js";
 import { modelConformance } from "./models.js";
 import { queryConformance } from "./queries.js";
 import { sliceConformance } from "./slices.js";
+import { taxonomyConformance } from "./taxonomies.js";
 import { transactionConformance } from "./transactions.js";
 import { uploadConformance } from "./uploads.js";
 import { validateConformance } from "./validate.js";
@@ -31,6 +32,7 @@ export function describeStoreConformance(backend: StoreBackend): void {
     modelConformance(backend);
     queryConformance(backend);
     sliceConformance(backend);
+    taxonomyConformance(backend);
     jobConformance(backend);
     uploadConformance(backend);
     evaluationConformance(backend);

@@ -319,4 +319,16 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // Validate: external evaluation functions, scenario tests, their evaluations and item results.
   VALIDATE_TABLES,
+  // Taxonomies: the label sets category and multicategory labels are checked against.
+  `
+  CREATE TABLE taxonomies (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    labels JSON NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    UNIQUE (dataset_id, name)
+  );
+  `,
 ];

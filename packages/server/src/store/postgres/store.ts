@@ -15,6 +15,8 @@ import { PgMediaRefStore } from "./media.js";
 import { PgModelRunStore, PgModelStore } from "./models.js";
 import { PgQueryStore } from "./queries.js";
 import { PgSliceStore } from "./slices.js";
+import { PgTagStore } from "./tags.js";
+import { PgTaxonomyStore } from "./taxonomies.js";
 import { PgUploadStore } from "./uploads.js";
 import { PgValidateStore } from "./validate.js";
 
@@ -35,6 +37,8 @@ function entityStores(scope: PgScope): StoreTransaction {
     curation: new PgCurationStore(scope),
     matches: new PgMatchStore(scope),
     validate: new PgValidateStore(scope),
+    taxonomies: new PgTaxonomyStore(scope),
+    tags: new PgTagStore(scope),
   };
 }
 
@@ -59,6 +63,8 @@ export class PostgresStore implements NucleusStore {
   readonly curation;
   readonly matches;
   readonly validate;
+  readonly taxonomies;
+  readonly tags;
   private readonly connection: PgConnection;
 
   constructor(private readonly pool: pg.Pool) {
@@ -79,6 +85,8 @@ export class PostgresStore implements NucleusStore {
     this.curation = stores.curation;
     this.matches = stores.matches;
     this.validate = stores.validate;
+    this.taxonomies = stores.taxonomies;
+    this.tags = stores.tags;
   }
 
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {

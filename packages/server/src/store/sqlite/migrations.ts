@@ -355,4 +355,16 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // Validate: external evaluation functions, scenario tests, their evaluations and item results.
   VALIDATE_TABLES,
+  // Taxonomies: the label sets category and multicategory labels are checked against.
+  `
+  CREATE TABLE taxonomies (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    labels TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (dataset_id, name)
+  );
+  `,
 ];

@@ -15,6 +15,8 @@ import { SqliteModelRunStore, SqliteModelStore } from "./models.js";
 import { SqliteQueryStore } from "./queries.js";
 import { registerQueryFunctions } from "./query-functions.js";
 import { SqliteSliceStore } from "./slices.js";
+import { SqliteTagStore } from "./tags.js";
+import { SqliteTaxonomyStore } from "./taxonomies.js";
 import { SqliteUploadStore } from "./uploads.js";
 import { SqliteValidateStore } from "./validate.js";
 
@@ -35,6 +37,8 @@ function entityStores(scope: SqliteScope): StoreTransaction {
     curation: new SqliteCurationStore(scope),
     matches: new SqliteMatchStore(scope),
     validate: new SqliteValidateStore(scope),
+    taxonomies: new SqliteTaxonomyStore(scope),
+    tags: new SqliteTagStore(scope),
   };
 }
 
@@ -59,6 +63,8 @@ export class SqliteStore implements NucleusStore {
   readonly curation;
   readonly matches;
   readonly validate;
+  readonly taxonomies;
+  readonly tags;
   private readonly connection: SqliteConnection;
 
   constructor(private readonly db: Db) {
@@ -80,6 +86,8 @@ export class SqliteStore implements NucleusStore {
     this.curation = stores.curation;
     this.matches = stores.matches;
     this.validate = stores.validate;
+    this.taxonomies = stores.taxonomies;
+    this.tags = stores.tags;
   }
 
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
