@@ -2,12 +2,15 @@
  * `nu db`: a dataset exported from one data folder and imported into another (files copied),
  * and schema migrations, on a data folder and (when the run has one) on PostgreSQL.
  */
+
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { NucleusClient } from "@nucleus/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type NuSession, startNuSession } from "./test-support.js";
+import { NU_BINARY, type NuSession, startNuSession } from "./test-support.js";
 
 let session: NuSession;
 
@@ -70,6 +73,22 @@ describe("nu db", () => {
     });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toContain("50 items, 1 annotations");
+  });
+
+  it("stops quietly when the reader of its output goes away", { timeout: 60_000 }, async () => {
+    const client = new NucleusClient({ apiKey: "db-key", endpoint: session.server.url });
+    const dataset = await client.createDataset("long");
+    await dataset.append(
+      Array.from({ length: 2_000 }, (_, i) => ({ referenceId: `long-${i}`, imageUrl: `s3://b/${i}.jpg` })),
+    );
+    // Far more than a pipe holds, so nu is still writing when `head` has gone.
+    const pipeline = `"${process.execPath}" "${NU_BINARY}" db export long --data server | head -n 1`;
+    const { stdout, stderr } = await promisify(execFile)("bash", ["-o", "pipefail", "-c", pipeline], {
+      cwd: session.scratch,
+      env: session.env,
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ kind: "header", dataset: { name: "long" } });
+    expect(stderr).toBe("");
   });
 
   it("names an unknown or ambiguous dataset in a titled error", { timeout: 30_000 }, async () => {
