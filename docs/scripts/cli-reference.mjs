@@ -34,8 +34,12 @@ for (const command of COMMANDS) {
   if (flags.length > 0) {
     lines.push("| option | meaning |", "|---|---|");
     for (const [name, spec] of flags)
-      lines.push(`| \`--${name}${spec.type === "string" ? " VALUE" : ""}\` | ${spec.description} |`);
+      lines.push(
+        `| \`--${name}${spec.type === "boolean" ? "" : ` ${spec.value ?? (spec.type === "integer" ? "N" : "VALUE")}`}\` | ${spec.description} |`,
+      );
     lines.push("");
   }
+  // Examples and formats a command's help shows under its options (query syntax, file formats).
+  if (command.details) lines.push("```text", command.details.trimEnd(), "```", "");
 }
 writeFileSync(fileURLToPath(new URL("../guides/cli.md", import.meta.url)), lines.join("\n"));

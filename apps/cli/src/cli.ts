@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { commandWords, type FlagSpec, parseArgs, UsageError } from "./args.js";
 import { type Command, type Context, GLOBAL_FLAGS } from "./command.js";
 import { cocoCommands } from "./commands/coco.js";
+import { curationCommands } from "./commands/curation.js";
 import { datasetCommands, itemCommands } from "./commands/datasets.js";
 import { dbCommands } from "./commands/db.js";
 import { evalCommand } from "./commands/eval.js";
@@ -18,6 +19,7 @@ export const COMMANDS: Command[] = [
   serveCommand,
   ...datasetCommands,
   ...itemCommands,
+  ...curationCommands,
   ...modelCommands,
   ...sliceCommands,
   ...uploadCommands,

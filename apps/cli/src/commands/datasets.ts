@@ -1,6 +1,8 @@
+import { UsageError } from "../args.js";
 import type { Command, Context } from "../command.js";
 import { resolveDatasetId } from "../dataset-ref.js";
 import { requireYes } from "../output.js";
+import { WHERE_FLAGS } from "./curation.js";
 
 /** The dataset named by the first argument (an id or a name), resolved to its id. */
 function datasetArg(c: Context): Promise<string> {
@@ -67,10 +69,19 @@ export const datasetCommands: Command[] = [
 export const itemCommands: Command[] = [
   {
     path: ["items", "list"],
-    summary: "list a dataset's items",
+    summary: "list a dataset's items, or those a query selects (--where)",
     usage: "<dataset>",
-    flags: { limit: { type: "integer", min: 1, description: "at most this many (default 100)" } },
+    flags: {
+      limit: { type: "integer", min: 1, description: "at most this many (default 100)" },
+      ...WHERE_FLAGS,
+    },
     async run(c) {
+      if (c.flag("where") !== undefined) {
+        const { listItems } = await import("../actions/curation.js");
+        await listItems(c, await datasetArg(c));
+        return;
+      }
+      if (c.flag("run") !== undefined) throw new UsageError("--run needs --where QUERY");
       const limit = c.integer("limit") ?? 100;
       const items = await c
         .client()

@@ -1,3 +1,4 @@
+import { UsageError } from "../args.js";
 import type { Command } from "../command.js";
 import { resolveDatasetId } from "../dataset-ref.js";
 import {
@@ -68,11 +69,27 @@ export const modelCommands: Command[] = [
   },
   {
     path: ["runs", "info"],
-    summary: "show a run's status and evaluation: mAP, AP50, AP75 and AP per class",
+    summary:
+      "show a run's status and evaluation: mAP, AP50, AP75 and AP per class (of a subset with --where or --slice)",
     usage: "<run-id>",
-    flags: { wait: { type: "boolean", description: "wait for a running evaluation to finish" } },
+    flags: {
+      wait: { type: "boolean", description: "wait for a running evaluation to finish" },
+      where: {
+        type: "string",
+        value: "QUERY",
+        description: 'the run\'s AP on the items this query selects (`metadata.weather = "foggy"`)',
+      },
+      slice: { type: "string", value: "SLICE_ID", description: "the run's AP on the items of this slice" },
+    },
     async run(c) {
       const runId = c.arg(0, "run-id");
+      if (c.flag("where") !== undefined || c.flag("slice") !== undefined) {
+        if (c.flag("where") !== undefined && c.flag("slice") !== undefined)
+          throw new UsageError("give --where or --slice, not both");
+        const { subsetInfo } = await import("../actions/curation.js");
+        await subsetInfo(c, runId);
+        return;
+      }
       const evaluation = await runEvaluation(c.client(), runId, { wait: Boolean(c.args.flags.wait) });
       if (c.json) {
         c.print(await (await c.client().getModelRun(runId)).info());

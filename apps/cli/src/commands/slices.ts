@@ -1,5 +1,6 @@
 import type { NucleusClient } from "@nucleus/core";
 import type { MatchObject } from "@nucleus/metrics";
+import { UsageError } from "../args.js";
 import type { Command } from "../command.js";
 import { resolveDatasetId } from "../dataset-ref.js";
 import { type EvaluationSummary, evaluationText, percent, runEvaluation } from "../evaluation.js";
@@ -105,6 +106,12 @@ export const sliceCommands: Command[] = [
       c.io.out(
         `Slice ${info.sliceId}: ${info.name}\nDataset: ${info.datasetId} (${dataset.name})   Items: ${rows.length}   Created: ${info.createdAt}\n`,
       );
+      // A slice made from a query says which, and whether its items are read again each time.
+      const { query, dynamic } = info as { query?: string; dynamic?: boolean };
+      if (query !== undefined)
+        c.io.out(
+          `Query: ${query || "(every item)"}${dynamic ? "   (dynamic: read again on each read)" : ""}\n`,
+        );
       if (evaluations.length === 0) {
         c.io.out("No evaluated runs on this dataset: commit a run (nu runs commit RUN) to see AP here.\n");
         return;
@@ -150,10 +157,33 @@ export const sliceCommands: Command[] = [
   },
   {
     path: ["slices", "create"],
-    summary: "create a slice of items by reference id",
+    summary: "create a slice of items by reference id, or from a query (--where, --dynamic)",
     usage: "<dataset> <name> [reference-id...]",
+    flags: {
+      where: {
+        type: "string",
+        value: "QUERY",
+        description: 'the items this query selects (`metadata.weather = "foggy"`)',
+      },
+      dynamic: {
+        type: "boolean",
+        description: "keep the query and read it again on every read, rather than the items it selects now",
+      },
+      run: {
+        type: "string",
+        value: "RUN_ID",
+        description: "the model run `predictions.*` in the query counts",
+      },
+    },
     async run(c) {
       const client = c.client();
+      if (c.flag("where") !== undefined) {
+        if (c.args.positionals.length > 2) throw new UsageError("give reference ids or --where, not both");
+        const { createQuerySlice } = await import("../actions/curation.js");
+        await createQuerySlice(c, await resolveDatasetId(client, c.arg(0, "dataset")), c.arg(1, "name"));
+        return;
+      }
+      if (c.args.flags.dynamic) throw new UsageError("--dynamic needs --where QUERY");
       const slice = await client
         .getDataset(await resolveDatasetId(client, c.arg(0, "dataset")))
         .createSlice(c.arg(1, "name"), c.args.positionals.slice(2));
