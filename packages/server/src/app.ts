@@ -30,6 +30,7 @@ import { taxonomyRoutes } from "./routes/taxonomies.js";
 import { thumbnailRoutes } from "./routes/thumbnails.js";
 import { unsupportedRoutes } from "./routes/unsupported.js";
 import { mediaRoutes, signedUrlRoutes, uploadRoutes } from "./routes/uploads.js";
+import { validateRoutes } from "./routes/validate.js";
 import { webRoutes } from "./routes/web.js";
 import { MediaAccess } from "./services/media-access.js";
 import { StoreError } from "./store/index.js";
@@ -115,6 +116,7 @@ export function buildApp(options: AppOptions): Hono<Env> {
     evaluationRoutes(),
     queryRoutes(),
     curationRoutes(),
+    validateRoutes(),
     signedUrlRoutes(),
     thumbnailRoutes(),
     taxonomyRoutes(),

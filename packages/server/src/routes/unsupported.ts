@@ -4,7 +4,7 @@ import { HttpError } from "../http/errors.js";
 
 /**
  * Routes of hosted-only Scale services: labeling projects, Launch, autotag training and
- * inference, embeddings and similarity search, Validate; and scene queries (this server holds no
+ * inference, embeddings and similarity search; and scene queries (this server holds no
  * scenes). Listing autotags is served (there are none).
  */
 const HOSTED_ONLY = [

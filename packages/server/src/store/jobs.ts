@@ -16,8 +16,12 @@ export interface EvaluationJobSpec {
   evaluationId: string;
 }
 
-/** What a job does; jobs that are done when created (deletions) carry none. */
-export type JobSpec = UploadJobSpec | EvaluationJobSpec | Record<string, never>;
+/** What a job does (a scenario test evaluation names its model); jobs done when created carry none. */
+export type JobSpec =
+  | UploadJobSpec
+  | EvaluationJobSpec
+  | { type: "scenarioTestEvaluation"; modelId: string }
+  | Record<string, never>;
 
 /** What the protocol reports as a job's message: text, or an object (upload counts, a final error). */
 export type JobMessage = string | Record<string, unknown> | null;
