@@ -49,9 +49,11 @@ describe.skipIf(skipBrowser)("curation in the web app", () => {
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     page = await context.newPage();
+    // A missing element fails its test in seconds rather than at the test's timeout.
+    page.setDefaultTimeout(8_000);
     page.on("pageerror", (error) => errors.push(error.message));
     await page.goto(server.createLoginUrl());
-    await page.waitForSelector("table.datasets");
+    await page.waitForSelector("table.datasets", { timeout: 30_000 });
   }, 60_000);
 
   afterAll(async () => {
@@ -149,6 +151,104 @@ describe.skipIf(skipBrowser)("curation in the web app", () => {
       .toMatch(/^metadata\.weather = "rainy" AND annotations\.street > 0 AND metadata\.\w+ >= 0 AND/);
     expect(await axe(page)).toEqual([]);
     await shoot(page, "facets");
+    expect(errors).toEqual([]);
+  });
+
+  it("selects by check box, shift-click and a dragged rectangle, and makes a slice of them", {
+    timeout: 60_000,
+  }, async () => {
+    await page.goto(`${origin}/datasets/${data.datasetId}`);
+    await page.waitForSelector('.tile[data-index="7"][data-item-id]');
+    await page.getByRole("button", { name: "Select img_00000" }).click();
+    await page.locator('.tile[data-index="2"]').click({ modifiers: ["Shift"] });
+    await expect.poll(() => page.locator(".selection-count").innerText()).toBe("3 items selected");
+    // With something selected a plain click selects too, rather than opening the item.
+    await page.locator('.tile[data-index="3"]').click();
+    await expect.poll(() => page.locator(".selection-count").innerText()).toBe("4 items selected");
+    expect(new URL(page.url()).pathname).toBe(`/datasets/${data.datasetId}`);
+
+    // A rectangle from the middle of tile 6 to the middle of tile 7, holding shift to add.
+    const centre = async (index: number) => {
+      const box = await page.locator(`.tile[data-index="${index}"]`).boundingBox();
+      return { x: (box?.x ?? 0) + (box?.width ?? 0) / 2, y: (box?.y ?? 0) + (box?.height ?? 0) / 2 };
+    };
+    const from = await centre(6);
+    const to = await centre(7);
+    await page.keyboard.down("Shift");
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2 + 4, { steps: 4 });
+    await page.mouse.move(to.x, to.y, { steps: 4 });
+    expect(await page.locator(".select-rect").count()).toBe(1);
+    await page.mouse.up();
+    await page.keyboard.up("Shift");
+    await expect.poll(() => page.locator(".selection-count").innerText()).toBe("6 items selected");
+    expect(new URL(page.url()).pathname).toBe(`/datasets/${data.datasetId}`);
+    await shoot(page, "selection");
+
+    await page.getByRole("button", { name: "Add to slice…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Add 6 items to a slice" });
+    await dialog.getByLabel("Name").fill("picked by hand");
+    expect(await axe(page)).toEqual([]);
+    await shoot(page, "slice-dialog");
+    await dialog.getByRole("button", { name: "Create slice" }).click();
+    await expect
+      .poll(() => page.locator(".selection-notice, .form-dialog [role=alert]").first().innerText())
+      .toContain("Added 6 items to “picked by hand”");
+
+    const dataset = client.getDataset(data.datasetId);
+    const slices = await Promise.all((await dataset.slices()).map((s) => s.info()));
+    const made = slices.find((s) => s.name === "picked by hand");
+    expect(made).toBeDefined();
+    const refs = (
+      await client
+        .getSlice(made?.id ?? "")
+        .items()
+        .toArray({ limit: 100 })
+    )
+      .map((i) => i.referenceId)
+      .sort();
+    // Positions 4 and 5 are the two remote items: the rectangle took positions 6 and 7.
+    expect(refs).toEqual(["img_00000", "img_00001", "img_00002", "img_00003", "img_00004", "img_00005"]);
+    expect(errors).toEqual([]);
+  });
+
+  it("tags every item of a query and saves the query as a dynamic slice", { timeout: 60_000 }, async () => {
+    const rainy = 'metadata.weather = "rainy"';
+    await page.goto(`${origin}/datasets/${data.datasetId}?q=${encodeURIComponent(rainy)}`);
+    await page.waitForSelector(".tile[data-item-id]");
+    await page.locator(".grid-scroller").click({ position: { x: 2, y: 2 } });
+    await page.keyboard.press("A");
+    await expect
+      .poll(() => page.locator(".selection-count").innerText())
+      .toBe(`All ${IMAGES / 3} items of the query`);
+    await page.getByRole("button", { name: "Tag…" }).click();
+    await page.getByRole("dialog").getByLabel("Tag").fill("wet");
+    await page.getByRole("dialog").getByRole("button", { name: "Add tag" }).click();
+    await expect
+      .poll(() => page.locator(".selection-notice").innerText())
+      .toContain(`to ${IMAGES / 3} items`);
+    const dataset = client.getDataset(data.datasetId);
+    expect(await dataset.countItems('tags CONTAINS "wet"')).toBe(IMAGES / 3);
+    expect(await dataset.countItems(`tags CONTAINS "wet" AND NOT ${rainy}`)).toBe(0);
+    expect((await dataset.facets(rainy)).tags).toEqual([{ tag: "wet", count: IMAGES / 3 }]);
+    // The facets know the tag now.
+    await expect.poll(() => page.getByRole("button", { name: /^wet: 20\./ }).count()).toBe(1);
+
+    await page.keyboard.press("A");
+    await page.getByRole("button", { name: "Add to slice…" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Name").fill("rainy, always");
+    await dialog.getByLabel(/the query, read again/).check();
+    await dialog.getByRole("button", { name: "Create slice" }).click();
+    await expect
+      .poll(() => page.locator(".selection-notice").innerText())
+      .toContain("dynamic slice “rainy, always”");
+    const infos = await Promise.all((await dataset.slices()).map((s) => s.info()));
+    const made = infos.find((s) => s.name === "rainy, always") as
+      | { dynamic?: boolean; query?: string }
+      | undefined;
+    expect(made).toMatchObject({ dynamic: true, query: rainy });
     expect(errors).toEqual([]);
   });
 });

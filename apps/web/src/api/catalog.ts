@@ -24,11 +24,14 @@ export interface RunSummary {
   datasetId: string;
 }
 
-/** A slice: its name and type. */
+/** A slice: its name and type, and for a slice made from a query, that query. */
 export interface SliceSummary {
   id: string;
   name: string;
   type: string;
+  /** A dynamic slice is its query, read again on every read. */
+  dynamic: boolean;
+  query: string | undefined;
 }
 
 /** Reads a run's info. */
@@ -60,7 +63,16 @@ export async function datasetSummary(client: NucleusClient, id: string): Promise
     name: info.name,
     items: info.length,
     runs,
-    slices: sliceInfos.map((s) => ({ id: s.sliceId ?? s.id, name: s.name, type: s.type })),
+    slices: sliceInfos.map((s) => {
+      const extra = s as { dynamic?: boolean | null; query?: string | null };
+      return {
+        id: s.sliceId ?? s.id,
+        name: s.name,
+        type: s.type,
+        dynamic: extra.dynamic === true,
+        query: extra.query ?? undefined,
+      };
+    }),
     metadataFields: metadataFieldsOf(schema),
   };
 }

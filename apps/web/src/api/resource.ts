@@ -13,6 +13,17 @@ interface Entry<T> {
 }
 
 const entries = new Map<string, Entry<unknown>>();
+// Listeners by key, not by entry: a forgotten entry's readers hear about the one loaded after it.
+const listenersOf = new Map<string, Set<() => void>>();
+
+function keyListeners(key: string): Set<() => void> {
+  let set = listenersOf.get(key);
+  if (!set) {
+    set = new Set();
+    listenersOf.set(key, set);
+  }
+  return set;
+}
 
 /** Forgets every loaded value (on sign-in and sign-out, another key may see other data). */
 export function clearResources(): void {
@@ -21,17 +32,16 @@ export function clearResources(): void {
 
 /** Forgets the values whose keys start with `prefix`, so their pages load them again. */
 export function invalidate(prefix: string): void {
-  for (const [key, entry] of entries) {
-    if (!key.startsWith(prefix)) continue;
-    entries.delete(key);
-    for (const listener of entry.listeners) listener();
-  }
+  // Forget first, then tell: a reader that renders at once must not meet a half-cleared map.
+  const forgotten = [...entries].filter(([key]) => key.startsWith(prefix));
+  for (const [key] of forgotten) entries.delete(key);
+  for (const [, entry] of forgotten) for (const listener of entry.listeners) listener();
 }
 
 function entryOf<T>(key: string): Entry<T> {
   let entry = entries.get(key) as Entry<T> | undefined;
   if (!entry) {
-    entry = { state: { status: "loading" }, listeners: new Set() };
+    entry = { state: { status: "loading" }, listeners: keyListeners(key) };
     entries.set(key, entry as Entry<unknown>);
   }
   return entry;

@@ -2,7 +2,30 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { ListSnapshot } from "../api/items.js";
 import { useShortcut } from "../state/shortcuts.js";
-import { Tile, type TileView } from "./Tile.js";
+import { type SelectMode, Tile, type TileView } from "./Tile.js";
+
+/** What the grid selects with: which items are selected, and how a click or a rectangle changes that. */
+export interface GridSelection {
+  isSelected: (itemId: string) => boolean;
+  /** Something is selected. */
+  active: boolean;
+  onSelect: (index: number, mode: SelectMode) => void;
+  /** Tiles inside a dragged rectangle (`add`: keep what was selected). */
+  onSelectMany: (indices: number[], add: boolean) => void;
+}
+
+/** A rectangle being dragged, in the scroller's content coordinates. */
+interface Drag {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  add: boolean;
+  moved: boolean;
+}
+
+/** Pixels the pointer moves before a press becomes a rectangle. */
+const DRAG_START = 6;
 
 const GAP = 8;
 const CAPTION = 30;
@@ -19,6 +42,7 @@ export function Grid({
   focus,
   onFocusChange,
   onOpen,
+  selection,
 }: {
   snapshot: ListSnapshot;
   view: Omit<TileView, "width" | "imageHeight">;
@@ -29,6 +53,8 @@ export function Grid({
   focus: number;
   onFocusChange: (index: number) => void;
   onOpen: (index: number) => void;
+  /** Selecting items: a check box on each tile, shift-click ranges and rectangles. */
+  selection?: GridSelection;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
@@ -82,13 +108,91 @@ export function Grid({
   useShortcut(["Enter", "o"], "Open the focused item", "Grid", () => onOpen(focus));
   useShortcut(["Home"], "First item", "Grid", () => move(-focus));
 
+  // A rectangle dragged over the grid selects the tiles it touches.
+  const [drag, setDrag] = useState<Drag>();
+  const dragged = useRef(false);
+  const pointAt = (event: { clientX: number; clientY: number }) => {
+    const el = scroller.current as HTMLDivElement;
+    const rect = el.getBoundingClientRect();
+    return { x: event.clientX - rect.left + el.scrollLeft, y: event.clientY - rect.top + el.scrollTop };
+  };
+  const onPointerDown = (event: React.PointerEvent<HTMLDivElement>) => {
+    if (!selection || event.button !== 0 || (event.target as HTMLElement).closest(".tile-check")) return;
+    const { x, y } = pointAt(event);
+    dragged.current = false;
+    setDrag({
+      x0: x,
+      y0: y,
+      x1: x,
+      y1: y,
+      add: event.shiftKey || event.ctrlKey || event.metaKey,
+      moved: false,
+    });
+  };
+  const onPointerMove = (event: React.PointerEvent<HTMLDivElement>) => {
+    if (!drag) return;
+    const { x, y } = pointAt(event);
+    const moved = drag.moved || Math.hypot(x - drag.x0, y - drag.y0) > DRAG_START;
+    if (moved && !drag.moved) scroller.current?.setPointerCapture(event.pointerId);
+    setDrag({ ...drag, x1: x, y1: y, moved });
+  };
+  const onPointerUp = () => {
+    if (!drag) return;
+    setDrag(undefined);
+    if (!drag.moved || !selection || !scroller.current) return;
+    dragged.current = true;
+    const el = scroller.current;
+    const box = el.getBoundingClientRect();
+    const left = Math.min(drag.x0, drag.x1);
+    const right = Math.max(drag.x0, drag.x1);
+    const top = Math.min(drag.y0, drag.y1);
+    const bottom = Math.max(drag.y0, drag.y1);
+    const hits: number[] = [];
+    for (const tileEl of el.querySelectorAll<HTMLElement>(".tile[data-item-id]")) {
+      const r = tileEl.getBoundingClientRect();
+      const x = r.left - box.left + el.scrollLeft;
+      const y = r.top - box.top + el.scrollTop;
+      if (x < right && x + r.width > left && y < bottom && y + r.height > top)
+        hits.push(Number(tileEl.dataset.index));
+    }
+    selection.onSelectMany(hits, drag.add);
+  };
+
   const tileView: TileView = useMemo(
     () => ({ ...view, width: tileWidth, imageHeight }),
     [view, tileWidth, imageHeight],
   );
   return (
-    <div ref={scroller} className="grid-scroller" data-columns={columns} data-rows={rows}>
+    <div
+      ref={scroller}
+      className={`grid-scroller${drag?.moved ? " dragging" : ""}${selection?.active ? " selecting" : ""}`}
+      data-columns={columns}
+      data-rows={rows}
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={onPointerUp}
+      onPointerCancel={() => setDrag(undefined)}
+      onClickCapture={(event) => {
+        // The click that ends a rectangle does not open the tile it ends on.
+        if (dragged.current) {
+          dragged.current = false;
+          event.preventDefault();
+          event.stopPropagation();
+        }
+      }}
+    >
       <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+        {drag?.moved ? (
+          <div
+            className="select-rect"
+            style={{
+              left: Math.min(drag.x0, drag.x1),
+              top: Math.min(drag.y0, drag.y1) - 8,
+              width: Math.abs(drag.x1 - drag.x0),
+              height: Math.abs(drag.y1 - drag.y0),
+            }}
+          />
+        ) : null}
         {width > 0
           ? range.map((row) => (
               <div
@@ -112,6 +216,16 @@ export function Grid({
                       view={tileView}
                       focused={index === focus}
                       onFocus={onFocusChange}
+                      {...(selection
+                        ? {
+                            selected: Boolean(
+                              snapshot.items[index] &&
+                                selection.isSelected((snapshot.items[index] as { id: string }).id),
+                            ),
+                            selecting: selection.active,
+                            onSelect: selection.onSelect,
+                          }
+                        : {})}
                     />
                   );
                 })}

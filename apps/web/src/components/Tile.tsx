@@ -26,19 +26,33 @@ export interface TileView {
   hrefOf: (item: GridItem) => string;
 }
 
-/** One cell of the grid: the thumbnail, its labels on a canvas, category chips and error counts. */
+/** How a click selects: one tile on or off, or every tile from the last one clicked. */
+export type SelectMode = "toggle" | "range";
+
+/**
+ * One cell of the grid: the thumbnail, its labels on a canvas, category chips and error counts;
+ * with `onSelect`, a check box to select it (shift-click selects a range, and while anything is
+ * selected a click on the tile selects rather than opens).
+ */
 export const Tile = memo(function Tile({
   item,
   index,
   view,
   focused,
   onFocus,
+  selected,
+  selecting,
+  onSelect,
 }: {
   item: GridItem | undefined;
   index: number;
   view: TileView;
   focused: boolean;
   onFocus: (index: number) => void;
+  selected?: boolean;
+  /** Something is selected: a plain click selects too. */
+  selecting?: boolean;
+  onSelect?: (index: number, mode: SelectMode) => void;
 }) {
   const states = useItemLabels(view.store, item?.id, view.sources);
   const [natural, setNatural] = useState<{ width: number; height: number }>();
@@ -70,11 +84,23 @@ export const Tile = memo(function Tile({
   const summary = `${item.referenceId}: ${drawable.length} label${drawable.length === 1 ? "" : "s"}${
     marks ? `, ${fp} false positive${fp === 1 ? "" : "s"}, ${fn} missed` : ""
   }`;
-  return (
+  const select = onSelect;
+  const link = (
     <Link
       href={view.hrefOf(item)}
-      className={`tile${focused ? " tile-focused" : ""}`}
+      className={`tile${focused ? " tile-focused" : ""}${selected ? " tile-selected" : ""}`}
       style={{ width: view.width }}
+      draggable={false}
+      onClick={
+        select
+          ? (event) => {
+              const modified = event.shiftKey || event.ctrlKey || event.metaKey;
+              if (!modified && !selecting) return;
+              event.preventDefault();
+              select(index, event.shiftKey ? "range" : "toggle");
+            }
+          : undefined
+      }
       tabIndex={focused ? 0 : -1}
       aria-label={summary}
       data-index={index}
@@ -127,5 +153,23 @@ export const Tile = memo(function Tile({
         ) : null}
       </div>
     </Link>
+  );
+  if (!select) return link;
+  return (
+    <div className="tile-cell" style={{ width: view.width }}>
+      {link}
+      <button
+        type="button"
+        aria-pressed={Boolean(selected)}
+        aria-label={`Select ${item.referenceId}`}
+        className="tile-check"
+        tabIndex={-1}
+        onClick={(event) => select(index, event.shiftKey ? "range" : "toggle")}
+      >
+        <svg viewBox="0 0 16 16" aria-hidden="true">
+          <path d="M3.5 8.5l3 3 6-7" />
+        </svg>
+      </button>
+    </div>
   );
 });

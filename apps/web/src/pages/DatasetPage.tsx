@@ -1,18 +1,22 @@
 import { APIError } from "@nucleus/core";
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { datasetSummary } from "../api/catalog.js";
 import { datasetVocabulary, effectiveQuery, queryFacets } from "../api/curation.js";
 import { apiEndpoint } from "../api/endpoint.js";
 import { type GridItem, itemListOf } from "../api/items.js";
 import { labelStoreOf } from "../api/labels.js";
-import { useResource } from "../api/resource.js";
+import { invalidate, useResource } from "../api/resource.js";
+import { NO_SELECTION, type Selection } from "../api/selection.js";
 import { useClient } from "../api/session.js";
 import { ItemControls, LabelControls } from "../components/Controls.js";
 import { FacetPanel } from "../components/Facets.js";
-import { Grid } from "../components/Grid.js";
+import { Grid, type GridSelection } from "../components/Grid.js";
+import { Link } from "../components/Link.js";
 import { QueryBar } from "../components/QueryBar.js";
+import { SelectionBar } from "../components/SelectionBar.js";
 import { Shell } from "../components/Shell.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
+import type { SelectMode } from "../components/Tile.js";
 import type { Source } from "../labels/shapes.js";
 import { refine } from "../query/refine.js";
 import { navigate } from "../state/router.js";
@@ -65,6 +69,53 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
   const want = useCallback((index: number) => list?.want(index), [list]);
   useEffect(() => list?.want(0), [list]);
   const [focus, setFocus] = useState(0);
+
+  // Selection: cleared when the items shown change.
+  const [selection, setSelection] = useState<Selection>(NO_SELECTION);
+  const [notice, setNotice] = useState<{ text: string; sliceId?: string }>();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new list of items starts a new selection.
+  useEffect(() => setSelection(NO_SELECTION), [list]);
+  const itemsRef = useRef(snapshot?.items);
+  itemsRef.current = snapshot?.items;
+  const onSelect = useCallback((index: number, mode: SelectMode) => {
+    const items = itemsRef.current ?? [];
+    setSelection((prev) => {
+      const next = new Map(prev.kind === "items" ? prev.items : []);
+      const anchor = prev.kind === "items" ? prev.anchor : undefined;
+      if (mode === "range" && anchor !== undefined) {
+        for (let i = Math.min(anchor, index); i <= Math.max(anchor, index); i++) {
+          const item = items[i];
+          if (item) next.set(item.id, item.referenceId);
+        }
+      } else {
+        const item = items[index];
+        if (!item) return prev;
+        if (next.has(item.id)) next.delete(item.id);
+        else next.set(item.id, item.referenceId);
+      }
+      return { kind: "items", items: next, anchor: index };
+    });
+  }, []);
+  const onSelectMany = useCallback((indices: number[], add: boolean) => {
+    const items = itemsRef.current ?? [];
+    setSelection((prev) => {
+      const next = new Map(add && prev.kind === "items" ? prev.items : []);
+      for (const i of indices) {
+        const item = items[i];
+        if (item) next.set(item.id, item.referenceId);
+      }
+      return { kind: "items", items: next, anchor: indices.at(-1) };
+    });
+  }, []);
+  const gridSelection = useMemo<GridSelection>(
+    () => ({
+      isSelected: (id) => selection.kind === "query" || selection.items.has(id),
+      active: selection.kind === "query" || selection.items.size > 0,
+      onSelect,
+      onSelectMany,
+    }),
+    [selection, onSelect, onSelectMany],
+  );
 
   const query = carriedQuery(search);
   const hrefOf = useCallback(
@@ -129,6 +180,15 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
       runs: view.runs.includes(run.id) ? view.runs.filter((r) => r !== run.id) : [...view.runs, run.id],
     });
   });
+  useShortcut(["x"], "Select the focused item", "Grid", () => onSelect(focus, "toggle"));
+  useShortcut(["A"], "Select every item of the query", "Grid", () => setSelection({ kind: "query" }));
+  useShortcut(
+    ["Escape"],
+    "Clear the selection",
+    "Grid",
+    () => setSelection(NO_SELECTION),
+    gridSelection.active,
+  );
   useShortcut(["+", "="], "Larger tiles", "Grid", () => update({ tile: Math.min(480, view.tile + 40) }));
   useShortcut(["-"], "Smaller tiles", "Grid", () => update({ tile: Math.max(120, view.tile - 40) }));
 
@@ -203,6 +263,7 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
         focus={focus}
         onFocusChange={setFocus}
         onOpen={open}
+        selection={gridSelection}
       />
     );
   }
@@ -242,6 +303,45 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
             vocab={vocab.status === "ready" ? vocab.data : undefined}
             serverError={queryError}
           />
+          <SelectionBar
+            selection={selection}
+            total={count}
+            scope={{ datasetId, query: facetQuery, modelRun: queryRun }}
+            slices={dataset.slices}
+            tags={vocab.status === "ready" ? vocab.data.tags : []}
+            onSelectAll={() => setSelection({ kind: "query" })}
+            onClear={() => setSelection(NO_SELECTION)}
+            onChanged={(what, next) => {
+              setSelection(NO_SELECTION);
+              setNotice(next);
+              invalidate(`facets:${datasetId}:`);
+              invalidate(`vocab:${datasetId}:`);
+              if (what === "slices") {
+                invalidate(`dataset:${datasetId}`);
+                invalidate("datasets");
+              }
+            }}
+          />
+          {notice ? (
+            <p className="notice selection-notice" role="status">
+              {notice.text}{" "}
+              {notice.sliceId ? (
+                <Link
+                  href={`/datasets/${encodeURIComponent(datasetId)}?slice=${encodeURIComponent(notice.sliceId)}`}
+                >
+                  Show the slice
+                </Link>
+              ) : null}
+              <button
+                type="button"
+                className="ghost"
+                aria-label="Dismiss"
+                onClick={() => setNotice(undefined)}
+              >
+                ✕
+              </button>
+            </p>
+          ) : null}
           {body}
         </section>
         <aside className="panel facets-panel" aria-label="Facets">
