@@ -24,6 +24,7 @@ const GUIDES = [
   { file: "guides/metrics.md", title: "Metrics" },
   { file: "guides/debug-a-model.md", title: "Debug a model" },
   { file: "guides/find-failure-modes.md", title: "Find failure modes" },
+  { file: "guides/deploy-for-a-team.md", title: "Deploy for a team" },
   { file: "guides/formats.md", title: "Formats" },
   { file: "guides/cli.md", title: "CLI reference" },
   { file: "guides/protocol.md", title: "Protocol reference" },

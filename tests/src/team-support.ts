@@ -34,6 +34,8 @@ export interface TeamServer {
   child: ChildProcess;
   url: string;
   origin: string;
+  /** The one-time login link it printed as it started. */
+  loginUrl: string;
   pid: number;
   /** What it wrote to standard error. */
   stderr: string[];
@@ -107,11 +109,18 @@ export async function startTeam(count: number, options: { leaseSeconds: number }
     const stderr: string[] = [];
     child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    const started = await new Promise<string>((resolve, reject) => {
-      lines.once("line", (line) => resolve((JSON.parse(line) as { url: string }).url));
+    const started = await new Promise<{ url: string; loginUrl: string }>((resolve, reject) => {
+      lines.once("line", (line) => resolve(JSON.parse(line) as { url: string; loginUrl: string }));
       child.once("exit", (code) => reject(new Error(`server exited with ${code}: ${stderr.join("")}`)));
     });
-    const server = { child, url: started, origin: new URL(started).origin, pid: child.pid as number, stderr };
+    const server = {
+      child,
+      url: started.url,
+      origin: new URL(started.url).origin,
+      loginUrl: started.loginUrl,
+      pid: child.pid as number,
+      stderr,
+    };
     servers.push(server);
     return server;
   };

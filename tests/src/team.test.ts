@@ -7,7 +7,7 @@
 import { NucleusClient } from "@nucleus/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { contents } from "./support.js";
-import { postgresUrl, startTeam, TEAM_KEY, type Team } from "./team-support.js";
+import { postgresUrl, startTeam, TEAM_KEY, type Team, type TeamServer } from "./team-support.js";
 
 const ITEMS = 20_000;
 const ANNOTATIONS = 200_000;
@@ -52,6 +52,32 @@ describe.skipIf(postgresUrl() === null)("three servers on one PostgreSQL databas
     await team?.stop();
   });
 
+  it("honour a browser session on every server, whichever one opened it", async () => {
+    const [first, second, third] = team.servers as [TeamServer, TeamServer, TeamServer];
+    // The link one server printed, opened through another, as a load balancer would send it.
+    const link = new URL(first.loginUrl);
+    const opened = await fetch(`${second.origin}${link.pathname}${link.search}`, { redirect: "manual" });
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get("location")).toBe("/");
+    const cookies = opened.headers.getSetCookie().map((c) => c.split(";")[0] as string);
+    const cookie = cookies.join("; ");
+    const csrf = (cookies.find((c) => c.startsWith("nucleus_csrf=")) ?? "").slice("nucleus_csrf=".length);
+    const read = await fetch(`${third.url}/dataset/`, { headers: { cookie } });
+    expect(read.status).toBe(200);
+    // The link is spent everywhere, the one that printed it included.
+    const again = await fetch(first.loginUrl, { redirect: "manual" });
+    expect(again.headers.get("location")).toBe("/login?link=used");
+    // Signed out through one server, the session is over on all of them.
+    const out = await fetch(`${first.url}/__session`, {
+      method: "DELETE",
+      headers: { cookie, "x-csrf-token": csrf, origin: first.origin },
+    });
+    expect(out.status).toBe(200);
+    for (const server of team.servers) {
+      expect((await fetch(`${server.url}/dataset/`, { headers: { cookie } })).status).toBe(401);
+    }
+  });
+
   it("take 20,000 items and 200,000 annotations at once, each stored exactly once, every job done once", {
     timeout: 300_000,
   }, async () => {
@@ -81,7 +107,10 @@ describe.skipIf(postgresUrl() === null)("three servers on one PostgreSQL databas
       }),
     ]);
     for (const id of jobs) {
-      const done = await (await client.getJob(id)).waitUntilDone({ pollInterval: 250, signal: AbortSignal.timeout(120_000) });
+      const done = await (await client.getJob(id)).waitUntilDone({
+        pollInterval: 250,
+        signal: AbortSignal.timeout(120_000),
+      });
       expect(done.status).toBe("Completed");
     }
 

@@ -101,7 +101,7 @@ export function buildApp(options: AppOptions): Hono<Env> {
   const api = new Hono<Env>({ strict: true });
   // Routes that carry their own credentials: a signed upload URL's token, a signed media URL.
   api.route("/", uploadRoutes());
-  const sessions = new SessionStore();
+  const sessions = new SessionStore(services.store.browserTokens);
   api.route("/", mediaRoutes(tenants, sessions));
   // Browser sessions are opened with a key; every other route takes a key or a session's cookie.
   api.route("/", sessionRoutes(tenants, sessions));

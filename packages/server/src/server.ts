@@ -141,7 +141,7 @@ export function openServer(options: OpenServerOptions): ServerParts {
     ...(timingOf(options) ? { timing: timingOf(options) } : {}),
   });
   const evaluations = new EvaluationService(store, jobs);
-  const loginLinks = new LoginLinks();
+  const loginLinks = new LoginLinks(store.browserTokens);
   const app = buildApp({
     services: {
       store,
@@ -180,6 +180,7 @@ export function openServer(options: OpenServerOptions): ServerParts {
     idle: () => jobs.idle(),
     async close() {
       await jobs.stop();
+      await loginLinks.settled();
       await store.close();
       await media.close();
     },

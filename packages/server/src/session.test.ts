@@ -4,7 +4,8 @@
  * only its own key's data.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SessionStore } from "./http/sessions.js";
+import { LoginLinks } from "./http/login-links.js";
+import { SessionStore, tokenHash } from "./http/sessions.js";
 import { KEY, OTHER_KEY, startTestServer, type TestServer } from "./test-support.js";
 
 let server: TestServer;
@@ -138,22 +139,55 @@ describe("browser sessions", () => {
 });
 
 describe("SessionStore", () => {
-  it("forgets sessions once they expire", () => {
+  it("forgets sessions once they expire", async () => {
     let now = 1_000;
-    const sessions = new SessionStore({ ttlMs: 100, now: () => now });
-    const session = sessions.create("tenant");
-    expect(sessions.get(session.id)?.tenant).toBe("tenant");
+    const sessions = new SessionStore(server.store.browserTokens, { ttlMs: 100, now: () => now });
+    const session = await sessions.create("tenant");
+    expect((await sessions.get(session.id))?.tenant).toBe("tenant");
     now += 99;
-    expect(sessions.get(session.id)).toBeDefined();
+    expect(await sessions.get(session.id)).toBeDefined();
     now += 1;
-    expect(sessions.get(session.id)).toBeUndefined();
-    expect(sessions.delete(session.id)).toBe(false);
+    expect(await sessions.get(session.id)).toBeUndefined();
+    expect(await sessions.delete(session.id)).toBe(false);
   });
 
-  it("hands out distinct ids and tokens", () => {
-    const sessions = new SessionStore();
-    const a = sessions.create("t");
-    const b = sessions.create("t");
+  it("hands out distinct ids and tokens, and keeps only a hash of the id", async () => {
+    const sessions = new SessionStore(server.store.browserTokens);
+    const a = await sessions.create("t");
+    const b = await sessions.create("t");
     expect(new Set([a.id, b.id, a.csrfToken, b.csrfToken]).size).toBe(4);
+    expect(await server.store.browserTokens.get(a.id, "session", Date.now())).toBeUndefined();
+    expect(await server.store.browserTokens.get(tokenHash(a.id), "session", Date.now())).toMatchObject({
+      tenant: "t",
+    });
+  });
+
+  it("ends a session everywhere when it is signed out", async () => {
+    const here = new SessionStore(server.store.browserTokens);
+    const elsewhere = new SessionStore(server.store.browserTokens);
+    const session = await here.create("t");
+    expect((await elsewhere.get(session.id))?.csrfToken).toBe(session.csrfToken);
+    expect(await elsewhere.delete(session.id)).toBe(true);
+    expect(await here.get(session.id)).toBeUndefined();
+  });
+});
+
+describe("LoginLinks", () => {
+  it("opens one session, once, from any process of the same data", async () => {
+    const printer = new LoginLinks(server.store.browserTokens);
+    const visitor = new LoginLinks(server.store.browserTokens);
+    const token = printer.issue("tenant-a");
+    await printer.settled();
+    const [first, second] = await Promise.all([visitor.redeem(token), printer.redeem(token)]);
+    expect([first, second].filter((t) => t === "tenant-a")).toHaveLength(1);
+    expect([first, second].filter((t) => t === undefined)).toHaveLength(1);
+  });
+
+  it("refuses an expired link", async () => {
+    let now = 5_000;
+    const links = new LoginLinks(server.store.browserTokens, { ttlMs: 10, now: () => now });
+    const token = links.issue("tenant-b");
+    now += 10;
+    expect(await links.redeem(token)).toBeUndefined();
   });
 });

@@ -58,10 +58,10 @@ export function requireKeyTenant(c: Ctx, auth: KeyAuth): string {
 }
 
 /** The live session of the request's cookie; undefined when it has no session cookie, a 401 when the session is gone. */
-export function cookieSession(c: Ctx, sessions: SessionStore): Session | undefined {
+export async function cookieSession(c: Ctx, sessions: SessionStore): Promise<Session | undefined> {
   const id = getCookie(c, SESSION_COOKIE);
   if (id === undefined) return undefined;
-  const session = sessions.get(id);
+  const session = await sessions.get(id);
   if (!session) throw new HttpError(401, "The session has expired or was ended: sign in again");
   return session;
 }
@@ -108,7 +108,7 @@ export function requireSameOrigin(c: Ctx): void {
 export async function authenticate(c: Ctx, tenants: TenantKeys, sessions?: SessionStore): Promise<string> {
   await tenants.ready();
   const auth = keyAuth(tenants);
-  const session = sessions && auth(c).key === undefined ? cookieSession(c, sessions) : undefined;
+  const session = sessions && auth(c).key === undefined ? await cookieSession(c, sessions) : undefined;
   if (session) {
     requireSameOrigin(c);
     requireCsrf(c, session);

@@ -1,4 +1,5 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import type { BrowserTokenStore } from "../store/index.js";
 
 /** How long a browser session lasts, from sign-in. */
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -23,56 +24,76 @@ export interface SessionStoreOptions {
   now?: () => number;
 }
 
-const token = () => randomBytes(32).toString("base64url");
+/** 256 random bits, URL-safe. */
+export const randomToken = (): string => randomBytes(32).toString("base64url");
+
+/** What the store keeps of a token: its SHA-256, so a copy of the database opens no session. */
+export const tokenHash = (token: string): string => createHash("sha256").update(token).digest("base64url");
+
+/** How often, at most, expired sessions are swept away. */
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
 
 /**
- * Browser sessions, in memory: they end when they expire, when signed out, or when the server
- * stops (signing in again is cheap). Ids and tokens are 256 random bits.
+ * Browser sessions, kept in the store: every server process on the same data honours a session
+ * any of them opened, and signing out ends it everywhere. Sessions end when they expire or are
+ * signed out. Ids and tokens are 256 random bits; the store holds a hash of the id only.
  *
  * @example
  * ```ts
- * const sessions = new SessionStore({ ttlMs: 60_000 });
- * const session = sessions.create("tenant-hash");
- * sessions.get(session.id)?.tenant; // "tenant-hash"
+ * const sessions = new SessionStore(store.browserTokens, { ttlMs: 60_000 });
+ * const session = await sessions.create("tenant-hash");
+ * (await sessions.get(session.id))?.tenant; // "tenant-hash"
  * ```
  */
 export class SessionStore {
-  private readonly sessions = new Map<string, Session>();
   private readonly ttlMs: number;
   private readonly now: () => number;
+  private lastSweep = 0;
 
-  constructor(options: SessionStoreOptions = {}) {
+  constructor(
+    private readonly tokens: BrowserTokenStore,
+    options: SessionStoreOptions = {},
+  ) {
     this.ttlMs = options.ttlMs ?? SESSION_TTL_MS;
     this.now = options.now ?? Date.now;
   }
 
   /** Opens a session for a tenant. */
-  create(tenant: string): Session {
-    this.sweep();
-    const session: Session = { id: token(), tenant, csrfToken: token(), expiresAt: this.now() + this.ttlMs };
-    this.sessions.set(session.id, session);
+  async create(tenant: string): Promise<Session> {
+    await this.sweep();
+    const session: Session = {
+      id: randomToken(),
+      tenant,
+      csrfToken: randomToken(),
+      expiresAt: this.now() + this.ttlMs,
+    };
+    await this.tokens.put(tokenHash(session.id), {
+      kind: "session",
+      tenant,
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt,
+    });
     return session;
   }
 
-  /** The live session with this id, if any; an expired one is forgotten. */
-  get(id: string): Session | undefined {
-    const session = this.sessions.get(id);
-    if (session === undefined) return undefined;
-    if (session.expiresAt <= this.now()) {
-      this.sessions.delete(id);
-      return undefined;
-    }
-    return session;
+  /** The live session with this id, if any. */
+  async get(id: string): Promise<Session | undefined> {
+    const record = await this.tokens.get(tokenHash(id), "session", this.now());
+    if (!record || record.csrfToken === null) return undefined;
+    return { id, tenant: record.tenant, csrfToken: record.csrfToken, expiresAt: record.expiresAt };
   }
 
   /** Ends a session; true if it was live. */
-  delete(id: string): boolean {
-    return this.get(id) !== undefined && this.sessions.delete(id);
+  async delete(id: string): Promise<boolean> {
+    const live = (await this.get(id)) !== undefined;
+    return (await this.tokens.delete(tokenHash(id))) && live;
   }
 
-  /** Forgets expired sessions, so that ones never used again do not pile up. */
-  private sweep(): void {
+  /** Forgets expired sessions and links now and then, so that ones never used again do not pile up. */
+  private async sweep(): Promise<void> {
     const now = this.now();
-    for (const [id, session] of this.sessions) if (session.expiresAt <= now) this.sessions.delete(id);
+    if (now - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = now;
+    await this.tokens.purge(now);
   }
 }

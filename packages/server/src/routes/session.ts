@@ -49,16 +49,16 @@ export function sessionRoutes(tenants: TenantKeys, sessions: SessionStore): Hono
   route(app, routes.createSession, async (_request, c) => {
     await tenants.ready();
     // A session is opened with a key only, not from another session.
-    const session = sessions.create(requireKeyTenant(c, auth));
+    const session = await sessions.create(requireKeyTenant(c, auth));
     setSessionCookies(c, session);
     return { csrf_token: session.csrfToken, expires_at: new Date(session.expiresAt).toISOString() };
   });
 
-  route(app, routes.deleteSession, (_request, c) => {
-    const session = cookieSession(c, sessions);
+  route(app, routes.deleteSession, async (_request, c) => {
+    const session = await cookieSession(c, sessions);
     if (!session) throw new HttpError(401, "No session cookie: there is no session to end");
     requireCsrf(c, session);
-    sessions.delete(session.id);
+    await sessions.delete(session.id);
     deleteCookie(c, SESSION_COOKIE, cookieOptions(c));
     deleteCookie(c, CSRF_COOKIE, { ...cookieOptions(c), path: "/" });
     return {};

@@ -86,13 +86,13 @@ export function webRoutes(options: WebRoutesOptions): Hono<Env> {
       headers: { "content-type": TYPES[".html"] as string, "cache-control": "no-cache", ...PAGE_HEADERS },
     });
 
-  app.get("/login", (c) => {
+  app.get("/login", async (c) => {
     const token = c.req.query("token");
     if (token === undefined) return html(page());
-    const tenant = c.get("services").loginLinks.redeem(token);
+    const tenant = await c.get("services").loginLinks.redeem(token);
     const headers = { "cache-control": "no-store", "referrer-policy": "no-referrer" };
     if (tenant === undefined) return c.redirect("/login?link=used", 303);
-    setSessionCookies(c, options.sessions.create(tenant));
+    setSessionCookies(c, await options.sessions.create(tenant));
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
     return c.redirect("/", 303);
   });

@@ -90,6 +90,7 @@ export type {
 export type { SliceMembers, SliceRecord, SliceStore, SliceType } from "./slices.js";
 export type { EntityStores, NucleusStore, StoreTransaction } from "./store.js";
 export type { TagChange, TaggedKind, TagStore } from "./tags.js";
+export type { BrowserTokenKind, BrowserTokenRecord, BrowserTokenStore } from "./browser-tokens.js";
 export type {
   TaxonomyAddResult,
   TaxonomyDeletion,

@@ -1,4 +1,5 @@
 import type { Tenant } from "./common.js";
+import type { BrowserTokenStore } from "./browser-tokens.js";
 import type { CurationStore } from "./curation.js";
 import type { DatasetStore } from "./datasets.js";
 import type { EvaluationStore } from "./evaluations.js";
@@ -41,6 +42,8 @@ export interface EntityStores {
   readonly taxonomies: TaxonomyStore;
   /** Tags of datasets, models and slices. */
   readonly tags: TagStore;
+  /** Browser sessions and login links. */
+  readonly browserTokens: BrowserTokenStore;
 }
 
 /** The handle a transaction passes to its function: every call through it is part of the transaction. */

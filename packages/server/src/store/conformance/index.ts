@@ -4,6 +4,7 @@
  * here, so a second backend is checked by exactly the tests the first one passes.
  */
 import { describe } from "vitest";
+import { browserTokenConformance } from "./browser-tokens.js";
 import { datasetConformance } from "./datasets.js";
 import { evaluationConformance } from "./evaluations.js";
 import type { StoreBackend } from "./harness.js";
@@ -41,5 +42,6 @@ export function describeStoreConformance(backend: StoreBackend): void {
     transactionConformance(backend);
     writeVersionConformance(backend);
     validateConformance(backend);
+    browserTokenConformance(backend);
   });
 }

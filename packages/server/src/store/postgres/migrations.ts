@@ -331,4 +331,15 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (dataset_id, name)
   );
   `,
+  // Browser sessions and login links, by token hash, so that every server of the data honours them.
+  `
+  CREATE TABLE browser_tokens (
+    hash TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    tenant TEXT NOT NULL,
+    csrf_token TEXT,
+    expires_at BIGINT NOT NULL
+  );
+  CREATE INDEX browser_tokens_by_expiry ON browser_tokens (expires_at);
+  `,
 ];

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { Tenant } from "../common.js";
 import type { NucleusStore, StoreTransaction } from "../store.js";
+import { PgBrowserTokenStore } from "./browser-tokens.js";
 import { PgConnection, type PgScope } from "./connection.js";
 import { PgCurationStore } from "./curation.js";
 import { openPool, type PostgresLocation } from "./database.js";
@@ -39,6 +40,7 @@ function entityStores(scope: PgScope): StoreTransaction {
     validate: new PgValidateStore(scope),
     taxonomies: new PgTaxonomyStore(scope),
     tags: new PgTagStore(scope),
+    browserTokens: new PgBrowserTokenStore(scope),
   };
 }
 
@@ -65,6 +67,7 @@ export class PostgresStore implements NucleusStore {
   readonly validate;
   readonly taxonomies;
   readonly tags;
+  readonly browserTokens;
   private readonly connection: PgConnection;
 
   constructor(private readonly pool: pg.Pool) {
@@ -87,6 +90,7 @@ export class PostgresStore implements NucleusStore {
     this.validate = stores.validate;
     this.taxonomies = stores.taxonomies;
     this.tags = stores.tags;
+    this.browserTokens = stores.browserTokens;
   }
 
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {

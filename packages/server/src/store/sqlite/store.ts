@@ -1,5 +1,6 @@
 import type { Tenant } from "../common.js";
 import type { NucleusStore, StoreTransaction } from "../store.js";
+import { SqliteBrowserTokenStore } from "./browser-tokens.js";
 import { SqliteConnection, type SqliteScope } from "./connection.js";
 import { SqliteCurationStore } from "./curation.js";
 import { type Db, openDatabase } from "./database.js";
@@ -39,6 +40,7 @@ function entityStores(scope: SqliteScope): StoreTransaction {
     validate: new SqliteValidateStore(scope),
     taxonomies: new SqliteTaxonomyStore(scope),
     tags: new SqliteTagStore(scope),
+    browserTokens: new SqliteBrowserTokenStore(scope),
   };
 }
 
@@ -65,6 +67,7 @@ export class SqliteStore implements NucleusStore {
   readonly validate;
   readonly taxonomies;
   readonly tags;
+  readonly browserTokens;
   private readonly connection: SqliteConnection;
 
   constructor(private readonly db: Db) {
@@ -88,6 +91,7 @@ export class SqliteStore implements NucleusStore {
     this.validate = stores.validate;
     this.taxonomies = stores.taxonomies;
     this.tags = stores.tags;
+    this.browserTokens = stores.browserTokens;
   }
 
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
