@@ -1,0 +1,417 @@
+// Curation at scale, over real HTTP on loopback against a server in its own process: a generated
+// dataset (items with 5 metadata keys, boxes over 20 labels, one model run with as many
+// predictions, committed and evaluated), then the latencies of the query routes and the server's
+// peak RSS; last, what the query side tables cost at ingest: the same items, boxes and
+// predictions sent to a server that keeps them and to one that does not, batch by batch in turn.
+// Run with `pnpm bench:query` (or `node bench/query.bench.mjs`) after a build. Sizes:
+// BENCH_QUERY_ITEMS (default 100,000; 1,000,000 for the issue's targets), BENCH_BOXES_PER_ITEM
+// (10), BENCH_REPEAT (20), BENCH_INGEST_ITEMS (items of the with/without comparison, default
+// min(BENCH_QUERY_ITEMS, 50,000)).
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const ITEMS = Number(process.env.BENCH_QUERY_ITEMS ?? 100_000);
+const BOXES = Number(process.env.BENCH_BOXES_PER_ITEM ?? 10);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 20);
+const INGEST_ITEMS = Number(process.env.BENCH_INGEST_ITEMS ?? Math.min(ITEMS, 50_000));
+const LABELS = Array.from({ length: 20 }, (_, i) => `label_${i}`);
+const WEATHER = ["clear", "foggy", "rainy", "snowy", "cloudy"];
+const TIME = ["day", "dusk", "night"];
+const KEY = "bench-key";
+const headers = {
+  authorization: `Basic ${Buffer.from(`${KEY}:`).toString("base64")}`,
+  "content-type": "application/json",
+};
+const fmt = (n) => Math.round(n).toLocaleString("en-US");
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 60_000).toFixed(1)} min`;
+const progress = (line) => process.stderr.write(`[${elapsed()}] ${line}\n`);
+
+/** A seeded generator: every run benchmarks the same data. */
+let seed = 20_260_101;
+const random = () => {
+  seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+  return seed / 2_147_483_648;
+};
+const pick = (list) => list[Math.floor(random() * list.length)];
+
+// The servers run from a copy of the build, so a rebuild during a long run changes nothing. The
+// copy sits under the package's node_modules, where its dependencies resolve.
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+const copies = mkdtempSync(join(packageDir, "node_modules", ".query-bench-"));
+const withFacts = join(copies, "with-facts");
+cpSync(join(packageDir, "dist"), join(withFacts, "dist"), { recursive: true });
+cpSync(join(packageDir, "package.json"), join(withFacts, "package.json"));
+// The other copy never creates a dataset's facts: every item and label write then skips them (a
+// query on it would fail; it only ingests).
+const withoutFacts = join(copies, "without-facts");
+cpSync(withFacts, withoutFacts, { recursive: true });
+const ENSURE = "  ensure(datasetId) {\n    const known = this.keyOf(datasetId);";
+const patched = readdirSync(join(withoutFacts, "dist")).filter((name) => {
+  if (!name.endsWith(".js")) return false;
+  const path = join(withoutFacts, "dist", name);
+  const text = readFileSync(path, "utf8");
+  if (!text.includes(ENSURE)) return false;
+  writeFileSync(path, text.replace(ENSURE, "  ensure(datasetId) {\n    return void 0;"));
+  return true;
+});
+if (patched.length === 0)
+  throw new Error("the build has no SQLite facts ensure() to turn off: update the bench");
+// Whatever happens, no server outlives the bench and the copies go.
+const children = new Set();
+process.once("exit", () => {
+  for (const child of children) child.kill();
+  rmSync(copies, { recursive: true, force: true });
+});
+
+/** A server in its own process on a fresh data folder, from one of the copies. */
+async function startServer(copy) {
+  const dataDir = mkdtempSync(join(tmpdir(), "nucleus-query-bench-"));
+  const child = spawn(
+    process.execPath,
+    [join(copy, "dist", "main.js"), "--data", dataDir, "--port", "0", "--api-key", KEY, "--quiet"],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  const { url } = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once("line", (line) => resolve(JSON.parse(line)));
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return {
+    url,
+    /** The server's peak resident set so far, in MB (Linux: VmHWM). */
+    peakRssMb: () =>
+      Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024,
+    async stop() {
+      child.kill();
+      await new Promise((resolve) => child.once("exit", resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One request; a connection the server reset before answering is tried again (writes here are upserts). */
+async function callOn(server, method, route, body) {
+  for (let attempt = 1; ; attempt += 1) {
+    let response;
+    try {
+      response = await fetch(`${server.url}/${route}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      if (attempt < 3 && error?.cause?.code === "ECONNRESET") continue;
+      throw error;
+    }
+    const json = await response.json();
+    if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  }
+}
+
+const server = await startServer(withFacts);
+const call = (method, route, body) => callOn(server, method, route, body);
+const peakRssMb = () => server.peakRssMb();
+
+/** Sends batches with two requests in flight; returns the seconds taken. */
+async function send(batches, work) {
+  const start = performance.now();
+  let next = 0;
+  await Promise.all(
+    [0, 1].map(async () => {
+      while (next < batches.length) await work(batches[next++]);
+    }),
+  );
+  return (performance.now() - start) / 1000;
+}
+
+/** Batches of `size` made lazily from item indices, so a million items never sit in memory. */
+function* batches(size, make, count = ITEMS) {
+  for (let from = 0; from < count; from += size) yield () => make(from, Math.min(count, from + size));
+}
+
+const datasetId = (await call("POST", "dataset/create", { name: "query bench" })).dataset_id;
+
+// Items: five metadata keys, two of them text, three numbers.
+const makeItems = (from, to) => {
+  const items = [];
+  for (let i = from; i < to; i += 1) {
+    items.push({
+      reference_id: `f${i}`,
+      image_url: `s3://bench/f${i}.jpg`,
+      metadata: {
+        weather: pick(WEATHER),
+        time_of_day: pick(TIME),
+        speed: Math.round(random() * 1200) / 10,
+        frame: i % 5_000,
+        brightness: Math.round(random() * 255),
+      },
+    });
+  }
+  return items;
+};
+progress(`items (${fmt(ITEMS)})`);
+const itemSeconds = await send([...batches(1_000, makeItems)], async (make) => {
+  await call("POST", `dataset/${datasetId}/append`, { items: make() });
+});
+
+// Ground truth: BOXES boxes per item, labels uniform over 20. Predictions: most boxes found
+// (jittered, 1 in 10 called another label), some missed, two on background per item.
+const boxOf = (i, b) => {
+  const size = 20 + ((i * 31 + b * 17) % 180);
+  return {
+    x: (b % 5) * 200 + ((i * 7) % 50),
+    y: Math.floor(b / 5) * 250 + ((i * 13) % 40),
+    width: size,
+    height: size * 0.8,
+  };
+};
+// Each item's boxes come from four of the 20 labels (picked by a hash of the item), so labels
+// repeat within an item as they would in a street scene; over the dataset they are uniform.
+const hash = (n) => {
+  let h = Math.imul(n ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+};
+const labelOf = (i, b) => LABELS[(hash(i) + (hash(i * 16 + b) % 4) * 5) % 20];
+const makeGroundTruth = (from, to) => {
+  const annotations = [];
+  for (let i = from; i < to; i += 1)
+    for (let b = 0; b < BOXES; b += 1)
+      annotations.push({
+        type: "box",
+        label: labelOf(i, b),
+        reference_id: `f${i}`,
+        annotation_id: `g${b}`,
+        geometry: boxOf(i, b),
+      });
+  return annotations;
+};
+progress(`ground truth (${fmt(ITEMS * BOXES)} boxes)`);
+const annotateSeconds = await send([...batches(500, makeGroundTruth)], async (make) => {
+  await call("POST", `dataset/${datasetId}/annotate`, { annotations: make() });
+});
+
+await call("POST", "models/add", { name: "bench detector", reference_id: "bench-detector" });
+const runId = (
+  await call("POST", `dataset/${datasetId}/modelRun/create`, { name: "v1", reference_id: "bench-detector" })
+).model_run_id;
+const makePredictions = (from, to) => {
+  const predictions = [];
+  for (let i = from; i < to; i += 1) {
+    let found = 0;
+    for (let b = 0; b < BOXES && found < BOXES - 2; b += 1) {
+      if (random() < 0.2) continue;
+      found += 1;
+      const g = boxOf(i, b);
+      const jitter = () => (random() - 0.5) * g.width * 0.3;
+      predictions.push({
+        type: "box",
+        label: random() < 0.1 ? pick(LABELS) : labelOf(i, b),
+        reference_id: `f${i}`,
+        annotation_id: `p${b}`,
+        geometry: {
+          x: g.x + jitter(),
+          y: g.y + jitter(),
+          width: g.width + jitter(),
+          height: g.height + jitter(),
+        },
+        confidence: Math.round(random() * 1000) / 1000,
+      });
+    }
+    for (let extra = found; extra < BOXES; extra += 1)
+      predictions.push({
+        type: "box",
+        label: pick(LABELS),
+        reference_id: `f${i}`,
+        annotation_id: `bg${extra}`,
+        geometry: {
+          x: 1100 + random() * 100,
+          y: 600 + random() * 100,
+          width: 30 + random() * 40,
+          height: 30 + random() * 40,
+        },
+        confidence: Math.round(random() * 500) / 1000,
+      });
+  }
+  return predictions;
+};
+progress(`predictions (${fmt(ITEMS * BOXES)})`);
+const predictSeconds = await send([...batches(500, makePredictions)], async (make) => {
+  await call("POST", `modelRun/${runId}/predict`, { annotations: make() });
+});
+
+progress("commit and evaluation");
+const commitStart = performance.now();
+await call("POST", `modelRun/${runId}/commit`, {});
+for (;;) {
+  const info = await call("GET", `modelRun/${runId}/info`);
+  if (info.evaluation?.status === "succeeded") break;
+  if (info.evaluation?.status === "failed")
+    throw new Error(`evaluation failed: ${info.evaluation.error_message}`);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}
+const commitSeconds = (performance.now() - commitStart) / 1000;
+const rssAfterIngest = peakRssMb();
+
+/** Latencies of `request` over REPEAT runs (after one warm-up), sorted, in ms. */
+async function latencies(request) {
+  await request();
+  const times = [];
+  for (let i = 0; i < REPEAT; i += 1) {
+    const start = performance.now();
+    await request();
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b);
+}
+const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+const report = (name, sorted, target) =>
+  console.log(
+    `  ${name.padEnd(58)} p50 ${percentile(sorted, 50).toFixed(0).padStart(5)} ms  p95 ${percentile(sorted, 95).toFixed(0).padStart(5)} ms${target ? `  (target < ${target} ms)` : ""}`,
+  );
+
+const QUERY = 'metadata.weather = "foggy" AND annotations.label_3 >= 2';
+const results = [];
+const measure = async (name, request, target) => {
+  const sorted = await latencies(request);
+  results.push({ name, sorted, target });
+};
+let matched = 0;
+await measure(
+  "first page (100) of metadata + per-label count query",
+  async () => {
+    const page = await call("POST", `dataset/${datasetId}/queryItemsPage`, {
+      pageToken: null,
+      pageSize: 100,
+      query: QUERY,
+    });
+    // A small run may have fewer matches than a page; none at all means the data went wrong.
+    if (page.items.length === 0) throw new Error("the query matched no item");
+  },
+  300,
+);
+await measure(
+  "count of every match",
+  async () => {
+    matched = (await call("POST", `ext/datasets/${datasetId}/count`, { query: QUERY })).count;
+  },
+  500,
+);
+await measure(
+  "facets: label counts + 3 metadata histograms",
+  async () => {
+    await call("POST", `ext/datasets/${datasetId}/facets`, {
+      query: QUERY,
+      metadata_keys: ["speed", "frame", "brightness"],
+      bins: 20,
+    });
+  },
+  500,
+);
+let fpRows = 0;
+await measure(
+  'false positives, first page (100): label = "label_3" AND iou < 0.1',
+  async () => {
+    const page = await call("POST", `dataset/${datasetId}/queryObjectsPage`, {
+      pageToken: null,
+      pageSize: 100,
+      query: 'label = "label_3" AND iou < 0.1',
+      patch_mode: "false_positive",
+      model_run_id: runId,
+    });
+    fpRows = page.items.length;
+  },
+  300,
+);
+// Beyond the targets: the costs that grow with the dataset.
+await measure("count, no query (every item)", async () => {
+  await call("POST", `ext/datasets/${datasetId}/count`, { query: "" });
+});
+await measure("count of an OR query (speed > 60 OR night)", async () => {
+  await call("POST", `ext/datasets/${datasetId}/count`, {
+    query: 'metadata.speed > 60 OR metadata.time_of_day = "night"',
+  });
+});
+await measure("facets of every item (labels + 3 histograms)", async () => {
+  await call("POST", `ext/datasets/${datasetId}/facets`, {
+    query: "",
+    metadata_keys: ["speed", "frame", "brightness"],
+    bins: 20,
+  });
+});
+await measure("AP of the query's items (subset evaluation)", async () => {
+  await call("POST", `ext/modelRuns/${runId}/evaluation`, { query: QUERY });
+});
+
+const peakRss = peakRssMb();
+await server.stop();
+
+// What the side tables cost at ingest: the same batches to both servers in turn (which one goes
+// first alternates), one request at a time, each server's time summed.
+progress(`ingest with and without the query side tables (${fmt(INGEST_ITEMS)} items each)`);
+const pair = { with: await startServer(withFacts), without: await startServer(withoutFacts) };
+const spent = { with: { items: 0, gt: 0, predictions: 0 }, without: { items: 0, gt: 0, predictions: 0 } };
+const targets = {};
+for (const [name, s] of Object.entries(pair)) {
+  const dataset = (await callOn(s, "POST", "dataset/create", { name: "ingest" })).dataset_id;
+  await callOn(s, "POST", "models/add", { name: "ingest detector", reference_id: "ingest-detector" });
+  const run = (
+    await callOn(s, "POST", `dataset/${dataset}/modelRun/create`, {
+      name: "v1",
+      reference_id: "ingest-detector",
+    })
+  ).model_run_id;
+  targets[name] = { dataset, run };
+}
+let turn = 0;
+async function inTurn(kind, body, route) {
+  const order = turn++ % 2 === 0 ? ["with", "without"] : ["without", "with"];
+  for (const name of order) {
+    const start = performance.now();
+    await callOn(pair[name], "POST", route(targets[name]), body);
+    spent[name][kind] += (performance.now() - start) / 1000;
+  }
+}
+for (const make of batches(1_000, makeItems, INGEST_ITEMS))
+  await inTurn("items", { items: make() }, (t) => `dataset/${t.dataset}/append`);
+for (const make of batches(500, makeGroundTruth, INGEST_ITEMS))
+  await inTurn("gt", { annotations: make() }, (t) => `dataset/${t.dataset}/annotate`);
+for (const make of batches(500, makePredictions, INGEST_ITEMS))
+  await inTurn("predictions", { annotations: make() }, (t) => `modelRun/${t.run}/predict`);
+await pair.with.stop();
+await pair.without.stop();
+
+console.log(
+  `curation bench: ${fmt(ITEMS)} items (5 metadata keys), ${fmt(ITEMS * BOXES)} boxes over 20 labels, one run with ${fmt(ITEMS * BOXES)} predictions; load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}; ${elapsed()} in all`,
+);
+console.log(
+  `  ingest: ${fmt(ITEMS / itemSeconds)} items/s, ${fmt((ITEMS * BOXES) / annotateSeconds)} annotations/s, ${fmt((ITEMS * BOXES) / predictSeconds)} predictions/s (two requests in flight); commit and evaluation ${commitSeconds.toFixed(1)} s`,
+);
+console.log(`  query: ${QUERY} (${fmt(matched)} items); ${fpRows} false positives on the first page`);
+for (const { name, sorted, target } of results) report(name, sorted, target);
+console.log(
+  `  server peak RSS: ${fmt(rssAfterIngest)} MB after ingest and evaluation, ${fmt(peakRss)} MB in all`,
+);
+const rate = (name, kind, n) => n / spent[name][kind];
+console.log(
+  `  ingest of ${fmt(INGEST_ITEMS)} items with the query side tables / without (one request at a time):`,
+);
+for (const [kind, label, n] of [
+  ["items", "items/s", INGEST_ITEMS],
+  ["gt", "annotations/s", INGEST_ITEMS * BOXES],
+  ["predictions", "predictions/s", INGEST_ITEMS * BOXES],
+])
+  console.log(
+    `    ${label.padEnd(14)} ${fmt(rate("with", kind, n)).padStart(8)} / ${fmt(rate("without", kind, n)).padStart(8)}  = ${((rate("with", kind, n) / rate("without", kind, n)) * 100).toFixed(0)}%`,
+  );
