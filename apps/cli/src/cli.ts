@@ -11,6 +11,7 @@ import { miscCommands } from "./commands/misc.js";
 import { modelCommands } from "./commands/models.js";
 import { serveCommand } from "./commands/serve.js";
 import { sliceCommands } from "./commands/slices.js";
+import { testCommands } from "./commands/tests.js";
 import { uploadCommands } from "./commands/upload.js";
 import { CliError, type Io, table } from "./output.js";
 
@@ -22,6 +23,7 @@ export const COMMANDS: Command[] = [
   ...curationCommands,
   ...modelCommands,
   ...sliceCommands,
+  ...testCommands,
   ...uploadCommands,
   ...cocoCommands,
   ...formatCommands,

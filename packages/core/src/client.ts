@@ -15,6 +15,7 @@ import { Job } from "./resources/job.js";
 import { Model } from "./resources/model.js";
 import { ModelRun } from "./resources/model-run.js";
 import { Slice } from "./resources/slice.js";
+import { Validate } from "./resources/validate.js";
 
 /** The hosted Nucleus API, used when neither the `endpoint` option nor `NUCLEUS_ENDPOINT` is set. */
 export const DEFAULT_ENDPOINT = "https://api.scale.com/v1/nucleus";
@@ -239,6 +240,18 @@ export class NucleusClient {
    */
   listDatasets(options: CallOptions = {}): Promise<DatasetDetailsResponse> {
     return this.api.call(routes.listDatasets, {}, options);
+  }
+
+  /**
+   * Validate ("Model CI"): evaluation functions, scenario tests and evaluations of models on them.
+   *
+   * @example
+   * ```ts
+   * const { passed } = await client.validate.run("prj_...");
+   * ```
+   */
+  get validate(): Validate {
+    return new Validate(this.api);
   }
 
   /**

@@ -22,11 +22,16 @@ export type {
   AnnotationGroups,
   DatasetItem,
   DatasetItemRecord,
+  EvalFunctionEntry,
   EvaluationExamplesPage,
   ExportRow,
   ItemResponse,
   Prediction,
   PredictionGroups,
+  ScenarioTestEvaluation,
+  ScenarioTestItemEvaluation,
+  ScenarioTestMetric,
+  ThresholdComparison,
 } from "@nucleus/schemas";
 export {
   box,
@@ -83,6 +88,15 @@ export { Job, type WaitOptions } from "./resources/job.js";
 export { type CreateRunOptions, Model } from "./resources/model.js";
 export { type CommitOptions, type CreateEvaluationOptions, ModelRun } from "./resources/model-run.js";
 export { Slice } from "./resources/slice.js";
+export {
+  type CreateScenarioTestOptions,
+  type EvalFunctionChoice,
+  type ExternalResult,
+  ScenarioTest,
+  type ScenarioTestOutcome,
+  type ScenarioTestRun,
+  Validate,
+} from "./resources/validate.js";
 export {
   type AppendResult,
   type LabelUploadResult,
