@@ -148,7 +148,7 @@ describe("nu against a server", () => {
     expect(stdout).toContain("append: 50 read, 50 written");
   });
 
-  it("runs models, runs, slices and jobs", { timeout: 30_000 }, async () => {
+  it("runs models, runs, slices and jobs", { timeout: 90_000 }, async () => {
     const dataset = await json<{ id: string }>(["datasets", "create", "models"]);
     const images = join(scratch, "m");
     mkdirSync(images, { recursive: true });
@@ -359,9 +359,9 @@ describe("errors and exit codes", () => {
 
   it("finds the local server's key in its data folder", async () => {
     const dataDir = join(scratch, "keyed");
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const local = await createServer({ dataDir, apiKeys: ["from-file"], port: 0 });
-    writeFileSync(join(dataDir, "api-key"), "from-file\n");
+    writeFileSync(join(dataDir, "api-key"), "from-file\n", { mode: 0o600 });
     try {
       const result = await nu(["datasets", "list", "--json", "--endpoint", local.url, "--data", dataDir], {
         env: { PATH: env.PATH as string, HOME: scratch },
