@@ -24,6 +24,7 @@ const GUIDES = [
   { file: "guides/metrics.md", title: "Metrics" },
   { file: "guides/debug-a-model.md", title: "Debug a model" },
   { file: "guides/find-failure-modes.md", title: "Find failure modes" },
+  { file: "guides/model-ci.md", title: "Model CI with scenario tests" },
   { file: "guides/deploy-for-a-team.md", title: "Deploy for a team" },
   { file: "guides/formats.md", title: "Formats" },
   { file: "guides/cli.md", title: "CLI reference" },
@@ -157,6 +158,7 @@ describe("documentation site", () => {
   it.each([
     ["Debug a model", "debug-a-model"],
     ["Find failure modes", "find-failure-modes"],
+    ["Model CI with scenario tests", "model-ci"],
   ])("shows in the %s guide the code of its example, which CI runs", (_title, name) => {
     const example = readFileSync(join(root, "apps", "examples", "src", "examples", `${name}.ts`), "utf8");
     const regions = [

@@ -88,6 +88,14 @@ export { Job, type WaitOptions } from "./resources/job.js";
 export { type CreateRunOptions, Model } from "./resources/model.js";
 export { type CommitOptions, type CreateEvaluationOptions, ModelRun } from "./resources/model-run.js";
 export { Slice } from "./resources/slice.js";
+export type {
+  AddTaxonomyOptions,
+  Autotag,
+  Taxonomy,
+  TaxonomyDeletion,
+  TaxonomyStatus,
+  TaxonomyType,
+} from "./resources/taxonomies.js";
 export {
   type CreateScenarioTestOptions,
   type EvalFunctionChoice,

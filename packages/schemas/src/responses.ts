@@ -161,6 +161,9 @@ export const RefusalDetailSchema = z.looseObject({
   reference_id: z.string().optional(),
   reference_ids: z.array(z.string()).optional(),
   dataset_item_ids: z.array(z.string()).optional(),
+  /** `taxonomy_mismatch`: the taxonomy the label named, and the label it does not allow. */
+  taxonomy_name: z.string().optional(),
+  label: z.string().optional(),
 });
 /** One refused entry of a label upload, camelCase. */
 export type RefusalDetail = Camelize<z.output<typeof RefusalDetailSchema>>;

@@ -2,12 +2,14 @@ import assert from "node:assert/strict";
 import { ValidationError } from "@nucleus/core";
 import { type Example, uniqueName } from "./support.js";
 
-/** Seed section "Annotate": boxes, polygons and categories; then what a bad box reports. */
+/** Seed section "Annotate": boxes, polygons and a category of a taxonomy; then what a bad box reports. */
 export const annotate: Example = {
   name: "annotate",
   async run({ client, log }) {
     const dataset = await client.createDataset(uniqueName("example-annotate"));
     await dataset.append([{ imageUrl: "s3://example-bucket/street.jpg", referenceId: "street" }]);
+    // A category's taxonomy comes first: labels outside it are refused.
+    await dataset.addTaxonomy("time_of_day", "category", ["daytime", "night"]);
     const result = await dataset.annotate([
       { type: "box", label: "car", referenceId: "street", geometry: { x: 10, y: 20, width: 30, height: 40 } },
       {

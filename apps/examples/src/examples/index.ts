@@ -8,6 +8,7 @@ import { datasets } from "./datasets.js";
 import { debugAModel } from "./debug-a-model.js";
 import { findFailureModes } from "./find-failure-modes.js";
 import { itemAccess } from "./item-access.js";
+import { modelCi } from "./model-ci.js";
 import { modelRuns } from "./models.js";
 import { resumableUpload } from "./resumable-upload.js";
 import { slices } from "./slices.js";
@@ -27,6 +28,7 @@ export const EXAMPLES: readonly Example[] = [
   cocoEvaluation,
   debugAModel,
   findFailureModes,
+  modelCi,
   resumableUpload,
 ];
 

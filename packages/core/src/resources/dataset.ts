@@ -28,6 +28,19 @@ import {
 } from "./curation.js";
 import type { Job } from "./job.js";
 import { Slice } from "./slice.js";
+import {
+  type AddTaxonomyOptions,
+  type Autotag,
+  addTaxonomy,
+  datasetTags,
+  deleteTaxonomy,
+  listAutotags,
+  listTaxonomies,
+  type Taxonomy,
+  type TaxonomyDeletion,
+  type TaxonomyStatus,
+  type TaxonomyType,
+} from "./taxonomies.js";
 
 /** A dataset: items keyed by reference id, with their ground truth. */
 export class Dataset {
@@ -449,5 +462,97 @@ export class Dataset {
   async slices(options: CallOptions = {}): Promise<Slice[]> {
     const slices = await this.api.call(routes.datasetSlices, { params: { datasetId: this.id } }, options);
     return slices.map((slice) => new Slice(this.api, slice.id, slice.datasetId));
+  }
+
+  /**
+   * Adds a taxonomy: the labels that category (or multicategory) annotations naming it may
+   * carry. An existing taxonomy is left as it is unless `update` is set, which appends the labels
+   * it lacks.
+   *
+   * @example
+   * ```ts
+   * await dataset.addTaxonomy("weather", "category", ["sunny", "rain"]);
+   * await dataset.annotate([{ type: "category", label: "rain", referenceId: "img_1", taxonomyName: "weather" }]);
+   * ```
+   */
+  addTaxonomy(
+    name: string,
+    type: TaxonomyType,
+    labels: readonly string[],
+    options: AddTaxonomyOptions = {},
+  ): Promise<TaxonomyStatus> {
+    return addTaxonomy(this.api, this.id, name, type, labels, options);
+  }
+
+  /**
+   * Deletes a taxonomy with the annotations and predictions that name it.
+   *
+   * @example
+   * ```ts
+   * const { annotationsDeleted } = await dataset.deleteTaxonomy("weather");
+   * ```
+   */
+  deleteTaxonomy(name: string, options: CallOptions = {}): Promise<TaxonomyDeletion> {
+    return deleteTaxonomy(this.api, this.id, name, options);
+  }
+
+  /**
+   * The dataset's taxonomies, in creation order.
+   *
+   * @example
+   * ```ts
+   * for (const { name, type, labels } of await dataset.taxonomies()) console.log(name, type, labels);
+   * ```
+   */
+  taxonomies(options: CallOptions = {}): Promise<Taxonomy[]> {
+    return listTaxonomies(this.api, this.id, options);
+  }
+
+  /**
+   * The dataset's autotags (none on the local server, which does not train them).
+   *
+   * @example
+   * ```ts
+   * const autotags = await dataset.autotags();
+   * ```
+   */
+  autotags(options: CallOptions = {}): Promise<Autotag[]> {
+    return listAutotags(this.api, this.id, options);
+  }
+
+  /**
+   * The dataset's own tags (items carry theirs: see {@link Dataset.tagItems}).
+   *
+   * @example
+   * ```ts
+   * const tags = await dataset.getTags();
+   * ```
+   */
+  getTags(options: CallOptions = {}): Promise<string[]> {
+    return datasetTags(this.api, this.id, {}, options);
+  }
+
+  /**
+   * Adds tags to the dataset; returns all its tags.
+   *
+   * @example
+   * ```ts
+   * await dataset.addTags(["golden", "v2"]);
+   * ```
+   */
+  addTags(tags: readonly string[], options: CallOptions = {}): Promise<string[]> {
+    return datasetTags(this.api, this.id, { add: tags }, options);
+  }
+
+  /**
+   * Removes tags from the dataset (absent ones are ignored); returns the tags left.
+   *
+   * @example
+   * ```ts
+   * await dataset.removeTags(["v2"]);
+   * ```
+   */
+  removeTags(tags: readonly string[], options: CallOptions = {}): Promise<string[]> {
+    return datasetTags(this.api, this.id, { remove: tags }, options);
   }
 }

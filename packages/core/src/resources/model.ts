@@ -1,7 +1,9 @@
 import { type Metadata, type Model as ModelData, type Prediction, routes } from "@nucleus/schemas";
 import type { Api } from "../internal/api.js";
+import type { CallOptions } from "../options.js";
 import type { UploadOptions } from "../uploads.js";
 import { ModelRun } from "./model-run.js";
+import { modelTags } from "./taxonomies.js";
 
 /** Options of {@link Model.createRun}. */
 export interface CreateRunOptions extends UploadOptions {
@@ -61,5 +63,29 @@ export class Model {
     if (options.predictions?.length)
       await run.predict(options.predictions, { ...options, asynchronous: false });
     return run;
+  }
+
+  /**
+   * Adds tags to the model; returns all its tags.
+   *
+   * @example
+   * ```ts
+   * await model.addTags(["prod"]);
+   * ```
+   */
+  addTags(tags: readonly string[], options: CallOptions = {}): Promise<string[]> {
+    return modelTags(this.api, this.id, { add: tags }, options);
+  }
+
+  /**
+   * Removes tags from the model; an `APIError` (400) when none of them was on it.
+   *
+   * @example
+   * ```ts
+   * await model.removeTags(["prod"]);
+   * ```
+   */
+  removeTags(tags: readonly string[], options: CallOptions = {}): Promise<string[]> {
+    return modelTags(this.api, this.id, { remove: tags }, options);
   }
 }

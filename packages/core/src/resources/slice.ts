@@ -2,6 +2,7 @@ import { type DatasetItemRecord, type ExportRow, routes, type SliceInfoResponse 
 import type { Api } from "../internal/api.js";
 import type { CallOptions } from "../options.js";
 import { PageIterator } from "../pagination.js";
+import { sliceTags } from "./taxonomies.js";
 
 /** A named subset of a dataset's items. */
 export class Slice {
@@ -87,5 +88,29 @@ export class Slice {
    */
   async delete(options: CallOptions = {}): Promise<void> {
     await this.api.call(routes.deleteSlice, { params: { sliceId: this.id }, body: {} }, options);
+  }
+
+  /**
+   * Adds tags to the slice; returns all its tags.
+   *
+   * @example
+   * ```ts
+   * await slice.addTags(["night"]);
+   * ```
+   */
+  addTags(tags: readonly string[], options: CallOptions = {}): Promise<string[]> {
+    return sliceTags(this.api, this.id, { add: tags }, options);
+  }
+
+  /**
+   * Removes tags from the slice (absent ones are ignored); returns the tags left.
+   *
+   * @example
+   * ```ts
+   * await slice.removeTags(["night"]);
+   * ```
+   */
+  removeTags(tags: readonly string[], options: CallOptions = {}): Promise<string[]> {
+    return sliceTags(this.api, this.id, { remove: tags }, options);
   }
 }

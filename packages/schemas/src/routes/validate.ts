@@ -265,12 +265,24 @@ export const EvaluateScenarioTestsRequest = createCodec(
   z.object({ test_names: z.array(z.string().min(1)).default([]) }),
 );
 
-const ScenarioTestMetricsResponse = createCodec(
+/** `GET validate/scenario_test/{id}/metrics`: the test's evaluation functions with their thresholds. */
+export const ScenarioTestMetricsResponse = createCodec(
   z.looseObject({ scenario_test_metrics: z.array(ScenarioTestMetricSchema) }),
 );
-const ScenarioTestDetail = ScenarioTestInfoSchema.extend({ dataset_id: z.string().optional() });
 
-/** Every route of Validate. */
+/** The wire schema of a scenario test as listed: {@link ScenarioTestInfoSchema} and its dataset. */
+export const ScenarioTestDetailSchema = ScenarioTestInfoSchema.extend({ dataset_id: z.string().optional() });
+
+/**
+ * Every route of Validate, spread into the `routes` table.
+ *
+ * @example
+ * ```ts
+ * import { validateRoutes } from "@nucleus/schemas";
+ *
+ * validateRoutes.evaluateScenarioTests.path; // "validate/:modelId/evaluate"
+ * ```
+ */
 export const validateRoutes = defineRoutes({
   listEvalFunctions: {
     method: "GET",
@@ -303,7 +315,7 @@ export const validateRoutes = defineRoutes({
     method: "GET",
     path: "validate/scenario_test/details",
     summary: "Every scenario test with its name, slice and baseline model.",
-    response: createCodec(z.array(ScenarioTestDetail)),
+    response: createCodec(z.array(ScenarioTestDetailSchema)),
   },
   uploadEvaluationResults: {
     method: "POST",
@@ -318,13 +330,13 @@ export const validateRoutes = defineRoutes({
     method: "GET",
     path: "validate/scenario_test/:scenarioTestId",
     summary: "A scenario test.",
-    response: createCodec(ScenarioTestDetail.extend({ unit_test: ScenarioTestInfoSchema })),
+    response: createCodec(ScenarioTestDetailSchema.extend({ unit_test: ScenarioTestInfoSchema })),
   },
   scenarioTestInfo: {
     method: "GET",
     path: "validate/scenario_test/:scenarioTestId/info",
     summary: "A scenario test's name, slice and baseline model.",
-    response: createCodec(ScenarioTestDetail),
+    response: createCodec(ScenarioTestDetailSchema),
   },
   deleteScenarioTest: {
     method: "DELETE",
