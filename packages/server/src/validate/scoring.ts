@@ -223,7 +223,8 @@ function cuboidBest(from: readonly Label[], to: readonly Label[], s: Settings): 
   return from.map((a) => {
     let best = 0;
     for (const b of to) best = Math.max(best, iou(a, b));
-    return best >= s.iouThreshold ? best : -1;
+    // A pair with no overlap at all is no association, even at threshold 0.
+    return best > 0 && best >= s.iouThreshold ? best : -1;
   });
 }
 
