@@ -42,8 +42,12 @@ describe.each(serverBackends())("on $name", (backend) => {
   describe("taxonomies", () => {
     it("are created, updated, listed and deleted with the categories that name them", async () => {
       const dataset = await datasetWith(["a", "b"]);
-      expect(await dataset.addTaxonomy("time of day [v1]", "category", ["day", "night"])).toBe("Taxonomy created");
-      expect(await dataset.addTaxonomy("time of day [v1]", "category", ["dusk"])).toBe("Taxonomy already exists");
+      expect(await dataset.addTaxonomy("time of day [v1]", "category", ["day", "night"])).toBe(
+        "Taxonomy created",
+      );
+      expect(await dataset.addTaxonomy("time of day [v1]", "category", ["dusk"])).toBe(
+        "Taxonomy already exists",
+      );
       expect(await dataset.addTaxonomy("time of day [v1]", "category", ["dusk"], { update: true })).toBe(
         "Taxonomy updated",
       );
@@ -62,14 +66,19 @@ describe.each(serverBackends())("on $name", (backend) => {
       expect(result.errors).toEqual([
         `Input validation failed: Taxonomy time of day [v1] does not exist in dataset ${dataset.id}, or label noon does not exist in the taxonomy time of day [v1].`,
       ]);
-      expect(result.errorDetails).toEqual([{ code: "taxonomy_mismatch", taxonomyName: "time of day [v1]", label: "noon" }]);
+      expect(result.errorDetails).toEqual([
+        { code: "taxonomy_mismatch", taxonomyName: "time of day [v1]", label: "noon" },
+      ]);
       const { annotations } = await dataset.refloc("a");
       expect(annotations.category?.[0]?.label).toBe("dusk");
       expect(annotations.multicategory?.[0]?.labels).toEqual(["blurry", "dark"]);
       const [row] = await dataset.export().toArray({ limit: 1 });
-      expect(row?.category.map((c) => c.label)).toEqual(["dusk"]);
+      expect(row?.category.map((c: { label: string }) => c.label)).toEqual(["dusk"]);
 
-      expect(await dataset.deleteTaxonomy("time of day [v1]")).toEqual({ annotationsDeleted: 1, predictionsDeleted: 0 });
+      expect(await dataset.deleteTaxonomy("time of day [v1]")).toEqual({
+        annotationsDeleted: 1,
+        predictionsDeleted: 0,
+      });
       expect(Object.keys((await dataset.refloc("a")).annotations)).toEqual(["multicategory"]);
       await expect(dataset.deleteTaxonomy("time of day [v1]")).rejects.toBeInstanceOf(NotFoundError);
     });
