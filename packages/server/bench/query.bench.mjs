@@ -6,7 +6,10 @@
 // Run with `pnpm bench:query` (or `node bench/query.bench.mjs`) after a build. Sizes:
 // BENCH_QUERY_ITEMS (default 100,000; 1,000,000 for the issue's targets), BENCH_BOXES_PER_ITEM
 // (10), BENCH_REPEAT (20), BENCH_INGEST_ITEMS (items of the with/without comparison, default
-// min(BENCH_QUERY_ITEMS, 50,000)).
+// min(BENCH_QUERY_ITEMS, 50,000)). BENCH_QUERY_DATA names a data folder an earlier run filled
+// (a copy of its nucleus.sqlite and tenant-secret): its queries are measured again, nothing is
+// generated, and the ingest figures are left out. Besides latency, each measure shows the server's
+// CPU time a request, which other load on the machine does not inflate.
 import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -18,6 +21,10 @@ import { fileURLToPath } from "node:url";
 const ITEMS = Number(process.env.BENCH_QUERY_ITEMS ?? 100_000);
 const BOXES = Number(process.env.BENCH_BOXES_PER_ITEM ?? 10);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 20);
+/** A data folder a run of the bench filled before: its data is measured again, nothing generated. */
+const REUSE = process.env.BENCH_QUERY_DATA;
+/** Clock ticks a second, for /proc CPU times (USER_HZ, 100 on Linux). */
+const TICKS = 100;
 const INGEST_ITEMS = Number(process.env.BENCH_INGEST_ITEMS ?? Math.min(ITEMS, 50_000));
 const LABELS = Array.from({ length: 20 }, (_, i) => `label_${i}`);
 const WEATHER = ["clear", "foggy", "rainy", "snowy", "cloudy"];
@@ -70,8 +77,8 @@ process.once("exit", () => {
 });
 
 /** A server in its own process on a fresh data folder, from one of the copies. */
-async function startServer(copy) {
-  const dataDir = mkdtempSync(join(tmpdir(), "nucleus-query-bench-"));
+async function startServer(copy, existing) {
+  const dataDir = existing ?? mkdtempSync(join(tmpdir(), "nucleus-query-bench-"));
   const child = spawn(
     process.execPath,
     [join(copy, "dist", "main.js"), "--data", dataDir, "--port", "0", "--api-key", KEY, "--quiet"],
@@ -88,10 +95,15 @@ async function startServer(copy) {
     /** The server's peak resident set so far, in MB (Linux: VmHWM). */
     peakRssMb: () =>
       Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024,
+    /** CPU time the server has used so far, in ms (Linux: utime + stime of /proc/PID/stat). */
+    cpuMs: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS;
+    },
     async stop() {
       child.kill();
       await new Promise((resolve) => child.once("exit", resolve));
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!existing) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -116,7 +128,7 @@ async function callOn(server, method, route, body) {
   }
 }
 
-const server = await startServer(withFacts);
+const server = await startServer(withFacts, REUSE);
 const call = (method, route, body) => callOn(server, method, route, body);
 const peakRssMb = () => server.peakRssMb();
 
@@ -137,8 +149,6 @@ function* batches(size, make, count = ITEMS) {
   for (let from = 0; from < count; from += size) yield () => make(from, Math.min(count, from + size));
 }
 
-const datasetId = (await call("POST", "dataset/create", { name: "query bench" })).dataset_id;
-
 // Items: five metadata keys, two of them text, three numbers.
 const makeItems = (from, to) => {
   const items = [];
@@ -157,10 +167,6 @@ const makeItems = (from, to) => {
   }
   return items;
 };
-progress(`items (${fmt(ITEMS)})`);
-const itemSeconds = await send([...batches(1_000, makeItems)], async (make) => {
-  await call("POST", `dataset/${datasetId}/append`, { items: make() });
-});
 
 // Ground truth: BOXES boxes per item, labels uniform over 20. Predictions: most boxes found
 // (jittered, 1 in 10 called another label), some missed, two on background per item.
@@ -194,15 +200,6 @@ const makeGroundTruth = (from, to) => {
       });
   return annotations;
 };
-progress(`ground truth (${fmt(ITEMS * BOXES)} boxes)`);
-const annotateSeconds = await send([...batches(500, makeGroundTruth)], async (make) => {
-  await call("POST", `dataset/${datasetId}/annotate`, { annotations: make() });
-});
-
-await call("POST", "models/add", { name: "bench detector", reference_id: "bench-detector" });
-const runId = (
-  await call("POST", `dataset/${datasetId}/modelRun/create`, { name: "v1", reference_id: "bench-detector" })
-).model_run_id;
 const makePredictions = (from, to) => {
   const predictions = [];
   for (let i = from; i < to; i += 1) {
@@ -243,47 +240,89 @@ const makePredictions = (from, to) => {
   }
   return predictions;
 };
-progress(`predictions (${fmt(ITEMS * BOXES)})`);
-const predictSeconds = await send([...batches(500, makePredictions)], async (make) => {
-  await call("POST", `modelRun/${runId}/predict`, { annotations: make() });
-});
 
-progress("commit and evaluation");
-const commitStart = performance.now();
-await call("POST", `modelRun/${runId}/commit`, {});
-for (;;) {
-  const info = await call("GET", `modelRun/${runId}/info`);
-  if (info.evaluation?.status === "succeeded") break;
-  if (info.evaluation?.status === "failed")
-    throw new Error(`evaluation failed: ${info.evaluation.error_message}`);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+/** Generates the dataset, its ground truth and the run, commits and evaluates the run. */
+async function generate() {
+  const datasetId = (await call("POST", "dataset/create", { name: "query bench" })).dataset_id;
+
+  progress(`items (${fmt(ITEMS)})`);
+  const itemSeconds = await send([...batches(1_000, makeItems)], async (make) => {
+    await call("POST", `dataset/${datasetId}/append`, { items: make() });
+  });
+
+  progress(`ground truth (${fmt(ITEMS * BOXES)} boxes)`);
+  const annotateSeconds = await send([...batches(500, makeGroundTruth)], async (make) => {
+    await call("POST", `dataset/${datasetId}/annotate`, { annotations: make() });
+  });
+
+  await call("POST", "models/add", { name: "bench detector", reference_id: "bench-detector" });
+  const runId = (
+    await call("POST", `dataset/${datasetId}/modelRun/create`, { name: "v1", reference_id: "bench-detector" })
+  ).model_run_id;
+  progress(`predictions (${fmt(ITEMS * BOXES)})`);
+  const predictSeconds = await send([...batches(500, makePredictions)], async (make) => {
+    await call("POST", `modelRun/${runId}/predict`, { annotations: make() });
+  });
+
+  progress("commit and evaluation");
+  const commitStart = performance.now();
+  await call("POST", `modelRun/${runId}/commit`, {});
+  for (;;) {
+    const info = await call("GET", `modelRun/${runId}/info`);
+    if (info.evaluation?.status === "succeeded") break;
+    if (info.evaluation?.status === "failed")
+      throw new Error(`evaluation failed: ${info.evaluation.error_message}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const commitSeconds = (performance.now() - commitStart) / 1000;
+  return {
+    datasetId,
+    runId,
+    line: `  ingest: ${fmt(ITEMS / itemSeconds)} items/s, ${fmt((ITEMS * BOXES) / annotateSeconds)} annotations/s, ${fmt((ITEMS * BOXES) / predictSeconds)} predictions/s (two requests in flight); commit and evaluation ${commitSeconds.toFixed(1)} s`,
+  };
 }
-const commitSeconds = (performance.now() - commitStart) / 1000;
+
+/** The dataset and run of a data folder the bench filled before. */
+async function reuse() {
+  const [dataset] = await call("GET", "dataset/");
+  if (!dataset) throw new Error(`${REUSE} holds no dataset`);
+  const info = await call("GET", `dataset/${dataset.id}/info`);
+  return {
+    datasetId: dataset.id,
+    runId: info.model_run_ids[0],
+    line: `  ingest: not measured (the data folder ${REUSE} was filled before)`,
+  };
+}
+
+const { datasetId, runId, line: ingestLine } = REUSE ? await reuse() : await generate();
 const rssAfterIngest = peakRssMb();
 
-/** Latencies of `request` over REPEAT runs (after one warm-up), sorted, in ms. */
+/**
+ * Latencies of `request` over REPEAT runs (after one warm-up), sorted, in ms; and the server's
+ * mean CPU time a request, which other load on the machine does not inflate as it does latency.
+ */
 async function latencies(request) {
   await request();
   const times = [];
+  const cpuBefore = server.cpuMs();
   for (let i = 0; i < REPEAT; i += 1) {
     const start = performance.now();
     await request();
     times.push(performance.now() - start);
   }
-  return times.sort((a, b) => a - b);
+  return { sorted: times.sort((a, b) => a - b), cpu: (server.cpuMs() - cpuBefore) / REPEAT };
 }
 const percentile = (sorted, p) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-const report = (name, sorted, target) =>
+const report = ({ name, sorted, cpu, target }) =>
   console.log(
-    `  ${name.padEnd(58)} p50 ${percentile(sorted, 50).toFixed(0).padStart(5)} ms  p95 ${percentile(sorted, 95).toFixed(0).padStart(5)} ms${target ? `  (target < ${target} ms)` : ""}`,
+    `  ${name.padEnd(66)} p50 ${percentile(sorted, 50).toFixed(0).padStart(5)} ms  p95 ${percentile(sorted, 95).toFixed(0).padStart(5)} ms  server CPU ${cpu.toFixed(0).padStart(5)} ms${target ? `  (target < ${target} ms)` : ""}`,
   );
 
 const QUERY = 'metadata.weather = "foggy" AND annotations.label_3 >= 2';
 const results = [];
 const measure = async (name, request, target) => {
-  const sorted = await latencies(request);
-  results.push({ name, sorted, target });
+  results.push({ name, target, ...(await latencies(request)) });
 };
 let matched = 0;
 await measure(
@@ -357,52 +396,54 @@ await server.stop();
 
 // What the side tables cost at ingest: the same batches to both servers in turn (which one goes
 // first alternates), one request at a time, each server's time summed.
-progress(`ingest with and without the query side tables (${fmt(INGEST_ITEMS)} items each)`);
-const pair = { with: await startServer(withFacts), without: await startServer(withoutFacts) };
 const spent = { with: { items: 0, gt: 0, predictions: 0 }, without: { items: 0, gt: 0, predictions: 0 } };
-const targets = {};
-for (const [name, s] of Object.entries(pair)) {
-  const dataset = (await callOn(s, "POST", "dataset/create", { name: "ingest" })).dataset_id;
-  await callOn(s, "POST", "models/add", { name: "ingest detector", reference_id: "ingest-detector" });
-  const run = (
-    await callOn(s, "POST", `dataset/${dataset}/modelRun/create`, {
-      name: "v1",
-      reference_id: "ingest-detector",
-    })
-  ).model_run_id;
-  targets[name] = { dataset, run };
-}
-let turn = 0;
-async function inTurn(kind, body, route) {
-  const order = turn++ % 2 === 0 ? ["with", "without"] : ["without", "with"];
-  for (const name of order) {
-    const start = performance.now();
-    await callOn(pair[name], "POST", route(targets[name]), body);
-    spent[name][kind] += (performance.now() - start) / 1000;
+if (!REUSE) await compareIngest();
+async function compareIngest() {
+  progress(`ingest with and without the query side tables (${fmt(INGEST_ITEMS)} items each)`);
+  const pair = { with: await startServer(withFacts), without: await startServer(withoutFacts) };
+  const targets = {};
+  for (const [name, s] of Object.entries(pair)) {
+    const dataset = (await callOn(s, "POST", "dataset/create", { name: "ingest" })).dataset_id;
+    await callOn(s, "POST", "models/add", { name: "ingest detector", reference_id: "ingest-detector" });
+    const run = (
+      await callOn(s, "POST", `dataset/${dataset}/modelRun/create`, {
+        name: "v1",
+        reference_id: "ingest-detector",
+      })
+    ).model_run_id;
+    targets[name] = { dataset, run };
   }
+  let turn = 0;
+  async function inTurn(kind, body, route) {
+    const order = turn++ % 2 === 0 ? ["with", "without"] : ["without", "with"];
+    for (const name of order) {
+      const start = performance.now();
+      await callOn(pair[name], "POST", route(targets[name]), body);
+      spent[name][kind] += (performance.now() - start) / 1000;
+    }
+  }
+  for (const make of batches(1_000, makeItems, INGEST_ITEMS))
+    await inTurn("items", { items: make() }, (t) => `dataset/${t.dataset}/append`);
+  for (const make of batches(500, makeGroundTruth, INGEST_ITEMS))
+    await inTurn("gt", { annotations: make() }, (t) => `dataset/${t.dataset}/annotate`);
+  for (const make of batches(500, makePredictions, INGEST_ITEMS))
+    await inTurn("predictions", { annotations: make() }, (t) => `modelRun/${t.run}/predict`);
+  await pair.with.stop();
+  await pair.without.stop();
 }
-for (const make of batches(1_000, makeItems, INGEST_ITEMS))
-  await inTurn("items", { items: make() }, (t) => `dataset/${t.dataset}/append`);
-for (const make of batches(500, makeGroundTruth, INGEST_ITEMS))
-  await inTurn("gt", { annotations: make() }, (t) => `dataset/${t.dataset}/annotate`);
-for (const make of batches(500, makePredictions, INGEST_ITEMS))
-  await inTurn("predictions", { annotations: make() }, (t) => `modelRun/${t.run}/predict`);
-await pair.with.stop();
-await pair.without.stop();
 
 console.log(
   `curation bench: ${fmt(ITEMS)} items (5 metadata keys), ${fmt(ITEMS * BOXES)} boxes over 20 labels, one run with ${fmt(ITEMS * BOXES)} predictions; load ${loadavg()
     .map((l) => l.toFixed(1))
     .join(" ")}; ${elapsed()} in all`,
 );
-console.log(
-  `  ingest: ${fmt(ITEMS / itemSeconds)} items/s, ${fmt((ITEMS * BOXES) / annotateSeconds)} annotations/s, ${fmt((ITEMS * BOXES) / predictSeconds)} predictions/s (two requests in flight); commit and evaluation ${commitSeconds.toFixed(1)} s`,
-);
+console.log(ingestLine);
 console.log(`  query: ${QUERY} (${fmt(matched)} items); ${fpRows} false positives on the first page`);
-for (const { name, sorted, target } of results) report(name, sorted, target);
+for (const result of results) report(result);
 console.log(
   `  server peak RSS: ${fmt(rssAfterIngest)} MB after ingest and evaluation, ${fmt(peakRss)} MB in all`,
 );
+if (REUSE) process.exit(0);
 const rate = (name, kind, n) => n / spent[name][kind];
 console.log(
   `  ingest of ${fmt(INGEST_ITEMS)} items with the query side tables / without (one request at a time):`,
