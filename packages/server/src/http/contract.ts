@@ -16,6 +16,7 @@ import { type FilePart, isMultipart, parseJsonText, readMultipart, validate } fr
 import type { Ctx, Env } from "./context.js";
 import { bodyLimitOf } from "./limits.js";
 import { readBodyBytes } from "./read-body.js";
+import { StreamedList, streamResponse } from "./stream-json.js";
 
 /** The multipart form of a route that declares one: JSON parts validated by their codecs, file parts as sent. */
 export interface ContractForm<C extends RouteContract> {
@@ -78,7 +79,10 @@ export function route<C extends RouteContract>(app: Hono<Env>, contract: C, hand
   app.on(contract.method, paths, async (c, next) => {
     if (splitByAsync && (c.req.query("async") === "1") !== Boolean(contract.async)) return next();
     const request = await readRequest(c, contract);
-    return c.json((await handler(request, c)) as object);
+    const response = await handler(request, c);
+    if ((response as unknown) instanceof StreamedList)
+      return streamResponse(c, response as unknown as StreamedList);
+    return c.json(response as object);
   });
 }
 

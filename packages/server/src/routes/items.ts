@@ -6,6 +6,8 @@ import { route } from "../http/contract.js";
 import { badRequest, notFound } from "../http/errors.js";
 import { once } from "../http/idempotency.js";
 import { indexOf, mediaUrlOf, requireDataset } from "../http/lookup.js";
+import { mapPages, pagesOf } from "../http/pages.js";
+import { STREAM_PAGE, streamedList } from "../http/stream-json.js";
 import { exportRowsWire, itemWire } from "../presenters/items.js";
 import { labelGroupsWire, labelWire } from "../presenters/labels.js";
 import type { DatasetRecord, ItemRecord, NewItem } from "../store/index.js";
@@ -47,11 +49,17 @@ export function itemRoutes(): Hono<Env> {
     });
   });
 
+  // Every item of a dataset, however many: streamed a page at a time.
   route(app, routes.datasetItems, async ({ params }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
-    const { records } = await c.get("services").store.items.page(dataset.id, {});
+    const { store } = c.get("services");
     const url = mediaUrlOf(c);
-    return { dataset_items: records.map((item) => itemWire(item, url)) };
+    return streamedList("dataset_items", () =>
+      mapPages(
+        pagesOf((cursor) => store.items.page(dataset.id, { cursor, limit: STREAM_PAGE })),
+        (items) => items.map((item) => itemWire(item, url)),
+      ),
+    );
   });
 
   route(app, routes.itemsPage, async ({ params, body }, c) => {
@@ -115,8 +123,13 @@ export function itemRoutes(): Hono<Env> {
 
   route(app, routes.export, async ({ params }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
-    const { records } = await c.get("services").store.items.page(dataset.id, {});
-    return { exportedRows: await exportRows(c, dataset.id, records) };
+    const { store } = c.get("services");
+    return streamedList("exportedRows", () =>
+      mapPages(
+        pagesOf((cursor) => store.items.page(dataset.id, { cursor, limit: STREAM_PAGE })),
+        (items) => exportRows(c, dataset.id, items),
+      ),
+    );
   });
 
   route(app, routes.exportPage, async ({ params, body }, c) => {

@@ -4,6 +4,8 @@ import type { Env } from "../http/context.js";
 import { route } from "../http/contract.js";
 import { badRequest, notFound } from "../http/errors.js";
 import { mediaUrlOf, requireDataset, requireSlice } from "../http/lookup.js";
+import { mapPages, pagesOf } from "../http/pages.js";
+import { STREAM_PAGE, streamedList } from "../http/stream-json.js";
 import { itemWire } from "../presenters/items.js";
 import { sliceInfoWire, sliceWire } from "../presenters/slices.js";
 import type { SliceMembers } from "../store/index.js";
@@ -38,9 +40,14 @@ export function sliceRoutes(): Hono<Env> {
 
   route(app, routes.sliceItems, async ({ params }, c) => {
     const slice = await requireSlice(c, params.sliceId);
-    const { records } = await c.get("services").store.slices.items(slice.id, {});
+    const { store } = c.get("services");
     const url = mediaUrlOf(c);
-    return { items: records.map((item) => itemWire(item, url)) };
+    return streamedList("items", () =>
+      mapPages(
+        pagesOf((cursor) => store.slices.items(slice.id, { cursor, limit: STREAM_PAGE })),
+        (items) => items.map((item) => itemWire(item, url)),
+      ),
+    );
   });
 
   route(app, routes.sliceItemsPage, async ({ params, body }, c) => {
@@ -64,8 +71,13 @@ export function sliceRoutes(): Hono<Env> {
 
   route(app, routes.sliceExport, async ({ params }, c) => {
     const slice = await requireSlice(c, params.sliceId);
-    const { records } = await c.get("services").store.slices.items(slice.id, {});
-    return { exportedRows: await exportRows(c, slice.datasetId, records) };
+    const { store } = c.get("services");
+    return streamedList("exportedRows", () =>
+      mapPages(
+        pagesOf((cursor) => store.slices.items(slice.id, { cursor, limit: STREAM_PAGE })),
+        (items) => exportRows(c, slice.datasetId, items),
+      ),
+    );
   });
 
   route(app, routes.deleteSlice, async ({ params }, c) => {

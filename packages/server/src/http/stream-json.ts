@@ -1,0 +1,64 @@
+import type { Ctx } from "./context.js";
+
+/** Records per page a streamed list reads: each page is a short step of the event loop. */
+export const STREAM_PAGE = 1_000;
+
+/** A JSON object with one list streamed a page at a time (see {@link streamedList}). */
+export class StreamedList {
+  constructor(
+    /** The key of the list in the object. */
+    readonly key: string,
+    /** The list's entries, a page at a time, already in wire form. */
+    readonly pages: () => AsyncIterable<readonly unknown[]>,
+  ) {}
+}
+
+/**
+ * A response `{"<key>": [...]}` whose list is read and sent a page at a time as the client takes
+ * it, so a list of any length neither holds the event loop nor sits whole in memory. Return it
+ * from a route handler in place of the object (typed as the route's response).
+ *
+ * @example
+ * ```ts
+ * return streamedList<ContractResponse<typeof routes.datasetItems>>("dataset_items", pagesOfItems);
+ * ```
+ */
+export function streamedList<R>(key: string, pages: () => AsyncIterable<readonly unknown[]>): R {
+  return new StreamedList(key, pages) as unknown as R;
+}
+
+/** Sends a {@link StreamedList} as chunked JSON; pages are read only as the client reads. */
+export function streamResponse(c: Ctx, list: StreamedList): Response {
+  const encoder = new TextEncoder();
+  let iterator: AsyncIterator<readonly unknown[]> | undefined;
+  let first = true;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(`{${JSON.stringify(list.key)}:[`));
+    },
+    async pull(controller) {
+      iterator ??= list.pages()[Symbol.asyncIterator]();
+      // A pull must enqueue something, or the stream would wait for a pull that never comes.
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) {
+          controller.enqueue(encoder.encode("]}"));
+          controller.close();
+          return;
+        }
+        if (next.value.length === 0) continue;
+        let text = "";
+        for (const entry of next.value) {
+          text += first ? JSON.stringify(entry) : `,${JSON.stringify(entry)}`;
+          first = false;
+        }
+        controller.enqueue(encoder.encode(text));
+        return;
+      }
+    },
+    async cancel() {
+      await iterator?.return?.();
+    },
+  });
+  return c.body(body, 200, { "content-type": "application/json" });
+}
