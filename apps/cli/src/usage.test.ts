@@ -164,7 +164,7 @@ describe("a data folder without a server", () => {
     });
     const { dataset_id } = (await made.json()) as { dataset_id: string };
     await server.close();
-    writeFileSync(join(dataDir, "api-key"), "folder-key\n");
+    writeFileSync(join(dataDir, "api-key"), "folder-key\n", { mode: 0o600 });
     writeFileSync(join(project, ".nucleus", "config.json"), JSON.stringify({ data: "data" }));
     mkdirSync(join(project, "sub"), { recursive: true });
 

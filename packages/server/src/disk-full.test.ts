@@ -57,7 +57,8 @@ function temporaryFiles(dir: string): string[] {
 beforeAll(async () => {
   if (!mounted) return;
   const dataDir = join(root, "data");
-  mkdirSync(dataDir);
+  // Private, as the server makes its own (a looser folder is warned about).
+  mkdirSync(dataDir, { mode: 0o700 });
   server = await startTestServer(dataDir);
 });
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { NucleusStore } from "../store/index.js";
 import { openSqliteStore } from "../store/sqlite/store.js";
 import { IdempotencyConflict, runOnce } from "./idempotency.js";
@@ -86,12 +86,19 @@ describe("runOnce", () => {
   });
 
   it("forgets a record once it expired, so the key runs afresh", async () => {
-    const timing = { staleAfterMs: 60_000, waitMs: 1_000, expireAfterMs: 10 };
-    expect(await runOnce(store, request("k"), async () => "first", timing)).toBe("first");
-    expect(await runOnce(store, request("k"), async () => "again", timing)).toBe("first");
-    await pause(20);
-    expect(await runOnce(store, request("k", ROUTE, "body-2"), async () => "fresh", timing)).toBe("fresh");
-    expect(await store.idempotency.purge(0)).toBe(1);
+    // The store reads the time from Date: a fake clock makes the record's age exact, whatever the load.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.parse("2026-01-01T00:00:00Z") });
+    try {
+      const timing = { staleAfterMs: 60_000, waitMs: 1_000, expireAfterMs: 10 };
+      expect(await runOnce(store, request("k"), async () => "first", timing)).toBe("first");
+      vi.advanceTimersByTime(9);
+      expect(await runOnce(store, request("k"), async () => "again", timing)).toBe("first");
+      vi.advanceTimersByTime(2);
+      expect(await runOnce(store, request("k", ROUTE, "body-2"), async () => "fresh", timing)).toBe("fresh");
+      expect(await store.idempotency.purge(0)).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("gives up waiting on a request that does not finish", async () => {
@@ -104,10 +111,15 @@ describe("runOnce", () => {
   });
 
   it("takes over the key of a request whose process died", async () => {
-    await store.idempotency.reserve("t", "k", ROUTE, RESERVE);
-    await pause(20);
-    expect(await runOnce(store, request("k"), async () => "mine", { staleAfterMs: 10, waitMs: 1_000 })).toBe(
-      "mine",
-    );
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.parse("2026-01-01T00:00:00Z") });
+    try {
+      await store.idempotency.reserve("t", "k", ROUTE, RESERVE);
+      vi.advanceTimersByTime(11);
+      expect(
+        await runOnce(store, request("k"), async () => "mine", { staleAfterMs: 10, waitMs: 1_000 }),
+      ).toBe("mine");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
