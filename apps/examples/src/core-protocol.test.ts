@@ -1,15 +1,16 @@
 /**
  * @nucleus/core end to end for the rest of the protocol: taxonomies and the categories checked
- * against them, autotags, and tags of datasets, models and slices; against the real local server
- * on SQLite and on PostgreSQL.
+ * against them, autotags, tags of datasets, models and slices, and exports; against the real
+ * local server on SQLite and on PostgreSQL.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { APIError, type Dataset, NotFoundError, NucleusClient, ValidationError } from "@nucleus/core";
 import { createServer, type RunningNucleusServer } from "@nucleus/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverBackends } from "./backends.js";
+import { encodePng } from "./images.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "nucleus-core-protocol-"));
 let server: RunningNucleusServer;
@@ -114,6 +115,79 @@ describe.each(serverBackends())("on $name", (backend) => {
       expect(await slice.addTags(["night"])).toEqual(["night"]);
       expect((await slice.info()).tags).toEqual(["night"]);
       expect(await slice.removeTags(["night"])).toEqual([]);
+    });
+  });
+
+  describe("exports", () => {
+    it("of predictions, raw items and class labels", async () => {
+      const png = encodePng(3, 2, (x, y) => x * 40 + y);
+      const file = join(scratch, `${backend.name}-local.png`);
+      writeFileSync(file, png);
+      const dataset = await datasetWith(["remote"]);
+      await dataset.append([{ imageUrl: file, referenceId: "local" }]);
+      await dataset.annotate([
+        { type: "box", label: "car", referenceId: "remote", geometry: { x: 0, y: 0, width: 2, height: 2 } },
+        {
+          type: "polygon",
+          label: "road",
+          referenceId: "local",
+          geometry: {
+            vertices: [
+              { x: 0, y: 0 },
+              { x: 2, y: 0 },
+              { x: 2, y: 1 },
+            ],
+          },
+        },
+      ]);
+      const model = await client.addModel({ name: "m", referenceId: `exports-${Date.now()}` });
+      await dataset.uploadPredictions(model, [
+        {
+          type: "box",
+          label: "car",
+          referenceId: "local",
+          geometry: { x: 0, y: 0, width: 1, height: 1 },
+          confidence: 0.7,
+        },
+      ]);
+      const run = await model.createRun({
+        name: "second",
+        dataset,
+        predictions: [
+          {
+            type: "box",
+            label: "bus",
+            referenceId: "remote",
+            geometry: { x: 0, y: 0, width: 1, height: 1 },
+            confidence: 0.2,
+          },
+        ],
+      });
+
+      const all = await dataset.exportPredictions(model);
+      expect(all.box?.map((p) => [p.referenceId, p.label])).toEqual([
+        ["remote", "bus"],
+        ["local", "car"],
+      ]);
+      expect((await run.ungroupedExport()).box?.map((p) => p.label)).toEqual(["bus"]);
+      expect(await dataset.classLabels()).toEqual(["car", "road"]);
+
+      const slice = await dataset.createSlice("both", ["local", "remote"]);
+      const rows = await slice.exportPredictions(model, { pageSize: 1 }).toArray({ limit: 10 });
+      expect(
+        rows.map((row) => [row.item.referenceId, row.box.map((b: { label: string }) => b.label)]),
+      ).toEqual([
+        ["local", ["car"]],
+        ["remote", ["bus"]],
+      ]);
+      expect(await slice.classLabels()).toEqual(["car", "road"]);
+      const raw = await slice.exportRawItems();
+      expect(raw.map((item) => [item.refId, item.originalUrl])).toEqual([
+        ["local", file],
+        ["remote", "s3://bucket/remote.jpg"],
+      ]);
+      const served = Buffer.from(await (await fetch(raw[0]?.scaleUrl as string)).arrayBuffer());
+      expect(served.equals(png)).toBe(true);
     });
   });
 });

@@ -84,6 +84,7 @@ export {
   type EvaluationWaitOptions,
   type ExamplesOptions,
 } from "./resources/evaluation.js";
+export type { ModelRef, RawItem } from "./resources/exports.js";
 export { Job, type WaitOptions } from "./resources/job.js";
 export { type CreateRunOptions, Model } from "./resources/model.js";
 export { type CommitOptions, type CreateEvaluationOptions, ModelRun } from "./resources/model-run.js";

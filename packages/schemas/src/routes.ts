@@ -94,6 +94,7 @@ import {
   UpdateMetadataResponse,
   UploadReceipt,
 } from "./responses.js";
+import { exportRoutes } from "./routes/exports.js";
 import { tagRoutes } from "./routes/tags.js";
 import { taxonomyRoutes } from "./routes/taxonomies.js";
 import { validateRoutes } from "./routes/validate.js";
@@ -696,6 +697,7 @@ export const routes = defineRoutes({
   },
   ...taxonomyRoutes,
   ...tagRoutes,
+  ...exportRoutes,
 });
 
 /**

@@ -17,6 +17,7 @@ import { problemResponse } from "./presenters/problems.js";
 import { curationRoutes } from "./routes/curation.js";
 import { datasetRoutes } from "./routes/datasets.js";
 import { evaluationRoutes } from "./routes/evaluations.js";
+import { exportRoutes } from "./routes/exports.js";
 import { itemRoutes } from "./routes/items.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { labelRoutes } from "./routes/labels.js";
@@ -121,6 +122,7 @@ export function buildApp(options: AppOptions): Hono<Env> {
     thumbnailRoutes(),
     taxonomyRoutes(),
     tagRoutes(),
+    exportRoutes(),
     unsupportedRoutes(),
   ]) {
     api.route("/", routes);

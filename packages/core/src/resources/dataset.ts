@@ -6,6 +6,7 @@ import {
   type ExportRow,
   type ItemResponse,
   type Prediction,
+  type PredictionGroups,
   routes,
 } from "@nucleus/schemas";
 import type { Api } from "../internal/api.js";
@@ -26,6 +27,7 @@ import {
   type Review,
   type ReviewInput,
 } from "./curation.js";
+import { classLabels, type ModelRef, modelPredictions } from "./exports.js";
 import type { Job } from "./job.js";
 import { Slice } from "./slice.js";
 import {
@@ -554,5 +556,29 @@ export class Dataset {
    */
   removeTags(tags: readonly string[], options: CallOptions = {}): Promise<string[]> {
     return datasetTags(this.api, this.id, { remove: tags }, options);
+  }
+
+  /**
+   * Every prediction of a model on the dataset (all its runs here), grouped by type.
+   *
+   * @example
+   * ```ts
+   * const { box = [] } = await dataset.exportPredictions(model);
+   * ```
+   */
+  exportPredictions(model: ModelRef, options: CallOptions = {}): Promise<PredictionGroups> {
+    return modelPredictions(this.api, this.id, model, options);
+  }
+
+  /**
+   * The distinct ground-truth labels of the dataset, sorted.
+   *
+   * @example
+   * ```ts
+   * const labels = await dataset.classLabels(); // ["bus", "car", ...]
+   * ```
+   */
+  classLabels(options: CallOptions = {}): Promise<string[]> {
+    return classLabels(this.api, { datasetId: this.id }, options);
   }
 }

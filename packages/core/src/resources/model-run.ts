@@ -5,6 +5,7 @@ import type { CallOptions } from "../options.js";
 import type { LabelUploadResult, PreparedBatch, UploadOptions } from "../uploads.js";
 import { type SubsetEvaluation, subsetEvaluation } from "./curation.js";
 import { Evaluation } from "./evaluation.js";
+import { runPredictions } from "./exports.js";
 import type { Job } from "./job.js";
 
 /** How a commit matches predictions to ground truth. */
@@ -207,5 +208,17 @@ export class ModelRun {
     options: CallOptions & { query?: string; slice?: string | { id: string }; iouThreshold?: number } = {},
   ): Promise<SubsetEvaluation> {
     return subsetEvaluation(this.api, this.id, options);
+  }
+
+  /**
+   * Every prediction of the run, grouped by type.
+   *
+   * @example
+   * ```ts
+   * const { box = [] } = await run.ungroupedExport();
+   * ```
+   */
+  ungroupedExport(options: CallOptions = {}): Promise<PredictionGroups> {
+    return runPredictions(this.api, this.id, options);
   }
 }

@@ -2,6 +2,7 @@ import { type DatasetItemRecord, type ExportRow, routes, type SliceInfoResponse 
 import type { Api } from "../internal/api.js";
 import type { CallOptions } from "../options.js";
 import { PageIterator } from "../pagination.js";
+import { classLabels, type ModelRef, type RawItem, rawItems, slicePredictionRows } from "./exports.js";
 import { sliceTags } from "./taxonomies.js";
 
 /** A named subset of a dataset's items. */
@@ -112,5 +113,44 @@ export class Slice {
    */
   removeTags(tags: readonly string[], options: CallOptions = {}): Promise<string[]> {
     return sliceTags(this.api, this.id, { remove: tags }, options);
+  }
+
+  /**
+   * The slice's items with a model's predictions on them, one export row per item, lazily.
+   *
+   * @example
+   * ```ts
+   * for await (const row of slice.exportPredictions(model)) console.log(row.item.referenceId, row.box.length);
+   * ```
+   */
+  exportPredictions(
+    model: ModelRef,
+    options: CallOptions & { pageSize?: number } = {},
+  ): PageIterator<ExportRow> {
+    return slicePredictionRows(this.api, this.id, model, options);
+  }
+
+  /**
+   * The slice's items with their original location and a URL that serves their bytes.
+   *
+   * @example
+   * ```ts
+   * for (const { refId, scaleUrl } of await slice.exportRawItems()) console.log(refId, scaleUrl);
+   * ```
+   */
+  exportRawItems(options: CallOptions = {}): Promise<RawItem[]> {
+    return rawItems(this.api, this.id, options);
+  }
+
+  /**
+   * The distinct ground-truth labels of the slice's items, sorted.
+   *
+   * @example
+   * ```ts
+   * const labels = await slice.classLabels();
+   * ```
+   */
+  classLabels(options: CallOptions = {}): Promise<string[]> {
+    return classLabels(this.api, { sliceId: this.id }, options);
   }
 }
