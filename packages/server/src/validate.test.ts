@@ -6,6 +6,7 @@
  * splats them into a dataclass). Then malformed requests: a 400 naming the field, and nothing
  * written.
  */
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDataset, startTestServer, type TestServer, testBackends } from "./test-support.js";
 
@@ -290,6 +291,102 @@ describe.each(testBackends())("Validate with the official client's requests on $
     });
     expect(mixed.status).toBe(400);
     expect((mixed.body as { error: string }).error).toContain("eval_function_id");
+  });
+
+  it("scores segmentation masks uploaded as files, and reports a mask it cannot read", async () => {
+    // 4x4 masks: ground truth road in columns 0-1 and car in 2-3; prediction road in 0-2, car in 3.
+    const png = (columns: number[]) =>
+      sharp(Buffer.from(Array.from({ length: 16 }, (_, i) => columns[i % 4] as number)), {
+        raw: { width: 4, height: 4, channels: 1 },
+      })
+        .png()
+        .toBuffer();
+    const upload = async (route: string, columns: number[], classes: [string, number][]) => {
+      const form = new FormData();
+      form.append(
+        "serialized_request",
+        JSON.stringify({
+          segmentations: [
+            {
+              type: "mask",
+              mask_url: "/data/mask.png",
+              annotations: classes.map(([label, index]) => ({ label, index })),
+              reference_id: "a",
+            },
+          ],
+          update: false,
+        }),
+      );
+      form.append("mask", new Blob([await png(columns)], { type: "image/png" }), "%2Fdata%2Fmask.png");
+      const response = await server.call("POST", route, { body: form });
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+    };
+    await upload(
+      `dataset/${datasetId}/annotate`,
+      [1, 1, 2, 2],
+      [
+        ["road", 1],
+        ["car", 2],
+      ],
+    );
+    await upload(
+      `dataset/${datasetId}/model/${modelId}/uploadPredictions`,
+      [3, 3, 3, 4],
+      [
+        ["road", 3],
+        ["car", 4],
+      ],
+    );
+    const { scenario_test_id: testId } = (await ok("POST", "validate/scenario_test", {
+      name: "masks",
+      slice_id: sliceId,
+      evaluation_functions: ["seg_iou", "seg_recall", "seg_precision", "seg_fwavacc"].map((name) => ({
+        id: fn.get(name),
+        eval_func_arguments: { annotation_filters: null, prediction_filters: null },
+      })),
+    })) as { scenario_test_id: string };
+    await ok("POST", `validate/${modelId}/evaluate`, { test_names: ["masks"] });
+    await server.jobs.idle();
+    const history = (await ok("GET", `validate/scenario_test/${testId}/eval_history/details`)) as {
+      status: string;
+      result: number;
+    }[];
+    expect(history.map((e) => e.status)).toEqual(["completed", "completed", "completed", "completed"]);
+    // road IoU 8/12, car 4/8; recall 1 and 1/2; precision 8/12 and 1; both labels half the pixels.
+    const expected = [(2 / 3 + 1 / 2) / 2, (1 + 1 / 2) / 2, (2 / 3 + 1) / 2, (2 / 3 + 1 / 2) / 2];
+    for (const [i, e] of history.entries()) expect(e.result).toBeCloseTo(expected[i] as number, 12);
+
+    // A remote mask this server cannot read ends the evaluation with an error naming the item.
+    await ok("POST", `dataset/${datasetId}/annotate`, {
+      update: false,
+      segmentations: [
+        {
+          type: "mask",
+          mask_url: "s3://bucket/c.png",
+          annotations: [{ label: "road", index: 1 }],
+          reference_id: "c",
+        },
+      ],
+    });
+    const { slice_id: onlyC } = (await ok("POST", `dataset/${datasetId}/create_slice`, {
+      name: "c",
+      reference_ids: ["c"],
+    })) as { slice_id: string };
+    const { scenario_test_id: remote } = (await ok("POST", "validate/scenario_test", {
+      name: "remote masks",
+      slice_id: onlyC,
+      evaluation_functions: [{ id: fn.get("seg_iou"), eval_func_arguments: {} }],
+    })) as { scenario_test_id: string };
+    await ok("POST", `validate/${modelId}/evaluate`, { test_names: ["remote masks"] });
+    await server.jobs.idle();
+    const [errored] = (await ok("GET", `validate/scenario_test/${remote}/eval_history/details`)) as {
+      status: string;
+      pass: boolean;
+      error: string;
+    }[];
+    expect(errored).toMatchObject({ status: "errored", pass: false });
+    expect(errored?.error).toContain("item c: mask s3://bucket/c.png: only masks uploaded to this server");
+    for (const id of [testId, remote]) await ok("DELETE", `validate/scenario_test/${id}`);
   });
 
   it("refuses malformed requests with a 400 naming the field, and writes nothing", async () => {

@@ -200,7 +200,7 @@ export class JobRunner {
       if (isEvaluation(job.spec)) await this.runEvaluation(held, job.spec);
       else if (isUpload(job.spec)) await this.runUpload(held, job.spec);
       else if (job.spec.type === SCENARIO_JOB_TYPE)
-        await runScenarioJob(this.store, job, (fields) => this.report(held, fields));
+        await runScenarioJob(this.store, job, (fields) => this.report(held, fields), this.media);
       else throw new Error(`job ${job.id} has nothing to run (${job.type})`);
     } catch (error) {
       if (error instanceof LeaseLost) {

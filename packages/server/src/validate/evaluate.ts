@@ -4,6 +4,8 @@
  * function of the test on each item, and records each evaluation's result, pass and per-item
  * results together.
  */
+
+import type { MediaStore } from "../media.js";
 import type {
   Comparison,
   ItemResultRecord,
@@ -14,6 +16,7 @@ import type {
   Tenant,
 } from "../store/index.js";
 import { standardFunction } from "./functions.js";
+import { type DecodedMask, MaskCache } from "./masks.js";
 import { type Label, type Scorer, scorerOf } from "./scoring.js";
 
 /** The job type of a scenario test evaluation. */
@@ -80,6 +83,8 @@ interface Pending {
   threshold: number | null;
   comparison: Comparison;
   items: ItemResultRecord[];
+  /** Why it stopped: a mask it could not read, masks of different sizes. */
+  error?: string;
 }
 
 /** Evaluates one test: every pending evaluation of it at once, in one pass over the slice. */
@@ -89,7 +94,10 @@ async function evaluateTest(
   test: ScenarioTestRecord,
   evaluations: readonly ScenarioEvaluationRecord[],
   modelId: string,
+  media: MediaStore,
 ): Promise<void> {
+  // The masks of the page being scored, by mask_url, for the mask functions.
+  let masks = new Map<string, DecodedMask | Error>();
   const functions = new Map((await store.validate.functions(test.id)).map((f) => [f.evalFunctionId, f]));
   const pending: Pending[] = [];
   for (const evaluation of evaluations) {
@@ -114,7 +122,13 @@ async function evaluateTest(
       continue;
     }
     try {
-      pending.push({ evaluation, scorer: scorerOf(fn, config.arguments), threshold, comparison, items: [] });
+      pending.push({
+        evaluation,
+        scorer: scorerOf(fn, config.arguments, (url) => masks.get(url)),
+        threshold,
+        comparison,
+        items: [],
+      });
     } catch (error) {
       await fail((error as Error).message);
     }
@@ -148,9 +162,19 @@ async function evaluateTest(
     const predictions = groupByItem(
       await store.labels.list({ kind: "predictions", datasetId: test.datasetId, runId: run.id }, ids),
     );
+    if (pending.some((p) => standardFunction(p.evaluation.evalFunctionId)?.family === "mask")) {
+      masks = await masksOf([...annotations.values(), ...predictions.values()].flat(), new MaskCache(media));
+    }
     for (const item of page.records) {
       for (const p of pending) {
-        const score = p.scorer.item(annotations.get(item.id) ?? [], predictions.get(item.id) ?? []);
+        if (p.error !== undefined) continue;
+        let score: { value: number | null; weight: number };
+        try {
+          score = p.scorer.item(annotations.get(item.id) ?? [], predictions.get(item.id) ?? []);
+        } catch (error) {
+          p.error = `item ${item.referenceId}: ${(error as Error).message}`;
+          continue;
+        }
         p.items.push({
           itemId: item.id,
           referenceId: item.referenceId,
@@ -163,6 +187,21 @@ async function evaluateTest(
     cursor = page.nextCursor;
   } while (cursor !== null);
   for (const p of pending) {
+    if (p.error !== undefined) {
+      await store.validate.finishEvaluation(
+        p.evaluation.id,
+        {
+          status: "errored",
+          result: null,
+          pass: false,
+          threshold: p.threshold,
+          comparison: p.comparison,
+          error: p.error,
+        },
+        [],
+      );
+      continue;
+    }
     const result = p.scorer.total();
     await store.validate.finishEvaluation(
       p.evaluation.id,
@@ -177,6 +216,21 @@ async function evaluateTest(
       p.items,
     );
   }
+}
+
+/** Reads the masks of some labels; one that cannot be read is kept as its error. */
+async function masksOf(
+  labels: readonly Label[],
+  cache: MaskCache,
+): Promise<Map<string, DecodedMask | Error>> {
+  const urls = [...new Set(labels.flatMap((l) => (typeof l.mask_url === "string" ? [l.mask_url] : [])))];
+  const out = new Map<string, DecodedMask | Error>();
+  await Promise.all(
+    urls.map(async (url) => {
+      out.set(url, await cache.load(url).catch((error: Error) => error));
+    }),
+  );
+  return out;
 }
 
 function groupByItem(labels: readonly { itemId: string; payload: unknown }[]): Map<string, Label[]> {
@@ -197,6 +251,7 @@ export async function runScenarioJob(
   store: NucleusStore,
   job: { id: string; tenant: Tenant; spec: unknown },
   report: (fields: JobUpdate) => Promise<void>,
+  media: MediaStore,
 ): Promise<void> {
   const { modelId } = job.spec as ScenarioJobSpec;
   const evaluations = await store.validate.evaluationsOfJob(job.id);
@@ -212,7 +267,7 @@ export async function runScenarioJob(
   for (const [testId, list] of byTest) {
     const test = await store.validate.getTest(job.tenant, testId);
     try {
-      if (test) await evaluateTest(store, job.tenant, test, list, modelId);
+      if (test) await evaluateTest(store, job.tenant, test, list, modelId, media);
     } catch (error) {
       // What failed is recorded on the evaluations it left unfinished; the other tests still run.
       for (const evaluation of list) {

@@ -11,7 +11,6 @@ export type FunctionFamily =
   | "precision"
   | "recall"
   | "map"
-  | "ap"
   | "cuboid_iou"
   | "cuboid_precision"
   | "cuboid_recall"
@@ -31,7 +30,12 @@ export interface StandardFunction {
   predictions: readonly Shapes[];
   /** Its arguments when the caller gives none, as the official client's constructors default them. */
   defaults: Record<string, unknown>;
+  /** For mask functions: the metric, and whether the ground truth is a mask or boxes and polygons. */
+  mask?: { metric: MaskMetric; truth: "mask" | "shapes" };
 }
+
+/** What a mask function measures. */
+export type MaskMetric = "iou" | "precision" | "recall" | "fwavacc" | "map" | "ap";
 
 const BOX: readonly Shapes[] = ["box"];
 const POLY: readonly Shapes[] = ["box", "polygon"];
@@ -66,41 +70,19 @@ const CATALOGUE: readonly Omit<StandardFunction, "id">[] = [
   },
   { name: "poly_recall", family: "recall", annotations: POLY, predictions: POLY, defaults: detection(0.5) },
   { name: "poly_map", family: "map", annotations: POLY, predictions: POLY, defaults: { iou_threshold: 0.5 } },
-  {
-    name: "segmentation_to_poly_iou",
-    family: "mask",
-    annotations: SEG,
-    predictions: POLY,
-    defaults: detection(0),
-  },
-  {
-    name: "segmentation_to_poly_precision",
-    family: "mask",
-    annotations: SEG,
-    predictions: POLY,
-    defaults: detection(0.5),
-  },
-  {
-    name: "segmentation_to_poly_recall",
-    family: "mask",
-    annotations: SEG,
-    predictions: POLY,
-    defaults: detection(0.5),
-  },
-  {
-    name: "segmentation_to_poly_map",
-    family: "mask",
-    annotations: SEG,
-    predictions: POLY,
-    defaults: { iou_thresholds: "coco" },
-  },
-  {
-    name: "segmentation_to_poly_ap",
-    family: "mask",
-    annotations: SEG,
-    predictions: POLY,
-    defaults: { label: "label", iou_threshold: 0.5 },
-  },
+  ...(["iou", "precision", "recall", "map", "ap"] as const).map((metric) => ({
+    name: `segmentation_to_poly_${metric}`,
+    family: "mask" as const,
+    annotations: POLY,
+    predictions: SEG,
+    defaults:
+      metric === "map"
+        ? { iou_thresholds: "coco" }
+        : metric === "ap"
+          ? { label: "label", iou_threshold: 0.5 }
+          : detection(metric === "iou" ? 0 : 0.5),
+    mask: { metric, truth: "shapes" as const },
+  })),
   {
     name: "cuboid_iou_2d",
     family: "cuboid_iou",
@@ -130,11 +112,14 @@ const CATALOGUE: readonly Omit<StandardFunction, "id">[] = [
     predictions: ["category"],
     defaults: { confidence_threshold: null, f1_method: null },
   },
-  { name: "seg_iou", family: "mask", annotations: SEG, predictions: SEG, defaults: {} },
-  { name: "seg_map", family: "mask", annotations: SEG, predictions: SEG, defaults: {} },
-  { name: "seg_recall", family: "mask", annotations: SEG, predictions: SEG, defaults: {} },
-  { name: "seg_precision", family: "mask", annotations: SEG, predictions: SEG, defaults: {} },
-  { name: "seg_fwavacc", family: "mask", annotations: SEG, predictions: SEG, defaults: {} },
+  ...(["iou", "map", "recall", "precision", "fwavacc"] as const).map((metric) => ({
+    name: `seg_${metric}`,
+    family: "mask" as const,
+    annotations: SEG,
+    predictions: SEG,
+    defaults: {},
+    mask: { metric, truth: "mask" as const },
+  })),
 ];
 
 const ALPHABET = "0123456789abcdefghijklmnopqrstuv";

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { EvalFilterError } from "./filters.js";
 import { STANDARD_FUNCTIONS, standardFunctionNamed } from "./functions.js";
 import { maximumAssignment } from "./hungarian.js";
+import { comparePixels, type DecodedMask, maskMetric, rasterOfMask, rasterOfShapes } from "./masks.js";
 import { EvalArgumentError, type Label, scorerOf, settingsOf } from "./scoring.js";
 
 const fn = (name: string) => {
@@ -181,7 +182,78 @@ describe("standard functions", () => {
     expect(settingsOf(fn("bbox_iou"), { something_new: 1 }).iouThreshold).toBe(0);
   });
 
-  it("mask functions say they need an external function", () => {
-    expect(() => scorerOf(fn("seg_iou"), {})).toThrow(/segmentation masks/);
+  it("mask functions read the masks they are given, and say when one is missing", () => {
+    const seg = (url: string, label = "road"): Label => ({
+      type: "segmentation",
+      mask_url: url,
+      annotations: [{ label, index: 1 }],
+    });
+    // 2x2: ground truth all road; prediction road on the top row only.
+    const masks = new Map<string, DecodedMask>([
+      ["gt", { width: 2, height: 2, data: new Uint8Array([1, 1, 1, 1]) }],
+      ["pred", { width: 2, height: 2, data: new Uint8Array([1, 1, 0, 0]) }],
+    ]);
+    const scorer = scorerOf(fn("seg_iou"), {}, (url) => masks.get(url));
+    expect(scorer.item([seg("gt")], [seg("pred")])).toEqual({ value: 0.5, weight: 4 });
+    expect(scorer.item([], [])).toEqual({ value: null, weight: 0 });
+    expect(() => scorer.item([seg("elsewhere")], [])).toThrow(/mask elsewhere was not read/);
+    const failing = scorerOf(fn("seg_recall"), {}, () => new Error("mask x: HTTP 404"));
+    expect(() => failing.item([seg("x")], [])).toThrow(/HTTP 404/);
+  });
+});
+
+describe("mask metrics", () => {
+  it("compare labels pixel by pixel: IoU, precision, recall, frequency-weighted IoU, mAP", () => {
+    // 4x1: ground truth road road car car; prediction road road road car.
+    const truth = rasterOfMask({ width: 4, height: 1, data: new Uint8Array([1, 1, 2, 2]) }, [
+      { label: "road", index: 1 },
+      { label: "car", index: 2 },
+    ]);
+    const predicted = rasterOfMask({ width: 4, height: 1, data: new Uint8Array([5, 5, 5, 7]) }, [
+      { label: "car", index: 7 },
+      { label: "road", index: 5 },
+    ]);
+    const { counts, pixels } = comparePixels(truth, predicted);
+    expect(pixels).toBe(4);
+    expect(counts).toEqual([
+      { label: "road", truth: 2, predicted: 3, both: 2 },
+      { label: "car", truth: 2, predicted: 1, both: 1 },
+    ]);
+    expect(maskMetric("iou", counts)).toBeCloseTo((2 / 3 + 1 / 2) / 2, 12);
+    expect(maskMetric("precision", counts)).toBeCloseTo((2 / 3 + 1) / 2, 12);
+    expect(maskMetric("recall", counts)).toBeCloseTo((1 + 1 / 2) / 2, 12);
+    expect(maskMetric("fwavacc", counts)).toBeCloseTo(0.5 * (2 / 3) + 0.5 * 0.5, 12);
+    // road reaches IoU 0.5..0.65 (4 of 10 thresholds), car 0.5 only (1 of 10).
+    expect(maskMetric("map", counts)).toBeCloseTo((0.4 + 0.1) / 2, 12);
+    expect(maskMetric("ap", counts, { iouThreshold: 0.6, label: "road" })).toBe(1);
+    expect(maskMetric("ap", counts, { iouThreshold: 0.6, label: "car" })).toBe(0);
+    expect(() => comparePixels(truth, rasterOfShapes([], 2, 2))).toThrow(/different sizes/);
+  });
+
+  it("rasterise boxes and polygons as COCO does, later shapes over earlier ones", () => {
+    const raster = rasterOfShapes(
+      [
+        { type: "box", label: "car", geometry: { x: 0, y: 0, width: 2, height: 2 } },
+        {
+          type: "polygon",
+          label: "bike",
+          geometry: {
+            vertices: [
+              { x: 1, y: 1 },
+              { x: 4, y: 1 },
+              { x: 4, y: 4 },
+              { x: 1, y: 4 },
+            ],
+          },
+        },
+      ],
+      4,
+      4,
+    );
+    expect(raster.labels).toEqual(["car", "bike"]);
+    const rows = Array.from({ length: 4 }, (_, y) =>
+      Array.from(raster.pixels.slice(y * 4, y * 4 + 4)).join(" "),
+    );
+    expect(rows).toEqual(["0 0 -1 -1", "0 1 1 1", "-1 1 1 1", "-1 1 1 1"]);
   });
 });

@@ -20,6 +20,14 @@ import {
 import { applyFilters, type FilterExpression, parseFilters } from "./filters.js";
 import type { StandardFunction } from "./functions.js";
 import { maximumAssignment } from "./hungarian.js";
+import {
+  comparePixels,
+  type DecodedMask,
+  type LabelRaster,
+  maskMetric,
+  rasterOfMask,
+  rasterOfShapes,
+} from "./masks.js";
 
 /** A label as stored (wire form). */
 export type Label = Record<string, unknown>;
@@ -247,6 +255,9 @@ const cuboidScores: Record<"cuboid_iou" | "cuboid_precision" | "cuboid_recall", 
   },
 };
 
+/** A label's shape: its type, or `segmentation` for a mask (whatever type its upload named). */
+const shapeOf = (label: Label) => (typeof label.mask_url === "string" ? "segmentation" : label.type);
+
 /** Keeps the labels of the types a function reads, its filters and confidence cut applied. */
 function inputsOf(
   fn: StandardFunction,
@@ -255,11 +266,11 @@ function inputsOf(
   predictions: readonly Label[],
 ) {
   const ann = applyFilters(
-    annotations.filter((a) => fn.annotations.includes(a.type as never)),
+    annotations.filter((a) => fn.annotations.includes(shapeOf(a) as never)),
     s.annotationFilters,
   );
   let pred = applyFilters(
-    predictions.filter((p) => fn.predictions.includes(p.type as never)),
+    predictions.filter((p) => fn.predictions.includes(shapeOf(p) as never)),
     s.predictionFilters,
   );
   if (s.confidenceThreshold > 0)
@@ -267,11 +278,27 @@ function inputsOf(
   return { ann, pred };
 }
 
+/** The decoded masks of the items being scored, by `mask_url`; a mask that could not be read is its error. */
+export type MaskLookup = (url: string) => DecodedMask | Error | undefined;
+
+/** A raster of no labels, of a given size. */
+const emptyRaster = (of: LabelRaster): LabelRaster => ({
+  width: of.width,
+  height: of.height,
+  labels: [],
+  pixels: new Int32Array(of.width * of.height).fill(-1),
+});
+
 /**
  * The scorer of a standard function with its arguments; throws {@link EvalArgumentError} for
- * arguments it cannot use, and for functions on masks, which this server does not score.
+ * arguments it cannot use. Mask functions read decoded masks from `masks`; a mask that is
+ * missing or could not be read makes `item` throw.
  */
-export function scorerOf(fn: StandardFunction, given: Record<string, unknown>): Scorer {
+export function scorerOf(
+  fn: StandardFunction,
+  given: Record<string, unknown>,
+  masks: MaskLookup = () => undefined,
+): Scorer {
   const s = settingsOf(fn, given);
   const scores: ItemScore[] = [];
   const finish = (score: ItemScore) => {
@@ -340,8 +367,41 @@ export function scorerOf(fn: StandardFunction, given: Record<string, unknown>): 
         },
       };
     }
+    case "mask": {
+      const spec = fn.mask as NonNullable<StandardFunction["mask"]>;
+      const label = String({ ...fn.defaults, ...given }.label ?? "");
+      const rasterOf = (segmentation: Label): LabelRaster => {
+        const url = String(segmentation.mask_url);
+        const mask = masks(url);
+        if (mask instanceof Error) throw mask;
+        if (!mask) throw new Error(`mask ${url} was not read`);
+        return rasterOfMask(mask, (segmentation.annotations ?? []) as { label: string; index: number }[]);
+      };
+      return {
+        item(annotations, predictions) {
+          const { ann, pred } = inputsOf(fn, s, annotations, predictions);
+          const predicted = pred[0] ? rasterOf(pred[0]) : undefined;
+          let truth: LabelRaster | undefined;
+          if (spec.truth === "mask") truth = ann[0] ? rasterOf(ann[0]) : undefined;
+          else if (predicted) truth = rasterOfShapes(ann, predicted.width, predicted.height);
+          else if (ann.length > 0) {
+            // Shapes with no predicted mask: nothing of them was found.
+            return finish({
+              value: spec.metric === "precision" ? null : 0,
+              weight: spec.metric === "precision" ? 0 : 1,
+            });
+          }
+          const size = truth ?? predicted;
+          if (!size) return finish({ value: null, weight: 0 });
+          const { counts, pixels } = comparePixels(
+            truth ?? emptyRaster(size),
+            predicted ?? emptyRaster(size),
+          );
+          const value = maskMetric(spec.metric, counts, { iouThreshold: s.iouThreshold, label });
+          return finish({ value, weight: value === null ? 0 : pixels });
+        },
+        total,
+      };
+    }
   }
-  throw new EvalArgumentError(
-    `${fn.name} scores segmentation masks, which this server does not evaluate; use an external function and upload its results`,
-  );
 }
