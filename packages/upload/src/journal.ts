@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fdatasync, fdatasyncSync, openSync, readFileSync, writeSync } from "node:fs";
 import type { ChunkCounts, Failure } from "./report.js";
 
 const JOURNAL_VERSION = 2;
@@ -23,11 +23,20 @@ export interface JournalEntry {
 }
 
 /**
- * A small append-only file recording each acknowledged chunk, flushed to disk before the chunk
- * counts as done. Rerunning the same upload with the same journal skips those chunks.
+ * A small append-only file recording each acknowledged chunk. A record is written before the
+ * chunk counts as done, so a crash of the process loses none; it reaches the disk a few
+ * milliseconds later, flushed in the background so the upload never waits on the disk. After a
+ * crash of the whole machine the last few records may be missing: those chunks are sent again
+ * under the same idempotency keys and counted once. Rerunning the same upload with the same
+ * journal skips the recorded chunks.
  */
 export class Journal {
   private readonly fd: number;
+  /** The background flush, while one runs. */
+  private flushing: Promise<void> | undefined;
+  /** Records written since the last flush began. */
+  private dirty = false;
+  private flushError: unknown;
   readonly header: JournalHeader;
   /** Acknowledged chunks of earlier runs, by chunk index. */
   readonly done: Map<number, JournalEntry>;
@@ -80,22 +89,42 @@ export class Journal {
       ...expected,
     };
     const fd = openSync(path, "w");
-    const journal = new Journal(fd, fresh, done);
-    journal.write(fresh);
-    return journal;
+    writeSync(fd, `${JSON.stringify(fresh)}\n`);
+    // The header names the upload's idempotency keys: on disk before any chunk is sent.
+    fdatasyncSync(fd);
+    return new Journal(fd, fresh, done);
   }
 
-  /** Records an acknowledged chunk, durably. */
+  /**
+   * Records an acknowledged chunk: written at once, flushed to disk in the background (a
+   * synchronous flush per chunk would stall every request in flight while the disk syncs).
+   */
   record(entry: JournalEntry): void {
-    this.write(entry);
+    writeSync(this.fd, `${JSON.stringify(entry)}\n`);
+    this.dirty = true;
+    this.flushing ??= this.flush();
   }
 
-  close(): void {
+  /** Waits until every record is on disk, then closes the file; throws if a flush failed. */
+  async close(): Promise<void> {
+    await this.flushing;
     closeSync(this.fd);
+    if (this.flushError !== undefined) throw this.flushError;
   }
 
-  private write(record: object): void {
-    writeSync(this.fd, `${JSON.stringify(record)}\n`);
-    fdatasyncSync(this.fd);
+  /** Flushes until nothing written is left unflushed; one flush covers every record before it. */
+  private async flush(): Promise<void> {
+    try {
+      while (this.dirty) {
+        this.dirty = false;
+        await new Promise<void>((resolve, reject) =>
+          fdatasync(this.fd, (error) => (error ? reject(error) : resolve())),
+        );
+      }
+    } catch (error) {
+      this.flushError ??= error;
+    } finally {
+      this.flushing = undefined;
+    }
   }
 }

@@ -116,7 +116,7 @@ describe("retry policy", () => {
 describe("journal", () => {
   const header = { operation: "append", target: "ds_1", maxCount: 20, maxBytes: 100 };
 
-  it("records chunks durably, resumes them, and ignores a line cut short by a crash", () => {
+  it("records chunks durably, resumes them, and ignores a line cut short by a crash", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "journal-")), "upload.journal");
     const first = Journal.open(path, header);
     first.record({
@@ -129,17 +129,21 @@ describe("journal", () => {
       counts: { new: 19, updated: 0, ignored: 1, processed: 19, failed: 0 },
       failures: [],
     });
-    first.close();
+    // Written before close: a process killed here would have left both records in the file.
+    const reader = Journal.open(path, header);
+    expect([...reader.done.keys()]).toEqual([0, 2]);
+    await reader.close();
+    await first.close();
     writeFileSync(path, `${readFileSync(path, "utf8")}{"chunk":3,"cou`);
     const again = Journal.open(path, header);
     expect([...again.done.keys()]).toEqual([0, 2]);
     expect(again.header.uploadId).toBe(first.header.uploadId);
-    again.close();
+    await again.close();
   });
 
-  it("refuses a journal of another upload", () => {
+  it("refuses a journal of another upload", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "journal-")), "upload.journal");
-    Journal.open(path, header).close();
+    await Journal.open(path, header).close();
     expect(() => Journal.open(path, { ...header, target: "ds_2" })).toThrow(
       /belongs to another upload \(append to ds_1\)/,
     );

@@ -315,7 +315,7 @@ export class Uploader {
         report.acknowledged(outcome.counts, outcome.failures, chunk.bytes);
       });
     } finally {
-      journal?.close();
+      await journal?.close();
     }
     return report.finish();
   }
