@@ -251,4 +251,148 @@ describe.skipIf(skipBrowser)("curation in the web app", () => {
     expect(made).toMatchObject({ dynamic: true, query: rainy });
     expect(errors).toEqual([]);
   });
+
+  it("reviews an item with the keyboard, and a later API read sees each review", {
+    timeout: 60_000,
+  }, async () => {
+    const dataset = client.getDataset(data.datasetId);
+    const { item } = await dataset.refloc("img_00003");
+    await page.goto(`${origin}/datasets/${data.datasetId}/items/${item.id}`);
+    await expect.poll(() => page.locator(".review-status").innerText()).toBe("Not reviewed yet");
+    await page.keyboard.press("r");
+    await expect.poll(() => page.locator(".review-status .status").innerText()).toBe("rejected");
+    const [rejected] = await dataset.reviews("img_00003");
+    expect(rejected).toMatchObject({ status: "rejected", annotationId: null, referenceId: "img_00003" });
+    expect(await dataset.countItems('review.status = "rejected"')).toBe(1);
+    await page.keyboard.press("f");
+    await expect.poll(() => page.locator(".review-status .status").innerText()).toBe("needs fix");
+    await page.keyboard.press("a");
+    await expect.poll(() => page.locator(".review-status .status").innerText()).toBe("accepted");
+    const statuses = (await dataset.reviews("img_00003")).map((r) => r.status);
+    expect(statuses.sort()).toEqual(["accepted", "needs_fix", "rejected"]);
+    expect(await dataset.countItems('review.status = "accepted"')).toBe(1);
+    expect(await dataset.countItems('review.status = "rejected"')).toBe(0);
+    // Nucleus keeps an item's status in its metadata too; the panel shows it.
+    await expect
+      .poll(() => page.locator(".kv-row", { hasText: "review_status" }).innerText())
+      .toContain("accepted");
+    expect(await page.getByRole("button", { name: "Accept a" }).getAttribute("aria-pressed")).toBe("true");
+    // One annotation on its own: the car is rejected, the item stays accepted.
+    const car = page.getByRole("button", { name: /^Reject car / });
+    const carId = ((await car.getAttribute("aria-label")) ?? "").replace(/^Reject car /, "");
+    await car.click();
+    await expect.poll(() => car.getAttribute("aria-pressed")).toBe("true");
+    const reviews = await dataset.reviews("img_00003");
+    expect(reviews.find((r) => r.annotationId === carId)).toMatchObject({ status: "rejected" });
+    expect(await page.locator(".review-status .status").innerText()).toBe("accepted");
+    expect(await axe(page)).toEqual([]);
+    await shoot(page, "review");
+    expect(errors).toEqual([]);
+  });
+
+  it("lists static and dynamic slices with their sizes, and opens a run's metrics on one", {
+    timeout: 60_000,
+  }, async () => {
+    const dataset = client.getDataset(data.datasetId);
+    await page.goto(`${origin}/datasets/${data.datasetId}`);
+    await page.getByRole("link", { name: /^Slices \(/ }).click();
+    await page.waitForSelector("table.slices");
+    const row = (name: string) => page.locator("table.slices tbody tr", { hasText: name });
+    await expect
+      .poll(() => row("rainy, always").innerText())
+      .toMatch(new RegExp(`dynamic\\s+${IMAGES / 3}\\s+metadata\\.weather = "rainy"`));
+    await expect
+      .poll(() => row("picked by hand").innerText())
+      .toMatch(/static\s+6\s+items chosen one by one/);
+    await expect.poll(() => row("first hundred").innerText()).toMatch(new RegExp(`static\\s+${IMAGES}\\s`));
+    expect(await axe(page)).toEqual([]);
+    await shoot(page, "slices");
+
+    const slices = await Promise.all((await dataset.slices()).map((s) => s.info()));
+    const dynamic = slices.find((s) => s.name === "rainy, always");
+    const run = await client.getModelRun(data.runA);
+    const subset = await run.evaluation({ slice: dynamic?.id ?? "" });
+    expect(subset.items).toBe(IMAGES / 3);
+    await page.getByRole("link", { name: "Metrics of detector-a on rainy, always" }).click();
+    await expect
+      .poll(() => page.locator(".subset-note").innerText())
+      .toContain(`${IMAGES / 3} items of the slice “rainy, always”`);
+    const ap50 = page.locator(".metric", { hasText: "AP50" }).locator(".metric-value");
+    expect(await ap50.innerText()).toBe((subset.charts.mapSummary.mapAt50 * 100).toFixed(1));
+    expect(
+      await page.locator(".card", { hasText: "AP per class" }).locator("thead").innerText(),
+    ).toContain("AP@0.50");
+
+    // The same for a query typed on the run page.
+    const sunny = "annotations.street > 0";
+    const bySunny = await run.evaluation({ query: sunny });
+    const both = await run.evaluation({ query: `slice.${JSON.stringify(dynamic?.id)} = true AND ${sunny}` });
+    await page.getByRole("combobox", { name: /Query/ }).fill(sunny);
+    await page.getByRole("combobox", { name: /Query/ }).press("Enter");
+    await expect.poll(() => new URL(page.url()).searchParams.get("q")).toBe(sunny);
+    await expect
+      .poll(() => page.locator(".subset-note").innerText())
+      .toContain(`${both.items} items of the slice “rainy, always” that match the query`);
+    await page.locator(".run-actions select").first().selectOption("");
+    await expect
+      .poll(() => page.locator(".subset-note").innerText())
+      .toContain(`${bySunny.items} items matching the query`);
+    expect(await ap50.innerText()).toBe((bySunny.charts.mapSummary.mapAt50 * 100).toFixed(1));
+    expect(await axe(page)).toEqual([]);
+    await shoot(page, "run-subset");
+    expect(errors).toEqual([]);
+  });
+
+  it("shows a run's false positives as crops; an object query narrows them; sorting reorders", {
+    timeout: 60_000,
+  }, async () => {
+    const dataset = client.getDataset(data.datasetId);
+    const all = await dataset
+      .queryObjects("", { patchMode: "false_positive", modelRun: data.runA })
+      .toArray({ limit: 10_000 });
+    expect(all.length).toBeGreaterThan(0);
+    await page.goto(`${origin}/datasets/${data.datasetId}/objects?mode=false_positive&run=${data.runA}`);
+    await expect
+      .poll(() => page.locator(".crops-scroller").getAttribute("data-count"))
+      .toBe(String(all.length));
+    const signs = 'pred_label = "sign" AND iou < 0.1';
+    const narrowed = await dataset
+      .queryObjects(signs, { patchMode: "false_positive", modelRun: data.runA })
+      .toArray({ limit: 10_000 });
+    expect(narrowed.length).toBe(IMAGES / 2);
+    await page.getByRole("combobox", { name: /Query/ }).fill(signs);
+    await page.getByRole("combobox", { name: /Query/ }).press("Enter");
+    await expect
+      .poll(() => page.locator(".crops-scroller").getAttribute("data-count"))
+      .toBe(String(narrowed.length));
+    expect(new URL(page.url()).searchParams.get("q")).toBe(signs);
+    const first = page.locator(".crop").first();
+    expect(await first.getAttribute("data-match")).toBe("FP");
+    expect(await first.getAttribute("aria-label")).toMatch(/^FP sign on img_\d+, conf 0\.70, IoU 0\.00$/);
+    // The box is drawn in the false-positive colour, over an image that loaded.
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>(".crop .crop-image");
+      return Boolean(img?.complete && img.naturalWidth > 0);
+    });
+    expect(await first.locator(".crop-box").evaluate((el) => getComputedStyle(el).borderTopColor)).toBe(
+      "rgb(239, 68, 68)",
+    );
+    expect(await axe(page)).toEqual([]);
+    await shoot(page, "objects");
+
+    // Every ground-truth person, largest first.
+    await page.getByRole("combobox", { name: /Query/ }).fill('label = "person"');
+    await page.getByRole("combobox", { name: /Query/ }).press("Enter");
+    await page.getByLabel("Show").selectOption("ground_truth");
+    await expect.poll(() => page.locator(".crops-scroller").getAttribute("data-count")).toBe(String(IMAGES));
+    const areas = await page
+      .locator(".crop .crop-box")
+      .evaluateAll((els) =>
+        els.slice(0, 6).map((el) => el.getBoundingClientRect().width * el.getBoundingClientRect().height),
+      );
+    expect(areas.length).toBeGreaterThan(1);
+    await first.click();
+    await page.waitForSelector(".viewer-stage");
+    expect(errors).toEqual([]);
+  });
 });

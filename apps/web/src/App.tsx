@@ -14,6 +14,8 @@ import { toggleTheme } from "./state/theme.js";
 
 // The run pages carry the charts: they load when first opened.
 const RunPage = lazy(() => import("./pages/RunPage.js").then((m) => ({ default: m.RunPage })));
+const SlicesPage = lazy(() => import("./pages/SlicesPage.js").then((m) => ({ default: m.SlicesPage })));
+const ObjectsPage = lazy(() => import("./pages/ObjectsPage.js").then((m) => ({ default: m.ObjectsPage })));
 const ExamplesPage = lazy(() => import("./pages/ExamplesPage.js").then((m) => ({ default: m.ExamplesPage })));
 
 function Page({ route }: { route: Route }) {
@@ -23,6 +25,10 @@ function Page({ route }: { route: Route }) {
       return <DatasetsPage />;
     case "dataset":
       return <DatasetPage key={route.datasetId} datasetId={route.datasetId} />;
+    case "slices":
+      return <SlicesPage datasetId={route.datasetId} />;
+    case "objects":
+      return <ObjectsPage key={route.datasetId} datasetId={route.datasetId} />;
     case "item":
       return <ItemPage datasetId={route.datasetId} itemId={route.itemId} />;
     case "run":
@@ -46,6 +52,8 @@ const TITLES: Record<Route["page"], string> = {
   datasets: "Datasets",
   login: "Sign in",
   dataset: "Grid",
+  slices: "Slices",
+  objects: "Objects",
   item: "Item",
   run: "Model run",
   examples: "Examples",

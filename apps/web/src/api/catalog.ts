@@ -3,6 +3,7 @@
  * function per view, returning plain data.
  */
 import type { Evaluation, EvaluationCharts, ModelRun, NucleusClient } from "@nucleus/core";
+import { effectiveQuery } from "./curation.js";
 
 /** A dataset as the datasets page lists it. */
 export interface DatasetSummary {
@@ -107,13 +108,22 @@ export interface RunReport {
     allowedLabelMatches: [string, string][];
   };
   charts?: EvaluationCharts;
+  /** Items of the subset the charts cover, when they cover a slice or a query. */
+  subsetItems?: number;
 }
 
-/** Reads what the run page shows. */
+/** Part of a dataset: the items of a slice, or of a query (both: the query within the slice). */
+export interface Subset {
+  sliceId?: string | undefined;
+  query?: string | undefined;
+}
+
+/** Reads what the run page shows: for the whole run, or for a subset of its items. */
 export async function runReport(
   client: NucleusClient,
   runId: string,
   iouThreshold: number,
+  subset: Subset = {},
 ): Promise<RunReport> {
   const run = await client.getModelRun(runId);
   const summary = await runSummary(client, runId);
@@ -133,5 +143,14 @@ export async function runReport(
     },
   };
   if (info.status !== "succeeded") return base;
+  if (subset.sliceId || subset.query) {
+    // The route takes a query or a slice: a query within a slice names the slice in the query.
+    const result = await run.evaluation(
+      subset.query
+        ? { iouThreshold, query: effectiveQuery(subset.query, subset.sliceId) }
+        : { iouThreshold, slice: subset.sliceId as string },
+    );
+    return { ...base, charts: result.charts, subsetItems: result.items };
+  }
   return { ...base, charts: await evaluation.charts({ iouThreshold }) };
 }

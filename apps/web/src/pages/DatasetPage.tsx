@@ -293,6 +293,16 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
               <span className="muted"> · reading…</span>
             ) : null}
           </p>
+          <nav className="panel-links" aria-label="More of this dataset">
+            <Link href={`/datasets/${encodeURIComponent(datasetId)}/slices`}>
+              Slices ({dataset.slices.length})
+            </Link>
+            <Link
+              href={`/datasets/${encodeURIComponent(datasetId)}/objects${view.runs[0] ? `?mode=false_positive&run=${encodeURIComponent(view.runs[0])}` : ""}`}
+            >
+              Objects
+            </Link>
+          </nav>
           <ItemControls view={view} update={update} slices={dataset.slices} fields={fields} />
           <LabelControls view={view} update={update} runs={dataset.runs} classes={classes} />
         </aside>

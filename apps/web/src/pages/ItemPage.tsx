@@ -1,5 +1,6 @@
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { datasetSummary, type RunSummary } from "../api/catalog.js";
+import { effectiveQuery } from "../api/curation.js";
 import { apiEndpoint } from "../api/endpoint.js";
 import { itemListOf } from "../api/items.js";
 import { labelStoreOf } from "../api/labels.js";
@@ -8,6 +9,7 @@ import { useResource } from "../api/resource.js";
 import { useClient } from "../api/session.js";
 import { LabelControls } from "../components/Controls.js";
 import { type Camera, fitCamera, ImageViewer, type Panel } from "../components/ImageViewer.js";
+import { ReviewPanel } from "../components/ReviewPanel.js";
 import { Shell } from "../components/Shell.js";
 import { ErrorState, Loading } from "../components/States.js";
 import { useItemLabels } from "../components/useLabels.js";
@@ -60,11 +62,22 @@ export function ItemPage({ datasetId, itemId }: { datasetId: string; itemId: str
     matchShapes(gt, preds, { iouThreshold: view.iou, minConfidence: view.minConfidence }),
   );
 
-  // Previous / next follow the grid's list (its slice and sort).
+  // Previous / next follow the grid's list (its query, slice and sort).
   const total = summary.status === "ready" ? summary.data.items : undefined;
+  const listQuery = view.query ? effectiveQuery(view.query, view.sliceId) : undefined;
   const list =
     summary.status === "ready"
-      ? itemListOf(client, { datasetId, sliceId: view.sliceId, sort: view.sort }, total)
+      ? itemListOf(
+          client,
+          {
+            datasetId,
+            sliceId: view.sliceId,
+            query: listQuery,
+            modelRun: listQuery ? view.runs[0] : undefined,
+            sort: view.sort,
+          },
+          total,
+        )
       : undefined;
   const snapshot = useSyncExternalStore(
     (l) => list?.subscribe(l) ?? (() => undefined),
@@ -320,6 +333,12 @@ export function ItemPage({ datasetId, itemId }: { datasetId: string; itemId: str
             <dt>Image</dt>
             <dd className="url">{media.kind === "local" ? "stored on this server" : media.url}</dd>
           </dl>
+          <ReviewPanel
+            datasetId={datasetId}
+            itemId={itemId}
+            referenceId={record.referenceId ?? record.id}
+            annotations={gt}
+          />
           <h2>Metadata</h2>
           {Object.keys(record.metadata ?? {}).length === 0 ? (
             <p className="muted small">No metadata.</p>

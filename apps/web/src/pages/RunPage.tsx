@@ -1,9 +1,11 @@
 import { lazy, Suspense, useEffect, useState } from "react";
-import { datasetSummary, type RunReport, runReport } from "../api/catalog.js";
+import { datasetSummary, type RunReport, runReport, type Subset } from "../api/catalog.js";
+import { datasetVocabulary } from "../api/curation.js";
 import { invalidate, useResource } from "../api/resource.js";
 import { useClient } from "../api/session.js";
 import { ApTable, ConfusionMatrix, Metric, TideBars } from "../charts/Tables.js";
 import { Link } from "../components/Link.js";
+import { QueryBar } from "../components/QueryBar.js";
 import { Shell } from "../components/Shell.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { navigate, useLocation, withQuery } from "../state/router.js";
@@ -36,13 +38,21 @@ export function RunPage({ runId }: { runId: string }) {
   const { pathname, search } = useLocation();
   const iou = Number(search.get("iou") ?? "0.5") || 0.5;
   const compareId = search.get("compare") ?? undefined;
-  const report = useResource(`run:${runId}:${iou}`, () => runReport(client, runId, iou));
-  const other = useResource(compareId ? `run:${compareId}:${iou}` : null, () =>
-    runReport(client, compareId as string, iou),
+  // The metrics of a slice or a query's items instead of the whole run.
+  const subset: Subset = { sliceId: search.get("slice") ?? undefined, query: search.get("q") ?? undefined };
+  const subsetKey = `${subset.sliceId ?? ""}:${subset.query ?? ""}`;
+  const report = useResource(`run:${runId}:${iou}:${subsetKey}`, () => runReport(client, runId, iou, subset));
+  const other = useResource(compareId ? `run:${compareId}:${iou}:${subsetKey}` : null, () =>
+    runReport(client, compareId as string, iou, subset),
   );
   const datasetId = report.status === "ready" ? report.data.run.datasetId : undefined;
   const dataset = useResource(datasetId ? `dataset:${datasetId}` : null, () =>
     datasetSummary(client, datasetId as string),
+  );
+  const sliceNames = dataset.status === "ready" ? dataset.data.slices.map((s) => s.name) : [];
+  const vocab = useResource(
+    datasetId && dataset.status === "ready" ? `vocab:${datasetId}:${sliceNames.join("\u0000")}` : null,
+    () => datasetVocabulary(client, datasetId as string, sliceNames),
   );
   const [starting, setStarting] = useState<unknown>();
 
@@ -150,6 +160,17 @@ export function RunPage({ runId }: { runId: string }) {
           </div>
           <div className="run-actions">
             <label className="field inline">
+              <span>Items</span>
+              <select value={subset.sliceId ?? ""} onChange={(e) => set({ slice: e.target.value || null })}>
+                <option value="">All of the dataset</option>
+                {(dataset.status === "ready" ? dataset.data.slices : []).map((s) => (
+                  <option key={s.id} value={s.id}>
+                    Slice: {s.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field inline">
               <span>IoU</span>
               <select
                 value={String(iou)}
@@ -177,12 +198,31 @@ export function RunPage({ runId }: { runId: string }) {
             </label>
             <Link
               className="button"
-              href={`/datasets/${encodeURIComponent(run.datasetId)}?runs=${encodeURIComponent(run.id)}${compareId ? `,${encodeURIComponent(compareId)}` : ""}&color=match${iou !== 0.5 ? `&iou=${iou}` : ""}`}
+              href={`/datasets/${encodeURIComponent(run.datasetId)}?runs=${encodeURIComponent(run.id)}${compareId ? `,${encodeURIComponent(compareId)}` : ""}&color=match${iou !== 0.5 ? `&iou=${iou}` : ""}${subset.sliceId ? `&slice=${encodeURIComponent(subset.sliceId)}` : ""}${subset.query ? `&q=${encodeURIComponent(subset.query)}` : ""}`}
             >
               See its predictions
             </Link>
           </div>
         </header>
+        <div className="run-subset">
+          <QueryBar
+            value={subset.query ?? ""}
+            onApply={(query) => set({ q: query || null })}
+            vocab={vocab.status === "ready" ? vocab.data : undefined}
+            placeholder='metrics on the items of a query, e.g. metadata.weather = "foggy"'
+          />
+          {report.data.subsetItems !== undefined ? (
+            <p className="muted small subset-note">
+              These metrics cover the {report.data.subsetItems.toLocaleString()}{" "}
+              {report.data.subsetItems === 1 ? "item" : "items"}
+              {subset.sliceId
+                ? ` of the slice “${dataset.status === "ready" ? (dataset.data.slices.find((s) => s.id === subset.sliceId)?.name ?? subset.sliceId) : subset.sliceId}”`
+                : ""}
+              {subset.query ? `${subset.sliceId ? " that match" : " matching"} the query` : ""}, not the whole
+              run.
+            </p>
+          ) : null}
+        </div>
         {other.status === "error" ? <ErrorState error={other.error} what="the compared run" /> : null}
         {body}
       </div>
@@ -226,7 +266,7 @@ function Report({ report, other, iou }: { report: RunReport; other: RunReport | 
         </p>
       ) : null}
       <div className="cards">
-        <Card title={`AP per class at IoU ${iou.toFixed(2)}`}>
+        <Card title="AP per class">
           <ApTable rows={charts.perClassAp} other={o?.perClassAp} otherName={other?.run.name} iou={iou} />
         </Card>
         <Card title={other ? `Precision–recall: ${report.run.name}` : "Precision–recall per class"}>

@@ -5,6 +5,8 @@ export type Route =
   | { page: "datasets" }
   | { page: "login" }
   | { page: "dataset"; datasetId: string }
+  | { page: "slices"; datasetId: string }
+  | { page: "objects"; datasetId: string }
   | { page: "item"; datasetId: string; itemId: string }
   | { page: "run"; runId: string }
   | { page: "examples"; runId: string }
@@ -24,6 +26,9 @@ export function parseRoute(pathname: string): Route {
   if (parts.length === 0) return { page: "datasets" };
   if (a === "login" && parts.length === 1) return { page: "login" };
   if (a === "datasets" && b && parts.length === 2) return { page: "dataset", datasetId: b };
+  if (a === "datasets" && b && c === "slices" && parts.length === 3) return { page: "slices", datasetId: b };
+  if (a === "datasets" && b && c === "objects" && parts.length === 3)
+    return { page: "objects", datasetId: b };
   if (a === "datasets" && b && c === "items" && d && parts.length === 4)
     return { page: "item", datasetId: b, itemId: d };
   if (a === "runs" && b && parts.length === 2) return { page: "run", runId: b };
@@ -41,6 +46,10 @@ export function pathOf(route: Route): string {
       return "/login";
     case "dataset":
       return `/datasets/${e(route.datasetId)}`;
+    case "slices":
+      return `/datasets/${e(route.datasetId)}/slices`;
+    case "objects":
+      return `/datasets/${e(route.datasetId)}/objects`;
     case "item":
       return `/datasets/${e(route.datasetId)}/items/${e(route.itemId)}`;
     case "run":

@@ -10,6 +10,8 @@ describe("routes", () => {
     ["/login", { page: "login" }],
     ["/datasets/ds_1", { page: "dataset", datasetId: "ds_1" }],
     ["/datasets/ds_1/items/di%2F2", { page: "item", datasetId: "ds_1", itemId: "di/2" }],
+    ["/datasets/ds_1/slices", { page: "slices", datasetId: "ds_1" }],
+    ["/datasets/ds_1/objects", { page: "objects", datasetId: "ds_1" }],
     ["/runs/run_1", { page: "run", runId: "run_1" }],
     ["/runs/run_1/examples", { page: "examples", runId: "run_1" }],
     ["/nowhere/at/all", { page: "not-found", path: "/nowhere/at/all" }],

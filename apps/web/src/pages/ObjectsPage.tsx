@@ -1,0 +1,350 @@
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { datasetSummary } from "../api/catalog.js";
+import { datasetVocabulary } from "../api/curation.js";
+import { apiEndpoint } from "../api/endpoint.js";
+import { mediaOf, thumbnailUrl } from "../api/media.js";
+import {
+  type CropObject,
+  MAX_OBJECTS,
+  type ObjectMode,
+  type ObjectSort,
+  readObjects,
+  sortCrops,
+} from "../api/objects.js";
+import { useResource } from "../api/resource.js";
+import { useClient } from "../api/session.js";
+import { Section } from "../components/Controls.js";
+import { Link } from "../components/Link.js";
+import { QueryBar } from "../components/QueryBar.js";
+import { Shell } from "../components/Shell.js";
+import { Empty, ErrorState, Loading } from "../components/States.js";
+import { labelColor, MATCH_COLORS } from "../labels/colors.js";
+import { navigate, useLocation, withQuery } from "../state/router.js";
+
+const MODES: { mode: ObjectMode; name: string }[] = [
+  { mode: "ground_truth", name: "Ground truth" },
+  { mode: "predictions_only", name: "Predictions" },
+  { mode: "iou", name: "Matches (TP, FP, FN)" },
+  { mode: "false_positive", name: "False positives" },
+  { mode: "false_negative", name: "False negatives" },
+];
+const SORTS: { sort: ObjectSort; name: string }[] = [
+  { sort: "confidence", name: "Confidence" },
+  { sort: "iou", name: "IoU" },
+  { sort: "area", name: "Area" },
+];
+const CROP = 168;
+const CAPTION = 40;
+const GAP = 8;
+
+/** One object cut out of its image (with some context around it) and its box drawn over it. */
+const Crop = memo(function Crop({
+  datasetId,
+  object,
+  runId,
+}: {
+  datasetId: string;
+  object: CropObject;
+  runId: string | undefined;
+}) {
+  const client = useClient();
+  const item = useResource(`item:${datasetId}:${object.itemId}`, () =>
+    client.getDataset(datasetId).loc(object.itemId),
+  );
+  const [natural, setNatural] = useState<{ width: number; height: number }>();
+  const record = item.status === "ready" ? item.data.item : undefined;
+  const endpoint = apiEndpoint();
+  const media = record ? mediaOf(record.originalImageUrl ?? record.imageUrl, endpoint) : undefined;
+  const imageWidth = record?.width ?? natural?.width;
+  const imageHeight = record?.height ?? natural?.height;
+  const color = object.matchType ? MATCH_COLORS[object.matchType] : labelColor(object.label);
+  const box = object.box;
+
+  let picture: React.ReactNode = <div className="crop-empty" />;
+  if (media && media.kind !== "unreachable" && box && imageWidth && imageHeight) {
+    // The box with a quarter of its size around it, scaled to fill the tile.
+    const margin = Math.max(8, 0.25 * Math.max(box.width, box.height));
+    const rx = box.x - margin;
+    const ry = box.y - margin;
+    const rw = box.width + 2 * margin;
+    const rh = box.height + 2 * margin;
+    const scale = Math.min(CROP / rw, CROP / rh);
+    const ox = (CROP - rw * scale) / 2 - rx * scale;
+    const oy = (CROP - rh * scale) / 2 - ry * scale;
+    const src =
+      media.kind === "local"
+        ? thumbnailUrl(
+            endpoint,
+            datasetId,
+            object.itemId,
+            media.key,
+            Math.min(2048, Math.max(512, imageWidth)),
+          )
+        : media.url;
+    picture = (
+      <>
+        <img
+          className="crop-image"
+          src={src}
+          alt=""
+          draggable={false}
+          style={{ left: ox, top: oy, width: imageWidth * scale, height: imageHeight * scale }}
+          onLoad={(e) =>
+            setNatural({ width: e.currentTarget.naturalWidth, height: e.currentTarget.naturalHeight })
+          }
+        />
+        <span
+          className={`crop-box${object.matchType === "FP" || object.matchType === "FN" ? " dashed" : ""}`}
+          style={{
+            left: ox + box.x * scale,
+            top: oy + box.y * scale,
+            width: box.width * scale,
+            height: box.height * scale,
+            borderColor: color,
+          }}
+        />
+      </>
+    );
+  } else if (media?.kind === "unreachable") {
+    picture = (
+      <div className="placeholder" title={media.url}>
+        <code>{media.url}</code>
+      </div>
+    );
+  }
+  const facts = [
+    object.confidence !== undefined ? `conf ${object.confidence.toFixed(2)}` : "",
+    object.iou !== undefined ? `IoU ${object.iou.toFixed(2)}` : "",
+  ].filter(Boolean);
+  const runs = runId ? `?runs=${encodeURIComponent(runId)}&color=match` : "";
+  return (
+    <Link
+      href={`/datasets/${encodeURIComponent(datasetId)}/items/${encodeURIComponent(object.itemId)}${runs}`}
+      className="crop"
+      data-match={object.matchType}
+      aria-label={`${object.matchType ? `${object.matchType} ` : ""}${object.label} on ${object.referenceId}${facts.length ? `, ${facts.join(", ")}` : ""}`}
+    >
+      <div className="crop-picture" style={{ width: CROP, height: CROP }}>
+        {picture}
+      </div>
+      <div className="crop-caption">
+        <span className="crop-label">
+          <i className="dot" style={{ background: labelColor(object.label) }} />
+          {object.matchType ? <b className={object.matchType.toLowerCase()}>{object.matchType}</b> : null}{" "}
+          {object.label}
+        </span>
+        <span className="muted">{facts.join(" · ") || object.referenceId}</span>
+      </div>
+    </Link>
+  );
+});
+
+/**
+ * The objects view: crops of a dataset's annotations, a run's predictions or the match rows of its
+ * evaluation (true and false positives, false negatives), narrowed by an object query and sorted
+ * by confidence, IoU or area. "Every false positive of person with IoU < 0.1" is one query here.
+ */
+export function ObjectsPage({ datasetId }: { datasetId: string }) {
+  const client = useClient();
+  const { pathname, search } = useLocation();
+  const summary = useResource(`dataset:${datasetId}`, () => datasetSummary(client, datasetId));
+  const runs = summary.status === "ready" ? summary.data.runs : [];
+  const mode = (MODES.find((m) => m.mode === search.get("mode"))?.mode ?? "ground_truth") as ObjectMode;
+  const runId = mode === "ground_truth" ? undefined : (search.get("run") ?? runs[0]?.id);
+  const query = search.get("q") ?? "";
+  const sortParam = search.get("sort") ?? (mode === "ground_truth" ? "-area" : "-confidence");
+  const sort = (SORTS.find((s) => s.sort === sortParam.replace(/^-/, ""))?.sort ??
+    "confidence") as ObjectSort;
+  const descending = sortParam.startsWith("-");
+  const set = (changes: Record<string, string | null>) =>
+    navigate(withQuery(pathname, search, changes), { replace: true });
+  const sliceNames = summary.status === "ready" ? summary.data.slices.map((s) => s.name) : [];
+  const vocab = useResource(
+    summary.status === "ready" ? `vocab:${datasetId}:${sliceNames.join("\u0000")}` : null,
+    () => datasetVocabulary(client, datasetId, sliceNames),
+  );
+
+  // Reads the objects again whenever what is listed changes; a new read cancels the last one.
+  const [read, setRead] = useState<{
+    status: "loading" | "ready" | "error";
+    count: number;
+    crops?: CropObject[];
+    more?: boolean;
+    error?: unknown;
+  }>({ status: "loading", count: 0 });
+  const ready = summary.status === "ready";
+  const waitingForRun = mode !== "ground_truth" && !runId;
+  useEffect(() => {
+    if (!ready || waitingForRun) return;
+    const controller = new AbortController();
+    setRead({ status: "loading", count: 0 });
+    readObjects(
+      client,
+      datasetId,
+      { query, mode, runId },
+      (count) => setRead({ status: "loading", count }),
+      controller.signal,
+    ).then(
+      ({ crops, more }) => setRead({ status: "ready", count: crops.length, crops, more }),
+      (error: unknown) => {
+        if (!controller.signal.aborted) setRead({ status: "error", count: 0, error });
+      },
+    );
+    return () => controller.abort();
+  }, [client, datasetId, query, mode, runId, ready, waitingForRun]);
+  const sorted = useMemo(
+    () => (read.crops ? sortCrops(read.crops, sort, descending) : []),
+    [read.crops, sort, descending],
+  );
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the scroller exists only once the objects are read.
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => setWidth(element.clientWidth));
+    observer.observe(element);
+    setWidth(element.clientWidth);
+    return () => observer.disconnect();
+  }, [read.status]);
+  const columns = Math.max(1, Math.floor((width - GAP) / (CROP + GAP)));
+  const rows = Math.ceil(sorted.length / columns);
+  const virtualizer = useVirtualizer({
+    count: rows,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => CROP + CAPTION + GAP,
+    overscan: 2,
+  });
+
+  const crumbs = [
+    { label: "Datasets", href: "/" },
+    ...(summary.status === "ready"
+      ? [{ label: summary.data.name, href: `/datasets/${encodeURIComponent(datasetId)}` }]
+      : []),
+    { label: "Objects" },
+  ];
+  if (summary.status === "error")
+    return (
+      <Shell crumbs={crumbs}>
+        <ErrorState error={summary.error} retry={summary.reload} what="the dataset" />
+      </Shell>
+    );
+
+  let body: React.ReactNode;
+  if (waitingForRun && ready)
+    body = (
+      <Empty title="This mode needs a model run">
+        <p>Upload predictions and commit a run; its evaluation gives the match rows.</p>
+      </Empty>
+    );
+  else if (read.status === "error")
+    body = <ErrorState error={read.error} what="the objects" retry={() => location.reload()} />;
+  else if (read.status === "loading")
+    body = (
+      <Loading what="the objects" detail={read.count > 0 ? `${read.count.toLocaleString()} read` : ""} />
+    );
+  else if (sorted.length === 0)
+    body = (
+      <Empty title="No object matches">
+        <p>Loosen the query, or pick another mode or run.</p>
+      </Empty>
+    );
+  else
+    body = (
+      <div ref={scroller} className="crops-scroller" data-count={sorted.length}>
+        <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+          {virtualizer.getVirtualItems().map((row) => (
+            <div
+              key={row.key}
+              className="crops-row"
+              style={{ transform: `translateY(${row.start}px)`, gap: GAP, padding: `0 ${GAP}px` }}
+            >
+              {sorted.slice(row.index * columns, row.index * columns + columns).map((object) => (
+                <Crop key={object.key} datasetId={datasetId} object={object} runId={runId} />
+              ))}
+            </div>
+          ))}
+        </div>
+      </div>
+    );
+
+  return (
+    <Shell crumbs={crumbs}>
+      <div className="with-panel">
+        <aside className="panel" aria-label="Which objects">
+          <p className="panel-count">
+            <strong>{read.status === "ready" ? sorted.length.toLocaleString() : "…"}</strong>{" "}
+            {sorted.length === 1 ? "object" : "objects"}
+            {read.more ? ` (the first ${MAX_OBJECTS.toLocaleString()})` : ""}
+          </p>
+          <Section title="Objects" id="objects-title">
+            <label className="field">
+              <span>Show</span>
+              <select
+                value={mode}
+                onChange={(e) =>
+                  set({ mode: e.target.value === "ground_truth" ? null : e.target.value, sort: null })
+                }
+              >
+                {MODES.map((m) => (
+                  <option key={m.mode} value={m.mode}>
+                    {m.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {mode !== "ground_truth" ? (
+              <label className="field">
+                <span>Model run</span>
+                <select value={runId ?? ""} onChange={(e) => set({ run: e.target.value })}>
+                  {runs.map((r) => (
+                    <option key={r.id} value={r.id}>
+                      {r.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : null}
+            <label className="field">
+              <span>Sort by</span>
+              <select
+                value={sort}
+                onChange={(e) => set({ sort: `${descending ? "-" : ""}${e.target.value}` })}
+              >
+                {SORTS.map((s) => (
+                  <option key={s.sort} value={s.sort}>
+                    {s.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={descending}
+                onChange={() => set({ sort: `${descending ? "" : "-"}${sort}` })}
+              />
+              Highest first
+            </label>
+          </Section>
+          <p className="muted small">
+            Object fields: <code>label</code>, <code>confidence</code>, <code>iou</code>, <code>area</code>,{" "}
+            <code>match_type</code>, <code>item.metadata.*</code>. A click opens the item.
+          </p>
+        </aside>
+        <section className="grid-area" aria-label="Objects">
+          <QueryBar
+            value={query}
+            onApply={(q) => set({ q: q || null })}
+            vocab={vocab.status === "ready" ? vocab.data : undefined}
+            scope="object"
+            placeholder='e.g. label = "person" AND iou < 0.1'
+          />
+          {body}
+        </section>
+      </div>
+    </Shell>
+  );
+}
