@@ -9,6 +9,7 @@ import { evalCommand } from "./commands/eval.js";
 import { formatCommands } from "./commands/formats.js";
 import { miscCommands } from "./commands/misc.js";
 import { modelCommands } from "./commands/models.js";
+import { protocolCommands } from "./commands/protocol.js";
 import { serveCommand } from "./commands/serve.js";
 import { sliceCommands } from "./commands/slices.js";
 import { testCommands } from "./commands/tests.js";
@@ -24,6 +25,7 @@ export const COMMANDS: Command[] = [
   ...modelCommands,
   ...sliceCommands,
   ...testCommands,
+  ...protocolCommands,
   ...uploadCommands,
   ...cocoCommands,
   ...formatCommands,
