@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { storedApiKey } from "./keys.js";
-import { createServer, ListenError } from "./server.js";
+import type { ListenError } from "./server.js";
 
 const USAGE = `nucleus-server: the local Nucleus server
 
@@ -124,6 +124,8 @@ async function main(): Promise<void> {
   }
   const stored = given.length === 0 && data !== undefined ? storedApiKey(data) : undefined;
   const pathStyle = values["s3-virtual-hosts"] ? false : values["s3-path-style"] ? true : undefined;
+  // The server's code loads only now, so --help, --version and usage errors answer at once.
+  const { createServer } = await import("./server.js");
   const server = await createServer({
     ...(data === undefined ? {} : { dataDir: data }),
     ...(database ? { database } : {}),
@@ -159,11 +161,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ListenError) {
+  if ((error as Error)?.name === "ListenError") {
+    const listen = error as ListenError;
     fail(
       "Cannot start the server",
-      error.message,
-      error.code === "EADDRINUSE"
+      listen.message,
+      listen.code === "EADDRINUSE"
         ? `Pick another port with --port N (0 picks a free one)`
         : "Check --host and --port",
     );
