@@ -81,6 +81,8 @@ describe.skipIf(skipBrowser)("curation in the web app", () => {
     await page.keyboard.press("Tab");
     await page.keyboard.type('= "f');
     await expect.poll(() => suggestions().allInnerTexts()).toEqual([expect.stringContaining('"foggy"')]);
+    expect(await axe(page)).toEqual([]);
+    await shoot(page, "query-suggestions");
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("Enter");
     expect(await queryInput().inputValue()).toBe('metadata.weather = "foggy" ');
@@ -151,6 +153,12 @@ describe.skipIf(skipBrowser)("curation in the web app", () => {
       .toMatch(/^metadata\.weather = "rainy" AND annotations\.street > 0 AND metadata\.\w+ >= 0 AND/);
     expect(await axe(page)).toEqual([]);
     await shoot(page, "facets");
+    // The dark theme keeps the query's colours and the facets readable.
+    await page.keyboard.press("t");
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+    expect(await axe(page)).toEqual([]);
+    await shoot(page, "facets-dark");
+    await page.keyboard.press("t");
     expect(errors).toEqual([]);
   });
 
@@ -319,9 +327,9 @@ describe.skipIf(skipBrowser)("curation in the web app", () => {
       .toContain(`${IMAGES / 3} items of the slice “rainy, always”`);
     const ap50 = page.locator(".metric", { hasText: "AP50" }).locator(".metric-value");
     expect(await ap50.innerText()).toBe((subset.charts.mapSummary.mapAt50 * 100).toFixed(1));
-    expect(
-      await page.locator(".card", { hasText: "AP per class" }).locator("thead").innerText(),
-    ).toContain("AP@0.50");
+    expect(await page.locator(".card", { hasText: "AP per class" }).locator("thead").innerText()).toContain(
+      "AP@0.50",
+    );
 
     // The same for a query typed on the run page.
     const sunny = "annotations.street > 0";

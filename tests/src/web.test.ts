@@ -486,6 +486,23 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
     expect(errors).toEqual([]);
   });
 
+  it("narrows the grid with a query, timing the new results", { timeout: 60_000 }, async () => {
+    await page.goto(`${origin}/datasets/${data.datasetId}`);
+    await page.waitForSelector('.tile[data-index="0"][data-item-id]');
+    const input = page.getByRole("combobox", { name: /Query/ });
+    await input.fill('metadata.weather = "foggy" AND annotations.street > 0');
+    const started = await page.evaluate(() => performance.now());
+    await input.press("Enter");
+    // Foggy is every third item from 2, a street every fourth from 0: the first is item 8.
+    await page.waitForFunction(
+      () => document.querySelector('.tile[data-index="0"] .tile-ref')?.textContent === "img_00008",
+    );
+    record("queryRefinementMs", (await page.evaluate(() => performance.now())) - started);
+    expect(new URL(page.url()).searchParams.get("q")).toBe(
+      'metadata.weather = "foggy" AND annotations.street > 0',
+    );
+  });
+
   it("switches to the dark theme with t", { timeout: 60_000 }, async () => {
     await page.goto(`${origin}/datasets/${data.datasetId}?runs=${data.runA}`);
     await page.waitForSelector('.tile[data-index="0"] canvas');

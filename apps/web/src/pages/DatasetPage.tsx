@@ -42,9 +42,6 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
   const queryRun = view.runs[0];
   const effective = view.query ? effectiveQuery(view.query, view.sliceId) : "";
   const facetQuery = effectiveQuery(view.query, view.sliceId);
-  const facets = useResource(ready ? `facets:${datasetId}:${queryRun ?? ""}:${facetQuery}` : null, () =>
-    queryFacets(client, datasetId, facetQuery, queryRun),
-  );
   const list = useMemo(
     () =>
       ready
@@ -65,6 +62,12 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
   const snapshot = useSyncExternalStore(
     useCallback((listener: () => void) => list?.subscribe(listener) ?? (() => undefined), [list]),
     () => list?.getSnapshot(),
+  );
+  // The facets wait for the grid's first page: the server answers the items a user looks at first.
+  const firstPage = Boolean(snapshot && (snapshot.items.length > 0 || snapshot.done || snapshot.error));
+  const facets = useResource(
+    ready && firstPage ? `facets:${datasetId}:${queryRun ?? ""}:${facetQuery}` : null,
+    () => queryFacets(client, datasetId, facetQuery, queryRun),
   );
   const want = useCallback((index: number) => list?.want(index), [list]);
   useEffect(() => list?.want(0), [list]);
