@@ -1,6 +1,8 @@
 /**
  * The README's two commands, run as a new user would: in a fresh clone, in a temp folder. The
- * nested test run leaves out this file (it would start itself again).
+ * second one runs here on one project only: CI runs it whole from its own clean clone, and a
+ * second full run inside the first would double CI's time. The nested run leaves out this file
+ * (it would start itself again).
  */
 import { exec as execCallback } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -45,9 +47,13 @@ describe("the README's quick start", () => {
     expect(compare).not.toBeNull();
     const compared = await exec(compare?.[0] as string, { cwd: clone, env });
     expect(compared.stdout).toMatch(/^mAP\s+\d+\.\d%\s+\d+\.\d%\s+[-+]\d+\.\d$/m);
-    const run = await exec(tests, { cwd: clone, env, maxBuffer: 256 * 1024 * 1024 });
+    const run = await exec(`${tests} -- --project @nucleus/query`, {
+      cwd: clone,
+      env,
+      maxBuffer: 256 * 1024 * 1024,
+    });
     const last = run.stdout.trim().split("\n").at(-1) as string;
     expect(last).toMatch(/^\d+ passed, 0 failed$/);
-    expect(Number(last.split(" ")[0])).toBeGreaterThan(300);
+    expect(Number(last.split(" ")[0])).toBeGreaterThan(50);
   });
 });
