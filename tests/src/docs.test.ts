@@ -86,7 +86,7 @@ beforeAll(async () => {
   await run(join(root, "node_modules", ".bin", "typedoc"), ["--options", "typedoc.json", "--out", out], {
     cwd: docs,
   });
-}, 120_000);
+}, 600_000);
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe("documentation site", () => {

@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from "vitest";
 const exec = promisify(execCallback);
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const clone = join(mkdtempSync(join(tmpdir(), "nucleus-readme-")), "nucleus");
-afterAll(() => rmSync(join(clone, ".."), { recursive: true, force: true }));
+afterAll(() => rmSync(join(clone, ".."), { recursive: true, force: true }), 120_000);
 
 /** The commands of the fenced block under "Quick start", without their comments. */
 function quickStart(): string[] {
