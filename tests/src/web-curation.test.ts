@@ -104,6 +104,14 @@ describe.skipIf(skipBrowser)("curation in the web app", () => {
     expect(await queryInput().inputValue()).toBe('metadata.weather = "foggy"');
     await expect.poll(shownCount).toBe(expected);
     expect(await firstRefs(1)).toEqual(["img_00002"]);
+    // The item view steps through the query's items, and goes back to the same grid.
+    await page.locator('.tile[data-index="0"]').click();
+    await expect.poll(() => page.locator(".kv dd").first().innerText()).toBe("img_00002");
+    await page.keyboard.press("ArrowRight");
+    await expect.poll(() => page.locator(".kv dd").first().innerText()).toBe("img_00005");
+    await page.keyboard.press("Escape");
+    await page.waitForSelector(".tile[data-item-id]");
+    expect(query()).toBe('metadata.weather = "foggy"');
   });
 
   it("marks a query's error where it is and keeps the grid as it was", { timeout: 30_000 }, async () => {

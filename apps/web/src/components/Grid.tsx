@@ -118,6 +118,10 @@ export function Grid({
   };
   const onPointerDown = (event: React.PointerEvent<HTMLDivElement>) => {
     if (!selection || event.button !== 0 || (event.target as HTMLElement).closest(".tile-check")) return;
+    // A finger scrolls rather than selects, and the scroll bar stays a scroll bar.
+    if (event.pointerType === "touch") return;
+    const el = event.currentTarget;
+    if (event.clientX - el.getBoundingClientRect().left >= el.clientWidth) return;
     const { x, y } = pointAt(event);
     dragged.current = false;
     setDrag({
