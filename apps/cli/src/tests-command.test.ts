@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 describe("nu tests", () => {
-  it("create, list and describe scenario tests with their criteria", async () => {
+  it("create, list and describe scenario tests with their criteria", { timeout: 60_000 }, async () => {
     const created = await s.json<{ id: string; name: string }>([
       "tests",
       "create",
@@ -63,6 +63,9 @@ describe("nu tests", () => {
     expect(described.stdout).toContain("bbox_recall >= 0.9");
     expect(described.stdout).toContain("bbox_precision > 0.5");
     expect(described.stdout).toContain("2 items");
+    const all = await s.json<{ name: string; criteria: unknown[] }[]>(["tests", "describe", "--all"]);
+    expect(all.map((t) => [t.name, t.criteria.length])).toEqual([["all cars", 2]]);
+    expect((await s.nu(["tests", "describe"])).code).toBe(2);
 
     const bad = await s.nu(["tests", "create", "x", "--slice", sliceId, "--criterion", "bbox_recall=>1"]);
     expect(bad.code).toBe(2);

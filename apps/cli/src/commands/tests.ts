@@ -138,44 +138,58 @@ export const testCommands: Command[] = [
   },
   {
     path: ["tests", "describe"],
-    usage: "<scenario-test-id>",
-    summary: "show a scenario test: its slice, criteria and latest results",
+    usage: "[scenario-test-id]",
+    summary: "show scenario tests: slice, criteria and latest results",
+    flags: { all: { type: "boolean", description: "describe every scenario test" } },
     async run(c) {
       const validate = c.client().validate;
-      const test = await validate.getScenarioTest(c.arg(0, "scenario-test-id"));
+      const id = c.args.positionals[0];
+      if (!c.args.flags.all && id === undefined) throw new UsageError("give a scenario test id, or --all");
+      const tests = c.args.flags.all
+        ? await validate.listScenarioTests()
+        : [await validate.getScenarioTest(id as string)];
       const names = new Map((await validate.evalFunctions()).map((f) => [f.id, f.name]));
-      const functions = await test.functions();
-      const history = await test.history();
-      const criteria = functions.map((f) => {
-        const latest = history.filter((e) => e.evalFunctionId === f.evalFunctionId).at(-1);
-        return {
-          criterion: criterionText(
-            names.get(f.evalFunctionId) ?? f.evalFunctionId,
-            f.threshold,
-            f.thresholdComparison,
-          ),
-          evalFunctionId: f.evalFunctionId,
-          latestModel: latest?.modelId ?? null,
-          latestResult: latest ? fmt(latest.result) : null,
-          latestPass: latest ? latest.pass : null,
-        };
-      });
-      const items = await test.items();
-      if (c.json) {
-        c.print({
+      const described = [];
+      for (const test of tests) {
+        const functions = await test.functions();
+        const history = await test.history();
+        const criteria = functions.map((f) => {
+          const latest = history.filter((e) => e.evalFunctionId === f.evalFunctionId).at(-1);
+          return {
+            criterion: criterionText(
+              names.get(f.evalFunctionId) ?? f.evalFunctionId,
+              f.threshold,
+              f.thresholdComparison,
+            ),
+            evalFunctionId: f.evalFunctionId,
+            latestModel: latest?.modelId ?? null,
+            latestResult: latest ? fmt(latest.result) : null,
+            latestPass: latest ? latest.pass : null,
+          };
+        });
+        const items = (await test.items()).length;
+        described.push({
           id: test.id,
           name: test.name,
           sliceId: test.sliceId,
           baselineModelId: test.baselineModelId,
-          items: items.length,
+          items,
           criteria,
         });
+      }
+      if (c.json) {
+        c.print(c.args.flags.all ? described : described[0]);
         return;
       }
-      c.io.out(
-        `${test.name} (${test.id})\n  slice: ${test.sliceId}, ${items.length} items\n  baseline model: ${test.baselineModelId ?? "none"}\n\n`,
-      );
-      c.io.out(table(criteria, ["criterion", "evalFunctionId", "latestModel", "latestResult", "latestPass"]));
+      for (const test of described) {
+        c.io.out(
+          `${test.name} (${test.id})\n  slice: ${test.sliceId}, ${test.items} items\n  baseline model: ${test.baselineModelId ?? "none"}\n\n`,
+        );
+        c.io.out(
+          table(test.criteria, ["criterion", "evalFunctionId", "latestModel", "latestResult", "latestPass"]),
+        );
+        c.io.out("\n");
+      }
     },
   },
   {

@@ -8,6 +8,9 @@ import { boxToPolygon, rleDecode, rleFromPolygon } from "@nucleus/metrics";
 import sharp from "sharp";
 import { MEDIA_SCHEME, type MediaStore } from "../media.js";
 
+/** The largest mask read from a URL. */
+const MAX_MASK_BYTES = 64 * 1024 * 1024;
+
 /** A decoded mask: one class index per pixel, row-major. */
 export interface DecodedMask {
   width: number;
@@ -38,6 +41,8 @@ export class MaskCache {
       const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
       if (!response.ok) throw new Error(`mask ${url}: HTTP ${response.status}`);
       bytes = new Uint8Array(await response.arrayBuffer());
+      if (bytes.byteLength > MAX_MASK_BYTES)
+        throw new Error(`mask ${url}: larger than ${MAX_MASK_BYTES} bytes`);
     } else {
       throw new Error(`mask ${url}: only masks uploaded to this server and http(s) URLs can be read`);
     }
