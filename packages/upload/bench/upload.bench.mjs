@@ -2,8 +2,9 @@
 // the same run:
 //
 // 1. loopback: the Uploader next to a raw-fetch baseline (the same entries turned into the same
-//    wire JSON and posted with plain fetch, at the same concurrency and request size);
-//    entries/s and client CPU per entry.
+//    wire JSON and posted with plain fetch, at the same concurrency and request size), with and
+//    without an idempotency key per request as the Uploader sends; entries/s and client CPU
+//    per entry.
 // 2. rtt: the same through a delay proxy that adds a round trip (50 ms by default) to every
 //    request: the Uploader at c=1, 4 and 8 against the baseline at c=1, so the ratio shows what
 //    overlapping requests buys when the network, not the server, is the wait.
@@ -122,11 +123,14 @@ const KINDS = {
   annotations: { route: "annotate", key: "annotations", toWire: toWireBox },
 };
 
+let keys = 0;
 /**
  * The baseline client: the least any client has to do. Each request's entries are turned into
  * wire JSON when a worker takes them, then posted with fetch; `concurrency` workers share the list.
+ * With `keyed`, each request also carries an idempotency key, as the Uploader's do (the server
+ * then records each request's answer, so a retried one is applied once).
  */
-async function baseline(base, dataset, kind, entries, size, concurrency) {
+async function baseline(base, dataset, kind, entries, size, concurrency, keyed = false) {
   const { route, key, toWire } = KINDS[kind];
   const url = `${base}/dataset/${dataset}/${route}`;
   let next = 0;
@@ -135,7 +139,8 @@ async function baseline(base, dataset, kind, entries, size, concurrency) {
       const start = next;
       next += size;
       const body = JSON.stringify({ [key]: entries.slice(start, start + size).map(toWire), update: false });
-      const response = await fetch(url, { method: "POST", headers, body });
+      const sent = keyed ? { ...headers, "idempotency-key": `bench-${keys++}` } : headers;
+      const response = await fetch(url, { method: "POST", headers: sent, body });
       if (!response.ok) throw new Error(`baseline: ${response.status} ${await response.text()}`);
       await response.arrayBuffer();
     }
@@ -186,18 +191,21 @@ function segments(entries, size) {
   return out;
 }
 
-/** Both sides upload every segment of one kind to their own dataset, taking turns. */
+const LOOPBACK_SIDES = ["fetch", "keyed", "uploader"];
+/** Every side uploads every segment of one kind to its own dataset, taking turns in rotation. */
 async function compareLoopback(kind, parts, size, concurrency, datasets) {
-  const totals = { fetch: { seconds: 0, cpu: 0 }, uploader: { seconds: 0, cpu: 0 } };
+  const totals = Object.fromEntries(LOOPBACK_SIDES.map((side) => [side, { seconds: 0, cpu: 0 }]));
   const uploader = new Uploader(client, { concurrency });
   for (const [k, part] of parts.entries()) {
-    const order = k % 2 === 0 ? ["fetch", "uploader"] : ["uploader", "fetch"];
+    const turn = k % LOOPBACK_SIDES.length;
+    const rotated = [...LOOPBACK_SIDES.slice(turn), ...LOOPBACK_SIDES.slice(0, turn)];
+    const order = k % 2 === 0 ? rotated : rotated.reverse();
     for (const side of order) {
       const dataset = datasets[side];
       const result = await timed(() =>
-        side === "fetch"
-          ? baseline(server.url, dataset, kind, part, size, concurrency)
-          : withUploader(uploader, dataset, kind, part),
+        side === "uploader"
+          ? withUploader(uploader, dataset, kind, part)
+          : baseline(server.url, dataset, kind, part, size, concurrency, side === "keyed"),
       );
       totals[side].seconds += result.seconds;
       totals[side].cpu += result.cpu;
@@ -214,47 +222,39 @@ if (PARTS.has("loopback")) {
   console.log(
     `Loopback: ${count(ITEMS)} items (20 a request) and ${count(ANNOTATIONS)} boxes (5,000 a request), ${SEGMENTS} alternating segments`,
   );
-  const row = table([11, 8, 9, 6, 10, 9, 8, 9, 6, 10, 9]);
-  console.log(row(["", "items/s", "", "", "CPU µs/item", "", "annot./s", "", "", "CPU µs/ann.", ""]));
+  const row = table([11, 3, 9, 9, 10, 10, 10, 13, 9]);
   console.log(
-    row(
-      ["concurrency", "fetch", "uploader", "ratio", "fetch", "uploader"].concat([
-        "fetch",
-        "uploader",
-        "ratio",
-        "fetch",
-        "uploader",
-      ]),
-    ),
+    row(["", "c", "fetch/s", "keyed/s", "uploader/s", "uploader ÷", "uploader ÷", "CPU µs/entry", ""]),
   );
+  console.log(row(["", "", "", "", "", "fetch", "keyed", "fetch", "uploader"]));
+  const lines = { items: [], annotations: [] };
   for (const concurrency of CONCURRENCY) {
-    const datasets = {
-      fetch: (await client.createDataset(`fetch-${concurrency}`)).id,
-      uploader: (await client.createDataset(`uploader-${concurrency}`)).id,
+    const datasets = {};
+    for (const side of LOOPBACK_SIDES)
+      datasets[side] = (await client.createDataset(`${side}-${concurrency}`)).id;
+    const results = {
+      items: await compareLoopback("items", itemParts, 20, concurrency, datasets),
+      annotations: await compareLoopback("annotations", annotationParts, 5_000, concurrency, datasets),
     };
-    const i = await compareLoopback("items", itemParts, 20, concurrency, datasets);
-    const a = await compareLoopback("annotations", annotationParts, 5_000, concurrency, datasets);
     // Deleting keeps the database the same size for every level.
-    await client.deleteDataset(datasets.fetch);
-    await client.deleteDataset(datasets.uploader);
-    const [fi, ui] = [ITEMS / i.fetch.seconds, ITEMS / i.uploader.seconds];
-    const [fa, ua] = [ANNOTATIONS / a.fetch.seconds, ANNOTATIONS / a.uploader.seconds];
-    console.log(
-      row([
+    for (const side of LOOPBACK_SIDES) await client.deleteDataset(datasets[side]);
+    for (const [kind, totals] of Object.entries(results)) {
+      const n = kind === "items" ? ITEMS : ANNOTATIONS;
+      const [f, k, u] = LOOPBACK_SIDES.map((side) => n / totals[side].seconds);
+      lines[kind].push([
         concurrency,
-        rate(fi),
-        rate(ui),
-        (ui / fi).toFixed(2),
-        micros(i.fetch.cpu, ITEMS),
-        micros(i.uploader.cpu, ITEMS),
-        rate(fa),
-        rate(ua),
-        (ua / fa).toFixed(2),
-        micros(a.fetch.cpu, ANNOTATIONS),
-        micros(a.uploader.cpu, ANNOTATIONS),
-      ]),
-    );
+        rate(f),
+        rate(k),
+        rate(u),
+        (u / f).toFixed(2),
+        (u / k).toFixed(2),
+        micros(totals.fetch.cpu, n),
+        micros(totals.uploader.cpu, n),
+      ]);
+    }
   }
+  for (const [kind, rows] of Object.entries(lines))
+    for (const [r, cells] of rows.entries()) console.log(row([r === 0 ? kind : "", ...cells]));
   console.log();
 }
 
