@@ -113,3 +113,21 @@ describe("exports", () => {
     ]);
   });
 });
+
+describe("nu datasets dedup", () => {
+  it("lists the items kept and those it could not hash", async () => {
+    const result = await s.json<{ uniqueReferenceIds: string[]; stats: { originalCount: number } }>([
+      "datasets",
+      "dedup",
+      "street",
+      "--threshold",
+      "4",
+    ]);
+    expect(result.uniqueReferenceIds).toEqual(["a", "b"]);
+    expect(result.stats.originalCount).toBe(2);
+    const text = await s.nu(["datasets", "dedup", "street", "a"]);
+    expect(text.stdout).toContain("1 of 1 items kept at threshold 0");
+    expect(text.stdout).toContain("not hashed (kept): a: the server cannot fetch s3:// URLs");
+    expect((await s.nu(["datasets", "dedup", "street", "--threshold", "65"])).code).toBe(2);
+  });
+});

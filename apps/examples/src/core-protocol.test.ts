@@ -1,6 +1,6 @@
 /**
  * @nucleus/core end to end for the rest of the protocol: taxonomies and the categories checked
- * against them, autotags, tags of datasets, models and slices, and exports; against the real
+ * against them, autotags, tags of datasets, models and slices, exports and deduplication; against the real
  * local server on SQLite and on PostgreSQL.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -188,6 +188,34 @@ describe.each(serverBackends())("on $name", (backend) => {
       ]);
       const served = Buffer.from(await (await fetch(raw[0]?.scaleUrl as string)).arrayBuffer());
       expect(served.equals(png)).toBe(true);
+    });
+  });
+
+  describe("deduplication", () => {
+    it("keeps the first of each group of look-alike images and reports those it cannot read", async () => {
+      const image = encodePng(32, 32, (x, y) => (x * 7 + y * 3) % 256);
+      const other = encodePng(32, 32, (x, y) => ((x - 16) * (y - 16)) & 255);
+      const files = [
+        ["first", image],
+        ["copy", image],
+        ["other", other],
+      ] as const;
+      for (const [name, bytes] of files) writeFileSync(join(scratch, `${backend.name}-${name}.png`), bytes);
+      const dataset = await datasetWith(["remote"]);
+      await dataset.append(
+        files.map(([name]) => ({
+          imageUrl: join(scratch, `${backend.name}-${name}.png`),
+          referenceId: name,
+        })),
+      );
+      const result = await dataset.deduplicate(0);
+      expect(result.uniqueReferenceIds).toEqual(["remote", "first", "other"]);
+      expect(result.stats).toEqual({ threshold: 0, originalCount: 4, deduplicatedCount: 3 });
+      expect(result.unhashedItems?.map((u) => u.referenceId)).toEqual(["remote"]);
+      const some = await dataset.deduplicate(64, { referenceIds: ["other", "copy"] });
+      expect(some.uniqueReferenceIds).toEqual(["copy"]);
+      await expect(dataset.deduplicate(65)).rejects.toBeInstanceOf(ValidationError);
+      await expect(dataset.deduplicate(3, { itemIds: ["di_nonexistent"] })).rejects.toBeInstanceOf(APIError);
     });
   });
 });

@@ -75,6 +75,7 @@ export type {
   SubsetEvaluation,
 } from "./resources/curation.js";
 export { Dataset } from "./resources/dataset.js";
+export type { DeduplicateOptions, DeduplicationResult } from "./resources/dedup.js";
 export {
   type ConfusionCell,
   Evaluation,

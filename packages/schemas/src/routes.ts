@@ -94,6 +94,7 @@ import {
   UpdateMetadataResponse,
   UploadReceipt,
 } from "./responses.js";
+import { dedupRoutes } from "./routes/dedup.js";
 import { exportRoutes } from "./routes/exports.js";
 import { tagRoutes } from "./routes/tags.js";
 import { taxonomyRoutes } from "./routes/taxonomies.js";
@@ -698,6 +699,7 @@ export const routes = defineRoutes({
   ...taxonomyRoutes,
   ...tagRoutes,
   ...exportRoutes,
+  ...dedupRoutes,
 });
 
 /**

@@ -16,6 +16,7 @@ import { queryErrorBody } from "./presenters/curation.js";
 import { problemResponse } from "./presenters/problems.js";
 import { curationRoutes } from "./routes/curation.js";
 import { datasetRoutes } from "./routes/datasets.js";
+import { dedupRoutes } from "./routes/dedup.js";
 import { evaluationRoutes } from "./routes/evaluations.js";
 import { exportRoutes } from "./routes/exports.js";
 import { itemRoutes } from "./routes/items.js";
@@ -123,6 +124,7 @@ export function buildApp(options: AppOptions): Hono<Env> {
     taxonomyRoutes(),
     tagRoutes(),
     exportRoutes(),
+    dedupRoutes(),
     unsupportedRoutes(),
   ]) {
     api.route("/", routes);

@@ -43,7 +43,7 @@ async function changeTags(
 
 const datasetOf = (c: Context) => resolveDatasetId(c.client(), c.arg(0, "dataset"));
 
-/** `nu taxonomies ...`, tags of datasets, models and slices, and the exports of the protocol. */
+/** `nu taxonomies ...`, tags of datasets, models and slices, the exports of the protocol and deduplication. */
 export const protocolCommands: Command[] = [
   {
     path: ["taxonomies", "list"],
@@ -193,6 +193,37 @@ export const protocolCommands: Command[] = [
     async run(c) {
       const items = await c.client().getSlice(c.arg(0, "slice-id")).exportRawItems();
       c.print(items, ["refId", "originalUrl", "scaleUrl"]);
+    },
+  },
+  {
+    path: ["datasets", "dedup"],
+    summary: "find near-duplicate images by perceptual hash and list the items kept",
+    usage: "<dataset> [reference-id...]",
+    flags: {
+      threshold: {
+        type: "integer",
+        min: 0,
+        description: "how many of the hash's 64 bits may differ (0 to 64; default 0: exact look-alikes)",
+      },
+    },
+    details: "Example: nu datasets dedup street --threshold 8",
+    async run(c) {
+      const threshold = c.integer("threshold") ?? 0;
+      if (threshold > 64) throw new UsageError(`--threshold must be from 0 to 64, got ${threshold}`);
+      const refs = c.args.positionals.slice(1);
+      const result = await c
+        .client()
+        .getDataset(await datasetOf(c))
+        .deduplicate(threshold, refs.length > 0 ? { referenceIds: refs } : {});
+      if (c.json) {
+        c.print(result);
+        return;
+      }
+      const { originalCount, deduplicatedCount } = result.stats;
+      c.io.out(`${deduplicatedCount} of ${originalCount} items kept at threshold ${threshold}`);
+      for (const ref of result.uniqueReferenceIds) c.io.out(`  ${ref}`);
+      for (const item of result.unhashedItems ?? [])
+        c.io.out(`not hashed (kept): ${item.referenceId}: ${item.error}`);
     },
   },
 ];

@@ -27,6 +27,7 @@ import {
   type Review,
   type ReviewInput,
 } from "./curation.js";
+import { type DeduplicateOptions, type DeduplicationResult, deduplicate } from "./dedup.js";
 import { classLabels, type ModelRef, modelPredictions } from "./exports.js";
 import type { Job } from "./job.js";
 import { Slice } from "./slice.js";
@@ -580,5 +581,21 @@ export class Dataset {
    */
   classLabels(options: CallOptions = {}): Promise<string[]> {
     return classLabels(this.api, { datasetId: this.id }, options);
+  }
+
+  /**
+   * Finds near-duplicate images by a 64-bit perceptual hash: of two items whose hashes differ in
+   * at most `threshold` bits (0 to 64; 0 keeps only exact look-alikes apart), the first uploaded
+   * is kept. Runs as a job and waits for it; images the server cannot read are kept and listed
+   * in `unhashedItems`.
+   *
+   * @example
+   * ```ts
+   * const { uniqueReferenceIds, stats } = await dataset.deduplicate(10);
+   * const some = await dataset.deduplicate(0, { referenceIds: ["img_1", "img_2"] });
+   * ```
+   */
+  deduplicate(threshold: number, options: DeduplicateOptions = {}): Promise<DeduplicationResult> {
+    return deduplicate(this.api, this.id, threshold, options);
   }
 }

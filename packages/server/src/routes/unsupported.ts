@@ -14,7 +14,6 @@ const HOSTED_ONLY = [
   "/dataset/:datasetId/async_export_embeddings",
   "/dataset/:datasetId/embeddingIndexes",
   "/dataset/:datasetId/indexingStatus",
-  "/dataset/:datasetId/deduplicate_async",
   "/dataset/:datasetId/autotag/*",
   "/dataset/:datasetId/queryScenesPage",
   "/:datasetId/upload_scenes",

@@ -56,6 +56,7 @@ export type {
   MatchType,
 } from "./matches.js";
 export type { MediaRefStore } from "./media.js";
+export type { ItemHash, ItemHashStore } from "./phashes.js";
 export type {
   ModelRecord,
   ModelRunRecord,

@@ -10,6 +10,7 @@ import type { LabelStore } from "./labels.js";
 import type { MatchStore } from "./matches.js";
 import type { MediaRefStore } from "./media.js";
 import type { ModelRunStore, ModelStore } from "./models.js";
+import type { ItemHashStore } from "./phashes.js";
 import type { QueryStore } from "./queries.js";
 import type { SliceStore } from "./slices.js";
 import type { TagStore } from "./tags.js";
@@ -42,6 +43,8 @@ export interface EntityStores {
   readonly taxonomies: TaxonomyStore;
   /** Tags of datasets, models and slices. */
   readonly tags: TagStore;
+  /** Perceptual hashes of items' images. */
+  readonly phashes: ItemHashStore;
   /** Browser sessions and login links. */
   readonly browserTokens: BrowserTokenStore;
 }

@@ -8,7 +8,7 @@ const category = (ref: string, label: string, taxonomy: string) => ({
   taxonomy_name: taxonomy,
 });
 
-/** Taxonomies of datasets, and tags of datasets, models and slices. */
+/** Taxonomies of datasets, tags of datasets, models and slices, and items' perceptual hashes. */
 export function taxonomyConformance(backend: StoreBackend): void {
   describe("taxonomies", () => {
     const fixture = useStore(backend);
@@ -154,6 +154,26 @@ export function taxonomyConformance(backend: StoreBackend): void {
       await store.tags.add("slice", TENANT, slice.id, ["night"]);
       expect((await store.slices.get(TENANT, slice.id))?.tags).toEqual(["night"]);
       expect(await store.tags.add("slice", TENANT, "slc_missing", ["x"])).toBeUndefined();
+    });
+  });
+
+  describe("item hashes", () => {
+    const fixture = useStore(backend);
+
+    it("are kept per item, replaced by a newer one, dropped for unknown items and gone with the item", async () => {
+      const { store } = fixture;
+      const dataset = await datasetWithItems(store, 2);
+      const [a, b] = (await store.items.page(dataset, {})).records;
+      const hash = (bit: string) => bit.repeat(64);
+      await store.phashes.put([
+        { itemId: a?.id as string, source: "media:k1", phash: hash("0") },
+        { itemId: "di_missing", source: "s3://x", phash: hash("1") },
+      ]);
+      await store.phashes.put([{ itemId: a?.id as string, source: "media:k2", phash: hash("1") }]);
+      const found = await store.phashes.get([a?.id as string, b?.id as string, "di_missing"]);
+      expect([...found.values()]).toEqual([{ itemId: a?.id, source: "media:k2", phash: hash("1") }]);
+      await store.items.delete(dataset, "img_0");
+      expect((await store.phashes.get([a?.id as string])).size).toBe(0);
     });
   });
 }

@@ -342,4 +342,12 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX browser_tokens_by_expiry ON browser_tokens (expires_at);
   `,
+  // Perceptual hashes of items' images, for deduplication.
+  `
+  CREATE TABLE item_phashes (
+    item_id TEXT PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    phash TEXT NOT NULL
+  );
+  `,
 ];

@@ -15,6 +15,7 @@ import { PgMatchStore } from "./matches.js";
 import { PgMediaRefStore } from "./media.js";
 import { PgModelRunStore, PgModelStore } from "./models.js";
 import { PgQueryStore } from "./queries.js";
+import { PgItemHashStore } from "./phashes.js";
 import { PgSliceStore } from "./slices.js";
 import { PgTagStore } from "./tags.js";
 import { PgTaxonomyStore } from "./taxonomies.js";
@@ -40,6 +41,7 @@ function entityStores(scope: PgScope): StoreTransaction {
     validate: new PgValidateStore(scope),
     taxonomies: new PgTaxonomyStore(scope),
     tags: new PgTagStore(scope),
+    phashes: new PgItemHashStore(scope),
     browserTokens: new PgBrowserTokenStore(scope),
   };
 }
@@ -67,6 +69,7 @@ export class PostgresStore implements NucleusStore {
   readonly validate;
   readonly taxonomies;
   readonly tags;
+  readonly phashes;
   readonly browserTokens;
   private readonly connection: PgConnection;
 
@@ -90,6 +93,7 @@ export class PostgresStore implements NucleusStore {
     this.validate = stores.validate;
     this.taxonomies = stores.taxonomies;
     this.tags = stores.tags;
+    this.phashes = stores.phashes;
     this.browserTokens = stores.browserTokens;
   }
 

@@ -15,6 +15,7 @@ import { SqliteMediaRefStore } from "./media.js";
 import { SqliteModelRunStore, SqliteModelStore } from "./models.js";
 import { SqliteQueryStore } from "./queries.js";
 import { registerQueryFunctions } from "./query-functions.js";
+import { SqliteItemHashStore } from "./phashes.js";
 import { SqliteSliceStore } from "./slices.js";
 import { SqliteTagStore } from "./tags.js";
 import { SqliteTaxonomyStore } from "./taxonomies.js";
@@ -40,6 +41,7 @@ function entityStores(scope: SqliteScope): StoreTransaction {
     validate: new SqliteValidateStore(scope),
     taxonomies: new SqliteTaxonomyStore(scope),
     tags: new SqliteTagStore(scope),
+    phashes: new SqliteItemHashStore(scope),
     browserTokens: new SqliteBrowserTokenStore(scope),
   };
 }
@@ -67,6 +69,7 @@ export class SqliteStore implements NucleusStore {
   readonly validate;
   readonly taxonomies;
   readonly tags;
+  readonly phashes;
   readonly browserTokens;
   private readonly connection: SqliteConnection;
 
@@ -91,6 +94,7 @@ export class SqliteStore implements NucleusStore {
     this.validate = stores.validate;
     this.taxonomies = stores.taxonomies;
     this.tags = stores.tags;
+    this.phashes = stores.phashes;
     this.browserTokens = stores.browserTokens;
   }
 
