@@ -339,6 +339,21 @@ describe.skipIf(skipBrowser)("curation in the web app", () => {
       "AP@0.50",
     );
 
+    // A cell of the subset's confusion matrix opens the subset's examples only.
+    const signed = await dataset.countItems(
+      `slice.${JSON.stringify(dynamic?.id)} = true AND predictions.sign > 0`,
+      {
+        modelRun: data.runA,
+      },
+    );
+    expect(signed).toBe(IMAGES / 6);
+    await page.locator('table.matrix button[aria-label*="with ground truth none predicted as sign"]').click();
+    await expect
+      .poll(() => page.locator(".examples-page").innerText())
+      .toContain(`${signed} items of the subset`);
+    await page.goBack();
+    await page.waitForSelector(".subset-note");
+
     // The same for a query typed on the run page.
     const sunny = "annotations.street > 0";
     const bySunny = await run.evaluation({ query: sunny });

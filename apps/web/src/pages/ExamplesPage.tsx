@@ -1,6 +1,7 @@
 import type { EvaluationExample, NucleusClient } from "@nucleus/core";
 import { useMemo, useState } from "react";
 import { datasetSummary, runReport } from "../api/catalog.js";
+import { effectiveQuery } from "../api/curation.js";
 import { apiEndpoint } from "../api/endpoint.js";
 import type { GridItem } from "../api/items.js";
 import { labelStoreOf } from "../api/labels.js";
@@ -105,8 +106,20 @@ export function ExamplesPage({ runId }: { runId: string }) {
     datasetSummary(client, datasetId as string),
   );
   const evaluationId = report.status === "ready" ? report.data.evaluation?.id : undefined;
-  const items = useResource(evaluationId ? `examples:${evaluationId}:${gt}:${pred}:${iou}` : null, () =>
-    cellItems(client, evaluationId as string, gt, pred, iou),
+  // A cell of a subset's matrix (a slice, a query): only the subset's items.
+  const sliceId = search.get("slice") ?? undefined;
+  const subsetQuery = search.get("q") ?? "";
+  const within = subsetQuery || sliceId ? effectiveQuery(subsetQuery, sliceId) : "";
+  const items = useResource(
+    evaluationId && datasetId ? `examples:${evaluationId}:${gt}:${pred}:${iou}:${within}` : null,
+    async () => {
+      const cell = await cellItems(client, evaluationId as string, gt, pred, iou);
+      if (!within) return cell;
+      const inSubset = new Set<string>();
+      for await (const item of client.getDataset(datasetId as string).queryItems(within, { pageSize: 5_000 }))
+        inSubset.add(item.id);
+      return cell.filter((c) => inSubset.has(c.id));
+    },
   );
   const [shown, setShown] = useState(SHOWN);
   const query = `?runs=${encodeURIComponent(runId)}&color=match${iou !== 0.5 ? `&iou=${iou}` : ""}`;
@@ -163,8 +176,9 @@ export function ExamplesPage({ runId }: { runId: string }) {
     body = (
       <>
         <p className="muted small">
-          {items.data.length.toLocaleString()} item{items.data.length === 1 ? "" : "s"}, most examples first.
-          Green: true positive, red dashed: false positive, amber: missed.
+          {items.data.length.toLocaleString()} item{items.data.length === 1 ? "" : "s"}
+          {within ? " of the subset" : ""}, most examples first. Green: true positive, red dashed: false
+          positive, amber: missed.
         </p>
         <ul className="examples">
           {items.data.slice(0, shown).map(({ id }, i) => (

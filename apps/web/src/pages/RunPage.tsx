@@ -142,7 +142,12 @@ export function RunPage({ runId }: { runId: string }) {
     body = <Loading what="the evaluation" detail={`(${evaluation.status}; this page updates by itself)`} />;
   } else {
     body = (
-      <Report report={report.data} other={other.status === "ready" ? other.data : undefined} iou={iou} />
+      <Report
+        report={report.data}
+        other={other.status === "ready" ? other.data : undefined}
+        iou={iou}
+        subset={subset}
+      />
     );
   }
 
@@ -230,7 +235,17 @@ export function RunPage({ runId }: { runId: string }) {
   );
 }
 
-function Report({ report, other, iou }: { report: RunReport; other: RunReport | undefined; iou: number }) {
+function Report({
+  report,
+  other,
+  iou,
+  subset,
+}: {
+  report: RunReport;
+  other: RunReport | undefined;
+  iou: number;
+  subset: Subset;
+}) {
   const charts = report.charts;
   if (!charts) return null;
   const o = other?.charts;
@@ -240,6 +255,9 @@ function Report({ report, other, iou }: { report: RunReport; other: RunReport | 
     q.set("gt", gt ?? "");
     q.set("pred", pred ?? "");
     if (iou !== 0.5) q.set("iou", String(iou));
+    // The examples of a subset's matrix come from that subset.
+    if (subset.sliceId) q.set("slice", subset.sliceId);
+    if (subset.query) q.set("q", subset.query);
     navigate(`/runs/${encodeURIComponent(report.run.id)}/examples?${q}`);
   };
   return (
