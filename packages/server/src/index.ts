@@ -44,4 +44,5 @@ export type {
   ModelRunRecord,
   NewItem,
   SliceRecord,
+  SliceType,
 } from "./store/index.js";
