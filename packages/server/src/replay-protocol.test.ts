@@ -81,7 +81,8 @@ describe.each(testBackends())(
         const body =
           record.body_kind === "json" ? JSON.parse(substitute(JSON.stringify(record.body))) : undefined;
         // The client sends a JSON content type on every call, GET included.
-        const headers = body === undefined ? { "content-type": "application/json" } : {};
+        const headers: Record<string, string> =
+          body === undefined ? { "content-type": "application/json" } : {};
         const response = await server.call(record.method, substitute(record.route), { body, headers });
         const label = `seq ${record.seq} ${record.method} ${record.route} (${record.step})`;
         expect(response.status, `${label}: ${JSON.stringify(response.body)}`).toBe(record.response.status);
