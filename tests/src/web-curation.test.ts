@@ -50,7 +50,7 @@ describe.skipIf(skipBrowser)("curation in the web app", () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     page = await context.newPage();
     // A missing element fails its test in seconds rather than at the test's timeout.
-    page.setDefaultTimeout(8_000);
+    page.setDefaultTimeout(15_000);
     page.on("pageerror", (error) => errors.push(error.message));
     await page.goto(server.createLoginUrl());
     await page.waitForSelector("table.datasets", { timeout: 30_000 });

@@ -10,9 +10,13 @@ interface Entry<T> {
   state: ResourceState<T>;
   promise?: Promise<void>;
   listeners: Set<() => void>;
+  /** The value shown is an older one, kept on screen while the new one loads. */
+  stale?: boolean;
 }
 
 const entries = new Map<string, Entry<unknown>>();
+// Values of forgotten entries, shown again until their new values arrive (no loading flash).
+const staleStates = new Map<string, ResourceState<unknown>>();
 // Listeners by key, not by entry: a forgotten entry's readers hear about the one loaded after it.
 const listenersOf = new Map<string, Set<() => void>>();
 
@@ -28,20 +32,32 @@ function keyListeners(key: string): Set<() => void> {
 /** Forgets every loaded value (on sign-in and sign-out, another key may see other data). */
 export function clearResources(): void {
   entries.clear();
+  staleStates.clear();
 }
 
-/** Forgets the values whose keys start with `prefix`, so their pages load them again. */
+/**
+ * Forgets the values whose keys start with `prefix`, so their pages load them again; a page keeps
+ * showing the old value until the new one is in.
+ */
 export function invalidate(prefix: string): void {
   // Forget first, then tell: a reader that renders at once must not meet a half-cleared map.
   const forgotten = [...entries].filter(([key]) => key.startsWith(prefix));
-  for (const [key] of forgotten) entries.delete(key);
+  for (const [key, entry] of forgotten) {
+    entries.delete(key);
+    if (entry.state.status === "ready") staleStates.set(key, entry.state);
+  }
   for (const [, entry] of forgotten) for (const listener of entry.listeners) listener();
 }
 
 function entryOf<T>(key: string): Entry<T> {
   let entry = entries.get(key) as Entry<T> | undefined;
   if (!entry) {
-    entry = { state: { status: "loading" }, listeners: keyListeners(key) };
+    const stale = staleStates.get(key) as ResourceState<T> | undefined;
+    staleStates.delete(key);
+    // A new object, so that readers render (and load) again.
+    entry = stale
+      ? { state: { ...stale }, listeners: keyListeners(key), stale: true }
+      : { state: { status: "loading" }, listeners: keyListeners(key) };
     entries.set(key, entry as Entry<unknown>);
   }
   return entry;
@@ -82,17 +98,19 @@ export function useResource<T>(
   useEffect(() => {
     if (key === null) return;
     const entry = entryOf<T>(key);
-    if (entry.promise || entry.state.status !== "loading") return;
+    if (entry.promise || (entry.state.status !== "loading" && !entry.stale)) return;
     const notify = () => {
       for (const listener of entry.listeners) listener();
     };
     entry.promise = load().then(
       (data) => {
         entry.state = { status: "ready", data };
+        entry.stale = false;
         notify();
       },
       (error: unknown) => {
         entry.state = { status: "error", error };
+        entry.stale = false;
         notify();
       },
     );
