@@ -76,6 +76,13 @@ export type {
 } from "./resources/curation.js";
 export { Dataset } from "./resources/dataset.js";
 export type { DeduplicateOptions, DeduplicationResult } from "./resources/dedup.js";
+export type {
+  EmbeddingInput,
+  EmbeddingsUploadResult,
+  SimilarItem,
+  SimilarOptions,
+  UploadEmbeddingsOptions,
+} from "./resources/embeddings.js";
 export {
   type ConfusionCell,
   Evaluation,

@@ -39,6 +39,7 @@ export * from "./json.js";
 export * from "./requests.js";
 export * from "./responses.js";
 export * from "./routes/dedup.js";
+export * from "./routes/embeddings.js";
 export * from "./routes/exports.js";
 export * from "./routes/tags.js";
 export * from "./routes/taxonomies.js";

@@ -95,6 +95,7 @@ import {
   UploadReceipt,
 } from "./responses.js";
 import { dedupRoutes } from "./routes/dedup.js";
+import { embeddingRoutes } from "./routes/embeddings.js";
 import { exportRoutes } from "./routes/exports.js";
 import { tagRoutes } from "./routes/tags.js";
 import { taxonomyRoutes } from "./routes/taxonomies.js";
@@ -699,6 +700,7 @@ export const routes = defineRoutes({
   ...taxonomyRoutes,
   ...tagRoutes,
   ...exportRoutes,
+  ...embeddingRoutes,
   ...dedupRoutes,
 });
 

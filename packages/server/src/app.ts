@@ -16,6 +16,7 @@ import { queryErrorBody } from "./presenters/curation.js";
 import { problemResponse } from "./presenters/problems.js";
 import { curationRoutes } from "./routes/curation.js";
 import { datasetRoutes } from "./routes/datasets.js";
+import { embeddingRoutes } from "./routes/embeddings.js";
 import { dedupRoutes } from "./routes/dedup.js";
 import { evaluationRoutes } from "./routes/evaluations.js";
 import { exportRoutes } from "./routes/exports.js";
@@ -118,6 +119,7 @@ export function buildApp(options: AppOptions): Hono<Env> {
     evaluationRoutes(),
     queryRoutes(),
     curationRoutes(),
+    embeddingRoutes(),
     validateRoutes(),
     signedUrlRoutes(),
     thumbnailRoutes(),

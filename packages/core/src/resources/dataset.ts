@@ -28,6 +28,15 @@ import {
   type ReviewInput,
 } from "./curation.js";
 import { type DeduplicateOptions, type DeduplicationResult, deduplicate } from "./dedup.js";
+import {
+  type EmbeddingInput,
+  type EmbeddingsUploadResult,
+  type SimilarItem,
+  type SimilarOptions,
+  similar,
+  type UploadEmbeddingsOptions,
+  uploadEmbeddings,
+} from "./embeddings.js";
 import { classLabels, type ModelRef, modelPredictions } from "./exports.js";
 import type { Job } from "./job.js";
 import { Slice } from "./slice.js";
@@ -341,6 +350,37 @@ export class Dataset {
    */
   countItems(query = "", options: QueryOptions = {}): Promise<number> {
     return this.curation.count(query, options);
+  }
+
+  /**
+   * Stores one vector per item (by reference id), replacing an item's earlier vector; every
+   * vector of a dataset has one length. Sent in batches: a bad entry refuses its batch (the error
+   * names it), and batches before it stay stored.
+   *
+   * @example
+   * ```ts
+   * await dataset.uploadEmbeddings([{ referenceId: "img_1", vector: [0.1, 0.7, -0.2] }]);
+   * ```
+   */
+  uploadEmbeddings(
+    entries: Iterable<EmbeddingInput> | AsyncIterable<EmbeddingInput>,
+    options: UploadEmbeddingsOptions = {},
+  ): Promise<EmbeddingsUploadResult> {
+    return uploadEmbeddings(this.api, this.id, entries, options);
+  }
+
+  /**
+   * The items nearest to an item (left out of the results) or a vector, nearest first, by exact
+   * search over the dataset's embeddings; optionally only among a query's or a slice's items.
+   *
+   * @example
+   * ```ts
+   * const like = await dataset.similar({ referenceId: "img_1", k: 5 });
+   * const foggy = await dataset.similar({ vector: v, query: 'metadata.weather = "fog"', metric: "l2" });
+   * ```
+   */
+  similar(options: SimilarOptions): Promise<SimilarItem[]> {
+    return similar(this.api, this.id, options);
   }
 
   /**

@@ -16,6 +16,7 @@ const BULK_ROUTES = new Set([
   "createSlice",
   "sliceAppend",
   "deleteAnnotations",
+  "uploadEmbeddings",
 ]);
 
 /**

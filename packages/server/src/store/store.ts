@@ -2,6 +2,7 @@ import type { Tenant } from "./common.js";
 import type { BrowserTokenStore } from "./browser-tokens.js";
 import type { CurationStore } from "./curation.js";
 import type { DatasetStore } from "./datasets.js";
+import type { EmbeddingStore } from "./embeddings.js";
 import type { EvaluationStore } from "./evaluations.js";
 import type { IdempotencyStore } from "./idempotency.js";
 import type { ItemStore } from "./items.js";
@@ -35,6 +36,8 @@ export interface EntityStores {
   readonly queries: QueryStore;
   /** Item tags, reviews and slices made from a query. */
   readonly curation: CurationStore;
+  /** Item embeddings, for similarity search. */
+  readonly embeddings: EmbeddingStore;
   /** The stored match rows of evaluations. */
   readonly matches: MatchStore;
   /** Scenario tests, their evaluation functions and evaluations (Validate). */

@@ -6,6 +6,7 @@
 import { describe } from "vitest";
 import { browserTokenConformance } from "./browser-tokens.js";
 import { datasetConformance } from "./datasets.js";
+import { embeddingConformance } from "./embeddings.js";
 import { evaluationConformance } from "./evaluations.js";
 import type { StoreBackend } from "./harness.js";
 import { idempotencyConformance } from "./idempotency.js";
@@ -29,6 +30,7 @@ export function describeStoreConformance(backend: StoreBackend): void {
   describe(`NucleusStore on ${backend.name}`, () => {
     datasetConformance(backend);
     itemConformance(backend);
+    embeddingConformance(backend);
     labelConformance(backend);
     modelConformance(backend);
     queryConformance(backend);

@@ -350,4 +350,14 @@ export const MIGRATIONS: readonly string[] = [
     phash TEXT NOT NULL
   );
   `,
+  // Item embeddings: one float32 vector per item, paged by item id for exact search.
+  `
+  CREATE TABLE item_embeddings (
+    item_id TEXT PRIMARY KEY REFERENCES items (id) ON DELETE CASCADE,
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    dimension INTEGER NOT NULL,
+    vector BYTEA NOT NULL
+  );
+  CREATE INDEX item_embeddings_by_dataset ON item_embeddings (dataset_id, item_id);
+  `,
 ];

@@ -4,6 +4,7 @@ import type { NucleusStore, StoreTransaction } from "../store.js";
 import { PgBrowserTokenStore } from "./browser-tokens.js";
 import { PgConnection, type PgScope } from "./connection.js";
 import { PgCurationStore } from "./curation.js";
+import { PgEmbeddingStore } from "./embeddings.js";
 import { openPool, type PostgresLocation } from "./database.js";
 import { PgDatasetStore } from "./datasets.js";
 import { PgEvaluationStore } from "./evaluations.js";
@@ -37,6 +38,7 @@ function entityStores(scope: PgScope): StoreTransaction {
     media: new PgMediaRefStore(scope),
     queries: new PgQueryStore(scope),
     curation: new PgCurationStore(scope),
+    embeddings: new PgEmbeddingStore(scope),
     matches: new PgMatchStore(scope),
     validate: new PgValidateStore(scope),
     taxonomies: new PgTaxonomyStore(scope),
@@ -65,6 +67,7 @@ export class PostgresStore implements NucleusStore {
   readonly media;
   readonly queries;
   readonly curation;
+  readonly embeddings;
   readonly matches;
   readonly validate;
   readonly taxonomies;
@@ -89,6 +92,7 @@ export class PostgresStore implements NucleusStore {
     this.media = stores.media;
     this.queries = stores.queries;
     this.curation = stores.curation;
+    this.embeddings = stores.embeddings;
     this.matches = stores.matches;
     this.validate = stores.validate;
     this.taxonomies = stores.taxonomies;

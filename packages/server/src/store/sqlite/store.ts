@@ -3,6 +3,7 @@ import type { NucleusStore, StoreTransaction } from "../store.js";
 import { SqliteBrowserTokenStore } from "./browser-tokens.js";
 import { SqliteConnection, type SqliteScope } from "./connection.js";
 import { SqliteCurationStore } from "./curation.js";
+import { SqliteEmbeddingStore } from "./embeddings.js";
 import { type Db, openDatabase } from "./database.js";
 import { SqliteDatasetStore } from "./datasets.js";
 import { SqliteEvaluationStore } from "./evaluations.js";
@@ -37,6 +38,7 @@ function entityStores(scope: SqliteScope): StoreTransaction {
     media: new SqliteMediaRefStore(scope),
     queries: new SqliteQueryStore(scope),
     curation: new SqliteCurationStore(scope),
+    embeddings: new SqliteEmbeddingStore(scope),
     matches: new SqliteMatchStore(scope),
     validate: new SqliteValidateStore(scope),
     taxonomies: new SqliteTaxonomyStore(scope),
@@ -65,6 +67,7 @@ export class SqliteStore implements NucleusStore {
   readonly media;
   readonly queries;
   readonly curation;
+  readonly embeddings;
   readonly matches;
   readonly validate;
   readonly taxonomies;
@@ -90,6 +93,7 @@ export class SqliteStore implements NucleusStore {
     this.media = stores.media;
     this.queries = stores.queries;
     this.curation = stores.curation;
+    this.embeddings = stores.embeddings;
     this.matches = stores.matches;
     this.validate = stores.validate;
     this.taxonomies = stores.taxonomies;

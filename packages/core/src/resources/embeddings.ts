@@ -1,0 +1,135 @@
+/** Item embeddings and exact similarity search; `Dataset.uploadEmbeddings` and `Dataset.similar` delegate here. */
+import { routes, type SimilarItemsResponse } from "@nucleus/schemas";
+import type { Api } from "../internal/api.js";
+import type { CallOptions } from "../options.js";
+
+/**
+ * One item's vector, by reference id.
+ *
+ * @example
+ * ```ts
+ * import type { EmbeddingInput } from "@nucleus/core";
+ *
+ * const entry: EmbeddingInput = { referenceId: "img_1", vector: [0.12, -0.5, 0.33] };
+ * ```
+ */
+export interface EmbeddingInput {
+  referenceId: string;
+  vector: readonly number[] | Float32Array;
+}
+
+/**
+ * Options of {@link Dataset.uploadEmbeddings}.
+ *
+ * @example
+ * ```ts
+ * import type { UploadEmbeddingsOptions } from "@nucleus/core";
+ *
+ * const options: UploadEmbeddingsOptions = { batchSize: 2000 };
+ * ```
+ */
+export interface UploadEmbeddingsOptions extends CallOptions {
+  /** Vectors per request (each request applies whole or not at all). Default 1000. */
+  batchSize?: number;
+}
+
+/**
+ * What an upload stored: vectors sent, their length, and how many the dataset holds now.
+ *
+ * @example
+ * ```ts
+ * import type { EmbeddingsUploadResult } from "@nucleus/core";
+ *
+ * const result: EmbeddingsUploadResult = { uploaded: 2, dimension: 512, total: 2 };
+ * ```
+ */
+export interface EmbeddingsUploadResult {
+  uploaded: number;
+  dimension: number;
+  total: number;
+}
+
+/**
+ * What {@link Dataset.similar} searches near and among: one example (an item by reference id or
+ * id, which is left out of the results, or a raw vector), how many neighbours, the metric, and
+ * optionally a query or a slice whose items are the only candidates.
+ *
+ * @example
+ * ```ts
+ * import type { SimilarOptions } from "@nucleus/core";
+ *
+ * const near: SimilarOptions = { referenceId: "img_1", k: 20, query: 'metadata.weather = "fog"' };
+ * ```
+ */
+export type SimilarOptions = CallOptions &
+  ({ referenceId: string } | { itemId: string } | { vector: readonly number[] | Float32Array }) & {
+    /** Neighbours to return, 1 to 1000. Default 10. */
+    k?: number;
+    /** `cosine` (`1 - cos`, the default) or `l2` (Euclidean distance). */
+    metric?: "cosine" | "l2";
+    /** Only items this query selects. */
+    query?: string;
+    /** The run `predictions.*` in `query` counts. */
+    modelRun?: string | { id: string };
+    /** Only the items of this slice. */
+    slice?: string | { id: string };
+  };
+
+/**
+ * A neighbour: the item and its distance to the example.
+ *
+ * @example
+ * ```ts
+ * import type { SimilarItem } from "@nucleus/core";
+ *
+ * const hit: SimilarItem = { itemId: "di_1", referenceId: "img_2", distance: 0.04 };
+ * ```
+ */
+export type SimilarItem = SimilarItemsResponse["results"][number];
+
+const idOf = (ref: string | { id: string } | undefined) =>
+  ref === undefined ? undefined : typeof ref === "string" ? ref : ref.id;
+
+/** @internal */
+export async function uploadEmbeddings(
+  api: Api,
+  datasetId: string,
+  entries: Iterable<EmbeddingInput> | AsyncIterable<EmbeddingInput>,
+  options: UploadEmbeddingsOptions,
+): Promise<EmbeddingsUploadResult> {
+  const size = options.batchSize ?? 1000;
+  const result: EmbeddingsUploadResult = { uploaded: 0, dimension: 0, total: 0 };
+  let batch: { referenceId: string; vector: number[] }[] = [];
+  const send = async () => {
+    const answer = await api.call(
+      routes.uploadEmbeddings,
+      { params: { datasetId }, body: { embeddings: batch } },
+      options,
+    );
+    result.uploaded += answer.uploaded;
+    result.dimension = answer.dimension;
+    result.total = answer.total;
+    batch = [];
+  };
+  for await (const entry of entries) {
+    batch.push({ referenceId: entry.referenceId, vector: Array.from(entry.vector) });
+    if (batch.length >= size) await send();
+  }
+  if (batch.length > 0) await send();
+  return result;
+}
+
+/** @internal */
+export async function similar(api: Api, datasetId: string, options: SimilarOptions): Promise<SimilarItem[]> {
+  const body = {
+    referenceId: "referenceId" in options ? options.referenceId : undefined,
+    itemId: "itemId" in options ? options.itemId : undefined,
+    vector: "vector" in options ? Array.from(options.vector) : undefined,
+    k: options.k,
+    metric: options.metric,
+    query: options.query,
+    modelRunId: idOf(options.modelRun),
+    sliceId: idOf(options.slice),
+  };
+  return (await api.call(routes.similarItems, { params: { datasetId }, body }, options)).results;
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { datasetWithItems, type StoreBackend, useStore } from "./harness.js";
+
+const vector = (...xs: number[]) => Float32Array.from(xs);
+
+/** Item embeddings: stored per item, read back whole and in pages, gone with their item. */
+export function embeddingConformance(backend: StoreBackend): void {
+  describe("embeddings", () => {
+    const fixture = useStore(backend);
+
+    it("store vectors by item, replace them, and read them back by id and in pages", async () => {
+      const { store } = fixture;
+      const dataset = await datasetWithItems(store, 5);
+      const other = await datasetWithItems(store, 1);
+      expect(await store.embeddings.dimension(dataset)).toBeNull();
+      const ids = await store.embeddings.itemIds(dataset, ["img_0", "img_1", "img_2", "img_3", "nope"]);
+      expect([...ids.keys()].sort()).toEqual(["img_0", "img_1", "img_2", "img_3"]);
+      const otherItem = (await store.embeddings.itemIds(other, ["img_0"])).get("img_0") as string;
+      const stored = await store.embeddings.put(dataset, [
+        ...["img_0", "img_1", "img_2"].map((ref, i) => ({
+          itemId: ids.get(ref) as string,
+          vector: vector(i, 0.5, -1.25),
+        })),
+        // Another dataset's item is not this dataset's to store.
+        { itemId: otherItem, vector: vector(9, 9, 9) },
+      ]);
+      expect(stored).toBe(3);
+      await store.embeddings.put(dataset, [{ itemId: ids.get("img_1") as string, vector: vector(7, 7, 7) }]);
+      expect(await store.embeddings.dimension(dataset)).toBe(3);
+      expect(await store.embeddings.count(dataset)).toBe(3);
+      expect(await store.embeddings.count(other)).toBe(0);
+
+      const got = await store.embeddings.get(dataset, [
+        ids.get("img_1") as string,
+        ids.get("img_3") as string,
+      ]);
+      expect([...got.values()].map((r) => [r.referenceId, [...r.vector]])).toEqual([["img_1", [7, 7, 7]]]);
+
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page = await store.embeddings.page(dataset, { cursor, limit: 2 });
+        for (const record of page.records) {
+          seen.push(record.referenceId);
+          expect(record.vector).toHaveLength(3);
+        }
+        cursor = page.nextCursor;
+        pages += 1;
+      } while (cursor !== null);
+      expect(seen.sort()).toEqual(["img_0", "img_1", "img_2"]);
+      expect(pages).toBe(2);
+    });
+
+    it("drop an item's vector with the item", async () => {
+      const { store } = fixture;
+      const dataset = await datasetWithItems(store, 2);
+      const ids = await store.embeddings.itemIds(dataset, ["img_0", "img_1"]);
+      await store.embeddings.put(
+        dataset,
+        [...ids.values()].map((itemId) => ({ itemId, vector: vector(1, 2) })),
+      );
+      expect(await store.items.delete(dataset, "img_0")).toBe(true);
+      expect(await store.embeddings.count(dataset)).toBe(1);
+      const page = await store.embeddings.page(dataset, {});
+      expect(page.records.map((r) => r.referenceId)).toEqual(["img_1"]);
+    });
+  });
+}

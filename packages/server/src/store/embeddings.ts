@@ -1,0 +1,50 @@
+/**
+ * Item embeddings: one vector per item, all of a dataset's the same length, kept beside the item
+ * (deleting the item deletes its vector) and read back in pages so that a search never holds
+ * every vector of a dataset at once.
+ */
+import type { Page, PageRequest } from "./common.js";
+
+/** A vector to store for an item. */
+export interface NewEmbedding {
+  itemId: string;
+  vector: Float32Array;
+}
+
+/** A stored vector, with the item it belongs to. */
+export interface EmbeddingRecord {
+  itemId: string;
+  referenceId: string;
+  vector: Float32Array;
+}
+
+/** Embeddings of each dataset's items. */
+export interface EmbeddingStore {
+  /** The length of the dataset's vectors, or null while it has none. */
+  dimension(datasetId: string): Promise<number | null>;
+  /** How many vectors the dataset holds. */
+  count(datasetId: string): Promise<number>;
+  /**
+   * Stores vectors of the dataset's items, replacing an item's earlier one. The caller checks
+   * lengths and items; vectors of items that are not the dataset's are dropped.
+   */
+  put(datasetId: string, embeddings: readonly NewEmbedding[]): Promise<number>;
+  /** The ids of the dataset's items with these reference ids (unknown ones are left out). */
+  itemIds(datasetId: string, referenceIds: readonly string[]): Promise<Map<string, string>>;
+  /** The vectors of some items of the dataset, by item id (items without one are left out). */
+  get(datasetId: string, itemIds: readonly string[]): Promise<Map<string, EmbeddingRecord>>;
+  /** One page of the dataset's vectors, in item id order. */
+  page(datasetId: string, request: PageRequest): Promise<Page<EmbeddingRecord>>;
+}
+
+/** The bytes a vector is stored as: float32, little-endian (the byte order of every host this runs on). */
+export function vectorBytes(vector: Float32Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+/** A stored vector read back; copied when the bytes do not start on a 4-byte boundary. */
+export function vectorOf(bytes: Uint8Array): Float32Array {
+  if (bytes.byteOffset % 4 === 0)
+    return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  return new Float32Array(bytes.slice().buffer, 0, bytes.byteLength / 4);
+}
