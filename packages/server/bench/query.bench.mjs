@@ -284,7 +284,7 @@ async function generate() {
 
 /** The dataset and run of a data folder the bench filled before. */
 async function reuse() {
-  const [dataset] = await call("GET", "dataset/");
+  const [dataset] = await call("GET", "dataset/details");
   if (!dataset) throw new Error(`${REUSE} holds no dataset`);
   const info = await call("GET", `dataset/${dataset.id}/info`);
   return {
