@@ -5,6 +5,7 @@ import { cocoCommands } from "./commands/coco.js";
 import { curationCommands } from "./commands/curation.js";
 import { datasetCommands, itemCommands } from "./commands/datasets.js";
 import { dbCommands } from "./commands/db.js";
+import { embeddingCommands } from "./commands/embeddings.js";
 import { evalCommand } from "./commands/eval.js";
 import { formatCommands } from "./commands/formats.js";
 import { miscCommands } from "./commands/misc.js";
@@ -22,6 +23,7 @@ export const COMMANDS: Command[] = [
   ...datasetCommands,
   ...itemCommands,
   ...curationCommands,
+  ...embeddingCommands,
   ...modelCommands,
   ...sliceCommands,
   ...testCommands,

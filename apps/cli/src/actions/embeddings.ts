@@ -1,0 +1,90 @@
+/** The work of `nu embeddings upload` and `nu items similar`. */
+import { createReadStream } from "node:fs";
+import { createInterface } from "node:readline";
+import type { EmbeddingInput } from "@nucleus/core";
+import type { Context } from "../command.js";
+import { resolveDatasetId } from "../dataset-ref.js";
+import { CliError, table } from "../output.js";
+
+async function datasetOf(c: Context): Promise<string> {
+  return resolveDatasetId(c.client(), c.flag("dataset") as string);
+}
+
+/** The entries of an NDJSON file, read a line at a time; a bad line stops with its number. */
+async function* entriesOf(file: string): AsyncGenerator<EmbeddingInput> {
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  let n = 0;
+  try {
+    for await (const line of lines) {
+      n += 1;
+      if (line.trim() === "") continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch (error) {
+        throw new CliError("Bad embeddings file", `${file}:${n}: not JSON (${(error as Error).message})`);
+      }
+      const entry = parsed as { reference_id?: unknown; vector?: unknown };
+      if (typeof entry.reference_id !== "string" || entry.reference_id === "")
+        throw new CliError("Bad embeddings file", `${file}:${n}: reference_id must be a non-empty string`);
+      if (!Array.isArray(entry.vector) || !entry.vector.every((x) => typeof x === "number"))
+        throw new CliError("Bad embeddings file", `${file}:${n}: vector must be a list of numbers`);
+      yield { referenceId: entry.reference_id, vector: entry.vector as number[] };
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT")
+      throw new CliError("No such file", `${file} does not exist`);
+    throw error;
+  }
+}
+
+/** `nu embeddings upload FILE --dataset D`. */
+export async function uploadEmbeddingsFile(c: Context): Promise<void> {
+  const file = c.arg(0, "file");
+  const datasetId = await datasetOf(c);
+  const batchSize = c.integer("batch-size");
+  const result = await c
+    .client()
+    .getDataset(datasetId)
+    .uploadEmbeddings(entriesOf(file), batchSize ? { batchSize } : {});
+  if (c.json) c.print(result);
+  else
+    c.io.out(
+      `Uploaded ${result.uploaded} vectors of ${result.dimension} numbers; the dataset holds ${result.total}.\n`,
+    );
+}
+
+/** `nu items similar REF --dataset D [--k N] [--where Q]`. */
+export async function similarItems(c: Context): Promise<void> {
+  const referenceId = c.arg(0, "reference-id");
+  const metric = c.flag("metric");
+  if (metric !== undefined && metric !== "cosine" && metric !== "l2")
+    throw new CliError("Bad option", `--metric must be cosine or l2, not ${JSON.stringify(metric)}`);
+  const datasetId = await datasetOf(c);
+  const k = c.integer("k");
+  const where = c.flag("where");
+  const run = c.flag("run");
+  const slice = c.flag("slice");
+  const results = await c
+    .client()
+    .getDataset(datasetId)
+    .similar({
+      referenceId,
+      ...(k ? { k } : {}),
+      ...(metric ? { metric } : {}),
+      ...(where ? { query: where } : {}),
+      ...(run ? { modelRun: run } : {}),
+      ...(slice ? { slice } : {}),
+    });
+  if (c.json) {
+    c.print(results);
+    return;
+  }
+  c.io.out(
+    `${table(
+      results.map((r) => ({ ...r, distance: r.distance.toFixed(6) })),
+      ["referenceId", "distance", "itemId"],
+      ["REFERENCE ID", "DISTANCE", "ITEM ID"],
+    )}\n`,
+  );
+}

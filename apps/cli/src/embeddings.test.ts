@@ -1,0 +1,106 @@
+/**
+ * Embeddings through the real `nu` against a real server: an NDJSON file of vectors uploaded,
+ * the nearest items to one (with a query), and a bad file or a refused upload reported.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type NuSession, startNuSession } from "./test-support.js";
+
+let s: NuSession;
+let datasetId: string;
+
+const ndjson = (rows: object[]) => `${rows.map((row) => JSON.stringify(row)).join("\n")}\n`;
+const COUNT = 12;
+/** Item i points at angle i * 10 degrees: its nearest neighbours are i - 1 and i + 1. */
+const vectorOf = (i: number) => [Math.cos((i * Math.PI) / 18), Math.sin((i * Math.PI) / 18), 0];
+
+beforeAll(async () => {
+  s = await startNuSession();
+  datasetId = (await s.json<{ id: string }>(["datasets", "create", "angles"])).id;
+  const items = join(s.scratch, "items.ndjson");
+  writeFileSync(
+    items,
+    ndjson(
+      Array.from({ length: COUNT }, (_, i) => ({
+        image_url: `s3://b/a-${i}.jpg`,
+        reference_id: `a-${i}`,
+        metadata: { even: i % 2 === 0 },
+      })),
+    ),
+  );
+  await s.json(["upload", "items", items, "--dataset", datasetId]);
+}, 30_000);
+afterAll(async () => {
+  await s.stop();
+});
+
+describe("nu embeddings upload and nu items similar", () => {
+  it("uploads an NDJSON file of vectors and lists the nearest items", async () => {
+    const file = join(s.scratch, "vectors.ndjson");
+    writeFileSync(
+      file,
+      ndjson(Array.from({ length: COUNT }, (_, i) => ({ reference_id: `a-${i}`, vector: vectorOf(i) }))),
+    );
+    const uploaded = await s.nu(["embeddings", "upload", file, "--dataset", datasetId, "--batch-size", "5"]);
+    expect(uploaded.code, uploaded.stderr).toBe(0);
+    expect(uploaded.stdout).toContain(`Uploaded ${COUNT} vectors of 3 numbers; the dataset holds ${COUNT}.`);
+
+    const near = await s.json<{ referenceId: string; distance: number }[]>([
+      "items",
+      "similar",
+      "a-5",
+      "--dataset",
+      datasetId,
+      "--k",
+      "4",
+    ]);
+    expect(near.map((r) => r.referenceId)).toEqual(["a-4", "a-6", "a-3", "a-7"]);
+    expect(near[0]?.distance).toBeCloseTo(1 - Math.cos(Math.PI / 18), 6);
+
+    const even = await s.nu([
+      "items",
+      "similar",
+      "a-5",
+      "--dataset",
+      datasetId,
+      "--k",
+      "2",
+      "--where",
+      "metadata.even = true",
+      "--metric",
+      "l2",
+    ]);
+    expect(even.code, even.stderr).toBe(0);
+    const rows = even.stdout.trim().split("\n");
+    expect(rows[0]).toMatch(/^REFERENCE ID\s+DISTANCE\s+ITEM ID/);
+    expect(rows.slice(1).map((row) => row.split(/\s+/)[0])).toEqual(["a-4", "a-6"]);
+  });
+
+  it("reports a bad line by number, and an upload the server refuses by entry", async () => {
+    const bad = join(s.scratch, "bad.ndjson");
+    writeFileSync(
+      bad,
+      `${JSON.stringify({ reference_id: "a-0", vector: [1, 0, 0] })}\n{"reference_id": "a-1"}\n`,
+    );
+    const badLine = await s.nu(["embeddings", "upload", bad, "--dataset", datasetId]);
+    expect(badLine.code).toBe(1);
+    expect(badLine.stderr).toContain("bad.ndjson:2: vector must be a list of numbers");
+
+    const short = join(s.scratch, "short.ndjson");
+    writeFileSync(
+      short,
+      ndjson([
+        { reference_id: "a-0", vector: [1, 0, 0] },
+        { reference_id: "a-1", vector: [1, 0] },
+      ]),
+    );
+    const refused = await s.nu(["embeddings", "upload", short, "--dataset", datasetId]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('embeddings[1] (reference_id "a-1").vector: has 2 numbers');
+
+    const unknown = await s.nu(["items", "similar", "nope", "--dataset", datasetId]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("reference_id: no item of dataset");
+  });
+});
