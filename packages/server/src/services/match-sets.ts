@@ -23,8 +23,11 @@ import type {
 } from "../store/index.js";
 import { RecentResults } from "./recent.js";
 
-/** Items matched per step: a step's labels are read, matched and written together. */
-const STEP = 2_000;
+/**
+ * Items matched per step: a step's labels are read, matched and written together. Each of those
+ * is one synchronous stretch, so a step stays small enough for requests to go between them.
+ */
+const STEP = 250;
 /** Rows read per page when charts stream through a set. */
 const ROW_PAGE = 10_000;
 

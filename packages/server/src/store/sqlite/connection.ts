@@ -1,5 +1,9 @@
 import type { Statement } from "better-sqlite3";
 import type { Db } from "./database.js";
+import { LoopTurns } from "./loop-turns.js";
+
+/** How long calls from outside transactions may run back to back before requests get a turn. */
+const TURN_BUDGET_MS = 10;
 
 /**
  * How an entity store runs its SQL: `read` and `write` each run a synchronous function (one
@@ -34,6 +38,7 @@ interface Hold {
 export class SqliteConnection {
   private readonly statements = new Map<string, Statement>();
   private hold: Hold | undefined;
+  private readonly turns = new LoopTurns(TURN_BUDGET_MS);
   private readonly writeInTransaction: (fn: () => unknown) => unknown;
 
   /** Calls from outside any transaction. */
@@ -120,6 +125,8 @@ export class SqliteConnection {
   // The hold is checked again right before `fn` runs: another waiter may have opened a
   // transaction between the end of the previous one and this call's turn.
   private async runOutside<T>(fn: () => T): Promise<T> {
+    const turn = this.turns.due();
+    if (turn) await turn;
     while (this.hold) await this.hold.ended;
     return fn();
   }
