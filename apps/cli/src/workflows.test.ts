@@ -177,7 +177,9 @@ describe("uploads", () => {
     expect(byName.stderr).toContain('No dataset has the id or name "no such name"');
   });
 
-  it("Ctrl-C prints where the journal is and how to resume; the resumed report counts what it skipped", { timeout: 90_000 }, async () => {
+  it("Ctrl-C prints where the journal is and how to resume; the resumed report counts what it skipped", {
+    timeout: 90_000,
+  }, async () => {
     const dataset = await s.json<{ id: string }>(["datasets", "create", "interrupted"]);
     const csv = join(s.scratch, "big.csv");
     const total = 4_000;
