@@ -157,6 +157,36 @@ describe.each(serverBackends())("embeddings on $name", (backend) => {
     expect(await reopened.similar({ referenceId: ref(20), k: 5 })).toEqual(after);
   }, 30_000);
 
+  it("keeps the vectors items carry in embedding_info, as the protocol sends them", async () => {
+    const carried = Float32Array.from({ length: DIM }, (_, j) => (j % 2 === 0 ? 1 : -1));
+    await dataset.append([
+      {
+        imageUrl: "s3://bucket/carried.jpg",
+        referenceId: "carried",
+        metadata: {},
+        embeddingInfo: { indexId: "custom", embeddingVector: Array.from(carried) },
+      },
+    ]);
+    const [nearest] = await dataset.similar({ vector: carried, k: 1, metric: "l2" });
+    expect(nearest).toMatchObject({ referenceId: "carried", distance: 0 });
+    const error = await dataset
+      .append([
+        {
+          imageUrl: "s3://bucket/short.jpg",
+          referenceId: "short",
+          metadata: {},
+          embeddingInfo: { indexId: "custom", embeddingVector: [1, 2] },
+        },
+      ])
+      .catch((e: unknown) => e);
+    expect((error as APIError).status).toBe(400);
+    expect(JSON.stringify((error as APIError).body)).toContain(
+      `items[0] (reference_id \\"short\\").embedding_info.embedding_vector: has 2 numbers`,
+    );
+    // Refused whole: the item is not stored either.
+    expect(await dataset.countItems('item.reference_id = "short"')).toBe(0);
+  });
+
   it("refuses a bad upload whole, naming the entry and the field", async () => {
     const refused = async (entries: { referenceId: string; vector: number[] }[]) => {
       const error = await dataset.uploadEmbeddings(entries).catch((e: unknown) => e);

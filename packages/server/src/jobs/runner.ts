@@ -5,6 +5,7 @@ import { isDiskFull } from "../http/disk-full.js";
 import { depthPast } from "../json-depth.js";
 import type { MediaStore } from "../media.js";
 import { refusalMessage } from "../presenters/problems.js";
+import { ItemVectorError, planItemVectors } from "../services/item-vectors.js";
 import { DEFAULT_IOU, matchSetsOf } from "../services/match-sets.js";
 import { upsertCheckedLabels } from "../services/taxonomy-check.js";
 import type {
@@ -373,9 +374,21 @@ export class JobRunner {
   ): Promise<void> {
     if (valid.length === 0) return;
     if (spec.type === "uploadDatasetItems") {
+      // Vectors that cannot be kept are reported; their items are stored all the same.
+      const storeVectors = await planItemVectors(
+        stores,
+        spec.datasetId,
+        valid as NewItem[],
+        spec.update,
+      ).catch((error) => {
+        if (!(error instanceof ItemVectorError)) throw error;
+        errors.push(error.message);
+        return undefined;
+      });
       const result = await stores.items.upsert(spec.datasetId, valid as NewItem[], {
         update: spec.update,
       });
+      await storeVectors?.();
       counts.new += result.newItems;
       counts.updated += result.updatedItems;
       counts.ignored += result.ignoredItems;

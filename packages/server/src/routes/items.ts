@@ -10,6 +10,7 @@ import { mapPages, pagesOf } from "../http/pages.js";
 import { STREAM_PAGE, streamedList } from "../http/stream-json.js";
 import { exportRowsWire, itemWire } from "../presenters/items.js";
 import { labelGroupsWire, labelWire } from "../presenters/labels.js";
+import { ItemVectorError, planItemVectors } from "../services/item-vectors.js";
 import type { DatasetRecord, ItemRecord, NewItem } from "../store/index.js";
 import { startAsyncUpload } from "./uploads.js";
 
@@ -38,7 +39,11 @@ export function itemRoutes(): Hono<Env> {
     return once(c, async (stores) => {
       // The dataset holds its files from here on: only its tenant may read them, until it is deleted.
       await c.get("mediaAccess").retain(stores, c.get("tenant"), dataset.id, files);
+      const storeVectors = await planItemVectors(stores, dataset.id, items, update).catch((error) => {
+        throw error instanceof ItemVectorError ? badRequest(error.message) : error;
+      });
       const counts = await stores.items.upsert(dataset.id, items, { update });
+      await storeVectors?.();
       return {
         dataset_id: dataset.id,
         new_items: counts.newItems,
