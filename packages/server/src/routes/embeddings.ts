@@ -5,13 +5,17 @@ import { route } from "../http/contract.js";
 import { badRequest } from "../http/errors.js";
 import { requireDataset, requireSlice } from "../http/lookup.js";
 import { distanceTo, type Metric, TopK } from "../services/nearest.js";
-import type { DatasetRecord, EmbeddingRecord, NewEmbedding } from "../store/index.js";
+import type { DatasetRecord, ItemVector, NewEmbedding } from "../store/index.js";
 import { runOf } from "./queries.js";
 
 /** Vectors read per store call while searching. */
 const SEARCH_PAGE = 2_000;
 /** Candidate item ids read per store call for a filtered search. */
 const CANDIDATE_PAGE = 5_000;
+/** Vectors read by id per store call, when a filter keeps few items. */
+const BY_ID = 1_000;
+/** A filter keeping at most this share of the vectors reads them by id instead of scanning all. */
+const SPARSE_SHARE = 0.25;
 const DEFAULT_K = 10;
 /** The largest magnitude a float32 holds: larger numbers would be stored as infinity. */
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -155,27 +159,43 @@ export function embeddingRoutes(): Hono<Env> {
     }
     const candidates = await candidatesOf(c, dataset, body);
     const distance = distanceTo(query, metric);
-    const top = new TopK<EmbeddingRecord>(k);
+    const top = new TopK<ItemVector>(k);
     let searched = 0;
-    let cursor: string | null = null;
-    do {
-      const page = await store.embeddings.page(dataset.id, { cursor, limit: SEARCH_PAGE });
-      for (const record of page.records) {
+    const consider = (records: readonly ItemVector[]) => {
+      for (const record of records) {
         if (record.itemId === exclude || (candidates && !candidates.has(record.itemId))) continue;
         searched += 1;
         top.offer({ value: record, key: record.itemId, distance: distance(record.vector) });
       }
-      cursor = page.nextCursor;
-    } while (cursor !== null);
+    };
+    if (candidates && candidates.size <= SPARSE_SHARE * (await store.embeddings.count(dataset.id))) {
+      // A narrow filter: read only its items' vectors.
+      const ids = [...candidates];
+      for (let i = 0; i < ids.length; i += BY_ID)
+        consider([...(await store.embeddings.get(dataset.id, ids.slice(i, i + BY_ID))).values()]);
+    } else {
+      let cursor: string | null = null;
+      do {
+        const page = await store.embeddings.page(dataset.id, { cursor, limit: SEARCH_PAGE });
+        consider(page.records);
+        cursor = page.nextCursor;
+      } while (cursor !== null);
+    }
+    const nearest = top.sorted();
+    // Reference ids of the few results only: a scan reads vectors and item ids, nothing else.
+    const found = await store.embeddings.get(
+      dataset.id,
+      nearest.map((n) => n.key),
+    );
     return {
       metric,
       dimension: dimension ?? 0,
       searched,
-      results: top.sorted().map(({ value, distance: d }) => ({
-        item_id: value.itemId,
-        reference_id: value.referenceId,
-        distance: d,
-      })),
+      results: nearest.flatMap(({ key, distance: d }) => {
+        const record = found.get(key);
+        // An item deleted since the scan read it is left out.
+        return record ? [{ item_id: key, reference_id: record.referenceId, distance: d }] : [];
+      }),
     };
   });
 

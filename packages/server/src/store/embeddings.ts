@@ -11,6 +11,12 @@ export interface NewEmbedding {
   vector: Float32Array;
 }
 
+/** A stored vector and its item's id. */
+export interface ItemVector {
+  itemId: string;
+  vector: Float32Array;
+}
+
 /** A stored vector, with the item it belongs to. */
 export interface EmbeddingRecord {
   itemId: string;
@@ -33,8 +39,8 @@ export interface EmbeddingStore {
   itemIds(datasetId: string, referenceIds: readonly string[]): Promise<Map<string, string>>;
   /** The vectors of some items of the dataset, by item id (items without one are left out). */
   get(datasetId: string, itemIds: readonly string[]): Promise<Map<string, EmbeddingRecord>>;
-  /** One page of the dataset's vectors, in item id order. */
-  page(datasetId: string, request: PageRequest): Promise<Page<EmbeddingRecord>>;
+  /** One page of the dataset's vectors, in item id order (without reference ids: a scan reads only vectors). */
+  page(datasetId: string, request: PageRequest): Promise<Page<ItemVector>>;
 }
 
 /** The bytes a vector is stored as: float32, little-endian (the byte order of every host this runs on). */

@@ -11,7 +11,7 @@ export type {
   SliceQueryRecord,
 } from "./curation.js";
 export type { DatasetRecord, DatasetStore, MetadataSchemaDefinition, NewDataset } from "./datasets.js";
-export type { EmbeddingRecord, EmbeddingStore, NewEmbedding } from "./embeddings.js";
+export type { EmbeddingRecord, EmbeddingStore, ItemVector, NewEmbedding } from "./embeddings.js";
 export {
   type EvaluationMetrics,
   EvaluationMetricsDocument,

@@ -42,13 +42,15 @@ export function embeddingConformance(backend: StoreBackend): void {
       do {
         const page = await store.embeddings.page(dataset, { cursor, limit: 2 });
         for (const record of page.records) {
-          seen.push(record.referenceId);
+          seen.push(record.itemId);
           expect(record.vector).toHaveLength(3);
         }
         cursor = page.nextCursor;
         pages += 1;
       } while (cursor !== null);
-      expect(seen.sort()).toEqual(["img_0", "img_1", "img_2"]);
+      expect([...seen].sort()).toEqual(
+        ["img_0", "img_1", "img_2"].map((ref) => ids.get(ref) as string).sort(),
+      );
       expect(pages).toBe(2);
     });
 
@@ -63,7 +65,7 @@ export function embeddingConformance(backend: StoreBackend): void {
       expect(await store.items.delete(dataset, "img_0")).toBe(true);
       expect(await store.embeddings.count(dataset)).toBe(1);
       const page = await store.embeddings.page(dataset, {});
-      expect(page.records.map((r) => r.referenceId)).toEqual(["img_1"]);
+      expect(page.records.map((r) => r.itemId)).toEqual([ids.get("img_1")]);
     });
   });
 }

@@ -2,6 +2,7 @@ import type { Page, PageRequest } from "../common.js";
 import {
   type EmbeddingRecord,
   type EmbeddingStore,
+  type ItemVector,
   type NewEmbedding,
   vectorBytes,
   vectorOf,
@@ -86,17 +87,18 @@ export class PgEmbeddingStore implements EmbeddingStore {
     });
   }
 
-  page(datasetId: string, request: PageRequest): Promise<Page<EmbeddingRecord>> {
+  page(datasetId: string, request: PageRequest): Promise<Page<ItemVector>> {
     const limit = request.limit ?? DEFAULT_PAGE;
     return this.scope.read(async (db) => {
-      const rows = await db.query<Row>(
-        `SELECT e.item_id, i.reference_id, e.vector FROM item_embeddings e JOIN items i ON i.id = e.item_id
-         WHERE e.dataset_id = $1 AND e.item_id > $2 ORDER BY e.item_id LIMIT $3`,
+      const rows = await db.query<{ item_id: string; vector: Buffer }>(
+        `SELECT item_id, vector FROM item_embeddings
+         WHERE dataset_id = $1 AND item_id > $2 ORDER BY item_id LIMIT $3`,
         [datasetId, request.cursor ?? "", limit],
       );
+      const last = rows[rows.length - 1];
       return {
-        records: rows.map(recordOf),
-        nextCursor: rows.length === limit ? (rows[rows.length - 1] as Row).item_id : null,
+        records: rows.map((row) => ({ itemId: row.item_id, vector: vectorOf(row.vector) })),
+        nextCursor: rows.length === limit && last ? last.item_id : null,
       };
     });
   }

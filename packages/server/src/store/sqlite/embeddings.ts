@@ -2,6 +2,7 @@ import type { Page, PageRequest } from "../common.js";
 import {
   type EmbeddingRecord,
   type EmbeddingStore,
+  type ItemVector,
   type NewEmbedding,
   vectorBytes,
   vectorOf,
@@ -95,18 +96,19 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
     });
   }
 
-  page(datasetId: string, request: PageRequest): Promise<Page<EmbeddingRecord>> {
+  page(datasetId: string, request: PageRequest): Promise<Page<ItemVector>> {
     const limit = request.limit ?? DEFAULT_PAGE;
     return this.scope.read(() => {
       const rows = this.scope
         .sql(
-          `SELECT e.item_id, i.reference_id, e.vector FROM item_embeddings e JOIN items i ON i.id = e.item_id
-           WHERE e.dataset_id = ? AND e.item_id > ? ORDER BY e.item_id LIMIT ?`,
+          `SELECT item_id, vector FROM item_embeddings
+           WHERE dataset_id = ? AND item_id > ? ORDER BY item_id LIMIT ?`,
         )
-        .all(datasetId, request.cursor ?? "", limit) as Row[];
+        .all(datasetId, request.cursor ?? "", limit) as { item_id: string; vector: Buffer }[];
+      const last = rows[rows.length - 1];
       return {
-        records: rows.map(recordOf),
-        nextCursor: rows.length === limit ? (rows[rows.length - 1] as Row).item_id : null,
+        records: rows.map((row) => ({ itemId: row.item_id, vector: vectorOf(row.vector) })),
+        nextCursor: rows.length === limit && last ? last.item_id : null,
       };
     });
   }
