@@ -187,6 +187,33 @@ describe.each(serverBackends())("embeddings on $name", (backend) => {
     expect(await dataset.countItems('item.reference_id = "short"')).toBe(0);
   });
 
+  it("lists an async upload's bad vector among its errors and keeps the others", async () => {
+    const good = Float32Array.from({ length: DIM }, (_, j) => (j === 3 ? 1 : 0));
+    const job = await dataset.append(
+      [
+        {
+          imageUrl: "s3://bucket/async-good.jpg",
+          referenceId: "async-good",
+          metadata: {},
+          embeddingInfo: { indexId: "custom", embeddingVector: Array.from(good) },
+        },
+        {
+          imageUrl: "s3://bucket/async-bad.jpg",
+          referenceId: "async-bad",
+          metadata: {},
+          embeddingInfo: { indexId: "custom", embeddingVector: [1, 2, 3] },
+        },
+      ],
+      { asynchronous: true },
+    );
+    await job.waitUntilDone().catch(() => undefined);
+    expect((await job.errors()).join("\n")).toContain(
+      'reference_id "async-bad").embedding_info.embedding_vector: has 3 numbers',
+    );
+    const [nearest] = await dataset.similar({ vector: good, k: 1, metric: "l2" });
+    expect(nearest).toMatchObject({ referenceId: "async-good", distance: 0 });
+  });
+
   it("refuses a bad upload whole, naming the entry and the field", async () => {
     const refused = async (entries: { referenceId: string; vector: number[] }[]) => {
       const error = await dataset.uploadEmbeddings(entries).catch((e: unknown) => e);

@@ -5,7 +5,7 @@ import { isDiskFull } from "../http/disk-full.js";
 import { depthPast } from "../json-depth.js";
 import type { MediaStore } from "../media.js";
 import { refusalMessage } from "../presenters/problems.js";
-import { ItemVectorError, planItemVectors } from "../services/item-vectors.js";
+import { planItemVectors } from "../services/item-vectors.js";
 import { DEFAULT_IOU, matchSetsOf } from "../services/match-sets.js";
 import { upsertCheckedLabels } from "../services/taxonomy-check.js";
 import type {
@@ -380,11 +380,8 @@ export class JobRunner {
         spec.datasetId,
         valid as NewItem[],
         spec.update,
-      ).catch((error) => {
-        if (!(error instanceof ItemVectorError)) throw error;
-        errors.push(error.message);
-        return undefined;
-      });
+        (message) => errors.push(message),
+      );
       const result = await stores.items.upsert(spec.datasetId, valid as NewItem[], {
         update: spec.update,
       });

@@ -21,6 +21,8 @@ export async function planItemVectors(
   datasetId: string,
   items: readonly NewItem[],
   update: boolean,
+  /** Given, a bad vector is reported here and left out (its item is stored); else it throws. */
+  skip?: (message: string) => void,
 ): Promise<(() => Promise<void>) | undefined> {
   const carrying = items.flatMap((item, index) => {
     const vector = (item.embedding_info as { embedding_vector?: unknown } | null | undefined)
@@ -30,27 +32,37 @@ export async function planItemVectors(
   if (carrying.length === 0) return undefined;
   const embeddings: EmbeddingStore = stores.embeddings;
   let dimension = await embeddings.dimension(datasetId);
-  for (const { item, index, vector } of carrying) {
+  const refuse = (message: string) => {
+    if (!skip) throw new ItemVectorError(message);
+    skip(message);
+  };
+  const checked = carrying.filter(({ item, index, vector }) => {
     const where = `items[${index}] (reference_id ${JSON.stringify(item.reference_id)}).embedding_info.embedding_vector`;
     dimension ??= vector.length;
-    if (vector.length !== dimension)
-      throw new ItemVectorError(
+    if (vector.length !== dimension) {
+      refuse(
         `${where}: has ${vector.length} numbers, but the dataset's vectors have ${dimension}; every vector of a dataset has one length`,
       );
+      return false;
+    }
     const bad = vector.findIndex(
       (x) => typeof x !== "number" || !Number.isFinite(x) || Math.abs(x) > FLOAT32_MAX,
     );
-    if (bad >= 0)
-      throw new ItemVectorError(`${where}[${bad}]: ${String(vector[bad])} is not a finite 32-bit float`);
-  }
+    if (bad >= 0) {
+      refuse(`${where}[${bad}]: ${String(vector[bad])} is not a finite 32-bit float`);
+      return false;
+    }
+    return true;
+  });
+  if (checked.length === 0) return undefined;
   const existing = await embeddings.itemIds(
     datasetId,
-    carrying.map((c) => c.item.reference_id),
+    checked.map((c) => c.item.reference_id),
   );
   return async () => {
     // Item ids are known once the items are written; an existing item an upload ignores keeps its vector.
     // The last vector of a reference id an upload repeats wins, as the last item does.
-    const last = new Map(carrying.map((c) => [c.item.reference_id, c]));
+    const last = new Map(checked.map((c) => [c.item.reference_id, c]));
     const kept = [...last.values()].filter(
       ({ item }) => (item.update ?? update) || !existing.has(item.reference_id),
     );
