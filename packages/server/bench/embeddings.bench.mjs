@@ -2,7 +2,7 @@
 // process: generated items, one vector each (seeded, uniform in [-1, 1)), uploaded in batches
 // through ext/datasets/{id}/embeddings; then k=10 searches near random items (cosine), near a raw
 // vector (L2), and within a query selecting a tenth of the items; last, the server's peak RSS.
-// Run with `node bench/embeddings.bench.mjs` after a build. Sizes: BENCH_EMBEDDING_ITEMS (default
+// Run with `pnpm bench:embeddings` (or `node bench/embeddings.bench.mjs`) after a build. Sizes: BENCH_EMBEDDING_ITEMS (default
 // 100,000), BENCH_EMBEDDING_DIM (512), BENCH_REPEAT (20 searches a measure), BENCH_BATCH (vectors
 // a request, 1,000).
 import { spawn } from "node:child_process";
