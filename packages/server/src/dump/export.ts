@@ -24,7 +24,11 @@ export async function exportDataset(
   // A dataset is named by its id or, as in `nu`, by its name when that is unique.
   const byName = async () => {
     const named = (await store.datasets.list(tenant)).filter((d) => d.name === datasetId);
-    if (named.length > 1) throw new UnknownDatasetError(datasetId, named.map((d) => d.id));
+    if (named.length > 1)
+      throw new UnknownDatasetError(
+        datasetId,
+        named.map((d) => d.id),
+      );
     return named[0];
   };
   const dataset = (await store.datasets.get(tenant, datasetId)) ?? (await byName());

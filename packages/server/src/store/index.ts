@@ -2,6 +2,8 @@
  * The store interface: what the server asks of storage, one store per entity, as decoded
  * records and typed problems. Backends live in their own folders (`sqlite/`).
  */
+
+export type { BrowserTokenKind, BrowserTokenRecord, BrowserTokenStore } from "./browser-tokens.js";
 export type { Page, PageRequest, Tenant } from "./common.js";
 export type {
   CurationStore,
@@ -11,13 +13,13 @@ export type {
   SliceQueryRecord,
 } from "./curation.js";
 export type { DatasetRecord, DatasetStore, MetadataSchemaDefinition, NewDataset } from "./datasets.js";
-export type { EmbeddingRecord, EmbeddingStore, ItemVector, NewEmbedding } from "./embeddings.js";
 export {
   type EvaluationMetrics,
   EvaluationMetricsDocument,
   type EvaluationOptions,
   EvaluationOptionsDocument,
 } from "./documents.js";
+export type { EmbeddingRecord, EmbeddingStore, ItemVector, NewEmbedding } from "./embeddings.js";
 export type {
   EvaluationRecord,
   EvaluationStatus,
@@ -57,7 +59,6 @@ export type {
   MatchType,
 } from "./matches.js";
 export type { MediaRefStore } from "./media.js";
-export type { ItemHash, ItemHashStore } from "./phashes.js";
 export type {
   ModelRecord,
   ModelRunRecord,
@@ -66,6 +67,7 @@ export type {
   NewModel,
   NewModelRun,
 } from "./models.js";
+export type { ItemHash, ItemHashStore } from "./phashes.js";
 export {
   invalidCursor,
   StoreError,
@@ -92,7 +94,6 @@ export type {
 export type { SliceMembers, SliceRecord, SliceStore, SliceType } from "./slices.js";
 export type { EntityStores, NucleusStore, StoreTransaction } from "./store.js";
 export type { TagChange, TaggedKind, TagStore } from "./tags.js";
-export type { BrowserTokenKind, BrowserTokenRecord, BrowserTokenStore } from "./browser-tokens.js";
 export type {
   TaxonomyAddResult,
   TaxonomyDeletion,

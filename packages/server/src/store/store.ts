@@ -1,5 +1,5 @@
-import type { Tenant } from "./common.js";
 import type { BrowserTokenStore } from "./browser-tokens.js";
+import type { Tenant } from "./common.js";
 import type { CurationStore } from "./curation.js";
 import type { DatasetStore } from "./datasets.js";
 import type { EmbeddingStore } from "./embeddings.js";
