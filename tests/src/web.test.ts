@@ -9,25 +9,26 @@
  * first-paint and item-open times go to reports/web-timings.json (measured, not asserted).
  */
 /// <reference lib="dom" />
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { NucleusClient } from "@nucleus/core";
 import { createServer, type RunningNucleusServer } from "@nucleus/server";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  axe as axeViolations,
+  launchChromium,
+  SHOTS,
+  shoot as shootPage,
+  skipBrowser,
+} from "./web-browser.js";
 import { HEIGHT, ITEM0, makeWebDataset, type WebDataset, WIDTH } from "./web-data.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-/** CI installs Debian's chromium; elsewhere the browser part is skipped when it is missing. */
-const skipBrowser = !existsSync(CHROMIUM) && !process.env.CI;
 const KEY = "web-key";
 const ITEMS = 2_000;
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const SHOTS = join(ROOT, "reports", "screenshots");
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 let server: RunningNucleusServer;
 let client: NucleusClient;
@@ -164,21 +165,7 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
   const errors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     page = await context.newPage();
     page.on("pageerror", (error) => errors.push(error.message));
@@ -193,7 +180,7 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
    * pixels (a 4K screen): those are costly, and the other tests run beside these.
    */
   async function shoot(name: string, large = false, target: Page = page): Promise<void> {
-    await target.screenshot({ path: join(SHOTS, `${name}-1280x720.png`) });
+    await shootPage(target, name);
     if (!large) return;
     const big = await browser.newContext({
       viewport: { width: 1920, height: 1080 },
@@ -209,32 +196,7 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
   }
 
   /** Serious and critical accessibility violations axe-core finds on the page. */
-  async function axe(target: Page = page): Promise<string[]> {
-    // Evaluated through DevTools: the page's CSP (rightly) refuses inline scripts.
-    await target.evaluate(AXE);
-    return target.evaluate(async () => {
-      const result = await (
-        window as unknown as {
-          axe: {
-            run(
-              o: unknown,
-            ): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
-          };
-        }
-      ).axe.run({
-        runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] },
-      });
-      return result.violations
-        .filter((v) => v.impact === "serious" || v.impact === "critical")
-        .map(
-          (v) =>
-            `${v.id}: ${v.nodes
-              .slice(0, 3)
-              .map((n) => n.target.join(" "))
-              .join(", ")}`,
-        );
-    });
-  }
+  const axe = (target: Page = page): Promise<string[]> => axeViolations(target);
 
   /** The RGBA of a canvas pixel at CSS coordinates inside it. */
   async function pixel(selector: string, x: number, y: number): Promise<number[]> {
