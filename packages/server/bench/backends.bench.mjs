@@ -1,8 +1,11 @@
-// SQLite and PostgreSQL side by side, then 1, 2 and 3 server processes on one PostgreSQL database:
-// ingest (items/s, annotations/s) and commit evaluation time, over real HTTP on loopback.
-// Run with `node bench/backends.bench.mjs` after a build; it starts its own PostgreSQL cluster
-// (PostgreSQL's defaults, fsync on) with scripts/postgres.mjs. Sizes: BENCH_ITEMS (100,000),
-// BENCH_ANNOTATIONS (500,000), BENCH_PROCESS_ITEMS (50,000).
+// SQLite and PostgreSQL side by side on the curation workload (bench/curation-workload.mjs, as
+// `pnpm bench:query` generates it): ingest (items/s, annotations/s, predictions/s), commit
+// evaluation time and the query set's p50/p95; then 1, 2 and 3 server processes on one PostgreSQL
+// database (ingest only). All over real HTTP on loopback. Run with `node bench/backends.bench.mjs`
+// after a build; it starts its own PostgreSQL cluster (PostgreSQL's defaults, fsync on) with
+// scripts/postgres.mjs. Sizes: BENCH_ITEMS (100,000; 1,000,000 for the million-item figures),
+// BENCH_BOXES_PER_ITEM (5 boxes and 5 predictions an item), BENCH_REPEAT (20 timed runs of each
+// query), BENCH_PROCESS_ITEMS (50,000; 0 leaves the process counts out).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,9 +16,11 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { startPostgres, stopPostgres } from "../../../scripts/postgres.mjs";
 import { createServer } from "../dist/index.js";
+import { createWorkload, curationQueries, percentile, QUERY } from "./curation-workload.mjs";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
-const ANNOTATIONS = Number(process.env.BENCH_ANNOTATIONS ?? 500_000);
+const BOXES = Number(process.env.BENCH_BOXES_PER_ITEM ?? 5);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 20);
 const PROCESS_ITEMS = Number(process.env.BENCH_PROCESS_ITEMS ?? 50_000);
 const KEY = "bench-key";
 const SECRET = randomBytes(32).toString("hex");
@@ -60,42 +65,42 @@ async function timed(batches, concurrency, work) {
   return (performance.now() - start) / 1000;
 }
 
-const items = (n, prefix) =>
-  Array.from({ length: n }, (_, i) => ({
-    reference_id: `${prefix}${i}`,
-    image_url: `s3://bench/${prefix}${i}.jpg`,
-    metadata: { i, split: i % 10 ? "train" : "val" },
-  }));
-const chunks = (all, size) =>
-  Array.from({ length: Math.ceil(all.length / size) }, (_, i) => all.slice(i * size, (i + 1) * size));
-const boxes = (n, itemCount, prefix, extra = {}) =>
-  Array.from({ length: n }, (_, i) => ({
-    type: "box",
-    label: i % 3 ? "car" : "person",
-    reference_id: `${prefix}${i % itemCount}`,
-    annotation_id: `a${i}`,
-    geometry: { x: (i * 7) % 500, y: (i * 13) % 300, width: 20 + (i % 10), height: 30 },
-    ...extra,
-  }));
+/** Latencies of `request` over REPEAT runs after one warm-up, ascending, in ms. */
+async function latencies(request) {
+  await request();
+  const times = [];
+  for (let i = 0; i < REPEAT; i += 1) {
+    const start = performance.now();
+    await request();
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b);
+}
 
-/** Ingest and evaluation through `call`; concurrency 1 mirrors one client, more mirrors a team. */
-async function measure(call, { itemCount, annotationCount, concurrency, evaluate }) {
+/**
+ * Ingest through `call` (batches of 1,000 items), then, with `evaluate`, a committed and
+ * evaluated run and the query set's latencies. Concurrency 1 mirrors one client, more a team.
+ */
+async function measure(call, { itemCount, concurrency, evaluate }) {
+  const { makeItems, makeGroundTruth, makePredictions, batches } = createWorkload({
+    items: itemCount,
+    boxes: BOXES,
+  });
   const ds = (await call("POST", "dataset/create", { name: "bench" })).dataset_id;
-  const itemSeconds = await timed(chunks(items(itemCount, "i_"), 1_000), concurrency, (batch) =>
-    call("POST", `dataset/${ds}/append`, { items: batch }),
+  const itemSeconds = await timed([...batches(1_000, makeItems)], concurrency, (make) =>
+    call("POST", `dataset/${ds}/append`, { items: make() }),
   );
-  const annotationSeconds = await timed(
-    chunks(boxes(annotationCount, itemCount, "i_"), 5_000),
-    concurrency,
-    (batch) => call("POST", `dataset/${ds}/annotate`, { annotations: batch }),
+  const annotationSeconds = await timed([...batches(1_000, makeGroundTruth)], concurrency, (make) =>
+    call("POST", `dataset/${ds}/annotate`, { annotations: make() }),
   );
-  const result = { items: itemCount / itemSeconds, annotations: annotationCount / annotationSeconds };
+  const boxes = itemCount * BOXES;
+  const result = { items: itemCount / itemSeconds, annotations: boxes / annotationSeconds };
   if (!evaluate) return result;
   await call("POST", "models/add", { name: "m", reference_id: "m", metadata: {} });
   const run = (await call("POST", `dataset/${ds}/modelRun/create`, { reference_id: "m", name: "r" }))
     .model_run_id;
-  await timed(chunks(boxes(itemCount, itemCount, "i_", { confidence: 0.8 }), 5_000), concurrency, (batch) =>
-    call("POST", `modelRun/${run}/predict`, { annotations: batch }),
+  const predictionSeconds = await timed([...batches(1_000, makePredictions)], concurrency, (make) =>
+    call("POST", `modelRun/${run}/predict`, { annotations: make() }),
   );
   const start = performance.now();
   await call("POST", `modelRun/${run}/commit`, {});
@@ -106,7 +111,12 @@ async function measure(call, { itemCount, annotationCount, concurrency, evaluate
     if (status?.startsWith("Errored")) throw new Error("evaluation failed");
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { ...result, evaluationSeconds: (performance.now() - start) / 1000 };
+  const evaluationSeconds = (performance.now() - start) / 1000;
+  const seen = {};
+  const queries = [];
+  for (const { name, request } of curationQueries(call, ds, run, seen))
+    queries.push({ name, sorted: await latencies(request) });
+  return { ...result, predictions: boxes / predictionSeconds, evaluationSeconds, queries, seen };
 }
 
 const binary = fileURLToPath(new URL("../dist/main.js", import.meta.url));
@@ -153,7 +163,6 @@ try {
     });
     const result = await measure(client([server.url]), {
       itemCount: ITEMS,
-      annotationCount: ANNOTATIONS,
       concurrency: 1,
       evaluate: true,
     });
@@ -161,13 +170,12 @@ try {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  for (const count of [1, 2, 3]) {
+  for (const count of PROCESS_ITEMS > 0 ? [1, 2, 3] : []) {
     const servers = [];
     const schema = `processes_${count}`;
     for (let i = 0; i < count; i += 1) servers.push(await serverProcess(withSchema(schema)));
     const result = await measure(client(servers.map((s) => s.url)), {
       itemCount: PROCESS_ITEMS,
-      annotationCount: PROCESS_ITEMS * 5,
       concurrency: 6,
       evaluate: false,
     });
@@ -182,10 +190,24 @@ try {
 }
 
 console.log(
-  `backends: ${fmt(ITEMS)} items and ${fmt(ANNOTATIONS)} boxes side by side; ${fmt(PROCESS_ITEMS)} items and ${fmt(PROCESS_ITEMS * 5)} boxes per process count (load ${loadavg()[0].toFixed(2)})`,
+  `backends: ${fmt(ITEMS)} items, ${fmt(ITEMS * BOXES)} boxes and ${fmt(ITEMS * BOXES)} predictions side by side (one request in flight); ${fmt(PROCESS_ITEMS)} items and ${fmt(PROCESS_ITEMS * BOXES)} boxes per process count (load ${loadavg()[0].toFixed(2)})`,
 );
 for (const row of rows) {
   console.log(
-    `  ${row.setup.padEnd(58)} ${fmt(row.items).padStart(7)} items/s  ${fmt(row.annotations).padStart(7)} annotations/s${row.evaluationSeconds === undefined ? "" : `  commit evaluated in ${row.evaluationSeconds.toFixed(1)} s`}`,
+    `  ${row.setup.padEnd(58)} ${fmt(row.items).padStart(7)} items/s  ${fmt(row.annotations).padStart(7)} annotations/s${row.predictions === undefined ? "" : `  ${fmt(row.predictions).padStart(7)} predictions/s  commit evaluated in ${row.evaluationSeconds.toFixed(1)} s`}`,
   );
+}
+const sides = rows.filter((row) => row.queries);
+if (sides.length > 0) {
+  console.log(
+    `  query (${REPEAT} runs after a warm-up, p50 / p95 ms): ${QUERY} (${fmt(sides[0].seen.matched)} items); false positives on the first page: ${sides.map((row) => row.seen.falsePositives).join(" / ")}`,
+  );
+  console.log(`    ${"".padEnd(66)} ${sides.map((row) => row.setup.split(",")[0].padStart(14)).join("  ")}`);
+  sides[0].queries.forEach(({ name }, q) => {
+    const cells = sides.map((row) => {
+      const { sorted } = row.queries[q];
+      return `${percentile(sorted, 50).toFixed(0)} / ${percentile(sorted, 95).toFixed(0)}`.padStart(14);
+    });
+    console.log(`    ${name.padEnd(66)} ${cells.join("  ")}`);
+  });
 }

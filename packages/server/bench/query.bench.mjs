@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { createWorkload, curationQueries, percentile, QUERY } from "./curation-workload.mjs";
 
 const ITEMS = Number(process.env.BENCH_QUERY_ITEMS ?? 100_000);
 const BOXES = Number(process.env.BENCH_BOXES_PER_ITEM ?? 10);
@@ -26,9 +27,6 @@ const REUSE = process.env.BENCH_QUERY_DATA;
 /** Clock ticks a second, for /proc CPU times (USER_HZ, 100 on Linux). */
 const TICKS = 100;
 const INGEST_ITEMS = Number(process.env.BENCH_INGEST_ITEMS ?? Math.min(ITEMS, 50_000));
-const LABELS = Array.from({ length: 20 }, (_, i) => `label_${i}`);
-const WEATHER = ["clear", "foggy", "rainy", "snowy", "cloudy"];
-const TIME = ["day", "dusk", "night"];
 const KEY = "bench-key";
 const headers = {
   authorization: `Basic ${Buffer.from(`${KEY}:`).toString("base64")}`,
@@ -38,14 +36,6 @@ const fmt = (n) => Math.round(n).toLocaleString("en-US");
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 60_000).toFixed(1)} min`;
 const progress = (line) => process.stderr.write(`[${elapsed()}] ${line}\n`);
-
-/** A seeded generator: every run benchmarks the same data. */
-let seed = 20_260_101;
-const random = () => {
-  seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-  return seed / 2_147_483_648;
-};
-const pick = (list) => list[Math.floor(random() * list.length)];
 
 // The servers run from a copy of the build, so a rebuild during a long run changes nothing. The
 // copy sits under the package's node_modules, where its dependencies resolve.
@@ -144,102 +134,11 @@ async function send(batches, work) {
   return (performance.now() - start) / 1000;
 }
 
-/** Batches of `size` made lazily from item indices, so a million items never sit in memory. */
-function* batches(size, make, count = ITEMS) {
-  for (let from = 0; from < count; from += size) yield () => make(from, Math.min(count, from + size));
-}
-
-// Items: five metadata keys, two of them text, three numbers.
-const makeItems = (from, to) => {
-  const items = [];
-  for (let i = from; i < to; i += 1) {
-    items.push({
-      reference_id: `f${i}`,
-      image_url: `s3://bench/f${i}.jpg`,
-      metadata: {
-        weather: pick(WEATHER),
-        time_of_day: pick(TIME),
-        speed: Math.round(random() * 1200) / 10,
-        frame: i % 5_000,
-        brightness: Math.round(random() * 255),
-      },
-    });
-  }
-  return items;
-};
-
-// Ground truth: BOXES boxes per item, labels uniform over 20. Predictions: most boxes found
-// (jittered, 1 in 10 called another label), some missed, two on background per item.
-const boxOf = (i, b) => {
-  const size = 20 + ((i * 31 + b * 17) % 180);
-  return {
-    x: (b % 5) * 200 + ((i * 7) % 50),
-    y: Math.floor(b / 5) * 250 + ((i * 13) % 40),
-    width: size,
-    height: size * 0.8,
-  };
-};
-// Each item's boxes come from four of the 20 labels (picked by a hash of the item), so labels
-// repeat within an item as they would in a street scene; over the dataset they are uniform.
-const hash = (n) => {
-  let h = Math.imul(n ^ 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-};
-const labelOf = (i, b) => LABELS[(hash(i) + (hash(i * 16 + b) % 4) * 5) % 20];
-const makeGroundTruth = (from, to) => {
-  const annotations = [];
-  for (let i = from; i < to; i += 1)
-    for (let b = 0; b < BOXES; b += 1)
-      annotations.push({
-        type: "box",
-        label: labelOf(i, b),
-        reference_id: `f${i}`,
-        annotation_id: `g${b}`,
-        geometry: boxOf(i, b),
-      });
-  return annotations;
-};
-const makePredictions = (from, to) => {
-  const predictions = [];
-  for (let i = from; i < to; i += 1) {
-    let found = 0;
-    for (let b = 0; b < BOXES && found < BOXES - 2; b += 1) {
-      if (random() < 0.2) continue;
-      found += 1;
-      const g = boxOf(i, b);
-      const jitter = () => (random() - 0.5) * g.width * 0.3;
-      predictions.push({
-        type: "box",
-        label: random() < 0.1 ? pick(LABELS) : labelOf(i, b),
-        reference_id: `f${i}`,
-        annotation_id: `p${b}`,
-        geometry: {
-          x: g.x + jitter(),
-          y: g.y + jitter(),
-          width: g.width + jitter(),
-          height: g.height + jitter(),
-        },
-        confidence: Math.round(random() * 1000) / 1000,
-      });
-    }
-    for (let extra = found; extra < BOXES; extra += 1)
-      predictions.push({
-        type: "box",
-        label: pick(LABELS),
-        reference_id: `f${i}`,
-        annotation_id: `bg${extra}`,
-        geometry: {
-          x: 1100 + random() * 100,
-          y: 600 + random() * 100,
-          width: 30 + random() * 40,
-          height: 30 + random() * 40,
-        },
-        confidence: Math.round(random() * 500) / 1000,
-      });
-  }
-  return predictions;
-};
+/** One generator for the whole run, so the data is the same from run to run. */
+const { makeItems, makeGroundTruth, makePredictions, batches } = createWorkload({
+  items: ITEMS,
+  boxes: BOXES,
+});
 
 /** Generates the dataset, its ground truth and the run, commits and evaluates the run. */
 async function generate() {
@@ -312,65 +211,18 @@ async function latencies(request) {
   }
   return { sorted: times.sort((a, b) => a - b), cpu: (server.cpuMs() - cpuBefore) / REPEAT };
 }
-const percentile = (sorted, p) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const report = ({ name, sorted, cpu, target }) =>
   console.log(
     `  ${name.padEnd(66)} p50 ${percentile(sorted, 50).toFixed(0).padStart(5)} ms  p95 ${percentile(sorted, 95).toFixed(0).padStart(5)} ms  server CPU ${cpu.toFixed(0).padStart(5)} ms${target ? `  (target < ${target} ms)` : ""}`,
   );
 
-const QUERY = 'metadata.weather = "foggy" AND annotations.label_3 >= 2';
 const results = [];
 const measure = async (name, request, target) => {
   results.push({ name, target, ...(await latencies(request)) });
 };
-let matched = 0;
-await measure(
-  "first page (100) of metadata + per-label count query",
-  async () => {
-    const page = await call("POST", `dataset/${datasetId}/queryItemsPage`, {
-      pageToken: null,
-      pageSize: 100,
-      query: QUERY,
-    });
-    // A small run may have fewer matches than a page; none at all means the data went wrong.
-    if (page.items.length === 0) throw new Error("the query matched no item");
-  },
-  300,
-);
-await measure(
-  "count of every match",
-  async () => {
-    matched = (await call("POST", `ext/datasets/${datasetId}/count`, { query: QUERY })).count;
-  },
-  500,
-);
-await measure(
-  "facets: label counts + 3 metadata histograms",
-  async () => {
-    await call("POST", `ext/datasets/${datasetId}/facets`, {
-      query: QUERY,
-      metadata_keys: ["speed", "frame", "brightness"],
-      bins: 20,
-    });
-  },
-  500,
-);
-let fpRows = 0;
-await measure(
-  'false positives, first page (100): label = "label_3" AND iou < 0.1',
-  async () => {
-    const page = await call("POST", `dataset/${datasetId}/queryObjectsPage`, {
-      pageToken: null,
-      pageSize: 100,
-      query: 'label = "label_3" AND iou < 0.1',
-      patch_mode: "false_positive",
-      model_run_id: runId,
-    });
-    fpRows = page.items.length;
-  },
-  300,
-);
+const seen = { matched: 0, falsePositives: 0 };
+for (const { name, request, target } of curationQueries(call, datasetId, runId, seen))
+  await measure(name, request, target);
 // Beyond the targets: the costs that grow with the dataset.
 await measure("count, no query (every item)", async () => {
   await call("POST", `ext/datasets/${datasetId}/count`, { query: "" });
@@ -438,7 +290,9 @@ console.log(
     .join(" ")}; ${elapsed()} in all`,
 );
 console.log(ingestLine);
-console.log(`  query: ${QUERY} (${fmt(matched)} items); ${fpRows} false positives on the first page`);
+console.log(
+  `  query: ${QUERY} (${fmt(seen.matched)} items); ${seen.falsePositives} false positives on the first page`,
+);
 for (const result of results) report(result);
 console.log(
   `  server peak RSS: ${fmt(rssAfterIngest)} MB after ingest and evaluation, ${fmt(peakRss)} MB in all`,
