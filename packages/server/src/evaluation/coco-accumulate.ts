@@ -4,6 +4,8 @@
  * and a ground truth's area, so the metrics of a run, or of any subset of its items, are those
  * pycocotools gives for the same boxes, to the last bit.
  */
+
+import { performance } from "node:perf_hooks";
 import {
   COCO_AREA_RANGES,
   COCO_IOU_THRESHOLDS,
@@ -12,6 +14,14 @@ import {
   numpySum,
 } from "@nucleus/metrics";
 import type { EvaluationMetrics, MatchRow } from "../store/index.js";
+
+/** Thrown by {@link CocoAccumulator.metricsInTurns} when asked to stop before the end. */
+export class MetricsStopped extends Error {
+  constructor() {
+    super("metrics stopped before the end");
+    this.name = "MetricsStopped";
+  }
+}
 
 /** numpy's `np.spacing(1)`, the epsilon in COCO's precision. */
 const EPS = 2.220446049250313e-16;
@@ -104,8 +114,40 @@ export class CocoAccumulator {
     }
   }
 
-  /** COCO's metrics of the rows added, over `items` items. */
+  /** COCO's metrics of the rows added, over `items` items, computed in one go. */
   metrics(items: number): EvaluationMetrics {
+    const steps = this.steps(items);
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
+    }
+  }
+
+  /**
+   * The same metrics, computed a step at a time: once the steps since the last turn have run
+   * for `budgetMs`, it waits for the event loop to turn, so that a run of millions of
+   * predictions never holds the loop for long. `stopped` is asked at each turn; when it says
+   * so, the computation ends with {@link MetricsStopped}.
+   */
+  async metricsInTurns(
+    items: number,
+    budgetMs = 10,
+    stopped: () => boolean = () => false,
+  ): Promise<EvaluationMetrics> {
+    const steps = this.steps(items);
+    let since = performance.now();
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
+      if (performance.now() - since < budgetMs) continue;
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stopped()) throw new MetricsStopped();
+      since = performance.now();
+    }
+  }
+
+  /** The computation of {@link metrics}, pausing (yielding) between small steps. */
+  private *steps(items: number): Generator<void, EvaluationMetrics, void> {
     const T = COCO_IOU_THRESHOLDS.length;
     const R = COCO_RECALL_THRESHOLDS.length;
     const A = COCO_AREA_RANGES.length;
@@ -118,16 +160,18 @@ export class CocoAccumulator {
       (((t * R + r) * K + k) * A + a) * M + m;
     const p4 = (t: number, k: number, a: number, m: number) => ((t * K + k) * A + a) * M + m;
 
-    labels.forEach((label, k) => {
-      const d = this.classes.get(label) as Detections;
-      if (d.n === 0 && d.truths.every((n) => n === 0)) return;
+    for (let k = 0; k < K; k += 1) {
+      const d = this.classes.get(labels[k] as string) as Detections;
+      if (d.n === 0 && d.truths.every((n) => n === 0)) continue;
       // Images in order, then a stable sort by score: ties stay in item order.
       const order = Int32Array.from({ length: d.n }, (_, i) => i).sort(
         (a, b) => (d.scores[b] as number) - (d.scores[a] as number) || a - b,
       );
+      yield;
       let pr = new Float64Array(16);
       let rc = new Float64Array(16);
-      COCO_MAX_DETS.forEach((maxDet, m) => {
+      for (let m = 0; m < M; m += 1) {
+        const maxDet = COCO_MAX_DETS[m] as number;
         const kept = order.filter((i) => (d.ranks[i] as number) < maxDet);
         const nd = kept.length;
         if (pr.length < nd) {
@@ -160,10 +204,11 @@ export class CocoAccumulator {
               while (i < nd && (rc[i] as number) < threshold) i += 1;
               precision[p5(t, r, k, a, m)] = i < nd ? (pr[i] as number) : 0;
             }
+            yield;
           }
         }
-      });
-    });
+      }
+    }
 
     const summarize = (only?: number) => {
       const one = (ap: boolean, iouThr: number | undefined, a: number, maxDet: number) => {

@@ -110,12 +110,23 @@ export class RowCharts {
     }
   }
 
-  /** The metrics and charts of the rows added, over `items` items, at the rows' threshold. */
+  /** {@link result}, with the COCO metrics computed a step at a time between event-loop turns. */
+  async resultInTurns(
+    items: number,
+    iouThreshold: number,
+  ): Promise<{ metrics: EvaluationMetrics; charts: Record<string, unknown> }> {
+    return this.result(items, iouThreshold, await this.coco.metricsInTurns(items));
+  }
+
+  /**
+   * The metrics and charts of the rows added, over `items` items, at the rows' threshold;
+   * `metrics`, when given, are the COCO metrics of those rows computed already.
+   */
   result(
     items: number,
     iouThreshold: number,
+    metrics: EvaluationMetrics = this.coco.metrics(items),
   ): { metrics: EvaluationMetrics; charts: Record<string, unknown> } {
-    const metrics = this.coco.metrics(items);
     const t = nearest(metrics.iouThresholds, iouThreshold);
     const prCurve = metrics.perClass.flatMap((k) => {
       const curve = this.curves.get(k.label);

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { Annotation, DatasetItem, MAX_JSON_DEPTH, Prediction } from "@nucleus/schemas";
+import { MetricsStopped } from "../evaluation/coco-accumulate.js";
 import { isDiskFull } from "../http/disk-full.js";
 import { depthPast } from "../json-depth.js";
 import type { MediaStore } from "../media.js";
@@ -65,6 +66,18 @@ class LeaseLost extends Error {
     this.name = "LeaseLost";
   }
 }
+
+/** Ends a job this runner was told to stop: the job stays unfinished for a later runner. */
+class RunnerStopped extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId}: the runner stopped before the job ended`);
+    this.name = "RunnerStopped";
+  }
+}
+
+/** Errors that leave a job unfinished rather than failed. */
+const unfinished = (error: unknown) =>
+  error instanceof LeaseLost || error instanceof RunnerStopped || error instanceof MetricsStopped;
 
 /** A job this runner is working on; `lost` is set when a renewal finds the lease gone. */
 interface Held {
@@ -165,7 +178,10 @@ export class JobRunner {
     while (this.active.size > 0) await Promise.all(this.active);
   }
 
-  /** Claims nothing more and resolves when the running jobs are done. */
+  /**
+   * Claims nothing more and resolves when the running jobs are done. Evaluations stop at their
+   * next step and stay unfinished: a runner started later resumes them once their lease ends.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
@@ -204,8 +220,8 @@ export class JobRunner {
         await runScenarioJob(this.store, job, (fields) => this.report(held, fields), this.media);
       else throw new Error(`job ${job.id} has nothing to run (${job.type})`);
     } catch (error) {
-      if (error instanceof LeaseLost) {
-        this.options.log(error.message);
+      if (unfinished(error)) {
+        this.options.log((error as Error).message);
         return;
       }
       this.options.log(`job ${job.id} failed: ${(error as Error).stack ?? String(error)}`);
@@ -236,9 +252,15 @@ export class JobRunner {
     try {
       // Matched item by item and stored a page of items at a time, the match rows give the run's
       // metrics: object queries, charts and evaluations of a subset read the same rows.
-      const { metrics } = await matchSetsOf(this.store).compute(evaluation, DEFAULT_IOU, async () => {
-        if (held.lost) throw new LeaseLost(held.job.id);
-      });
+      const { metrics } = await matchSetsOf(this.store).compute(
+        evaluation,
+        DEFAULT_IOU,
+        async () => {
+          if (held.lost) throw new LeaseLost(held.job.id);
+          if (this.stopped) throw new RunnerStopped(held.job.id);
+        },
+        () => this.stopped || held.lost,
+      );
       await this.store.transaction(async (tx) => {
         const done = await tx.jobs.update(held.job.id, this.lease.owner, {
           status: "Completed",
@@ -249,7 +271,7 @@ export class JobRunner {
         await tx.evaluations.update(tenant, evaluation.id, { status: "succeeded", metrics });
       });
     } catch (error) {
-      if (!(error instanceof LeaseLost)) {
+      if (!unfinished(error)) {
         await this.store.evaluations.update(tenant, evaluation.id, {
           status: "failed",
           errorMessage: (error as Error).message,

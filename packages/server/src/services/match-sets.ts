@@ -28,8 +28,8 @@ import { RecentResults } from "./recent.js";
  * is one synchronous stretch, so a step stays small enough for requests to go between them.
  */
 const STEP = 250;
-/** Rows read per page when charts stream through a set. */
-const ROW_PAGE = 10_000;
+/** Rows read per page when charts stream through a set: a page is read and decoded in one go. */
+const ROW_PAGE = 2_000;
 
 /** The IoU threshold of the rows an evaluation job stores. */
 export const DEFAULT_IOU = 0.5;
@@ -102,11 +102,14 @@ export class MatchSets {
   /**
    * Matches every item of an evaluation's run at a threshold and stores the rows; returns the
    * set and the COCO metrics of the rows (the run's metrics, when the threshold is 0.5).
+   * `progress` runs after each step and may throw to stop; `stopped` is asked between the
+   * steps of the final metrics, which end with `MetricsStopped` when it says so.
    */
   async compute(
     evaluation: EvaluationRecord,
     iouThreshold: number,
     progress?: (items: number) => Promise<void>,
+    stopped?: () => boolean,
   ): Promise<{ set: MatchSetRecord; metrics: EvaluationMetrics }> {
     const { store } = this;
     const { datasetId, runId } = evaluation;
@@ -144,7 +147,8 @@ export class MatchSets {
       await progress?.(items);
       cursor = page.nextCursor;
     } while (cursor !== null);
-    return { set, metrics: accumulator.metrics(items) };
+    // Millions of rows take seconds to summarize: in steps, so requests go between them.
+    return { set, metrics: await accumulator.metricsInTurns(items, 10, stopped) };
   }
 
   /** The evaluation's rows at a threshold: stored ones, or computed now when missing or stale. */
@@ -254,7 +258,10 @@ export class MatchSets {
               : selection.items.query,
           )
         : await this.store.items.count(evaluation.datasetId);
-      const { metrics, charts: wire } = charts.result(selection.query ? seen.size : items, iouThreshold);
+      const { metrics, charts: wire } = await charts.resultInTurns(
+        selection.query ? seen.size : items,
+        iouThreshold,
+      );
       return { metrics, charts: wire, items };
     });
   }
