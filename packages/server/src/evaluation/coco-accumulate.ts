@@ -54,6 +54,49 @@ class Detections {
   }
 }
 
+/** Positions sorted in one step, and merged per step, by {@link byScore}. */
+const SORT_STEP = 1 << 15;
+
+/**
+ * The positions `0..n-1` by descending score, ties by position (the order of a stable sort):
+ * runs of {@link SORT_STEP} sorted, then merged pass by pass, pausing (yielding) between steps
+ * so that millions of detections of one class are never sorted in one stretch.
+ */
+export function* byScore(scores: Float64Array, n: number): Generator<void, Int32Array, void> {
+  const before = (a: number, b: number) => (scores[b] as number) - (scores[a] as number) || a - b;
+  let from = Int32Array.from({ length: n }, (_, i) => i);
+  for (let start = 0; start < n; start += SORT_STEP) {
+    from.subarray(start, Math.min(n, start + SORT_STEP)).sort(before);
+    yield;
+  }
+  let to = new Int32Array(n);
+  for (let width = SORT_STEP; width < n; width *= 2) {
+    for (let start = 0; start < n; start += 2 * width) {
+      const mid = Math.min(n, start + width);
+      const end = Math.min(n, start + 2 * width);
+      let i = start;
+      let j = mid;
+      let k = start;
+      while (i < mid && j < end) {
+        const a = from[i] as number;
+        const b = from[j] as number;
+        if (before(a, b) <= 0) {
+          to[k++] = a;
+          i += 1;
+        } else {
+          to[k++] = b;
+          j += 1;
+        }
+      }
+      while (i < mid) to[k++] = from[i++] as number;
+      while (j < end) to[k++] = from[j++] as number;
+      yield;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
 /** Means as pycocotools takes them: values above -1, in numpy's order, summed pairwise. */
 function mean(values: number[]): number {
   const valid = values.filter((v) => v > -1);
@@ -164,10 +207,7 @@ export class CocoAccumulator {
       const d = this.classes.get(labels[k] as string) as Detections;
       if (d.n === 0 && d.truths.every((n) => n === 0)) continue;
       // Images in order, then a stable sort by score: ties stay in item order.
-      const order = Int32Array.from({ length: d.n }, (_, i) => i).sort(
-        (a, b) => (d.scores[b] as number) - (d.scores[a] as number) || a - b,
-      );
-      yield;
+      const order = yield* byScore(d.scores, d.n);
       let pr = new Float64Array(16);
       let rc = new Float64Array(16);
       for (let m = 0; m < M; m += 1) {
