@@ -278,9 +278,9 @@ for (let n = 0; n < REPEAT; n++) {
 
 // Query refinement: from the grid, a query typed and sent; until its first item's tile is painted.
 const queries = [
-  'metadata.weather = "foggy" AND metadata.brightness > 250',
+  'metadata.weather = "foggy" AND metadata.brightness > 230',
   'metadata.weather = "rainy" AND annotations.label_3 >= 3',
-  `metadata.brightness < 3 AND metadata.index > ${Math.floor(items / 2)}`,
+  `metadata.brightness < 26 AND metadata.index > ${Math.floor(items / 2)}`,
 ];
 const refine = [];
 for (const query of queries.slice(0, REPEAT)) {
