@@ -4,6 +4,7 @@
  * that needs matches reads these rows: object queries in patch modes, Evaluations V2 charts and
  * examples (with `query` and `filters`), and evaluations of a subset of items.
  */
+import { performance } from "node:perf_hooks";
 import type { Box, Point } from "@nucleus/metrics";
 import { CocoAccumulator } from "../evaluation/coco-accumulate.js";
 import { type EvalObject, matchItem } from "../evaluation/coco-matcher.js";
@@ -28,6 +29,10 @@ import { RecentResults } from "./recent.js";
  * is one synchronous stretch, so a step stays small enough for requests to go between them.
  */
 const STEP = 250;
+/** Items whose match rows are written together. */
+const WRITE_ITEMS = 50;
+/** How long matching runs before the event loop gets a turn. */
+const TURN_MS = 10;
 /** Rows read per page when charts stream through a set: a page is read and decoded in one go. */
 const ROW_PAGE = 2_000;
 
@@ -136,13 +141,25 @@ export class MatchSets {
       };
       collect(await store.labels.list({ kind: "annotations", datasetId }, ids), gts);
       collect(await store.labels.list({ kind: "predictions", datasetId, runId }, ids), preds);
-      const rows: { itemId: string; rows: MatchRow[] }[] = [];
+      // Matching an item at every COCO threshold costs up to a millisecond: the loop turns
+      // whenever the items matched since its last turn have run for TURN_MS, and the rows
+      // are written a few items at a time.
+      let rows: { itemId: string; rows: MatchRow[] }[] = [];
+      let since = performance.now();
       for (const id of ids) {
         const itemRows = matchItem(gts.get(id) ?? [], preds.get(id) ?? [], options);
         for (const row of itemRows) accumulator.add(row);
         if (itemRows.length > 0) rows.push({ itemId: id, rows: itemRows });
+        if (rows.length >= WRITE_ITEMS) {
+          await store.matches.append(set.key, rows);
+          rows = [];
+        }
+        if (performance.now() - since >= TURN_MS) {
+          await new Promise((resolve) => setImmediate(resolve));
+          since = performance.now();
+        }
       }
-      await store.matches.append(set.key, rows);
+      if (rows.length > 0) await store.matches.append(set.key, rows);
       items += page.records.length;
       await progress?.(items);
       cursor = page.nextCursor;
