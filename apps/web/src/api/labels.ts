@@ -32,6 +32,7 @@ export class LabelStore {
   private readonly classListeners = new Set<() => void>();
   private classes: readonly string[] = [];
   private active = 0;
+  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(
     readonly client: NucleusClient,
@@ -98,6 +99,12 @@ export class LabelStore {
     return shapesOf(groups as LabelGroupsLike, source);
   }
 
+  /** Resolves once no label read is queued or in flight (at once when none is). */
+  whenIdle(): Promise<void> {
+    if (this.active === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   private noteClasses(shapes: readonly Shape[]): void {
     const known = new Set(this.classes);
     const before = known.size;
@@ -121,6 +128,8 @@ export class LabelStore {
         .finally(() => {
           this.active--;
           this.pump();
+          if (this.active === 0 && this.queue.length === 0)
+            for (const resolve of this.idleWaiters.splice(0)) resolve();
         });
     }
   }

@@ -44,6 +44,7 @@ export function QueryBar({
   scope = "item",
   serverError,
   placeholder,
+  onFocus,
 }: {
   /** The applied query. */
   value: string;
@@ -53,6 +54,8 @@ export function QueryBar({
   /** A refusal of the applied query by the server, shown under the bar. */
   serverError?: string | undefined;
   placeholder?: string;
+  /** Called when the field takes the focus (a page may load the vocabulary only then). */
+  onFocus?: () => void;
 }) {
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
@@ -179,7 +182,10 @@ export function QueryBar({
             onClick={sync}
             onScroll={sync}
             onSelect={sync}
-            onFocus={() => setOpen(true)}
+            onFocus={() => {
+              setOpen(true);
+              onFocus?.();
+            }}
             onBlur={() => setOpen(false)}
           />
           {listed ? (

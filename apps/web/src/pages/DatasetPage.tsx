@@ -23,6 +23,9 @@ import { navigate } from "../state/router.js";
 import { useShortcut } from "../state/shortcuts.js";
 import { carriedQuery, useView } from "../state/view.js";
 
+/** How long after the grid's first page the vocabulary loads at the latest. */
+const VOCAB_CEILING_MS = 3_000;
+
 /** The grid of a dataset (or one of its slices): thumbnails with their labels, and what to draw. */
 export function DatasetPage({ datasetId }: { datasetId: string }) {
   const client = useClient();
@@ -35,8 +38,13 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
   const sortDescending = view.sort?.descending ?? false;
   const ready = summary.status === "ready";
   const sliceNames = summary.status === "ready" ? summary.data.slices.map((s) => s.name) : [];
-  const vocab = useResource(ready ? `vocab:${datasetId}:${sliceNames.join("\u0000")}` : null, () =>
-    datasetVocabulary(client, datasetId, sliceNames),
+  // The vocabulary (the whole dataset's facets) is only for the query bar: it waits for the first
+  // tiles and their labels, or for the bar's focus, so it does not hold up the first paint.
+  const [vocabWanted, setVocabWanted] = useState(false);
+  const wantVocab = useCallback(() => setVocabWanted(true), []);
+  const vocab = useResource(
+    ready && vocabWanted ? `vocab:${datasetId}:${sliceNames.join("\u0000")}` : null,
+    () => datasetVocabulary(client, datasetId, sliceNames),
   );
   // The first shown run is the one `predictions.*` counts, in the query and in the facets.
   const queryRun = view.runs[0];
@@ -69,6 +77,22 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
     ready && firstPage ? `facets:${datasetId}:${queryRun ?? ""}:${facetQuery}` : null,
     () => queryFacets(client, datasetId, facetQuery, queryRun),
   );
+  useEffect(() => {
+    if (!firstPage || vocabWanted) return;
+    let gone = false;
+    const go = () => {
+      if (!gone) setVocabWanted(true);
+    };
+    // A frame first, so the first tiles have asked for their labels; a ceiling, so a grid that
+    // keeps reading labels (a scroll) does not put the vocabulary off for long.
+    const frame = requestAnimationFrame(() => void store.whenIdle().then(go));
+    const ceiling = setTimeout(go, VOCAB_CEILING_MS);
+    return () => {
+      gone = true;
+      cancelAnimationFrame(frame);
+      clearTimeout(ceiling);
+    };
+  }, [firstPage, vocabWanted, store]);
   const want = useCallback((index: number) => list?.want(index), [list]);
   useEffect(() => list?.want(0), [list]);
   const [focus, setFocus] = useState(0);
@@ -313,6 +337,7 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
           <QueryBar
             value={view.query}
             onApply={(query) => update({ query })}
+            onFocus={wantVocab}
             vocab={vocab.status === "ready" ? vocab.data : undefined}
             serverError={queryError}
           />
