@@ -8,8 +8,9 @@
 // (10), BENCH_REPEAT (20), BENCH_INGEST_ITEMS (items of the with/without comparison, default
 // min(BENCH_QUERY_ITEMS, 50,000)). BENCH_QUERY_DATA names a data folder an earlier run filled
 // (a copy of its nucleus.sqlite and tenant-secret): its queries are measured again, nothing is
-// generated, and the ingest figures are left out. Besides latency, each measure shows the server's
-// CPU time a request, which other load on the machine does not inflate.
+// generated, and the ingest figures are left out; BENCH_QUERY_KEEP=1 keeps a generated folder for
+// that. Besides latency, each measure shows the server's CPU time a request, which other load on
+// the machine does not inflate.
 import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -24,6 +25,8 @@ const BOXES = Number(process.env.BENCH_BOXES_PER_ITEM ?? 10);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 20);
 /** A data folder a run of the bench filled before: its data is measured again, nothing generated. */
 const REUSE = process.env.BENCH_QUERY_DATA;
+/** Keep the generated data folder for a later BENCH_QUERY_DATA run (its path is printed). */
+const KEEP = process.env.BENCH_QUERY_KEEP === "1";
 /** Clock ticks a second, for /proc CPU times (USER_HZ, 100 on Linux). */
 const TICKS = 100;
 const INGEST_ITEMS = Number(process.env.BENCH_INGEST_ITEMS ?? Math.min(ITEMS, 50_000));
@@ -93,7 +96,9 @@ async function startServer(copy, existing) {
     async stop() {
       child.kill();
       await new Promise((resolve) => child.once("exit", resolve));
-      if (!existing) rmSync(dataDir, { recursive: true, force: true });
+      if (existing) return;
+      if (KEEP) progress(`data kept in ${dataDir} (BENCH_QUERY_DATA=${dataDir} measures it again)`);
+      else rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
