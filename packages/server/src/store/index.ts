@@ -91,6 +91,16 @@ export type {
   ObjectSource,
   QueryStore,
 } from "./queries.js";
+export type {
+  FrameItemType,
+  NewScene,
+  SceneFrameItem,
+  SceneKind,
+  SceneLabelRecord,
+  SceneRecord,
+  SceneStore,
+  TrackRecord,
+} from "./scenes.js";
 export type { SliceMembers, SliceRecord, SliceStore, SliceType } from "./slices.js";
 export type { EntityStores, NucleusStore, StoreTransaction } from "./store.js";
 export type { TagChange, TaggedKind, TagStore } from "./tags.js";

@@ -13,6 +13,7 @@ import type { MediaRefStore } from "./media.js";
 import type { ModelRunStore, ModelStore } from "./models.js";
 import type { ItemHashStore } from "./phashes.js";
 import type { QueryStore } from "./queries.js";
+import type { SceneStore } from "./scenes.js";
 import type { SliceStore } from "./slices.js";
 import type { TagStore } from "./tags.js";
 import type { TaxonomyStore } from "./taxonomies.js";
@@ -44,6 +45,8 @@ export interface EntityStores {
   readonly validate: ValidateStore;
   /** Taxonomies of datasets: the labels their categories may carry. */
   readonly taxonomies: TaxonomyStore;
+  /** Scenes (lidar and video) with their frames, scene-level labels and tracks. */
+  readonly scenes: SceneStore;
   /** Tags of datasets, models and slices. */
   readonly tags: TagStore;
   /** Perceptual hashes of items' images. */

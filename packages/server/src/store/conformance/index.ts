@@ -16,6 +16,7 @@ import { labelConformance } from "./labels.js";
 import { mediaConformance } from "./media.js";
 import { modelConformance } from "./models.js";
 import { queryConformance } from "./queries.js";
+import { sceneConformance } from "./scenes.js";
 import { sliceConformance } from "./slices.js";
 import { taxonomyConformance } from "./taxonomies.js";
 import { transactionConformance } from "./transactions.js";
@@ -36,6 +37,7 @@ export function describeStoreConformance(backend: StoreBackend): void {
     queryConformance(backend);
     sliceConformance(backend);
     taxonomyConformance(backend);
+    sceneConformance(backend);
     jobConformance(backend);
     uploadConformance(backend);
     evaluationConformance(backend);

@@ -360,4 +360,45 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX item_embeddings_by_dataset ON item_embeddings (dataset_id, item_id);
   `,
+  // Scenes (lidar and video) with their frame items, scene-level labels and tracks.
+  `
+  CREATE TABLE scenes (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    reference_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    metadata JSON NOT NULL,
+    frame_rate DOUBLE PRECISION,
+    video_url TEXT,
+    video_media_key TEXT,
+    frame_count INTEGER NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    UNIQUE (dataset_id, reference_id)
+  );
+  CREATE TABLE scene_frames (
+    scene_id TEXT NOT NULL REFERENCES scenes (id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL UNIQUE REFERENCES items (id) ON DELETE CASCADE,
+    frame INTEGER NOT NULL,
+    sensor TEXT NOT NULL,
+    type TEXT NOT NULL,
+    PRIMARY KEY (scene_id, frame, sensor)
+  );
+  CREATE TABLE scene_labels (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id TEXT NOT NULL,
+    scene_id TEXT NOT NULL REFERENCES scenes (id) ON DELETE CASCADE,
+    run_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    payload JSON NOT NULL,
+    UNIQUE (scene_id, run_id, key)
+  );
+  CREATE TABLE tracks (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    reference_id TEXT NOT NULL,
+    metadata JSON NOT NULL,
+    UNIQUE (dataset_id, reference_id)
+  );
+  `,
 ];

@@ -17,6 +17,7 @@ import { PgMediaRefStore } from "./media.js";
 import { PgModelRunStore, PgModelStore } from "./models.js";
 import { PgItemHashStore } from "./phashes.js";
 import { PgQueryStore } from "./queries.js";
+import { PgSceneStore } from "./scenes.js";
 import { PgSliceStore } from "./slices.js";
 import { PgTagStore } from "./tags.js";
 import { PgTaxonomyStore } from "./taxonomies.js";
@@ -42,6 +43,7 @@ function entityStores(scope: PgScope): StoreTransaction {
     matches: new PgMatchStore(scope),
     validate: new PgValidateStore(scope),
     taxonomies: new PgTaxonomyStore(scope),
+    scenes: new PgSceneStore(scope),
     tags: new PgTagStore(scope),
     phashes: new PgItemHashStore(scope),
     browserTokens: new PgBrowserTokenStore(scope),
@@ -71,6 +73,7 @@ export class PostgresStore implements NucleusStore {
   readonly matches;
   readonly validate;
   readonly taxonomies;
+  readonly scenes;
   readonly tags;
   readonly phashes;
   readonly browserTokens;
@@ -96,6 +99,7 @@ export class PostgresStore implements NucleusStore {
     this.matches = stores.matches;
     this.validate = stores.validate;
     this.taxonomies = stores.taxonomies;
+    this.scenes = stores.scenes;
     this.tags = stores.tags;
     this.phashes = stores.phashes;
     this.browserTokens = stores.browserTokens;

@@ -396,4 +396,45 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX item_embeddings_by_dataset ON item_embeddings (dataset_id, item_id);
   `,
+  // Scenes (lidar and video) with their frame items, scene-level labels and tracks.
+  `
+  CREATE TABLE scenes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    reference_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    frame_rate REAL,
+    video_url TEXT,
+    video_media_key TEXT,
+    frame_count INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (dataset_id, reference_id)
+  );
+  CREATE TABLE scene_frames (
+    scene_id TEXT NOT NULL REFERENCES scenes (id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL UNIQUE REFERENCES items (id) ON DELETE CASCADE,
+    frame INTEGER NOT NULL,
+    sensor TEXT NOT NULL,
+    type TEXT NOT NULL,
+    PRIMARY KEY (scene_id, frame, sensor)
+  );
+  CREATE TABLE scene_labels (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL,
+    scene_id TEXT NOT NULL REFERENCES scenes (id) ON DELETE CASCADE,
+    run_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    UNIQUE (scene_id, run_id, key)
+  );
+  CREATE TABLE tracks (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    reference_id TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    UNIQUE (dataset_id, reference_id)
+  );
+  `,
 ];

@@ -17,6 +17,7 @@ import { SqliteModelRunStore, SqliteModelStore } from "./models.js";
 import { SqliteItemHashStore } from "./phashes.js";
 import { SqliteQueryStore } from "./queries.js";
 import { registerQueryFunctions } from "./query-functions.js";
+import { SqliteSceneStore } from "./scenes.js";
 import { SqliteSliceStore } from "./slices.js";
 import { SqliteTagStore } from "./tags.js";
 import { SqliteTaxonomyStore } from "./taxonomies.js";
@@ -42,6 +43,7 @@ function entityStores(scope: SqliteScope): StoreTransaction {
     matches: new SqliteMatchStore(scope),
     validate: new SqliteValidateStore(scope),
     taxonomies: new SqliteTaxonomyStore(scope),
+    scenes: new SqliteSceneStore(scope),
     tags: new SqliteTagStore(scope),
     phashes: new SqliteItemHashStore(scope),
     browserTokens: new SqliteBrowserTokenStore(scope),
@@ -71,6 +73,7 @@ export class SqliteStore implements NucleusStore {
   readonly matches;
   readonly validate;
   readonly taxonomies;
+  readonly scenes;
   readonly tags;
   readonly phashes;
   readonly browserTokens;
@@ -97,6 +100,7 @@ export class SqliteStore implements NucleusStore {
     this.matches = stores.matches;
     this.validate = stores.validate;
     this.taxonomies = stores.taxonomies;
+    this.scenes = stores.scenes;
     this.tags = stores.tags;
     this.phashes = stores.phashes;
     this.browserTokens = stores.browserTokens;
