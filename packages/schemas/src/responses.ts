@@ -26,10 +26,20 @@ function stored<T extends z.ZodRawShape>(schema: z.ZodObject<T>) {
   return schema.extend({ id: z.string().optional() }).loose();
 }
 
-/** A stored segmentation: the response may carry `type: "mask"` or leave it out. */
+/**
+ * Where a server serves the bytes of a mask it holds (one uploaded as a file): `mask_url` stays
+ * what the uploader sent (a local path, for a file), and this URL reads the PNG.
+ */
+const maskMediaUrl = z.string().optional();
+
+/**
+ * A stored segmentation: the response may carry `type: "mask"` or leave it out, and
+ * `mask_media_url` when the server holds the mask's bytes.
+ */
 const StoredSegmentationSchema = SegmentationAnnotationSchema.extend({
   type: z.literal("mask").optional(),
   id: z.string().optional(),
+  mask_media_url: maskMediaUrl,
 }).loose();
 
 /** Ground truth of one item, grouped by type; types with no annotation are left out. */
@@ -628,10 +638,12 @@ export const StoredLabelSchema = z.looseObject({
   reference_id: z.string().optional(),
   annotation_id: z.string().nullish(),
   label: z.string().optional(),
+  mask_media_url: maskMediaUrl,
 });
 /**
  * One stored annotation or prediction read by its annotation id: its upload payload plus `id`
- * (other keys are kept as they are).
+ * (other keys are kept as they are), and for a mask the server holds, `mask_media_url` where
+ * its bytes are served (`mask_url` is what the uploader sent).
  *
  * @example
  * ```ts

@@ -165,11 +165,13 @@ describe("items", () => {
     const response = await server.call("POST", `dataset/${ds}/annotate`, { body: form });
     expect(response.body).toEqual({ dataset_id: ds, annotations_processed: 1, annotations_ignored: 0 });
     const item = (await server.call("GET", `dataset/${ds}/refloc/img_0`)).body as {
-      annotations: { segmentation: { mask_url: string; annotations: unknown[] }[] };
+      annotations: { segmentation: { mask_url: string; mask_media_url: string; annotations: unknown[] }[] };
     };
     const mask = item.annotations.segmentation[0];
     expect(mask?.annotations).toEqual([{ label: "road", index: 1 }]);
-    const served = Buffer.from(await (await fetch(mask?.mask_url as string)).arrayBuffer());
+    // The caller's path comes back as sent; the bytes are served beside it.
+    expect(mask?.mask_url).toBe("/tmp/mask.png");
+    const served = Buffer.from(await (await fetch(mask?.mask_media_url as string)).arrayBuffer());
     expect(served.equals(TINY_PNG)).toBe(true);
   });
 

@@ -29,6 +29,8 @@ const VOLATILE = new Set([
 let server: TestServer;
 const ids = new Map<string, string>();
 const signedUrls = new Map<string, string>();
+/** The mask_url each mask sent as a file had, by annotation id. */
+const sentMasks = new Map<string, string>();
 
 function substitute(text: string): string {
   return text.replace(/(ds|di|ann|pred|prj|run|slc|job)_[0-9a-z]{20}/g, (id) => ids.get(id) ?? id);
@@ -76,8 +78,18 @@ function compare(recorded: unknown, actual: unknown, path: string, record: WireR
           expect(entry, `${path}.${key}`).toMatchObject({ type: expect.any(String) });
         continue;
       }
+      if (key === "mask_url" && typeof value === "string" && /recorder-fake/.test(value)) {
+        // A mask sent as a file: its mask_url is what the client sent (the official client
+        // compares the two), and the bytes are served at mask_media_url.
+        const sent = sentMasks.get(String((actual as { annotation_id?: unknown }).annotation_id));
+        expect(mine, `${path}.${key}`).toBe(sent);
+        expect((actual as { mask_media_url?: string }).mask_media_url).toMatch(
+          /^http:\/\/127\.0\.0\.1:\d+\/v1\/nucleus\/__media\//,
+        );
+        continue;
+      }
       if (
-        (key === "original_image_url" || key === "mask_url") &&
+        key === "original_image_url" &&
         typeof value === "string" &&
         /127\.0\.0\.1|recorder-fake/.test(value)
       ) {
@@ -101,8 +113,12 @@ function formOf(record: WireRecord): FormData {
     size: number;
     json?: unknown;
   }[]) {
-    if (part.json !== undefined) form.append(part.name, substitute(JSON.stringify(part.json)));
-    else form.append(part.name, new Blob([TINY_PNG], { type: part.content_type }), part.filename ?? "file");
+    if (part.json !== undefined) {
+      const request = part.json as { segmentations?: { annotation_id?: string; mask_url: string }[] };
+      for (const mask of request.segmentations ?? [])
+        sentMasks.set(String(mask.annotation_id), mask.mask_url);
+      form.append(part.name, substitute(JSON.stringify(part.json)));
+    } else form.append(part.name, new Blob([TINY_PNG], { type: part.content_type }), part.filename ?? "file");
   }
   return form;
 }

@@ -48,7 +48,10 @@ export interface StoredLabelLike {
   type?: string;
   confidence?: number | null;
   metadata?: Record<string, unknown> | null;
+  /** What the uploader named the mask (for a file, its local path). */
   maskUrl?: string;
+  /** Where the server serves a mask it holds: what the app draws when present. */
+  maskMediaUrl?: string;
   annotations?: { label: string; index: number }[];
   geometry?: {
     x?: number;
@@ -90,10 +93,10 @@ function geometryOf(group: (typeof GROUPS)[number], label: StoredLabelLike): Geo
       return { kind: "category", labels: [label.label ?? ""] };
     case "multicategory":
       return { kind: "category", labels: label.labels ?? [] };
-    case "segmentation":
-      return label.maskUrl
-        ? { kind: "mask", url: label.maskUrl, segments: label.annotations ?? [] }
-        : undefined;
+    case "segmentation": {
+      const url = label.maskMediaUrl ?? label.maskUrl;
+      return url ? { kind: "mask", url, segments: label.annotations ?? [] } : undefined;
+    }
   }
 }
 

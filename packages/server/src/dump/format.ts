@@ -1,9 +1,11 @@
 /**
  * The portable dump of one dataset: NDJSON, one record a line, the same on every backend. Ids are
  * the source's (new ones are made on import); items and labels are in their wire form; stored
- * files appear as media keys (items' `media_key`, masks' `nucleus-media:` URLs), and the last
+ * files appear as media keys (items' `media_key`, uploaded masks' `mask_media_key`), and the last
  * line lists them all so that an import can copy the files too.
  */
+
+import { maskMediaKeyOf } from "../media/masks.js";
 import type {
   DatasetRecord,
   LabelInput,
@@ -52,8 +54,6 @@ export type DumpLine =
 
 /** The media keys a label refers to: an uploaded mask's. */
 export function mediaKeysOfLabel(label: LabelInput): string[] {
-  const url = (label as { mask_url?: unknown }).mask_url;
-  return typeof url === "string" && url.startsWith("nucleus-media:")
-    ? [url.slice("nucleus-media:".length)]
-    : [];
+  const key = maskMediaKeyOf(label);
+  return key === undefined ? [] : [key];
 }

@@ -1,16 +1,22 @@
 import type { AnnotationGroupsSchema, PredictionGroupsSchema, StoredLabel, WireOf } from "@nucleus/schemas";
 import type * as z from "zod";
-import { MEDIA_SCHEME } from "../media.js";
+import { hasLegacyMaskUrl, MASK_MEDIA_KEY, maskMediaKeyOf } from "../media/masks.js";
 import type { LabelRecord, LabelUpsertResult } from "../store/index.js";
 import type { MediaUrl } from "./media.js";
 import { refusalDetailWire, refusalMessage } from "./problems.js";
 
-/** A stored annotation or prediction as clients read it: its payload plus its id, masks as URLs. */
+/**
+ * A stored annotation or prediction as clients read it: its payload plus its id. A mask this
+ * server holds keeps the caller's `mask_url` and adds `mask_media_url`, where its bytes are
+ * served (for a mask stored before the caller's URL was kept, both are that URL).
+ */
 export function labelWire(label: LabelRecord, mediaUrl: MediaUrl): WireOf<typeof StoredLabel> {
-  const wire: WireOf<typeof StoredLabel> = { ...label.payload, id: label.id };
-  const maskUrl = wire.mask_url;
-  if (typeof maskUrl === "string" && maskUrl.startsWith(MEDIA_SCHEME)) {
-    wire.mask_url = mediaUrl(maskUrl.slice(MEDIA_SCHEME.length));
+  const { [MASK_MEDIA_KEY]: _private, ...payload } = label.payload as Record<string, unknown>;
+  const wire: WireOf<typeof StoredLabel> = { ...payload, id: label.id };
+  const key = maskMediaKeyOf(label.payload);
+  if (key !== undefined) {
+    wire.mask_media_url = mediaUrl(key);
+    if (hasLegacyMaskUrl(label.payload)) wire.mask_url = wire.mask_media_url;
   }
   return wire;
 }

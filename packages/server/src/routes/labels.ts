@@ -12,7 +12,7 @@ import { type ContractForm, route } from "../http/contract.js";
 import { badRequest, conflict } from "../http/errors.js";
 import { once } from "../http/idempotency.js";
 import { requireDataset, requireModel, requireRun } from "../http/lookup.js";
-import { MEDIA_SCHEME } from "../media.js";
+import { MASK_MEDIA_KEY } from "../media/masks.js";
 import { jobWire } from "../presenters/jobs.js";
 import { annotateResponseWire, predictResponseWire } from "../presenters/labels.js";
 import { upsertCheckedLabels } from "../services/taxonomy-check.js";
@@ -139,15 +139,18 @@ async function readLabels(
     }
     const { media } = c.get("services");
     const labels = await Promise.all(
-      request.segmentations.map(async (segmentation, i): Promise<SegmentationAnnotationWire> => {
-        const bytes = new Uint8Array(await (masks[i] as FilePart).arrayBuffer());
-        if (!isPng(bytes)) {
-          throw badRequest(
-            `segmentations[${i}] (reference_id ${JSON.stringify(segmentation.reference_id)}): the mask is not a PNG file`,
-          );
-        }
-        return { ...segmentation, mask_url: `${MEDIA_SCHEME}${media.put(bytes, "mask.png")}` };
-      }),
+      request.segmentations.map(
+        async (segmentation, i): Promise<SegmentationAnnotationWire & { [MASK_MEDIA_KEY]: string }> => {
+          const bytes = new Uint8Array(await (masks[i] as FilePart).arrayBuffer());
+          if (!isPng(bytes)) {
+            throw badRequest(
+              `segmentations[${i}] (reference_id ${JSON.stringify(segmentation.reference_id)}): the mask is not a PNG file`,
+            );
+          }
+          // The caller's mask_url is kept as sent (the official client compares it on read-back).
+          return { ...segmentation, [MASK_MEDIA_KEY]: media.put(bytes, "mask.png") };
+        },
+      ),
     );
     return { labels, update: request.update ?? false };
   }
@@ -155,11 +158,14 @@ async function readLabels(
   return { labels, update: body?.update ?? false };
 }
 
-/** The stored masks of uploaded labels (those sent as files), by media key. */
+/**
+ * The stored masks of uploaded labels (those sent as files), by media key. Only files this
+ * request stored count: a JSON body cannot name a stored file into a dataset.
+ */
 function maskKeysOf(labels: readonly LabelInput[]): string[] {
   return labels.flatMap((label) => {
-    const url = (label as { mask_url?: unknown }).mask_url;
-    return typeof url === "string" && url.startsWith(MEDIA_SCHEME) ? [url.slice(MEDIA_SCHEME.length)] : [];
+    const key = (label as { [MASK_MEDIA_KEY]?: unknown })[MASK_MEDIA_KEY];
+    return typeof key === "string" ? [key] : [];
   });
 }
 

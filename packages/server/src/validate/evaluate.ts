@@ -5,6 +5,7 @@
  * results together.
  */
 
+import { maskSourceOf } from "../media/masks.js";
 import type { MediaStore } from "../media.js";
 import type {
   Comparison,
@@ -96,7 +97,7 @@ async function evaluateTest(
   modelId: string,
   media: MediaStore,
 ): Promise<void> {
-  // The masks of the page being scored, by mask_url, for the mask functions.
+  // The masks of the page being scored, by where they are read, for the mask functions.
   let masks = new Map<string, DecodedMask | Error>();
   const functions = new Map((await store.validate.functions(test.id)).map((f) => [f.evalFunctionId, f]));
   const pending: Pending[] = [];
@@ -223,7 +224,7 @@ async function masksOf(
   labels: readonly Label[],
   cache: MaskCache,
 ): Promise<Map<string, DecodedMask | Error>> {
-  const urls = [...new Set(labels.flatMap((l) => (typeof l.mask_url === "string" ? [l.mask_url] : [])))];
+  const urls = [...new Set(labels.flatMap((l) => maskSourceOf(l) ?? []))];
   const out = new Map<string, DecodedMask | Error>();
   await Promise.all(
     urls.map(async (url) => {

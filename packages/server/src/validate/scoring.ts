@@ -17,6 +17,7 @@ import {
   type Point,
   polygonIou,
 } from "@nucleus/metrics";
+import { maskSourceOf } from "../media/masks.js";
 import { applyFilters, type FilterExpression, parseFilters } from "./filters.js";
 import type { StandardFunction } from "./functions.js";
 import { maximumAssignment } from "./hungarian.js";
@@ -278,7 +279,7 @@ function inputsOf(
   return { ann, pred };
 }
 
-/** The decoded masks of the items being scored, by `mask_url`; a mask that could not be read is its error. */
+/** The decoded masks of the items being scored, by where they are read (`maskSourceOf`); a mask that could not be read is its error. */
 export type MaskLookup = (url: string) => DecodedMask | Error | undefined;
 
 /** A raster of no labels, of a given size. */
@@ -371,7 +372,7 @@ export function scorerOf(
       const spec = fn.mask as NonNullable<StandardFunction["mask"]>;
       const label = String({ ...fn.defaults, ...given }.label ?? "");
       const rasterOf = (segmentation: Label): LabelRaster => {
-        const url = String(segmentation.mask_url);
+        const url = maskSourceOf(segmentation) ?? "";
         const mask = masks(url);
         if (mask instanceof Error) throw mask;
         if (!mask) throw new Error(`mask ${url} was not read`);
