@@ -12,6 +12,7 @@ import { afterUploads, trackUploads } from "./media/in-flight.js";
 import { MediaStore, openMedia, type S3Options } from "./media.js";
 import { EvaluationService } from "./services/evaluations.js";
 import { ThumbnailService } from "./services/thumbnails.js";
+import { VectorIndexes } from "./services/vector-index.js";
 import { deferredStore } from "./store/deferred.js";
 import type { NucleusStore } from "./store/index.js";
 import { openPostgresStore } from "./store/postgres/store.js";
@@ -66,6 +67,12 @@ export interface NucleusServerOptions {
   immutableCommittedRuns?: boolean;
   /** Log one line per request (method, path, status, time; never a key or an upload token). */
   logRequests?: boolean;
+  /**
+   * Similarity search: where the vector index files are kept (default `vectors/` in the data
+   * folder, or a temporary folder without one, rebuilt from the database), and below how many
+   * vectors a dataset is searched exactly instead (default 5,000).
+   */
+  vectorIndex?: { dir?: string; exactBelow?: number };
   /** Where server errors (and request lines) are written. Default: standard error. Keys never reach it. */
   log?: (line: string) => void;
 }
@@ -141,6 +148,12 @@ export function openServer(options: OpenServerOptions): ServerParts {
     ...(timingOf(options) ? { timing: timingOf(options) } : {}),
   });
   const evaluations = new EvaluationService(store, jobs);
+  const vectors = new VectorIndexes(store, {
+    dir:
+      options.vectorIndex?.dir ??
+      (dataDir ? join(dataDir, "vectors") : mkdtempSync(join(tmpdir(), "nucleus-vectors-"))),
+    log,
+  });
   const loginLinks = new LoginLinks(store.browserTokens);
   const app = buildApp({
     services: {
@@ -148,6 +161,8 @@ export function openServer(options: OpenServerOptions): ServerParts {
       media,
       jobs,
       evaluations,
+      vectors,
+      exactSearchBelow: options.vectorIndex?.exactBelow ?? 5_000,
       loginLinks,
       thumbnails: new ThumbnailService(
         media,
@@ -180,6 +195,7 @@ export function openServer(options: OpenServerOptions): ServerParts {
     idle: () => jobs.idle(),
     async close() {
       await jobs.stop();
+      await vectors.close();
       await loginLinks.settled();
       await store.close();
       await media.close();

@@ -109,6 +109,8 @@ export const SimilarItemsRequestSchema = z.looseObject({
   query: z.string().nullish(),
   model_run_id: z.string().nullish(),
   slice_id: z.string().min(1, { error: "must be a non-empty string" }).nullish(),
+  /** Compare every vector instead of asking the dataset's vector index (slower; the reference). */
+  exact: z.boolean({ error: "must be true or false" }).nullish(),
 });
 /**
  * `POST ext/datasets/{id}/similar`: the `k` items (default 10) nearest to an item (by reference
@@ -130,8 +132,14 @@ export type SimilarItemsRequest = Camelize<z.output<typeof SimilarItemsRequestSc
 export const SimilarItemsResponseSchema = z.looseObject({
   metric: z.enum(["cosine", "l2"]),
   dimension: z.int().min(0),
-  /** Vectors compared. */
+  /** Vectors compared (with the index: candidates it answered). */
   searched: z.int().min(0),
+  /**
+   * How the answer was found: `exact` compares every vector (small datasets, narrow filters, or
+   * `exact: true`); `index` asks the dataset's approximate nearest-neighbour index, then ranks its
+   * candidates by their exact distances.
+   */
+  method: z.enum(["exact", "index"]).optional(),
   results: z.array(
     z.looseObject({
       item_id: z.string(),
@@ -179,7 +187,7 @@ export const embeddingRoutes = defineRoutes({
     method: "POST",
     path: "ext/datasets/:datasetId/similar",
     summary:
-      "The k items nearest to an item or a vector (exact search, cosine or L2), optionally among a query's or a slice's items.",
+      "The k items nearest to an item or a vector (cosine or L2; a vector index on large datasets, exact search on small ones), optionally among a query's or a slice's items.",
     body: SimilarItemsRequest,
     idempotent: true,
     localOnly: true,

@@ -4,6 +4,7 @@ import type { MediaStore } from "../media.js";
 import type { EvaluationService } from "../services/evaluations.js";
 import type { MediaAccess } from "../services/media-access.js";
 import type { ThumbnailService } from "../services/thumbnails.js";
+import type { VectorIndexes } from "../services/vector-index.js";
 import type { NucleusStore, Tenant } from "../store/index.js";
 import type { BodyGrant } from "./body-budget.js";
 import type { LoginLinks } from "./login-links.js";
@@ -24,6 +25,10 @@ export interface Services {
   loginLinks: LoginLinks;
   /** Thumbnails of stored images, for the web app. */
   thumbnails: ThumbnailService;
+  /** Approximate nearest-neighbour indexes of item vectors. */
+  vectors: VectorIndexes;
+  /** Datasets with fewer vectors are searched exactly. */
+  exactSearchBelow: number;
 }
 
 /** Hono's environment for this server: the caller's tenant is set by the auth middleware. */

@@ -17,6 +17,12 @@ const BY_ID = 1_000;
 /** A filter keeping at most this share of the vectors reads them by id instead of scanning all. */
 const SPARSE_SHARE = 0.25;
 const DEFAULT_K = 10;
+/** The fewest candidates asked of the index: ranking a few more than `k` by exact distance lifts recall. */
+const MIN_CANDIDATES = 40;
+/** Candidates past `k` a ranking wants before it stops asking the index for more. */
+const RERANK_SPARE = 10;
+/** Asking the index for more than this share of a dataset falls back to an exact search. */
+const MAX_INDEX_SHARE = 0.2;
 /** The largest magnitude a float32 holds: larger numbers would be stored as infinity. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 
@@ -89,9 +95,111 @@ async function candidatesOf(
   return ids;
 }
 
+/** What a search looks for. */
+interface Search {
+  query: Float32Array;
+  metric: Metric;
+  k: number;
+  /** The example item, left out of its own results. */
+  exclude: string | undefined;
+  /** The items a filter keeps, or undefined for every item. */
+  candidates: Set<string> | undefined;
+  /** Vectors the dataset holds. */
+  total: number;
+}
+
+/** A search's answer: the nearest items and how many vectors were compared. */
+interface Found {
+  searched: number;
+  results: { item_id: string; reference_id: string; distance: number }[];
+}
+
+/** Compares the query with every vector (or every vector a narrow filter keeps), read from the store in pages. */
+async function exactSearch(c: Ctx, datasetId: string, search: Search): Promise<Found> {
+  const { store } = c.get("services");
+  const { candidates, exclude, k } = search;
+  const distance = distanceTo(search.query, search.metric);
+  const top = new TopK<ItemVector>(k);
+  let searched = 0;
+  const consider = (records: readonly ItemVector[]) => {
+    for (const record of records) {
+      if (record.itemId === exclude || (candidates && !candidates.has(record.itemId))) continue;
+      searched += 1;
+      top.offer({ value: record, key: record.itemId, distance: distance(record.vector) });
+    }
+  };
+  if (candidates && candidates.size <= SPARSE_SHARE * search.total) {
+    // A narrow filter: read only its items' vectors.
+    const ids = [...candidates];
+    for (let i = 0; i < ids.length; i += BY_ID)
+      consider([...(await store.embeddings.get(datasetId, ids.slice(i, i + BY_ID))).values()]);
+  } else {
+    let cursor: string | null = null;
+    do {
+      const page = await store.embeddings.page(datasetId, { cursor, limit: SEARCH_PAGE });
+      consider(page.records);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+  }
+  const nearest = top.sorted();
+  // Reference ids of the few results only: a scan reads vectors and item ids, nothing else.
+  const found = await store.embeddings.get(
+    datasetId,
+    nearest.map((n) => n.key),
+  );
+  return {
+    searched,
+    results: nearest.flatMap(({ key, distance: d }) => {
+      const record = found.get(key);
+      // An item deleted since the scan read it is left out.
+      return record ? [{ item_id: key, reference_id: record.referenceId, distance: d }] : [];
+    }),
+  };
+}
+
 /**
- * This server's embedding routes, under `ext/`: vectors per item uploaded in bulk, and exact
- * k-nearest-neighbour search over them, read from the store a page at a time.
+ * Asks the dataset's vector index for candidates, more of them the fewer items a filter keeps and
+ * again with more when too few pass, then ranks them by exact distance. Answers undefined when
+ * the index would have to give too large a share of the dataset: an exact search is then as quick.
+ */
+async function indexSearch(c: Ctx, datasetId: string, search: Search): Promise<Found | undefined> {
+  const { store, vectors } = c.get("services");
+  const { candidates, exclude, k, total } = search;
+  const share = candidates ? Math.max(candidates.size, 1) / Math.max(total, 1) : 1;
+  let want = Math.ceil(Math.max(k + 1, MIN_CANDIDATES) / share);
+  for (;;) {
+    if (want > MAX_INDEX_SHARE * total && want > MIN_CANDIDATES) return undefined;
+    const hits = await vectors.nearest(datasetId, search.metric, search.query, want);
+    const named = await store.embeddings.byKeys(
+      datasetId,
+      hits.map((h) => h.key),
+    );
+    const kept: string[] = [];
+    for (const hit of hits) {
+      const item = named.get(hit.key);
+      // A key that names no item is a deleted or replaced vector the index still holds.
+      if (!item || item.itemId === exclude || (candidates && !candidates.has(item.itemId))) continue;
+      kept.push(item.itemId);
+    }
+    if (kept.length >= k + RERANK_SPARE || hits.length < want) {
+      const stored = await store.embeddings.get(datasetId, kept);
+      const distance = distanceTo(search.query, search.metric);
+      const top = new TopK<string>(k);
+      for (const record of stored.values())
+        top.offer({ value: record.referenceId, key: record.itemId, distance: distance(record.vector) });
+      return {
+        searched: hits.length,
+        results: top.sorted().map((n) => ({ item_id: n.key, reference_id: n.value, distance: n.distance })),
+      };
+    }
+    want *= 4;
+  }
+}
+
+/**
+ * This server's embedding routes, under `ext/`: vectors per item uploaded in bulk, and k-nearest-
+ * neighbour search over them (with the dataset's vector index, or exactly, read from the store a
+ * page at a time).
  */
 export function embeddingRoutes(): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
@@ -101,7 +209,7 @@ export function embeddingRoutes(): Hono<Env> {
     const { store } = c.get("services");
     const entries = body.embeddings;
     // Checked and written in one transaction, so two uploads of different lengths cannot both land.
-    return store.transaction(async (tx) => {
+    const answer = await store.transaction(async (tx) => {
       const { dimension, vectors } = checkedVectors(entries, await tx.embeddings.dimension(dataset.id));
       const ids = await tx.embeddings.itemIds(
         dataset.id,
@@ -118,6 +226,8 @@ export function embeddingRoutes(): Hono<Env> {
       const uploaded = await tx.embeddings.put(dataset.id, rows);
       return { uploaded, dimension, total: await tx.embeddings.count(dataset.id) };
     });
+    c.get("services").vectors.changed(dataset.id);
+    return answer;
   });
 
   route(app, routes.similarItems, async ({ params, body }, c) => {
@@ -158,44 +268,21 @@ export function embeddingRoutes(): Hono<Env> {
       exclude = found.itemId;
     }
     const candidates = await candidatesOf(c, dataset, body);
-    const distance = distanceTo(query, metric);
-    const top = new TopK<ItemVector>(k);
-    let searched = 0;
-    const consider = (records: readonly ItemVector[]) => {
-      for (const record of records) {
-        if (record.itemId === exclude || (candidates && !candidates.has(record.itemId))) continue;
-        searched += 1;
-        top.offer({ value: record, key: record.itemId, distance: distance(record.vector) });
+    const { vectors, exactSearchBelow } = c.get("services");
+    const total = await store.embeddings.count(dataset.id);
+    const narrow = candidates !== undefined && candidates.size <= SPARSE_SHARE * total;
+    if (!body.exact && total >= exactSearchBelow && !narrow) {
+      const found = await indexSearch(c, dataset.id, { query, metric, k, exclude, candidates, total });
+      if (found) {
+        vectors.changed(dataset.id);
+        return { metric, dimension: dimension ?? 0, method: "index" as const, ...found };
       }
-    };
-    if (candidates && candidates.size <= SPARSE_SHARE * (await store.embeddings.count(dataset.id))) {
-      // A narrow filter: read only its items' vectors.
-      const ids = [...candidates];
-      for (let i = 0; i < ids.length; i += BY_ID)
-        consider([...(await store.embeddings.get(dataset.id, ids.slice(i, i + BY_ID))).values()]);
-    } else {
-      let cursor: string | null = null;
-      do {
-        const page = await store.embeddings.page(dataset.id, { cursor, limit: SEARCH_PAGE });
-        consider(page.records);
-        cursor = page.nextCursor;
-      } while (cursor !== null);
     }
-    const nearest = top.sorted();
-    // Reference ids of the few results only: a scan reads vectors and item ids, nothing else.
-    const found = await store.embeddings.get(
-      dataset.id,
-      nearest.map((n) => n.key),
-    );
     return {
       metric,
       dimension: dimension ?? 0,
-      searched,
-      results: nearest.flatMap(({ key, distance: d }) => {
-        const record = found.get(key);
-        // An item deleted since the scan read it is left out.
-        return record ? [{ item_id: key, reference_id: record.referenceId, distance: d }] : [];
-      }),
+      method: "exact" as const,
+      ...(await exactSearch(c, dataset.id, { query, metric, k, exclude, candidates, total })),
     };
   });
 

@@ -24,6 +24,22 @@ export interface EmbeddingRecord {
   vector: Float32Array;
 }
 
+/**
+ * A stored vector with its index key: a number the dataset's vectors take in the order they are
+ * stored (a replaced vector takes a new one), so an index catches up by reading past its last key.
+ */
+export interface KeyedVector {
+  key: number;
+  itemId: string;
+  vector: Float32Array;
+}
+
+/** The item a vector's index key names. */
+export interface KeyedItem {
+  itemId: string;
+  referenceId: string;
+}
+
 /** Embeddings of each dataset's items. */
 export interface EmbeddingStore {
   /** The length of the dataset's vectors, or null while it has none. */
@@ -41,6 +57,14 @@ export interface EmbeddingStore {
   get(datasetId: string, itemIds: readonly string[]): Promise<Map<string, EmbeddingRecord>>;
   /** One page of the dataset's vectors, in item id order (without reference ids: a scan reads only vectors). */
   page(datasetId: string, request: PageRequest): Promise<Page<ItemVector>>;
+  /** The largest index key the dataset's vectors were given (0 before any). */
+  lastKey(datasetId: string): Promise<number>;
+  /** Up to `limit` stored vectors with keys past `after`, in key order. */
+  keyed(datasetId: string, after: number, limit: number): Promise<KeyedVector[]>;
+  /** The items whose current vectors have these keys (keys of replaced or deleted vectors are left out). */
+  byKeys(datasetId: string, keys: readonly number[]): Promise<Map<number, KeyedItem>>;
+  /** Deletes the vectors of some items of the dataset, or all of them; answers how many went. */
+  delete(datasetId: string, itemIds?: readonly string[]): Promise<number>;
 }
 
 /** The bytes a vector is stored as: float32, little-endian (the byte order of every host this runs on). */

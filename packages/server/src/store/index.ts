@@ -19,7 +19,14 @@ export {
   type EvaluationOptions,
   EvaluationOptionsDocument,
 } from "./documents.js";
-export type { EmbeddingRecord, EmbeddingStore, ItemVector, NewEmbedding } from "./embeddings.js";
+export type {
+  EmbeddingRecord,
+  EmbeddingStore,
+  ItemVector,
+  KeyedItem,
+  KeyedVector,
+  NewEmbedding,
+} from "./embeddings.js";
 export type {
   EvaluationRecord,
   EvaluationStatus,

@@ -67,5 +67,40 @@ export function embeddingConformance(backend: StoreBackend): void {
       const page = await store.embeddings.page(dataset, {});
       expect(page.records.map((r) => r.itemId)).toEqual([ids.get("img_1")]);
     });
+
+    it("give vectors increasing index keys, a replaced vector a new one, and delete them", async () => {
+      const { store } = fixture;
+      const dataset = await datasetWithItems(store, 3);
+      const ids = await store.embeddings.itemIds(dataset, ["img_0", "img_1", "img_2"]);
+      const id = (ref: string) => ids.get(ref) as string;
+      expect(await store.embeddings.lastKey(dataset)).toBe(0);
+      await store.embeddings.put(dataset, [
+        { itemId: id("img_0"), vector: vector(1, 0) },
+        { itemId: id("img_1"), vector: vector(0, 1) },
+      ]);
+      const first = await store.embeddings.keyed(dataset, 0, 10);
+      expect(first.map((r) => r.itemId)).toEqual([id("img_0"), id("img_1")]);
+      const [k0, k1] = first.map((r) => r.key) as [number, number];
+      expect(k1).toBeGreaterThan(k0);
+      expect(await store.embeddings.lastKey(dataset)).toBe(k1);
+      await store.embeddings.put(dataset, [
+        { itemId: id("img_0"), vector: vector(2, 2) },
+        { itemId: id("img_2"), vector: vector(3, 3) },
+      ]);
+      const later = await store.embeddings.keyed(dataset, k1, 10);
+      expect(later.map((r) => [r.itemId, [...r.vector]])).toEqual([
+        [id("img_0"), [2, 2]],
+        [id("img_2"), [3, 3]],
+      ]);
+      expect(later.every((r) => r.key > k1)).toBe(true);
+      const named = await store.embeddings.byKeys(dataset, [k0, k1, ...later.map((r) => r.key)]);
+      // The replaced vector's key names nothing any more.
+      expect(named.has(k0)).toBe(false);
+      expect(named.get(k1)).toEqual({ itemId: id("img_1"), referenceId: "img_1" });
+      expect(await store.embeddings.delete(dataset, [id("img_1"), "nope"])).toBe(1);
+      expect((await store.embeddings.byKeys(dataset, [k1])).size).toBe(0);
+      expect(await store.embeddings.delete(dataset)).toBe(2);
+      expect(await store.embeddings.count(dataset)).toBe(0);
+    });
   });
 }

@@ -3,6 +3,8 @@ import {
   type EmbeddingRecord,
   type EmbeddingStore,
   type ItemVector,
+  type KeyedItem,
+  type KeyedVector,
   type NewEmbedding,
   vectorBytes,
   vectorOf,
@@ -47,23 +49,38 @@ export class PgEmbeddingStore implements EmbeddingStore {
     });
   }
 
-  async put(datasetId: string, embeddings: readonly NewEmbedding[]): Promise<number> {
-    if (embeddings.length === 0) return 0;
-    const rows = await this.scope.mutate<{ item_id: string }>(
-      `INSERT INTO item_embeddings (item_id, dataset_id, dimension, vector)
-       SELECT i.id, i.dataset_id, e.dimension, e.vector
-       FROM unnest($1::text[], $2::int[], $3::bytea[]) AS e(item_id, dimension, vector)
-       JOIN items i ON i.id = e.item_id AND i.dataset_id = $4
-       ON CONFLICT (item_id) DO UPDATE SET dimension = excluded.dimension, vector = excluded.vector
-       RETURNING item_id`,
-      [
-        embeddings.map((e) => e.itemId),
-        embeddings.map((e) => e.vector.length),
-        embeddings.map((e) => vectorBytes(e.vector)),
-        datasetId,
-      ],
+  put(datasetId: string, embeddings: readonly NewEmbedding[]): Promise<number> {
+    if (embeddings.length === 0) return Promise.resolve(0);
+    return this.scope.write(
+      async (db) => {
+        // The row lock on the dataset's key counter is held until commit: transactions commit in
+        // key order, so an index reading past its last key misses none.
+        const reserved = await db.query<{ base: string }>(
+          `INSERT INTO embedding_keys (dataset_id, last_key) VALUES ($1, $2)
+           ON CONFLICT (dataset_id) DO UPDATE SET last_key = embedding_keys.last_key + excluded.last_key
+           RETURNING last_key - $2 AS base`,
+          [datasetId, embeddings.length],
+        );
+        const rows = await db.query<{ item_id: string }>(
+          `INSERT INTO item_embeddings (item_id, dataset_id, dimension, vector, ann_key)
+           SELECT i.id, i.dataset_id, e.dimension, e.vector, $5::bigint + e.n
+           FROM unnest($1::text[], $2::int[], $3::bytea[]) WITH ORDINALITY AS e(item_id, dimension, vector, n)
+           JOIN items i ON i.id = e.item_id AND i.dataset_id = $4
+           ON CONFLICT (item_id) DO UPDATE SET dimension = excluded.dimension, vector = excluded.vector,
+             ann_key = excluded.ann_key
+           RETURNING item_id`,
+          [
+            embeddings.map((e) => e.itemId),
+            embeddings.map((e) => e.vector.length),
+            embeddings.map((e) => vectorBytes(e.vector)),
+            datasetId,
+            reserved[0]?.base ?? "0",
+          ],
+        );
+        return rows.length;
+      },
+      (stored) => stored > 0,
     );
-    return rows.length;
   }
 
   itemIds(datasetId: string, referenceIds: readonly string[]): Promise<Map<string, string>> {
@@ -101,5 +118,57 @@ export class PgEmbeddingStore implements EmbeddingStore {
         nextCursor: rows.length === limit && last ? last.item_id : null,
       };
     });
+  }
+
+  lastKey(datasetId: string): Promise<number> {
+    return this.scope.read(async (db) => {
+      const rows = await db.query<{ last_key: string }>(
+        "SELECT last_key FROM embedding_keys WHERE dataset_id = $1",
+        [datasetId],
+      );
+      return Number(rows[0]?.last_key ?? 0);
+    });
+  }
+
+  keyed(datasetId: string, after: number, limit: number): Promise<KeyedVector[]> {
+    return this.scope.read(async (db) => {
+      const rows = await db.query<{ ann_key: string; item_id: string; vector: Buffer }>(
+        `SELECT ann_key, item_id, vector FROM item_embeddings
+         WHERE dataset_id = $1 AND ann_key > $2 ORDER BY ann_key LIMIT $3`,
+        [datasetId, after, limit],
+      );
+      return rows.map((row) => ({
+        key: Number(row.ann_key),
+        itemId: row.item_id,
+        vector: vectorOf(row.vector),
+      }));
+    });
+  }
+
+  byKeys(datasetId: string, keys: readonly number[]): Promise<Map<number, KeyedItem>> {
+    return this.scope.read(async (db) => {
+      const rows = await db.query<{ ann_key: string; item_id: string; reference_id: string }>(
+        `SELECT e.ann_key, e.item_id, i.reference_id FROM item_embeddings e JOIN items i ON i.id = e.item_id
+         WHERE e.dataset_id = $1 AND e.ann_key = ANY($2::bigint[])`,
+        [datasetId, [...keys]],
+      );
+      return new Map(
+        rows.map((row) => [Number(row.ann_key), { itemId: row.item_id, referenceId: row.reference_id }]),
+      );
+    });
+  }
+
+  async delete(datasetId: string, itemIds?: readonly string[]): Promise<number> {
+    const rows =
+      itemIds === undefined
+        ? await this.scope.mutate<{ item_id: string }>(
+            "DELETE FROM item_embeddings WHERE dataset_id = $1 RETURNING item_id",
+            [datasetId],
+          )
+        : await this.scope.mutate<{ item_id: string }>(
+            "DELETE FROM item_embeddings WHERE dataset_id = $1 AND item_id = ANY($2::text[]) RETURNING item_id",
+            [datasetId, [...itemIds]],
+          );
+    return rows.length;
   }
 }

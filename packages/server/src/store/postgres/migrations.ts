@@ -401,4 +401,19 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (dataset_id, reference_id)
   );
   `,
+  // Index keys of item embeddings: each stored vector gets the next number of its dataset (a
+  // replaced vector a new one), so a vector index catches up by reading the keys past its last.
+  `
+  CREATE TABLE embedding_keys (
+    dataset_id TEXT PRIMARY KEY REFERENCES datasets (id) ON DELETE CASCADE,
+    last_key BIGINT NOT NULL
+  );
+  ALTER TABLE item_embeddings ADD COLUMN ann_key BIGINT NOT NULL DEFAULT 0;
+  UPDATE item_embeddings e SET ann_key = n.key
+    FROM (SELECT item_id, row_number() OVER (PARTITION BY dataset_id ORDER BY item_id) AS key FROM item_embeddings) n
+    WHERE n.item_id = e.item_id;
+  INSERT INTO embedding_keys (dataset_id, last_key)
+    SELECT dataset_id, max(ann_key) FROM item_embeddings GROUP BY dataset_id;
+  CREATE INDEX item_embeddings_by_key ON item_embeddings (dataset_id, ann_key);
+  `,
 ];

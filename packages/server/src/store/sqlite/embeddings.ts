@@ -3,6 +3,8 @@ import {
   type EmbeddingRecord,
   type EmbeddingStore,
   type ItemVector,
+  type KeyedItem,
+  type KeyedVector,
   type NewEmbedding,
   vectorBytes,
   vectorOf,
@@ -51,14 +53,27 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
 
   put(datasetId: string, embeddings: readonly NewEmbedding[]): Promise<number> {
     const insert = this.scope.sql(
-      `INSERT INTO item_embeddings (item_id, dataset_id, dimension, vector)
-       SELECT id, dataset_id, ?, ? FROM items WHERE id = ? AND dataset_id = ?
-       ON CONFLICT (item_id) DO UPDATE SET dimension = excluded.dimension, vector = excluded.vector`,
+      `INSERT INTO item_embeddings (item_id, dataset_id, dimension, vector, ann_key)
+       SELECT id, dataset_id, ?, ?, ? FROM items WHERE id = ? AND dataset_id = ?
+       ON CONFLICT (item_id) DO UPDATE SET dimension = excluded.dimension, vector = excluded.vector,
+         ann_key = excluded.ann_key`,
     );
     return this.scope.write(() => {
+      if (embeddings.length === 0) return 0;
+      // Keys are reserved for the whole batch; a vector the insert drops leaves a gap, which is harmless.
+      const { last_key: last } = this.scope
+        .sql(
+          `INSERT INTO embedding_keys (dataset_id, last_key) VALUES (?, ?)
+           ON CONFLICT (dataset_id) DO UPDATE SET last_key = last_key + excluded.last_key
+           RETURNING last_key`,
+        )
+        .get(datasetId, embeddings.length) as { last_key: number };
+      let key = last - embeddings.length;
       let stored = 0;
-      for (const { itemId, vector } of embeddings)
-        stored += insert.run(vector.length, vectorBytes(vector), itemId, datasetId).changes;
+      for (const { itemId, vector } of embeddings) {
+        key += 1;
+        stored += insert.run(vector.length, vectorBytes(vector), key, itemId, datasetId).changes;
+      }
       return stored;
     });
   }
@@ -110,6 +125,62 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
         records: rows.map((row) => ({ itemId: row.item_id, vector: vectorOf(row.vector) })),
         nextCursor: rows.length === limit && last ? last.item_id : null,
       };
+    });
+  }
+
+  lastKey(datasetId: string): Promise<number> {
+    return this.scope.read(() => {
+      const row = this.scope.sql("SELECT last_key FROM embedding_keys WHERE dataset_id = ?").get(datasetId) as
+        | { last_key: number }
+        | undefined;
+      return row?.last_key ?? 0;
+    });
+  }
+
+  keyed(datasetId: string, after: number, limit: number): Promise<KeyedVector[]> {
+    return this.scope.read(() => {
+      const rows = this.scope
+        .sql(
+          `SELECT ann_key, item_id, vector FROM item_embeddings
+           WHERE dataset_id = ? AND ann_key > ? ORDER BY ann_key LIMIT ?`,
+        )
+        .all(datasetId, after, limit) as { ann_key: number; item_id: string; vector: Buffer }[];
+      return rows.map((row) => ({ key: row.ann_key, itemId: row.item_id, vector: vectorOf(row.vector) }));
+    });
+  }
+
+  byKeys(datasetId: string, keys: readonly number[]): Promise<Map<number, KeyedItem>> {
+    return this.scope.read(() => {
+      const found = new Map<number, KeyedItem>();
+      for (let i = 0; i < keys.length; i += CHUNK) {
+        const chunk = keys.slice(i, i + CHUNK);
+        const rows = this.scope
+          .prepare(
+            `SELECT e.ann_key, e.item_id, i.reference_id FROM item_embeddings e JOIN items i ON i.id = e.item_id
+             WHERE e.dataset_id = ? AND e.ann_key IN (${chunk.map(() => "?").join(",")})`,
+          )
+          .all(datasetId, ...chunk) as { ann_key: number; item_id: string; reference_id: string }[];
+        for (const row of rows)
+          found.set(row.ann_key, { itemId: row.item_id, referenceId: row.reference_id });
+      }
+      return found;
+    });
+  }
+
+  delete(datasetId: string, itemIds?: readonly string[]): Promise<number> {
+    return this.scope.write(() => {
+      if (itemIds === undefined)
+        return this.scope.sql("DELETE FROM item_embeddings WHERE dataset_id = ?").run(datasetId).changes;
+      let deleted = 0;
+      for (let i = 0; i < itemIds.length; i += CHUNK) {
+        const chunk = itemIds.slice(i, i + CHUNK);
+        deleted += this.scope
+          .prepare(
+            `DELETE FROM item_embeddings WHERE dataset_id = ? AND item_id IN (${chunk.map(() => "?").join(",")})`,
+          )
+          .run(datasetId, ...chunk).changes;
+      }
+      return deleted;
     });
   }
 }

@@ -1,0 +1,269 @@
+/**
+ * Approximate nearest-neighbour indexes (HNSW, from usearch) of each dataset's item vectors, one
+ * per metric, kept in files beside the database. An index lives in native memory, not in the
+ * JavaScript heap, and catches up with the store by reading the vectors whose keys are past the
+ * last one it holds: so it is built as vectors arrive, survives a restart, and a server that lacks
+ * it (or whose copy is behind, as with several servers on one PostgreSQL database) rebuilds or
+ * extends it from the database. Vectors of deleted or replaced items stay in the index until it is
+ * rebuilt; their keys name no item any more, so searches drop them.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { Index, MetricKind, ScalarKind } from "usearch";
+import type { NucleusStore } from "../store/index.js";
+import type { Metric } from "./nearest.js";
+
+/** Vectors read from the store per call while catching up. */
+const READ_BATCH = 2_000;
+/** Vectors added per native call: each call holds the event loop while it runs. */
+const ADD_BATCH = 256;
+/** How long after the last change an index is saved. */
+const SAVE_DELAY_MS = 2_000;
+/** Rebuild when this share of an index's vectors no longer name an item. */
+const STALE_SHARE = 0.25;
+
+/** Graph settings: connectivity 16 and a search beam of 128 keep recall@10 above 0.95 on 512-d vectors. */
+const CONNECTIVITY = 16;
+const EXPANSION_ADD = 128;
+const EXPANSION_SEARCH = 128;
+
+/** A key the index found and its approximate distance (cosine: `1 - cos`; l2: squared). */
+export interface IndexHit {
+  key: number;
+  distance: number;
+}
+
+/** Where an index's files are and what it holds. */
+interface Entry {
+  datasetId: string;
+  metric: Metric;
+  file: string;
+  index: Index | null;
+  /** The largest store key the index has read. */
+  watermark: number;
+  dirty: boolean;
+  /** Operations on one index run one after another. */
+  chain: Promise<unknown>;
+  saveTimer: NodeJS.Timeout | null;
+}
+
+interface Meta {
+  watermark: number;
+  dimension: number;
+  metric: Metric;
+}
+
+const metricKind = (metric: Metric) => (metric === "l2" ? MetricKind.L2sq : MetricKind.Cos);
+
+/** What {@link VectorIndexes} needs to know. */
+export interface VectorIndexOptions {
+  /** The folder the index files are kept in. */
+  dir: string;
+  log?: (line: string) => void;
+}
+
+/** The vector indexes of every dataset this server searched or indexed. */
+export class VectorIndexes {
+  private readonly entries = new Map<string, Entry>();
+  private readonly threads = Math.max(1, availableParallelism());
+  private closed = false;
+
+  constructor(
+    private readonly store: NucleusStore,
+    private readonly options: VectorIndexOptions,
+  ) {
+    mkdirSync(options.dir, { recursive: true });
+  }
+
+  /** Brings the dataset's index for this metric up to date, then answers its `count` nearest keys. */
+  async nearest(datasetId: string, metric: Metric, query: Float32Array, count: number): Promise<IndexHit[]> {
+    const entry = this.entry(datasetId, metric);
+    return this.run(entry, async () => {
+      await this.catchUp(entry);
+      const index = entry.index;
+      if (!index || index.size() === 0 || index.dimensions() !== query.length) return [];
+      const found = index.search(query, Math.min(count, index.size()), 1);
+      const hits: IndexHit[] = [];
+      for (let i = 0; i < found.keys.length; i += 1)
+        hits.push({ key: Number(found.keys[i]), distance: found.distances[i] as number });
+      return hits;
+    });
+  }
+
+  /** How many vectors the dataset's index for this metric holds (stale ones included), after catching up. */
+  async size(datasetId: string, metric: Metric): Promise<number> {
+    const entry = this.entry(datasetId, metric);
+    return this.run(entry, async () => {
+      await this.catchUp(entry);
+      return entry.index?.size() ?? 0;
+    });
+  }
+
+  /**
+   * Says the dataset's vectors changed: its cosine index (the default search's) catches up in the
+   * background, so that a search after an upload finds most of the work done.
+   */
+  changed(datasetId: string): void {
+    if (this.closed) return;
+    const entry = this.entry(datasetId, "cosine");
+    void this.run(entry, () => this.catchUp(entry)).catch((error: unknown) =>
+      this.options.log?.(`vector index of dataset ${datasetId}: ${String(error)}`),
+    );
+  }
+
+  /** Forgets the dataset's indexes and deletes their files (its vectors were all deleted). */
+  async drop(datasetId: string): Promise<void> {
+    for (const metric of ["cosine", "l2"] as const) {
+      const entry = this.entry(datasetId, metric);
+      await this.run(entry, async () => {
+        this.reset(entry);
+        rmSync(entry.file, { force: true });
+        rmSync(`${entry.file}.json`, { force: true });
+        entry.dirty = false;
+      });
+    }
+  }
+
+  /** Saves every changed index and stops the background work. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(
+      [...this.entries.values()].map((entry) =>
+        this.run(entry, async () => {
+          if (entry.saveTimer) clearTimeout(entry.saveTimer);
+          this.save(entry);
+        }),
+      ),
+    );
+  }
+
+  private entry(datasetId: string, metric: Metric): Entry {
+    const name = `${datasetId}.${metric}`;
+    let entry = this.entries.get(name);
+    if (!entry) {
+      entry = {
+        datasetId,
+        metric,
+        file: join(this.options.dir, `${name}.usearch`),
+        index: null,
+        watermark: 0,
+        dirty: false,
+        chain: Promise.resolve(),
+        saveTimer: null,
+      };
+      this.load(entry);
+      this.entries.set(name, entry);
+    }
+    return entry;
+  }
+
+  private run<T>(entry: Entry, work: () => Promise<T>): Promise<T> {
+    const next = entry.chain.then(work, work);
+    entry.chain = next.catch(() => {});
+    return next;
+  }
+
+  /** Opens the saved index, if its description is readable; otherwise the index starts empty. */
+  private load(entry: Entry): void {
+    try {
+      if (!existsSync(entry.file)) return;
+      const meta = JSON.parse(readFileSync(`${entry.file}.json`, "utf8")) as Meta;
+      if (meta.metric !== entry.metric) return;
+      const index = this.create(meta.dimension, entry.metric);
+      index.load(entry.file);
+      entry.index = index;
+      entry.watermark = meta.watermark;
+    } catch (error) {
+      this.options.log?.(`vector index ${entry.file}: unreadable (${String(error)}); rebuilding it`);
+      this.reset(entry);
+    }
+  }
+
+  private create(dimension: number, metric: Metric): Index {
+    return new Index({
+      dimensions: dimension,
+      metric: metricKind(metric),
+      quantization: ScalarKind.F16,
+      connectivity: CONNECTIVITY,
+      expansion_add: EXPANSION_ADD,
+      expansion_search: EXPANSION_SEARCH,
+      multi: false,
+    });
+  }
+
+  private reset(entry: Entry): void {
+    entry.index = null;
+    entry.watermark = 0;
+    entry.dirty = true;
+  }
+
+  /** Adds the vectors stored since the index's last key, rebuilding it when it is out of step with the store. */
+  private async catchUp(entry: Entry): Promise<void> {
+    const { embeddings } = this.store;
+    const last = await embeddings.lastKey(entry.datasetId);
+    // A store behind the index (another database, or a restored one): the index cannot be trusted.
+    if (last < entry.watermark) this.reset(entry);
+    if (last === entry.watermark) return;
+    if (entry.index && entry.index.size() > 0) {
+      const count = await embeddings.count(entry.datasetId);
+      if (entry.index.size() - count > STALE_SHARE * entry.index.size()) this.reset(entry);
+    }
+    for (;;) {
+      const rows = await embeddings.keyed(entry.datasetId, entry.watermark, READ_BATCH);
+      if (rows.length === 0) break;
+      const dimension = (rows[0] as { vector: Float32Array }).vector.length;
+      // A dataset whose vectors were all deleted may take vectors of another length.
+      if (entry.index && entry.index.dimensions() !== dimension) entry.index = null;
+      entry.index ??= this.create(dimension, entry.metric);
+      const index = entry.index;
+      const fresh = rows.filter((row) => row.vector.length === dimension && !index.contains(BigInt(row.key)));
+      for (let i = 0; i < fresh.length; i += ADD_BATCH) {
+        const batch = fresh.slice(i, i + ADD_BATCH);
+        const flat = new Float32Array(batch.length * dimension);
+        batch.forEach((row, j) => {
+          flat.set(row.vector, j * dimension);
+        });
+        index.add(
+          BigUint64Array.from(batch, (row) => BigInt(row.key)),
+          flat,
+          this.threads,
+        );
+        // Let requests in between native calls.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      entry.watermark = (rows[rows.length - 1] as { key: number }).key;
+      entry.dirty = true;
+    }
+    this.saveLater(entry);
+  }
+
+  private saveLater(entry: Entry): void {
+    if (!entry.dirty || this.closed) return;
+    if (entry.saveTimer) clearTimeout(entry.saveTimer);
+    entry.saveTimer = setTimeout(() => {
+      entry.saveTimer = null;
+      void this.run(entry, async () => this.save(entry)).catch((error: unknown) =>
+        this.options.log?.(`vector index ${entry.file}: not saved (${String(error)})`),
+      );
+    }, SAVE_DELAY_MS);
+    entry.saveTimer.unref();
+  }
+
+  /** Writes the index, then its description: a crash between the two only makes the next start re-read some keys. */
+  private save(entry: Entry): void {
+    if (!entry.dirty) return;
+    const index = entry.index;
+    if (!index) {
+      rmSync(entry.file, { force: true });
+      rmSync(`${entry.file}.json`, { force: true });
+    } else {
+      index.save(`${entry.file}.tmp`);
+      renameSync(`${entry.file}.tmp`, entry.file);
+      const meta: Meta = { watermark: entry.watermark, dimension: index.dimensions(), metric: entry.metric };
+      writeFileSync(`${entry.file}.json.tmp`, JSON.stringify(meta));
+      renameSync(`${entry.file}.json.tmp`, `${entry.file}.json`);
+    }
+    entry.dirty = false;
+  }
+}
