@@ -41,6 +41,7 @@ export * from "./responses.js";
 export * from "./routes/dedup.js";
 export * from "./routes/embeddings.js";
 export * from "./routes/exports.js";
+export * from "./routes/scenes.js";
 export * from "./routes/tags.js";
 export * from "./routes/taxonomies.js";
 export * from "./routes/validate.js";

@@ -97,6 +97,7 @@ import {
 import { dedupRoutes } from "./routes/dedup.js";
 import { embeddingRoutes } from "./routes/embeddings.js";
 import { exportRoutes } from "./routes/exports.js";
+import { sceneRoutes } from "./routes/scenes.js";
 import { tagRoutes } from "./routes/tags.js";
 import { taxonomyRoutes } from "./routes/taxonomies.js";
 import { validateRoutes } from "./routes/validate.js";
@@ -702,6 +703,7 @@ export const routes = defineRoutes({
   ...exportRoutes,
   ...embeddingRoutes,
   ...dedupRoutes,
+  ...sceneRoutes,
 });
 
 /**

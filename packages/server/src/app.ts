@@ -26,6 +26,7 @@ import { labelRoutes } from "./routes/labels.js";
 import { modelRoutes } from "./routes/models.js";
 import { operationRoutes } from "./routes/operations.js";
 import { queryRoutes } from "./routes/queries.js";
+import { sceneRoutes } from "./routes/scenes.js";
 import { sessionRoutes } from "./routes/session.js";
 import { sliceRoutes } from "./routes/slices.js";
 import { tagRoutes } from "./routes/tags.js";
@@ -127,6 +128,7 @@ export function buildApp(options: AppOptions): Hono<Env> {
     tagRoutes(),
     exportRoutes(),
     dedupRoutes(),
+    sceneRoutes(),
     unsupportedRoutes(),
   ]) {
     api.route("/", routes);

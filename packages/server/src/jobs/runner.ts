@@ -6,6 +6,7 @@ import { isDiskFull } from "../http/disk-full.js";
 import { depthPast } from "../json-depth.js";
 import type { MediaStore } from "../media.js";
 import { refusalMessage } from "../presenters/problems.js";
+import { isSceneJobType, runSceneJob } from "../scenes/job.js";
 import { planItemVectors } from "../services/item-vectors.js";
 import { DEFAULT_IOU, matchSetsOf } from "../services/match-sets.js";
 import { upsertCheckedLabels } from "../services/taxonomy-check.js";
@@ -45,7 +46,12 @@ export interface JobRunnerOptions {
   timing?: JobRunnerTiming;
   /** Who this runner is in leases; unique per process by default. */
   owner?: string;
+  /** Runs jobs of other types, by type: `report` records progress (and throws when the lease is gone). */
+  handlers?: Readonly<Record<string, JobHandler>>;
 }
+
+/** Runs one job of a type the runner does not know itself. */
+export type JobHandler = (job: JobRecord, report: (fields: JobUpdate) => Promise<void>) => Promise<void>;
 
 function isEvaluation(spec: JobSpec): spec is EvaluationJobSpec {
   return spec.type === "modelRunCommit" || spec.type === "modelMetrics";
@@ -216,8 +222,12 @@ export class JobRunner {
     try {
       if (isEvaluation(job.spec)) await this.runEvaluation(held, job.spec);
       else if (isUpload(job.spec)) await this.runUpload(held, job.spec);
+      else if (isSceneJobType(job.spec.type ?? ""))
+        await runSceneJob(this.store, this.media, job, (fields) => this.report(held, fields));
       else if (job.spec.type === SCENARIO_JOB_TYPE)
         await runScenarioJob(this.store, job, (fields) => this.report(held, fields), this.media);
+      else if (this.options.handlers?.[job.spec.type ?? ""])
+        await this.options.handlers[job.spec.type as string]?.(job, (fields) => this.report(held, fields));
       else throw new Error(`job ${job.id} has nothing to run (${job.type})`);
     } catch (error) {
       if (unfinished(error)) {

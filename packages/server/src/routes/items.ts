@@ -114,11 +114,16 @@ export function itemRoutes(): Hono<Env> {
 
   route(app, routes.updateMetadata, async ({ params, body }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
-    if (body.level !== "item") throw badRequest('level must be "item": this dataset has no scenes');
-    const missing = await c.get("services").store.items.mergeMetadata(
-      dataset.id,
-      body.metadata.map((update) => ({ referenceId: update.reference_id, metadata: update.metadata })),
-    );
+    const { store } = c.get("services");
+    const updates = body.metadata.map((update) => ({
+      referenceId: update.reference_id,
+      metadata: update.metadata,
+    }));
+    // Scene metadata is merged into scenes; item metadata into items.
+    const missing =
+      body.level === "scene"
+        ? await store.scenes.mergeMetadata(dataset.id, updates)
+        : await store.items.mergeMetadata(dataset.id, updates);
     return {
       dataset_id: dataset.id,
       updated: body.metadata.length - missing.length,

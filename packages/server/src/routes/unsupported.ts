@@ -4,8 +4,7 @@ import { HttpError } from "../http/errors.js";
 
 /**
  * Routes of hosted-only Scale services: labeling projects, Launch, autotag training and
- * inference, embeddings and similarity search; and scene queries (this server holds no
- * scenes). Listing autotags is served (there are none).
+ * inference, embeddings and similarity search. Listing autotags is served (there are none).
  */
 const HOSTED_ONLY = [
   "/dataset/create_from_project",
@@ -15,9 +14,6 @@ const HOSTED_ONLY = [
   "/dataset/:datasetId/embeddingIndexes",
   "/dataset/:datasetId/indexingStatus",
   "/dataset/:datasetId/autotag/*",
-  "/dataset/:datasetId/queryScenesPage",
-  "/:datasetId/upload_scenes",
-  "/:datasetId/upload_video_scenes",
   "/autotag/*",
   "/autocurate/*",
   "/indexing/*",

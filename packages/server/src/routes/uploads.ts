@@ -15,8 +15,9 @@ import type { TenantKeys } from "../http/tenants.js";
 import { newToken } from "../ids.js";
 import type { MediaStore } from "../media.js";
 import { type JobWire, jobWire } from "../presenters/jobs.js";
+import { isSceneJobType } from "../scenes/job.js";
 import { sniffContentType } from "../services/media-access.js";
-import type { DatasetRecord, ModelRunRecord, UploadJobSpec } from "../store/index.js";
+import type { DatasetRecord, ModelRunRecord, SceneUploadJobSpec, UploadJobSpec } from "../store/index.js";
 
 /** The largest NDJSON payload a signed URL accepts (the official client's own limit). */
 export const MAX_NDJSON_BYTES = 536_870_888;
@@ -141,14 +142,14 @@ export function mediaRoutes(tenants: TenantKeys, sessions: SessionStore): Hono<E
 }
 
 /**
- * The `?async=1` form of append, annotate and predict: the NDJSON PUT to the signed URL of
+ * The `?async=1` form of append, annotate, predict and the scene uploads: the NDJSON PUT to the signed URL of
  * `requestId` becomes a background job. The payload starts one job: the upload is marked spent
  * in the job's transaction.
  */
 export async function startAsyncUpload(
   c: Ctx,
   dataset: DatasetRecord,
-  type: UploadJobSpec["type"],
+  type: UploadJobSpec["type"] | SceneUploadJobSpec["type"],
   body: WireOf<typeof AsyncUploadRequest>,
   run?: ModelRunRecord,
 ): Promise<JobWire> {
@@ -173,13 +174,10 @@ export async function startAsyncUpload(
     if (!(await tx.uploads.consume(tenant, body.requestId))) {
       throw new HttpError(409, `The upload of requestId ${named} started a job already: upload it again`);
     }
-    const spec: UploadJobSpec = {
-      type,
-      datasetId: dataset.id,
-      runId: run?.id,
-      mediaKey: upload.mediaKey,
-      update: body.update ?? false,
-    };
+    const update = body.update ?? false;
+    const spec: UploadJobSpec | SceneUploadJobSpec = isSceneJobType(type)
+      ? { type, datasetId: dataset.id, mediaKey: upload.mediaKey, update }
+      : { type, datasetId: dataset.id, runId: run?.id, mediaKey: upload.mediaKey, update };
     return tx.jobs.create(tenant, { datasetId: dataset.id, type, spec });
   });
   jobs.start(job.id);

@@ -41,6 +41,8 @@ export function taxonomyProblem(
 /**
  * Writes labels as `stores.labels.upsert` does, after refusing those that do not fit their
  * taxonomy; refusals of both kinds come back in input order, indexed by input position.
+ * Category labels whose reference id names a scene (and no item) are scene categories, kept
+ * with their scene.
  *
  * @example
  * ```ts
@@ -48,6 +50,66 @@ export function taxonomyProblem(
  * ```
  */
 export async function upsertCheckedLabels(
+  stores: EntityStores,
+  target: LabelTarget,
+  labels: readonly LabelInput[],
+  options: { update: boolean },
+): Promise<LabelUpsertResult> {
+  const onScenes = await sceneLabelPositions(stores, target.datasetId, labels);
+  if (onScenes.size === 0) return upsertItemLabels(stores, target, labels, options);
+  // Scene categories go to their scenes, after the same taxonomy check; the rest to items.
+  const taxonomies = new Map(
+    (await stores.taxonomies.list(target.datasetId)).map((taxonomy) => [taxonomy.name, taxonomy]),
+  );
+  const refused: LabelRefusal[] = [];
+  const sceneLabels: LabelInput[] = [];
+  const itemLabels: LabelInput[] = [];
+  const itemPositions: number[] = [];
+  labels.forEach((label, index) => {
+    if (!onScenes.has(index)) {
+      itemLabels.push(label);
+      itemPositions.push(index);
+      return;
+    }
+    const problem = taxonomyProblem(label, taxonomies, target.datasetId);
+    if (problem) refused.push({ index, problem });
+    else sceneLabels.push(label);
+  });
+  const scenes = await stores.scenes.upsertLabels(target, sceneLabels, options);
+  const items =
+    itemLabels.length > 0
+      ? await upsertItemLabels(stores, target, itemLabels, options)
+      : { processed: 0, ignored: 0, refused: [] };
+  for (const refusal of items.refused)
+    refused.push({ ...refusal, index: itemPositions[refusal.index] ?? refusal.index });
+  refused.sort((a, b) => a.index - b.index);
+  return { processed: scenes.processed + items.processed, ignored: scenes.ignored + items.ignored, refused };
+}
+
+/**
+ * The positions of the category labels that are scene categories: their reference id names a
+ * scene of the dataset and no item (the protocol sends both kinds as `category`).
+ */
+async function sceneLabelPositions(
+  stores: EntityStores,
+  datasetId: string,
+  labels: readonly LabelInput[],
+): Promise<Set<number>> {
+  const refs = labels.filter((label) => label.type === "category").map((label) => label.reference_id);
+  if (refs.length === 0) return new Set();
+  const scenes = await stores.scenes.sceneReferences(datasetId, refs);
+  if (scenes.size === 0) return new Set();
+  for (const ref of [...scenes])
+    if (await stores.items.find(datasetId, { referenceId: ref })) scenes.delete(ref);
+  const positions = new Set<number>();
+  labels.forEach((label, index) => {
+    if (label.type === "category" && scenes.has(label.reference_id)) positions.add(index);
+  });
+  return positions;
+}
+
+/** Item labels: written after refusing those that do not fit their taxonomy. */
+async function upsertItemLabels(
   stores: EntityStores,
   target: LabelTarget,
   labels: readonly LabelInput[],

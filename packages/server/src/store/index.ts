@@ -45,6 +45,7 @@ export type {
   JobUpdate,
   Lease,
   NewJob,
+  SceneUploadJobSpec,
   UploadJobSpec,
 } from "./jobs.js";
 export type {

@@ -10,6 +10,14 @@ export interface UploadJobSpec {
   update: boolean;
 }
 
+/** What a scene upload job does: write the scenes of a payload (one scene a line). */
+export interface SceneUploadJobSpec {
+  type: "uploadLidarScene" | "uploadVideoScene";
+  datasetId: string;
+  mediaKey: string;
+  update: boolean;
+}
+
 /** What an evaluation job does: compute one stored evaluation of a model run. */
 export interface EvaluationJobSpec {
   type: "modelRunCommit" | "modelMetrics";
@@ -19,6 +27,7 @@ export interface EvaluationJobSpec {
 /** What a job does (a scenario test evaluation names its model); jobs done when created carry none. */
 export type JobSpec =
   | UploadJobSpec
+  | SceneUploadJobSpec
   | EvaluationJobSpec
   | { type: "scenarioTestEvaluation"; modelId: string }
   | Record<string, never>;

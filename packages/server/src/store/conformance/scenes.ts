@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { NewItem } from "../items.js";
 import type { NucleusStore } from "../store.js";
 import type { StoreBackend } from "./harness.js";
 import { box, TENANT, useStore } from "./harness.js";
@@ -10,7 +11,7 @@ async function lidarDataset(store: NucleusStore): Promise<string> {
     isScene: true,
     usePrivacyMode: false,
   });
-  const frameItems = [0, 1].flatMap((i) => [
+  const frameItems: NewItem[] = [0, 1].flatMap((i): NewItem[] => [
     { reference_id: `s1/lidar/${i}`, image_url: `s3://b/${i}.json`, metadata: { frame: i } },
     { reference_id: `s1/cam/${i}`, image_url: `s3://b/${i}.jpg`, metadata: { camera_params: { fx: 1 } } },
   ]);
