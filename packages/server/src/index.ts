@@ -21,6 +21,7 @@ export {
   type DumpLine,
   type DumpOwner,
   dumpDataset,
+  type ExportCounts,
   type ImportResult,
   loadDump,
   migrateStorage,
@@ -37,6 +38,7 @@ export {
   type NucleusServerOptions,
   type RunningNucleusServer,
 } from "./server.js";
+export type { ReviewStatus } from "./store/curation.js";
 export type {
   DatasetRecord,
   LabelInput,
@@ -46,3 +48,6 @@ export type {
   SliceRecord,
   SliceType,
 } from "./store/index.js";
+export type { FrameItemType, SceneKind } from "./store/scenes.js";
+export type { TaxonomyKind } from "./store/taxonomies.js";
+export type { Comparison, ScenarioEvaluationStatus } from "./store/validate.js";

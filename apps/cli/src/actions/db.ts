@@ -57,6 +57,27 @@ export async function migrate(c: Context): Promise<void> {
     );
 }
 
+/** What else a dump carried, beside items, labels, runs and slices: only the kinds it had. */
+function extras(given: object): string {
+  const counts = given as Partial<Record<string, number>>;
+  const names: [string, string][] = [
+    ["taxonomies", "taxonomies"],
+    ["itemTags", "tagged items"],
+    ["reviews", "reviews"],
+    ["phashes", "image hashes"],
+    ["embeddings", "embeddings"],
+    ["scenes", "scenes"],
+    ["sceneLabels", "scene labels"],
+    ["tracks", "tracks"],
+    ["scenarioTests", "scenario tests"],
+    ["evaluations", "scenario test evaluations"],
+  ];
+  return names
+    .filter(([key]) => (counts[key] ?? 0) > 0)
+    .map(([key, name]) => `, ${counts[key]} ${name}`)
+    .join("");
+}
+
 /** `nu db export <dataset>` (an id or a name). */
 export async function exportDump(c: Context): Promise<void> {
   const { dumpDataset } = await import("@nucleus/server");
@@ -86,7 +107,7 @@ export async function exportDump(c: Context): Promise<void> {
     if (c.json) c.print({ file, ...counts });
     else
       c.io.err(
-        `Wrote ${file}: ${counts.items} items, ${counts.annotations} annotations, ${counts.runs} runs with ${counts.predictions} predictions, ${counts.slices} slices\n`,
+        `Wrote ${file}: ${counts.items} items, ${counts.annotations} annotations, ${counts.runs} runs with ${counts.predictions} predictions, ${counts.slices} slices${extras(counts)}\n`,
       );
   }
 }
@@ -115,8 +136,12 @@ export async function importDump(c: Context): Promise<void> {
   }
   const { counts } = result;
   c.io.out(
-    `Imported dataset ${result.datasetId}: ${counts.items} items, ${counts.annotations} annotations, ${counts.runs} runs with ${counts.predictions} predictions, ${counts.slices} slices, ${counts.media} files copied\n`,
+    `Imported dataset ${result.datasetId}: ${counts.items} items, ${counts.annotations} annotations, ${counts.runs} runs with ${counts.predictions} predictions, ${counts.slices} slices${extras(counts)}, ${counts.media} files copied\n`,
   );
+  for (const [was, now] of Object.entries(result.renamedTests ?? {}))
+    c.io.err(
+      `Scenario test ${JSON.stringify(was)} is named ${JSON.stringify(now)} here (the name was taken)\n`,
+    );
   for (const [old, made] of Object.entries(result.ids)) c.io.out(`  ${old} -> ${made}\n`);
   if (result.missingMedia.length > 0) {
     c.io.err(

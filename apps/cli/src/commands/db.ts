@@ -20,7 +20,8 @@ export const dbCommands: Command[] = [
   },
   {
     path: ["db", "export"],
-    summary: "write a portable dump of a dataset: items, labels, runs, slices, media keys",
+    summary:
+      "write a portable dump of a dataset: items, labels, tags, reviews, scenes, runs, slices, scenario tests, media keys",
     usage: "<dataset>",
     flags: {
       database: DATABASE,
@@ -57,7 +58,7 @@ export const dbCommands: Command[] = [
       },
     },
     details:
-      "Prints the new dataset id and the new ids of its runs and slices.\nExample: nu db import cars.ndjson --database postgres://nucleus@db/nucleus --media s3://media/nucleus --media-from ./nucleus-data/media",
+      "Prints the new dataset id and the new ids of its runs, slices and scenario tests (a test whose name the key already uses gets a number after it). Dumps of earlier versions load too.\nExample: nu db import cars.ndjson --database postgres://nucleus@db/nucleus --media s3://media/nucleus --media-from ./nucleus-data/media",
     run: lazyRun(load, (m) => m.importDump),
   },
 ];

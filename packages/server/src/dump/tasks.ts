@@ -27,7 +27,9 @@ function tenantAt(location: DataLocation, owner: DumpOwner) {
 
 /**
  * Writes the portable dump of a dataset kept at `location` (a data folder or a database), one
- * line at a time: its items, labels, runs with their predictions, slices and media keys.
+ * line at a time: its items and labels, taxonomies, tags, reviews, image hashes, embeddings,
+ * scenes and tracks, runs with their predictions, slices, scenario tests with their evaluations,
+ * and the media keys they name.
  *
  * @example
  * ```ts

@@ -29,6 +29,8 @@ export interface NewReview {
   status: ReviewStatus;
   reviewer?: string | null | undefined;
   comment?: string | null | undefined;
+  /** When it was made (ISO 8601): now unless given (a dump's restore). */
+  createdAt?: string | undefined;
 }
 
 /** The query of a slice made from one. */

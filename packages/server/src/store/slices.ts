@@ -29,7 +29,13 @@ export interface SliceStore {
    */
   create(
     tenant: Tenant,
-    input: { datasetId: string; name: string; members: SliceMembers },
+    input: {
+      datasetId: string;
+      name: string;
+      members: SliceMembers;
+      /** The query the items were selected by, kept as a static slice's (a dump's restore). */
+      query?: { text: string; runId: string | null } | undefined;
+    },
   ): Promise<SliceRecord>;
   /**
    * Adds items by reference id; items already in the slice are left alone. Returns the reference

@@ -85,6 +85,8 @@ export interface NewScenarioEvaluation {
   evalFunctionId: string;
   modelId: string;
   jobId: string | null;
+  /** When it was made (ISO 8601): now unless given (a dump's restore). */
+  createdAt?: string | undefined;
 }
 
 /** The outcome of an evaluation. */

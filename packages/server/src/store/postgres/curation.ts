@@ -133,7 +133,7 @@ export class PgCurationStore implements CurationStore {
       const merged = new Map<number, JsonObject>();
       for (const review of reviews) {
         const seq = seqs.get(review.itemId) as number;
-        const at = now();
+        const at = review.createdAt ?? now();
         await db.query(
           `INSERT INTO reviews (dataset_id, item_seq, annotation_id, status, reviewer, comment, created_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7)`,

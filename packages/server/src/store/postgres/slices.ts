@@ -92,7 +92,12 @@ export class PgSliceStore implements SliceStore {
 
   create(
     tenant: Tenant,
-    input: { datasetId: string; name: string; members: SliceMembers },
+    input: {
+      datasetId: string;
+      name: string;
+      members: SliceMembers;
+      query?: { text: string; runId: string | null } | undefined;
+    },
   ): Promise<SliceRecord> {
     const record: SliceRecord = {
       id: newId("slice"),
@@ -120,6 +125,13 @@ export class PgSliceStore implements SliceStore {
         record.createdAt,
       ]);
       await addItems(db, record.id, itemIds);
+      if (input.query) {
+        await db.query(
+          "INSERT INTO slice_queries (slice_id, query, run_id, dynamic) VALUES ($1, $2, $3, FALSE)",
+          [record.id, input.query.text, input.query.runId],
+        );
+        record.query = { ...input.query, dynamic: false };
+      }
       return record;
     });
   }

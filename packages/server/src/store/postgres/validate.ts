@@ -271,7 +271,7 @@ export class PgValidateStore implements ValidateStore {
         threshold: null,
         comparison: "greater_than_equal_to",
         error: null,
-        createdAt,
+        createdAt: input.createdAt ?? createdAt,
       }),
     );
     return this.scope.write(async (db) => {
@@ -288,7 +288,7 @@ export class PgValidateStore implements ValidateStore {
             r.jobId,
             r.status,
             r.comparison,
-            createdAt,
+            r.createdAt,
           ],
         );
       }

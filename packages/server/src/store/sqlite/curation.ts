@@ -130,7 +130,7 @@ export class SqliteCurationStore implements CurationStore {
       const merged: { seq: number; metadata: JsonObject }[] = [];
       for (const review of reviews) {
         const seq = seqs.get(review.itemId) as number;
-        const at = now();
+        const at = review.createdAt ?? now();
         insert.run(
           datasetId,
           seq,

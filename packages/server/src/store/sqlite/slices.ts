@@ -49,7 +49,12 @@ export class SqliteSliceStore implements SliceStore {
 
   create(
     tenant: Tenant,
-    input: { datasetId: string; name: string; members: SliceMembers },
+    input: {
+      datasetId: string;
+      name: string;
+      members: SliceMembers;
+      query?: { text: string; runId: string | null } | undefined;
+    },
   ): Promise<SliceRecord> {
     const record: SliceRecord = {
       id: newId("slice"),
@@ -79,6 +84,12 @@ export class SqliteSliceStore implements SliceStore {
           record.createdAt,
         );
       this.addItems(record.id, itemIds);
+      if (input.query) {
+        this.scope
+          .sql("INSERT INTO slice_queries (slice_id, query, run_id, dynamic) VALUES (?, ?, ?, 0)")
+          .run(record.id, input.query.text, input.query.runId);
+        record.query = { ...input.query, dynamic: false };
+      }
       return record;
     });
   }

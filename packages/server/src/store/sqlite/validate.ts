@@ -285,7 +285,7 @@ export class SqliteValidateStore implements ValidateStore {
         threshold: null,
         comparison: "greater_than_equal_to",
         error: null,
-        createdAt,
+        createdAt: input.createdAt ?? createdAt,
       }),
     );
     return this.scope.write(() => {
@@ -302,7 +302,7 @@ export class SqliteValidateStore implements ValidateStore {
           r.jobId,
           r.status,
           r.comparison,
-          createdAt,
+          r.createdAt,
         );
       }
       return records;
