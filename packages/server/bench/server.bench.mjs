@@ -36,10 +36,19 @@ const items = (n, prefix) =>
     metadata: { i, split: i % 10 ? "train" : "val" },
   }));
 
-async function appendAll(datasetId, all, batch) {
+/** Appends `all` in requests of `batch` items, `inFlight` requests at a time; items/s. */
+async function appendAll(datasetId, all, batch, inFlight = 1) {
   const start = performance.now();
-  for (let i = 0; i < all.length; i += batch)
-    await call("POST", `dataset/${datasetId}/append`, { items: all.slice(i, i + batch) });
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < all.length) {
+        const from = next;
+        next += batch;
+        await call("POST", `dataset/${datasetId}/append`, { items: all.slice(from, from + batch) });
+      }
+    }),
+  );
   return all.length / ((performance.now() - start) / 1000);
 }
 
@@ -48,6 +57,8 @@ const fmt = (n) => Math.round(n).toLocaleString("en-US");
 
 const small = (await call("POST", "dataset/create", { name: "batches-of-20" })).dataset_id;
 const items20 = await appendAll(small, items(ITEMS, "s_"), 20);
+const concurrent = (await call("POST", "dataset/create", { name: "batches-of-20-c8" })).dataset_id;
+const items20c8 = await appendAll(concurrent, items(ITEMS, "c_"), 20, 8);
 const large = (await call("POST", "dataset/create", { name: "batches-of-1000" })).dataset_id;
 const items1000 = await appendAll(large, items(ITEMS, "l_"), 1_000);
 
@@ -93,6 +104,7 @@ console.log(
   `local server, ${ITEMS.toLocaleString("en-US")} items, ${annotated.toLocaleString("en-US")} box annotations, ${READS.toLocaleString("en-US")} reads`,
 );
 console.log(`  append, batches of 20 (official client):   ${fmt(items20)} items/s`);
+console.log(`  append, batches of 20, 8 in flight:        ${fmt(items20c8)} items/s`);
 console.log(`  append, batches of 1,000:                  ${fmt(items1000)} items/s`);
 console.log(`  annotate, batches of 5,000:                ${fmt(annotationsPerSecond)} annotations/s`);
 console.log(

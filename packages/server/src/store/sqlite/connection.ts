@@ -1,6 +1,7 @@
 import type { Statement } from "better-sqlite3";
 import type { Db } from "./database.js";
 import { LoopTurns } from "./loop-turns.js";
+import { WalSync } from "./wal-sync.js";
 
 /** How long calls from outside transactions may run back to back before requests get a turn. */
 const TURN_BUDGET_MS = 10;
@@ -40,6 +41,8 @@ export class SqliteConnection {
   private hold: Hold | undefined;
   private readonly turns = new LoopTurns(TURN_BUDGET_MS);
   private readonly writeInTransaction: (fn: () => unknown) => unknown;
+  /** Flushes the WAL after commits; none for a database without one (in memory). */
+  private readonly wal: WalSync | undefined;
 
   /** Calls from outside any transaction. */
   readonly outside: SqliteScope;
@@ -55,11 +58,17 @@ export class SqliteConnection {
     // waiting, when another process committed after its read. Nested in an open transaction,
     // better-sqlite3 makes it a savepoint: a failed call undoes only itself.
     this.writeInTransaction = write.immediate;
+    const journal = db.pragma("journal_mode", { simple: true });
+    this.wal = !db.memory && journal === "wal" ? new WalSync(`${db.name}-wal`) : undefined;
     this.outside = {
       sql: (text) => this.sql(text),
       prepare: (text) => db.prepare(text),
       read: (fn) => this.runOutside(fn),
-      write: (fn) => this.runOutside(() => this.writeInTransaction(fn) as ReturnType<typeof fn>),
+      write: async (fn) => {
+        const result = await this.runOutside(() => this.writeInTransaction(fn) as ReturnType<typeof fn>);
+        await this.durable();
+        return result;
+      },
     };
   }
 
@@ -79,6 +88,18 @@ export class SqliteConnection {
    * refuses calls once the transaction ended.
    */
   async transaction<T>(fn: (scope: SqliteScope) => Promise<T>): Promise<T> {
+    const result = await this.holdTransaction(fn);
+    // After the hold is released: other calls go on while the commit reaches the disk.
+    await this.durable();
+    return result;
+  }
+
+  /** Resolves once every transaction committed so far is on disk (see {@link WalSync}). */
+  durable(): Promise<void> {
+    return this.wal ? this.wal.flushed() : Promise.resolve();
+  }
+
+  private async holdTransaction<T>(fn: (scope: SqliteScope) => Promise<T>): Promise<T> {
     // Checked again after every wake-up: another waiter may have opened a transaction first.
     while (this.hold) await this.hold.ended;
     let end = () => {};

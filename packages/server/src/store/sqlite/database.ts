@@ -17,8 +17,10 @@ export function openDatabase(dataDir: string, log?: (line: string) => void): Db 
   preparePrivateFile(path, log);
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
-  // FULL: an acknowledged write is on disk before the response leaves, even across a power cut.
-  db.pragma("synchronous = FULL");
+  // NORMAL: a commit writes the WAL without flushing it; the connection flushes it off the event
+  // loop, for every write committed meanwhile at once, before the write is acknowledged
+  // (SqliteConnection, WalSync). So an acknowledged write is on disk even across a power cut.
+  db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 5000");
   // A larger page cache keeps the unique indexes of million-row label tables in memory.
