@@ -88,6 +88,31 @@ export function sliceConformance(backend: StoreBackend): void {
       expect(refs).toEqual(["img_1", "img_2", "img_0"]);
     });
 
+    it("keep what a dump restores: the query a static slice was made from, and a review's time", async () => {
+      const { store } = fixture;
+      const datasetId = await datasetWithItems(store, 3);
+      const slice = await store.slices.create(TENANT, {
+        datasetId,
+        name: "q",
+        members: { referenceIds: ["img_2"] },
+        query: { text: 'metadata.kind = "x"', runId: null },
+      });
+      expect(await store.curation.sliceQuery(slice.id)).toEqual({
+        query: 'metadata.kind = "x"',
+        runId: null,
+        dynamic: false,
+      });
+      // Its items are those given, not the query's now.
+      const refs = (await store.slices.items(slice.id, {})).records.map((item) => item.referenceId);
+      expect(refs).toEqual(["img_2"]);
+      const item = await store.items.find(datasetId, { referenceId: "img_1" });
+      const at = "2026-01-02T03:04:05.678Z";
+      await store.curation.review(datasetId, [
+        { itemId: item?.id as string, status: "accepted", createdAt: at },
+      ]);
+      expect((await store.curation.reviewsOf(datasetId, [item?.id as string]))[0]?.createdAt).toBe(at);
+    });
+
     it("page a slice's items with cursors of its own order, and delete it without its items", async () => {
       const { store } = fixture;
       const datasetId = await datasetWithItems(store, 9);

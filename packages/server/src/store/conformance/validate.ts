@@ -83,10 +83,21 @@ export function validateConformance(backend: StoreBackend): void {
         datasetId,
         functions: [{ evalFunctionId: "ef_a", arguments: {} }],
       });
-      const [evaluation] = await store.validate.createEvaluations(TENANT, [
+      const [evaluation, restored] = await store.validate.createEvaluations(TENANT, [
         { scenarioTestId: test.id, evalFunctionId: "ef_a", modelId: model.id, jobId: "job_1" },
+        {
+          scenarioTestId: test.id,
+          evalFunctionId: "ef_a",
+          modelId: model.id,
+          jobId: null,
+          createdAt: "2026-01-02T03:04:05.678Z",
+        },
       ]);
       expect(evaluation).toMatchObject({ status: "pending", result: null, pass: false });
+      // A dump's restore keeps the time an evaluation was made.
+      expect((await store.validate.getEvaluation(TENANT, restored?.id as string))?.createdAt).toBe(
+        "2026-01-02T03:04:05.678Z",
+      );
       const id = evaluation?.id as string;
       await store.validate.startEvaluation(id);
       expect((await store.validate.getEvaluation(TENANT, id))?.status).toBe("started");
@@ -117,7 +128,7 @@ export function validateConformance(backend: StoreBackend): void {
         { itemId: "di_1", referenceId: "img_0", result: 1, weight: 2, pass: true },
         { itemId: "di_2", referenceId: "img_1", result: null, weight: 0, pass: false },
       ]);
-      expect((await store.validate.history(test.id)).map((e) => e.id)).toEqual([id]);
+      expect((await store.validate.history(test.id)).map((e) => e.id)).toEqual([id, restored?.id]);
       expect((await store.validate.evaluationsOfJob("job_1")).map((e) => e.id)).toEqual([id]);
       // Deleting the model takes its evaluations with it.
       await store.models.delete(TENANT, model.id);
