@@ -96,6 +96,19 @@ export type { ModelRef, RawItem } from "./resources/exports.js";
 export { Job, type WaitOptions } from "./resources/job.js";
 export { type CreateRunOptions, Model } from "./resources/model.js";
 export { type CommitOptions, type CreateEvaluationOptions, ModelRun } from "./resources/model-run.js";
+export type {
+  CameraParams,
+  LidarScene,
+  Scene,
+  SceneFrameItemRecord,
+  SceneLookupOptions,
+  SceneQueryOptions,
+  SceneSummary,
+  SceneUploadOptions,
+  SceneUploadResult,
+  Track,
+  VideoScene,
+} from "./resources/scenes.js";
 export { Slice } from "./resources/slice.js";
 export type {
   AddTaxonomyOptions,

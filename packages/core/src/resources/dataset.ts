@@ -5,6 +5,7 @@ import {
   type DatasetItemRecord,
   type ExportRow,
   type ItemResponse,
+  type JsonObject,
   type Prediction,
   type PredictionGroups,
   routes,
@@ -39,6 +40,26 @@ import {
 } from "./embeddings.js";
 import { classLabels, type ModelRef, modelPredictions } from "./exports.js";
 import type { Job } from "./job.js";
+import {
+  deleteScene,
+  deleteTracks,
+  getScene,
+  type LidarScene,
+  listScenes,
+  listTracks,
+  queryScenes,
+  type Scene,
+  type SceneLookupOptions,
+  type SceneQueryOptions,
+  type SceneSummary,
+  type SceneUploadOptions,
+  type SceneUploadResult,
+  type Track,
+  updateSceneMetadata,
+  updateTrack,
+  uploadScenes,
+  type VideoScene,
+} from "./scenes.js";
 import { Slice } from "./slice.js";
 import {
   type AddTaxonomyOptions,
@@ -597,6 +618,175 @@ export class Dataset {
    */
   removeTags(tags: readonly string[], options: CallOptions = {}): Promise<string[]> {
     return datasetTags(this.api, this.id, { remove: tags }, options);
+  }
+
+  /**
+   * Uploads lidar scenes: frames in order, each mapping sensor names to items (exactly one point
+   * cloud per frame; camera items carry `cameraParams`). The dataset must be a scene dataset.
+   * All or nothing: a bad scene is a `NucleusApiError` naming the field and nothing is written.
+   * With `asynchronous: true` returns the server's `uploadLidarScene` {@link Job}.
+   *
+   * @example
+   * ```ts
+   * const dataset = await client.createDataset("drives", { isScene: true });
+   * await dataset.uploadScenes([
+   *   {
+   *     referenceId: "drive_1",
+   *     metadata: { city: "sf" },
+   *     frames: [
+   *       {
+   *         lidar: { url: "s3://bucket/drive_1/0.json", type: "pointcloud", referenceId: "drive_1/lidar/0" },
+   *         front: { url: "s3://bucket/drive_1/0.jpg", type: "image", referenceId: "drive_1/front/0" },
+   *       },
+   *     ],
+   *   },
+   * ]);
+   * ```
+   */
+  uploadScenes(
+    scenes: readonly LidarScene[],
+    options: SceneUploadOptions & { asynchronous: true },
+  ): Promise<Job>;
+  uploadScenes(scenes: readonly LidarScene[], options?: SceneUploadOptions): Promise<SceneUploadResult>;
+  uploadScenes(
+    scenes: readonly LidarScene[],
+    options: SceneUploadOptions = {},
+  ): Promise<SceneUploadResult | Job> {
+    return uploadScenes(this.api, this.id, "lidar", scenes, options);
+  }
+
+  /**
+   * Uploads video scenes: each a `videoUrl` (an MP4), or image `frames` with a `frameRate`.
+   * All or nothing, like {@link Dataset.uploadScenes}; `asynchronous: true` returns the
+   * `uploadVideoScene` {@link Job}.
+   *
+   * @example
+   * ```ts
+   * await dataset.uploadVideoScenes([
+   *   { referenceId: "clip_1", videoUrl: "s3://bucket/clip_1.mp4" },
+   *   { referenceId: "clip_2", frameRate: 15, frames: [{ url: "s3://bucket/c2/0.jpg", type: "image", referenceId: "clip_2/0" }] },
+   * ]);
+   * ```
+   */
+  uploadVideoScenes(
+    scenes: readonly VideoScene[],
+    options: SceneUploadOptions & { asynchronous: true },
+  ): Promise<Job>;
+  uploadVideoScenes(scenes: readonly VideoScene[], options?: SceneUploadOptions): Promise<SceneUploadResult>;
+  uploadVideoScenes(
+    scenes: readonly VideoScene[],
+    options: SceneUploadOptions = {},
+  ): Promise<SceneUploadResult | Job> {
+    return uploadScenes(this.api, this.id, "video", scenes, options);
+  }
+
+  /**
+   * The dataset's scenes in upload order: id, reference id, kind (`lidar` or `video`), metadata
+   * and frame count.
+   *
+   * @example
+   * ```ts
+   * for (const { referenceId, type, frameCount } of await dataset.scenes()) console.log(referenceId, type, frameCount);
+   * ```
+   */
+  scenes(options: CallOptions = {}): Promise<SceneSummary[]> {
+    return listScenes(this.api, this.id, options);
+  }
+
+  /**
+   * A scene with its frames, tracks and scene categories, by its reference id (or, with
+   * `fromItem`, by the reference id of one of its frame items).
+   *
+   * @example
+   * ```ts
+   * const scene = await dataset.scene("drive_1");
+   * const firstCloud = scene.lidarFrames?.[0]?.lidar?.url;
+   * ```
+   */
+  scene(referenceId: string, options: SceneLookupOptions = {}): Promise<Scene> {
+    return getScene(this.api, this.id, referenceId, options);
+  }
+
+  /**
+   * Deletes a scene with its frame items and their labels; returns how many items went.
+   *
+   * @example
+   * ```ts
+   * const items = await dataset.deleteScene("drive_1");
+   * ```
+   */
+  deleteScene(referenceId: string, options: CallOptions = {}): Promise<number> {
+    return deleteScene(this.api, this.id, referenceId, options);
+  }
+
+  /**
+   * Merges metadata into scenes, by scene reference id; returns the reference ids that name no scene.
+   *
+   * @example
+   * ```ts
+   * await dataset.updateSceneMetadata({ drive_1: { weather: "rain" } });
+   * ```
+   */
+  updateSceneMetadata(
+    metadata: Readonly<Record<string, JsonObject>>,
+    options: CallOptions = {},
+  ): Promise<string[]> {
+    return updateSceneMetadata(this.api, this.id, metadata, options);
+  }
+
+  /**
+   * The scenes a query selects, in upload order, page by page. Queries read
+   * `scene.reference_id`, `scene.type`, `scene.frame_count` and `scene.metadata.<key>`.
+   *
+   * @example
+   * ```ts
+   * const rainy = await dataset.queryScenes('scene.metadata.weather = "rain" AND scene.frame_count >= 10').toArray({ limit: 100 });
+   * ```
+   */
+  queryScenes(query: string, options: SceneQueryOptions = {}): PageIterator<Scene> {
+    return queryScenes(this.api, this.id, query, options);
+  }
+
+  /**
+   * The dataset's tracks: those given metadata, and those annotations or predictions name by
+   * `trackReferenceId`.
+   *
+   * @example
+   * ```ts
+   * const tracks = await dataset.tracks();
+   * ```
+   */
+  tracks(options: CallOptions = {}): Promise<Track[]> {
+    return listTracks(this.api, this.id, options);
+  }
+
+  /**
+   * Creates a track or merges metadata into it (replaces its metadata with `overwrite`).
+   *
+   * @example
+   * ```ts
+   * await dataset.updateTrack("car-1", { color: "red" });
+   * ```
+   */
+  updateTrack(
+    referenceId: string,
+    metadata: JsonObject,
+    options: CallOptions & { overwrite?: boolean } = {},
+  ): Promise<void> {
+    return updateTrack(this.api, this.id, referenceId, metadata, options);
+  }
+
+  /**
+   * Deletes tracks; the labels that followed them keep their geometry and lose their
+   * `trackReferenceId`. Returns how many of the named tracks existed.
+   *
+   * @example
+   * ```ts
+   * await dataset.deleteTracks(["car-1"]);
+   * ```
+   */
+  deleteTracks(referenceIds: readonly string[], options: CallOptions = {}): Promise<number> {
+    return deleteTracks(this.api, this.id, referenceIds, options);
   }
 
   /**
