@@ -103,4 +103,31 @@ describe("nu embeddings upload and nu items similar", () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("reference_id: no item of dataset");
   });
+
+  it("groups near-duplicate items and makes a deduplicated slice", async () => {
+    // a-11 becomes a near-copy of a-0.
+    const copy = join(s.scratch, "copy.ndjson");
+    writeFileSync(copy, ndjson([{ reference_id: "a-11", vector: [1, 0.0001, 0] }]));
+    expect((await s.nu(["embeddings", "upload", copy, "--dataset", datasetId])).code).toBe(0);
+    const found = await s.nu([
+      "items",
+      "near-duplicates",
+      "--dataset",
+      datasetId,
+      "--threshold",
+      "0.001",
+      "--slice-name",
+      "angles-dedup",
+    ]);
+    expect(found.code, found.stderr).toBe(0);
+    expect(found.stdout).toContain(
+      `1 groups, 1 duplicates among ${COUNT} items (cosine distance up to 0.001)`,
+    );
+    expect(found.stdout).toContain("group 1: a-0 a-11");
+    expect(found.stdout).toMatch(new RegExp(`Slice \\S+ "angles-dedup": ${COUNT - 1} items`));
+
+    const bad = await s.nu(["items", "near-duplicates", "--dataset", datasetId, "--threshold", "three"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--threshold must be a number from 0 to 2, not "three"');
+  });
 });

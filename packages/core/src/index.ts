@@ -79,6 +79,9 @@ export type { DeduplicateOptions, DeduplicationResult } from "./resources/dedup.
 export type {
   EmbeddingInput,
   EmbeddingsUploadResult,
+  NearDuplicateGroups,
+  NearDuplicateSliceResponse,
+  NearDuplicatesOptions,
   SimilarItem,
   SimilarOptions,
   UploadEmbeddingsOptions,

@@ -24,6 +24,7 @@ import { itemRoutes } from "./routes/items.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { labelRoutes } from "./routes/labels.js";
 import { modelRoutes } from "./routes/models.js";
+import { nearDuplicateRoutes } from "./routes/near-duplicates.js";
 import { operationRoutes } from "./routes/operations.js";
 import { queryRoutes } from "./routes/queries.js";
 import { sceneRoutes } from "./routes/scenes.js";
@@ -121,6 +122,7 @@ export function buildApp(options: AppOptions): Hono<Env> {
     queryRoutes(),
     curationRoutes(),
     embeddingRoutes(),
+    nearDuplicateRoutes(),
     validateRoutes(),
     signedUrlRoutes(),
     thumbnailRoutes(),

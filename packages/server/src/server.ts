@@ -11,6 +11,7 @@ import { JobRunner, type JobRunnerTiming } from "./jobs/runner.js";
 import { afterUploads, trackUploads } from "./media/in-flight.js";
 import { MediaStore, openMedia, type S3Options } from "./media.js";
 import { EvaluationService } from "./services/evaluations.js";
+import { NEAR_DUPLICATES_JOB_TYPE, runNearDuplicatesJob } from "./services/near-duplicates.js";
 import { ThumbnailService } from "./services/thumbnails.js";
 import { VectorIndexes } from "./services/vector-index.js";
 import { deferredStore } from "./store/deferred.js";
@@ -142,18 +143,21 @@ export function openServer(options: OpenServerOptions): ServerParts {
   // Files in a bucket are uploaded in the background: a request's store calls wait for its uploads.
   const store = media.remote ? afterUploads(records) : records;
   const immutableCommittedRuns = options.immutableCommittedRuns ?? false;
-  const jobs = new JobRunner(store, media, {
-    log,
-    immutableCommittedRuns,
-    ...(timingOf(options) ? { timing: timingOf(options) } : {}),
-  });
-  const evaluations = new EvaluationService(store, jobs);
   const vectors = new VectorIndexes(store, {
     dir:
       options.vectorIndex?.dir ??
       (dataDir ? join(dataDir, "vectors") : mkdtempSync(join(tmpdir(), "nucleus-vectors-"))),
     log,
   });
+  const jobs = new JobRunner(store, media, {
+    log,
+    immutableCommittedRuns,
+    handlers: {
+      [NEAR_DUPLICATES_JOB_TYPE]: (job, report) => runNearDuplicatesJob(store, media, vectors, job, report),
+    },
+    ...(timingOf(options) ? { timing: timingOf(options) } : {}),
+  });
+  const evaluations = new EvaluationService(store, jobs);
   const loginLinks = new LoginLinks(store.browserTokens);
   const app = buildApp({
     services: {

@@ -1,4 +1,4 @@
-/** The work of `nu embeddings upload` and `nu items similar`. */
+/** The work of `nu embeddings upload`, `nu items similar` and `nu items near-duplicates`. */
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import type { EmbeddingInput } from "@nucleus/core";
@@ -57,14 +57,13 @@ export async function uploadEmbeddingsFile(c: Context): Promise<void> {
 /** `nu items similar REF --dataset D [--k N] [--where Q]`. */
 export async function similarItems(c: Context): Promise<void> {
   const referenceId = c.arg(0, "reference-id");
-  const metric = c.flag("metric");
-  if (metric !== undefined && metric !== "cosine" && metric !== "l2")
-    throw new CliError("Bad option", `--metric must be cosine or l2, not ${JSON.stringify(metric)}`);
+  const metric = metricOf(c);
   const datasetId = await datasetOf(c);
   const k = c.integer("k");
   const where = c.flag("where");
   const run = c.flag("run");
   const slice = c.flag("slice");
+  const exact = Boolean(c.args.flags.exact);
   const results = await c
     .client()
     .getDataset(datasetId)
@@ -75,6 +74,7 @@ export async function similarItems(c: Context): Promise<void> {
       ...(where ? { query: where } : {}),
       ...(run ? { modelRun: run } : {}),
       ...(slice ? { slice } : {}),
+      ...(exact ? { exact } : {}),
     });
   if (c.json) {
     c.print(results);
@@ -87,4 +87,45 @@ export async function similarItems(c: Context): Promise<void> {
       ["REFERENCE ID", "DISTANCE", "ITEM ID"],
     )}\n`,
   );
+}
+
+/** The metric flag, checked. */
+function metricOf(c: Context): "cosine" | "l2" | undefined {
+  const metric = c.flag("metric");
+  if (metric !== undefined && metric !== "cosine" && metric !== "l2")
+    throw new CliError("Bad option", `--metric must be cosine or l2, not ${JSON.stringify(metric)}`);
+  return metric;
+}
+
+/** `nu items near-duplicates --dataset D [--threshold X] [--slice-name NAME]`. */
+export async function nearDuplicateItems(c: Context): Promise<void> {
+  const metric = metricOf(c);
+  const text = c.flag("threshold") as string | undefined;
+  const threshold = text === undefined ? undefined : Number(text);
+  if (threshold !== undefined && !(Number.isFinite(threshold) && threshold >= 0 && threshold <= 2))
+    throw new CliError("Bad option", `--threshold must be a number from 0 to 2, not ${JSON.stringify(text)}`);
+  const neighbours = c.integer("neighbours");
+  const sliceName = c.flag("slice-name") as string | undefined;
+  const dataset = c.client().getDataset(await datasetOf(c));
+  const found = await dataset.nearDuplicates({
+    ...(threshold !== undefined ? { threshold } : {}),
+    ...(metric ? { metric } : {}),
+    ...(neighbours ? { neighbours } : {}),
+  });
+  const slice = sliceName
+    ? await dataset.nearDuplicateSlice(found.jobId, sliceName, {
+        keep: Boolean(c.args.flags["groups-only"]) ? "groups" : "unique",
+      })
+    : undefined;
+  if (c.json) {
+    c.print({ ...found, ...(slice ? { slice } : {}) });
+    return;
+  }
+  c.io.out(
+    `${found.groups.length} groups, ${found.duplicates} duplicates among ${found.searched} items (${found.metric} distance up to ${found.threshold})\n`,
+  );
+  found.groups.forEach((group, i) => {
+    c.io.out(`group ${i + 1}: ${group.items.map((item) => item.referenceId).join(" ")}\n`);
+  });
+  if (slice) c.io.out(`Slice ${slice.sliceId} "${slice.name}": ${slice.items} items\n`);
 }

@@ -8,7 +8,10 @@ const DATASET_FLAG = {
   description: "the dataset (an id or a name)",
 } as const;
 
-/** `nu embeddings upload` and `nu items similar`: vectors per item, and the items nearest to one. */
+/**
+ * `nu embeddings upload`, `nu items similar` and `nu items near-duplicates`: vectors per item, the
+ * items nearest to one, and groups of near-duplicate items.
+ */
 export const embeddingCommands: Command[] = [
   {
     path: ["embeddings", "upload"],
@@ -34,7 +37,7 @@ a request the server refuses names the entry and the field, and stores nothing o
   },
   {
     path: ["items", "similar"],
-    summary: "the items nearest to an item, by its embedding (exact search)",
+    summary: "the items nearest to an item, by its embedding",
     usage: "<reference-id>",
     flags: {
       dataset: DATASET_FLAG,
@@ -42,10 +45,43 @@ a request the server refuses names the entry and the field, and stores nothing o
       metric: { type: "string", value: "METRIC", description: "cosine (default) or l2" },
       ...WHERE_FLAGS,
       slice: { type: "string", value: "SLICE_ID", description: "only the items of this slice" },
+      exact: { type: "boolean", description: "compare every vector instead of asking the vector index" },
     },
     async run(c) {
       const { similarItems } = await import("../actions/embeddings.js");
       await similarItems(c);
+    },
+  },
+  {
+    path: ["items", "near-duplicates"],
+    summary: "groups of items whose embeddings are within a distance of each other",
+    flags: {
+      dataset: DATASET_FLAG,
+      threshold: {
+        type: "string",
+        value: "DISTANCE",
+        description: "the largest distance between duplicates (default 0.05)",
+      },
+      metric: { type: "string", value: "METRIC", description: "cosine (default, 1 - cos) or l2" },
+      neighbours: {
+        type: "integer",
+        min: 1,
+        max: 100,
+        description: "neighbours compared per item (default 10)",
+      },
+      "slice-name": {
+        type: "string",
+        value: "NAME",
+        description: "also make a slice of the dataset with one item kept per group",
+      },
+      "groups-only": { type: "boolean", description: "make the slice of the groups' items instead" },
+    },
+    details: `Runs a job on the server and waits for it. Each group lists its items, the first stored
+first: that is the one a --slice-name slice keeps.
+Example: nu items near-duplicates --dataset street --threshold 0.02 --slice-name street-dedup`,
+    async run(c) {
+      const { nearDuplicateItems } = await import("../actions/embeddings.js");
+      await nearDuplicateItems(c);
     },
   },
 ];

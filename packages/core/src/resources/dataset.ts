@@ -32,6 +32,11 @@ import { type DeduplicateOptions, type DeduplicationResult, deduplicate } from "
 import {
   type EmbeddingInput,
   type EmbeddingsUploadResult,
+  type NearDuplicateGroups,
+  type NearDuplicateSliceResponse,
+  type NearDuplicatesOptions,
+  nearDuplicateSlice,
+  nearDuplicates,
   type SimilarItem,
   type SimilarOptions,
   similar,
@@ -391,8 +396,9 @@ export class Dataset {
   }
 
   /**
-   * The items nearest to an item (left out of the results) or a vector, nearest first, by exact
-   * search over the dataset's embeddings; optionally only among a query's or a slice's items.
+   * The items nearest to an item (left out of the results) or a vector, nearest first, over the
+   * dataset's embeddings (the server's vector index on large datasets, exact search on small ones
+   * or with `exact: true`); optionally only among a query's or a slice's items.
    *
    * @example
    * ```ts
@@ -402,6 +408,37 @@ export class Dataset {
    */
   similar(options: SimilarOptions): Promise<SimilarItem[]> {
     return similar(this.api, this.id, options);
+  }
+
+  /**
+   * Groups of items whose vectors lie within a distance of each other (near-duplicates), found by
+   * a job on the server that this waits for. Each group lists its items, the first stored first.
+   *
+   * @example
+   * ```ts
+   * const { jobId, groups, duplicates } = await dataset.nearDuplicates({ threshold: 0.02 });
+   * ```
+   */
+  nearDuplicates(options: NearDuplicatesOptions = {}): Promise<NearDuplicateGroups> {
+    return nearDuplicates(this.api, this.id, options);
+  }
+
+  /**
+   * A slice from a near-duplicate job's groups: every item of the dataset but the duplicates (one
+   * item kept per group, the default), or with `keep: "groups"` the groups' items.
+   *
+   * @example
+   * ```ts
+   * const { jobId } = await dataset.nearDuplicates();
+   * const { sliceId } = await dataset.nearDuplicateSlice(jobId, "deduplicated");
+   * ```
+   */
+  nearDuplicateSlice(
+    jobId: string,
+    name: string,
+    options: CallOptions & { keep?: "unique" | "groups" } = {},
+  ): Promise<NearDuplicateSliceResponse> {
+    return nearDuplicateSlice(this.api, this.id, jobId, name, options);
   }
 
   /**

@@ -1,7 +1,15 @@
 /** Item embeddings and exact similarity search; `Dataset.uploadEmbeddings` and `Dataset.similar` delegate here. */
-import { routes, type SimilarItemsResponse } from "@nucleus/schemas";
+import {
+  type NearDuplicateGroups,
+  type NearDuplicateSliceResponse,
+  routes,
+  type SimilarItemsResponse,
+} from "@nucleus/schemas";
 import type { Api } from "../internal/api.js";
 import type { CallOptions } from "../options.js";
+import { Job, type WaitOptions } from "./job.js";
+
+export type { NearDuplicateGroups, NearDuplicateSliceResponse };
 
 /**
  * One item's vector, by reference id.
@@ -73,6 +81,8 @@ export type SimilarOptions = CallOptions &
     modelRun?: string | { id: string };
     /** Only the items of this slice. */
     slice?: string | { id: string };
+    /** Compare every vector instead of asking the dataset's vector index (the reference; slower). */
+    exact?: boolean;
   };
 
 /**
@@ -130,6 +140,58 @@ export async function similar(api: Api, datasetId: string, options: SimilarOptio
     query: options.query,
     modelRunId: idOf(options.modelRun),
     sliceId: idOf(options.slice),
+    exact: options.exact,
   };
   return (await api.call(routes.similarItems, { params: { datasetId }, body }, options)).results;
+}
+
+/**
+ * Options of {@link Dataset.nearDuplicates}: how close two items' vectors must be (cosine distance
+ * `1 - cos` by default, or Euclidean), how many neighbours of each vector are compared, and how to
+ * wait for the job.
+ *
+ * @example
+ * ```ts
+ * import type { NearDuplicatesOptions } from "@nucleus/core";
+ *
+ * const options: NearDuplicatesOptions = { threshold: 0.02, metric: "cosine" };
+ * ```
+ */
+export interface NearDuplicatesOptions extends WaitOptions {
+  /** Items closer than this are duplicates. Default 0.05. */
+  threshold?: number;
+  metric?: "cosine" | "l2";
+  /** Neighbours of each vector compared, 1 to 100. Default 10. */
+  neighbours?: number;
+}
+
+/** @internal */
+export async function nearDuplicates(
+  api: Api,
+  datasetId: string,
+  options: NearDuplicatesOptions,
+): Promise<NearDuplicateGroups> {
+  const body = { threshold: options.threshold, metric: options.metric, neighbours: options.neighbours };
+  const started = await api.call(
+    routes.nearDuplicates,
+    { params: { datasetId }, body },
+    options as CallOptions,
+  );
+  await new Job(api, started.jobId, started).waitUntilDone(options);
+  return api.call(routes.nearDuplicateGroups, { params: { datasetId, jobId: started.jobId } }, options);
+}
+
+/** @internal */
+export async function nearDuplicateSlice(
+  api: Api,
+  datasetId: string,
+  jobId: string,
+  name: string,
+  options: CallOptions & { keep?: "unique" | "groups" },
+): Promise<NearDuplicateSliceResponse> {
+  return api.call(
+    routes.nearDuplicateSlice,
+    { params: { datasetId, jobId }, body: { name, keep: options.keep } },
+    options,
+  );
 }

@@ -1,8 +1,9 @@
-/** Embeddings: vectors per item, uploaded in bulk, and exact nearest-neighbour search over them. */
+/** Embeddings: vectors per item uploaded in bulk, nearest-neighbour search over them, and near-duplicate groups. */
 import * as z from "zod";
 import type { Camelize } from "../case.js";
 import { createCodec } from "../codec.js";
 import { defineRoutes } from "../contract.js";
+import { Job } from "../jobs.js";
 
 /** The most vectors one upload request carries. */
 export const MAX_EMBEDDINGS_PER_REQUEST = 10_000;
@@ -162,6 +163,116 @@ export const SimilarItemsResponse = createCodec(SimilarItemsResponseSchema);
 /** The answer to a similarity search. */
 export type SimilarItemsResponse = Camelize<z.output<typeof SimilarItemsResponseSchema>>;
 
+/** The wire schema of {@link NearDuplicatesRequest}. */
+export const NearDuplicatesRequestSchema = z.looseObject({
+  threshold: z
+    .number({ error: "must be a number from 0 to 2" })
+    .min(0, { error: "must be a number from 0 to 2" })
+    .max(2, { error: "must be a number from 0 to 2" })
+    .nullish(),
+  metric: z.enum(["cosine", "l2"], { error: 'must be "cosine" or "l2"' }).nullish(),
+  neighbours: z
+    .int({ error: "must be an integer from 1 to 100" })
+    .min(1, { error: "must be an integer from 1 to 100" })
+    .max(100, { error: "must be an integer from 1 to 100" })
+    .nullish(),
+});
+/**
+ * `POST ext/datasets/{id}/near_duplicates`: starts a job that groups the items whose vectors lie
+ * within `threshold` of each other (default 0.05; cosine distance `1 - cos`, or Euclidean distance
+ * with `metric: "l2"`), joining pairs transitively. Each vector's `neighbours` nearest (default 10)
+ * are compared. Answers the job; read the groups when it completed.
+ *
+ * @example
+ * ```ts
+ * import { NearDuplicatesRequest } from "@nucleus/schemas";
+ *
+ * NearDuplicatesRequest.encode({ threshold: 0.02 });
+ * ```
+ */
+export const NearDuplicatesRequest = createCodec(NearDuplicatesRequestSchema);
+/** Body of a near-duplicate search. */
+export type NearDuplicatesRequest = Camelize<z.output<typeof NearDuplicatesRequestSchema>>;
+
+/** The wire schema of {@link NearDuplicateGroups}. */
+export const NearDuplicateGroupsSchema = z.looseObject({
+  job_id: z.string(),
+  metric: z.enum(["cosine", "l2"]),
+  threshold: z.number(),
+  /** Vectors compared. */
+  searched: z.int().min(0),
+  /** Items beyond the first of each group: what a deduplicated slice leaves out. */
+  duplicates: z.int().min(0),
+  groups: z.array(
+    z.looseObject({
+      items: z.array(z.looseObject({ item_id: z.string(), reference_id: z.string() })),
+    }),
+  ),
+});
+/**
+ * `GET ext/datasets/{id}/near_duplicates/{jobId}`: a finished near-duplicate job's groups, each
+ * with its items (two or more; the first is the one a deduplicated slice keeps).
+ *
+ * @example
+ * ```ts
+ * import { NearDuplicateGroups } from "@nucleus/schemas";
+ *
+ * NearDuplicateGroups.decode({
+ *   job_id: "job_1",
+ *   metric: "cosine",
+ *   threshold: 0.05,
+ *   searched: 3,
+ *   duplicates: 1,
+ *   groups: [{ items: [{ item_id: "di_1", reference_id: "a" }, { item_id: "di_2", reference_id: "b" }] }],
+ * });
+ * ```
+ */
+export const NearDuplicateGroups = createCodec(NearDuplicateGroupsSchema);
+/** The groups a near-duplicate job found. */
+export type NearDuplicateGroups = Camelize<z.output<typeof NearDuplicateGroupsSchema>>;
+
+/** The wire schema of {@link NearDuplicateSliceRequest}. */
+export const NearDuplicateSliceRequestSchema = z.looseObject({
+  name: z.string().min(1, { error: "must be a non-empty string" }),
+  keep: z.enum(["unique", "groups"], { error: 'must be "unique" or "groups"' }).nullish(),
+});
+/**
+ * `POST ext/datasets/{id}/near_duplicates/{jobId}/slice`: a slice from a finished job's groups:
+ * with `keep: "unique"` (the default) every item of the dataset but the duplicates (one item kept
+ * per group); with `keep: "groups"` the items of the groups only.
+ *
+ * @example
+ * ```ts
+ * import { NearDuplicateSliceRequest } from "@nucleus/schemas";
+ *
+ * NearDuplicateSliceRequest.encode({ name: "deduplicated" });
+ * ```
+ */
+export const NearDuplicateSliceRequest = createCodec(NearDuplicateSliceRequestSchema);
+/** Body of a slice made from near-duplicate groups. */
+export type NearDuplicateSliceRequest = Camelize<z.output<typeof NearDuplicateSliceRequestSchema>>;
+
+/** The wire schema of {@link NearDuplicateSliceResponse}. */
+export const NearDuplicateSliceResponseSchema = z.looseObject({
+  slice_id: z.string(),
+  name: z.string(),
+  /** Items in the slice. */
+  items: z.int().min(0),
+});
+/**
+ * The slice made from near-duplicate groups.
+ *
+ * @example
+ * ```ts
+ * import { NearDuplicateSliceResponse } from "@nucleus/schemas";
+ *
+ * NearDuplicateSliceResponse.decode({ slice_id: "slc_1", name: "deduplicated", items: 2 });
+ * ```
+ */
+export const NearDuplicateSliceResponse = createCodec(NearDuplicateSliceResponseSchema);
+/** The answer to making a slice from near-duplicate groups. */
+export type NearDuplicateSliceResponse = Camelize<z.output<typeof NearDuplicateSliceResponseSchema>>;
+
 /**
  * The embedding routes, this server's own (under `ext/`).
  *
@@ -192,5 +303,30 @@ export const embeddingRoutes = defineRoutes({
     idempotent: true,
     localOnly: true,
     response: SimilarItemsResponse,
+  },
+  nearDuplicates: {
+    method: "POST",
+    path: "ext/datasets/:datasetId/near_duplicates",
+    summary:
+      "Starts a job that groups the items whose vectors lie within a distance of each other (near-duplicates).",
+    body: NearDuplicatesRequest,
+    localOnly: true,
+    response: Job,
+  },
+  nearDuplicateGroups: {
+    method: "GET",
+    path: "ext/datasets/:datasetId/near_duplicates/:jobId",
+    summary: "A finished near-duplicate job's groups of items.",
+    localOnly: true,
+    response: NearDuplicateGroups,
+  },
+  nearDuplicateSlice: {
+    method: "POST",
+    path: "ext/datasets/:datasetId/near_duplicates/:jobId/slice",
+    summary:
+      "Makes a slice from a near-duplicate job's groups: the dataset with one item kept per group, or the groups' items.",
+    body: NearDuplicateSliceRequest,
+    localOnly: true,
+    response: NearDuplicateSliceResponse,
   },
 });

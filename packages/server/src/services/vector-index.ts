@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { Index, MetricKind, ScalarKind } from "usearch";
+import { BatchMatches, Index, type Matches, MetricKind, ScalarKind } from "usearch";
 import type { NucleusStore } from "../store/index.js";
 import type { Metric } from "./nearest.js";
 
@@ -89,6 +89,42 @@ export class VectorIndexes {
         hits.push({ key: Number(found.keys[i]), distance: found.distances[i] as number });
       return hits;
     });
+  }
+
+  /**
+   * The `count` nearest keys of each of several vectors (laid end to end in `flat`), searched in
+   * one native call on every core; answers one list a vector. Call {@link catchUp} first.
+   */
+  async nearestOfMany(
+    datasetId: string,
+    metric: Metric,
+    flat: Float32Array,
+    count: number,
+  ): Promise<IndexHit[][]> {
+    const entry = this.entry(datasetId, metric);
+    return this.run(entry, async () => {
+      const index = entry.index;
+      if (!index || index.size() === 0 || flat.length % index.dimensions() !== 0) return [];
+      const queries = flat.length / index.dimensions();
+      const vectors = Array.from({ length: queries }, (_, i) =>
+        flat.subarray(i * index.dimensions(), (i + 1) * index.dimensions()),
+      );
+      const found = index.search(vectors, Math.min(count, index.size()), this.threads);
+      return vectors.map((_, i) => {
+        // One query answers its matches; several answer a batch, each cut to what was found.
+        const one = found instanceof BatchMatches ? found.get(i) : (found as unknown as Matches);
+        const hits: IndexHit[] = [];
+        for (let j = 0; j < one.keys.length; j += 1)
+          hits.push({ key: Number(one.keys[j]), distance: one.distances[j] as number });
+        return hits;
+      });
+    });
+  }
+
+  /** Brings the dataset's index for this metric up to date with the store. */
+  async catchUpWith(datasetId: string, metric: Metric): Promise<void> {
+    const entry = this.entry(datasetId, metric);
+    await this.run(entry, () => this.catchUp(entry));
   }
 
   /** How many vectors the dataset's index for this metric holds (stale ones included), after catching up. */
