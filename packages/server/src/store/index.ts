@@ -3,6 +3,14 @@
  * records and typed problems. Backends live in their own folders (`sqlite/`).
  */
 
+export type {
+  AutotagRecord,
+  AutotagRound,
+  AutotagScore,
+  AutotagStatus,
+  AutotagStore,
+  AutotagTraining,
+} from "./autotags.js";
 export type { BrowserTokenKind, BrowserTokenRecord, BrowserTokenStore } from "./browser-tokens.js";
 export type { Page, PageRequest, Tenant } from "./common.js";
 export type {
@@ -19,6 +27,12 @@ export {
   type EvaluationOptions,
   EvaluationOptionsDocument,
 } from "./documents.js";
+export type {
+  EmbeddingMapRecord,
+  EmbeddingMapStatus,
+  EmbeddingMapStore,
+  MapPoint,
+} from "./embedding-maps.js";
 export type {
   EmbeddingRecord,
   EmbeddingStore,

@@ -1,7 +1,9 @@
+import type { AutotagStore } from "./autotags.js";
 import type { BrowserTokenStore } from "./browser-tokens.js";
 import type { Tenant } from "./common.js";
 import type { CurationStore } from "./curation.js";
 import type { DatasetStore } from "./datasets.js";
+import type { EmbeddingMapStore } from "./embedding-maps.js";
 import type { EmbeddingStore } from "./embeddings.js";
 import type { EvaluationStore } from "./evaluations.js";
 import type { IdempotencyStore } from "./idempotency.js";
@@ -39,6 +41,10 @@ export interface EntityStores {
   readonly curation: CurationStore;
   /** Item embeddings, for similarity search. */
   readonly embeddings: EmbeddingStore;
+  /** Autotags trained on item vectors, and their scores. */
+  readonly autotags: AutotagStore;
+  /** 2-D maps of item vectors. */
+  readonly embeddingMaps: EmbeddingMapStore;
   /** The stored match rows of evaluations. */
   readonly matches: MatchStore;
   /** Scenario tests, their evaluation functions and evaluations (Validate). */

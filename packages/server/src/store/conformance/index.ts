@@ -4,6 +4,7 @@
  * here, so a second backend is checked by exactly the tests the first one passes.
  */
 import { describe } from "vitest";
+import { autotagConformance } from "./autotags.js";
 import { browserTokenConformance } from "./browser-tokens.js";
 import { datasetConformance } from "./datasets.js";
 import { embeddingConformance } from "./embeddings.js";
@@ -32,6 +33,7 @@ export function describeStoreConformance(backend: StoreBackend): void {
     datasetConformance(backend);
     itemConformance(backend);
     embeddingConformance(backend);
+    autotagConformance(backend);
     labelConformance(backend);
     modelConformance(backend);
     queryConformance(backend);

@@ -1,11 +1,13 @@
 import type pg from "pg";
 import type { Tenant } from "../common.js";
 import type { NucleusStore, StoreTransaction } from "../store.js";
+import { PgAutotagStore } from "./autotags.js";
 import { PgBrowserTokenStore } from "./browser-tokens.js";
 import { PgConnection, type PgScope } from "./connection.js";
 import { PgCurationStore } from "./curation.js";
 import { openPool, type PostgresLocation } from "./database.js";
 import { PgDatasetStore } from "./datasets.js";
+import { PgEmbeddingMapStore } from "./embedding-maps.js";
 import { PgEmbeddingStore } from "./embeddings.js";
 import { PgEvaluationStore } from "./evaluations.js";
 import { PgIdempotencyStore } from "./idempotency.js";
@@ -40,6 +42,8 @@ function entityStores(scope: PgScope): StoreTransaction {
     queries: new PgQueryStore(scope),
     curation: new PgCurationStore(scope),
     embeddings: new PgEmbeddingStore(scope),
+    autotags: new PgAutotagStore(scope),
+    embeddingMaps: new PgEmbeddingMapStore(scope),
     matches: new PgMatchStore(scope),
     validate: new PgValidateStore(scope),
     taxonomies: new PgTaxonomyStore(scope),
@@ -70,6 +74,8 @@ export class PostgresStore implements NucleusStore {
   readonly queries;
   readonly curation;
   readonly embeddings;
+  readonly autotags;
+  readonly embeddingMaps;
   readonly matches;
   readonly validate;
   readonly taxonomies;
@@ -96,6 +102,8 @@ export class PostgresStore implements NucleusStore {
     this.queries = stores.queries;
     this.curation = stores.curation;
     this.embeddings = stores.embeddings;
+    this.autotags = stores.autotags;
+    this.embeddingMaps = stores.embeddingMaps;
     this.matches = stores.matches;
     this.validate = stores.validate;
     this.taxonomies = stores.taxonomies;

@@ -450,4 +450,47 @@ export const MIGRATIONS: readonly string[] = [
     SELECT dataset_id, max(ann_key) FROM item_embeddings GROUP BY dataset_id;
   CREATE INDEX item_embeddings_by_key ON item_embeddings (dataset_id, ann_key);
   `,
+  // Autotags (linear classifiers on item vectors) with each item's score, and a 2-D map of each
+  // dataset's vectors with the vectors' version it was computed from.
+  `
+  CREATE TABLE autotags (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    training TEXT NOT NULL,
+    generation INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (dataset_id, name)
+  );
+  CREATE TABLE autotag_scores (
+    autotag_id TEXT NOT NULL REFERENCES autotags (id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+    generation INTEGER NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (autotag_id, item_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX autotag_scores_by_score ON autotag_scores (autotag_id, score DESC, item_id);
+  CREATE INDEX autotag_scores_by_item ON autotag_scores (item_id);
+  CREATE TABLE embedding_maps (
+    dataset_id TEXT PRIMARY KEY REFERENCES datasets (id) ON DELETE CASCADE,
+    method TEXT NOT NULL,
+    version TEXT NOT NULL,
+    status TEXT NOT NULL,
+    job_id TEXT NOT NULL,
+    points INTEGER NOT NULL,
+    details TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE embedding_map_points (
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+    x REAL NOT NULL,
+    y REAL NOT NULL,
+    PRIMARY KEY (dataset_id, item_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX embedding_map_points_by_item ON embedding_map_points (item_id);
+  `,
 ];

@@ -1,10 +1,12 @@
 import type { Tenant } from "../common.js";
 import type { NucleusStore, StoreTransaction } from "../store.js";
+import { SqliteAutotagStore } from "./autotags.js";
 import { SqliteBrowserTokenStore } from "./browser-tokens.js";
 import { SqliteConnection, type SqliteScope } from "./connection.js";
 import { SqliteCurationStore } from "./curation.js";
 import { type Db, openDatabase } from "./database.js";
 import { SqliteDatasetStore } from "./datasets.js";
+import { SqliteEmbeddingMapStore } from "./embedding-maps.js";
 import { SqliteEmbeddingStore } from "./embeddings.js";
 import { SqliteEvaluationStore } from "./evaluations.js";
 import { SqliteIdempotencyStore } from "./idempotency.js";
@@ -40,6 +42,8 @@ function entityStores(scope: SqliteScope): StoreTransaction {
     queries: new SqliteQueryStore(scope),
     curation: new SqliteCurationStore(scope),
     embeddings: new SqliteEmbeddingStore(scope),
+    autotags: new SqliteAutotagStore(scope),
+    embeddingMaps: new SqliteEmbeddingMapStore(scope),
     matches: new SqliteMatchStore(scope),
     validate: new SqliteValidateStore(scope),
     taxonomies: new SqliteTaxonomyStore(scope),
@@ -70,6 +74,8 @@ export class SqliteStore implements NucleusStore {
   readonly queries;
   readonly curation;
   readonly embeddings;
+  readonly autotags;
+  readonly embeddingMaps;
   readonly matches;
   readonly validate;
   readonly taxonomies;
@@ -97,6 +103,8 @@ export class SqliteStore implements NucleusStore {
     this.queries = stores.queries;
     this.curation = stores.curation;
     this.embeddings = stores.embeddings;
+    this.autotags = stores.autotags;
+    this.embeddingMaps = stores.embeddingMaps;
     this.matches = stores.matches;
     this.validate = stores.validate;
     this.taxonomies = stores.taxonomies;
