@@ -11,6 +11,7 @@ import { formatCommands } from "./commands/formats.js";
 import { miscCommands } from "./commands/misc.js";
 import { modelCommands } from "./commands/models.js";
 import { protocolCommands } from "./commands/protocol.js";
+import { sceneCommands } from "./commands/scenes.js";
 import { serveCommand } from "./commands/serve.js";
 import { sliceCommands } from "./commands/slices.js";
 import { testCommands } from "./commands/tests.js";
@@ -28,6 +29,7 @@ export const COMMANDS: Command[] = [
   ...sliceCommands,
   ...testCommands,
   ...protocolCommands,
+  ...sceneCommands,
   ...uploadCommands,
   ...cocoCommands,
   ...formatCommands,
