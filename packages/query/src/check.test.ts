@@ -35,6 +35,8 @@ describe("fields of the item scope", () => {
     ['slice."foggy" = true', { kind: "slice", slice: "foggy", type: "boolean" }],
     ['tags CONTAINS "hard"', { kind: "tags", type: "list" }],
     ['review.status = "rejected"', { kind: "review", type: "string" }],
+    ["autotag.rain > 0.5", { kind: "autotag", name: "rain", type: "number" }],
+    ['autotag."wet road" >= -0.2', { kind: "autotag", name: "wet road", type: "number" }],
   ])("%s", (query, field) => {
     expect(resolved(query, "item")).toEqual([field]);
   });
@@ -65,6 +67,8 @@ const REFUSED: [query: string, scope: Scope, position: number, message: string][
   ["label = 'car'", "item", 1, "unknown field for items"],
   ["annotations.count > 1", "object", 1, "unknown field for objects"],
   ['"metadata".x = 1', "item", 1, "unknown field for items"],
+  ["autotag.rain.x > 0", "item", 1, "unknown field for items"],
+  ['autotag.rain = "high"', "item", 16, "number"],
   ["annotations.car.count > 1", "item", 1, "car is not an annotation type"],
   [
     "annotations.box.area > 1",

@@ -50,6 +50,8 @@ export type ResolvedField =
   | { kind: "tags"; type: "list" }
   /** The item's review status. */
   | { kind: "review"; type: "string" }
+  /** The score in [-1, 1] an autotag (named by its name) gave the item. */
+  | { kind: "autotag"; name: string; type: "number" }
   /** A column of the object. */
   | {
       kind: "object";
@@ -134,6 +136,11 @@ export const FIELDS: Readonly<Record<Scope, readonly FieldInfo[]>> = {
     { pattern: "slice.<id or name>", type: "boolean", description: "true when the item is in that slice" },
     { pattern: "tags", type: "list", description: 'the item\'s tags (tags CONTAINS "hard")' },
     { pattern: "review.status", type: "string", description: "the item's review status" },
+    {
+      pattern: "autotag.<name>",
+      type: "number",
+      description: "the item's score from that autotag, in [-1, 1] (autotag.rain > 0.5)",
+    },
   ],
   object: [
     ...Object.entries(OBJECT_COLUMNS).map(([column, type]) => ({
@@ -174,7 +181,7 @@ export class UnknownField {
   constructor(readonly message: string) {}
 }
 
-const ITEM_HINT = "item.*, metadata.*, annotations.*, predictions.*, slice.*, tags, review.status";
+const ITEM_HINT = "item.*, metadata.*, annotations.*, predictions.*, slice.*, tags, review.status, autotag.*";
 const OBJECT_HINT =
   "label, type, annotation_id, area, width, height, x, y, confidence, metadata.*, item.*, iou, match_type, gt_label, pred_label";
 
@@ -229,6 +236,8 @@ function itemField(field: FieldNode, metadata: MetadataTypes | undefined): Resol
   if (plain && head === "tags" && field.path.length === 1) return { kind: "tags", type: "list" };
   if (plain && head === "review" && field.path.length === 2 && second === "status")
     return { kind: "review", type: "string" };
+  if (plain && head === "autotag" && field.path.length === 2)
+    return { kind: "autotag", name: second as string, type: "number" };
   return new UnknownField(`unknown field for items (fields: ${ITEM_HINT})`);
 }
 

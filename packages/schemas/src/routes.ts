@@ -94,7 +94,9 @@ import {
   UpdateMetadataResponse,
   UploadReceipt,
 } from "./responses.js";
+import { autotagRoutes } from "./routes/autotags.js";
 import { dedupRoutes } from "./routes/dedup.js";
+import { embeddingMapRoutes } from "./routes/embedding-map.js";
 import { embeddingRoutes } from "./routes/embeddings.js";
 import { exportRoutes } from "./routes/exports.js";
 import { sceneRoutes } from "./routes/scenes.js";
@@ -702,6 +704,8 @@ export const routes = defineRoutes({
   ...tagRoutes,
   ...exportRoutes,
   ...embeddingRoutes,
+  ...autotagRoutes,
+  ...embeddingMapRoutes,
   ...dedupRoutes,
   ...sceneRoutes,
 });

@@ -14,6 +14,7 @@ import { SessionStore } from "./http/sessions.js";
 import { TenantKeys } from "./http/tenants.js";
 import { queryErrorBody } from "./presenters/curation.js";
 import { problemResponse } from "./presenters/problems.js";
+import { autotagRoutes } from "./routes/autotags.js";
 import { curationRoutes } from "./routes/curation.js";
 import { datasetRoutes } from "./routes/datasets.js";
 import { dedupRoutes } from "./routes/dedup.js";
@@ -123,6 +124,7 @@ export function buildApp(options: AppOptions): Hono<Env> {
     curationRoutes(),
     embeddingRoutes(),
     nearDuplicateRoutes(),
+    autotagRoutes(),
     validateRoutes(),
     signedUrlRoutes(),
     thumbnailRoutes(),

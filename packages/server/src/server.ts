@@ -10,6 +10,7 @@ import { LoginLinks } from "./http/login-links.js";
 import { JobRunner, type JobRunnerTiming } from "./jobs/runner.js";
 import { afterUploads, trackUploads } from "./media/in-flight.js";
 import { MediaStore, openMedia, type S3Options } from "./media.js";
+import { AUTOTAG_JOB_TYPE, runAutotagJob } from "./services/autotag/job.js";
 import { EvaluationService } from "./services/evaluations.js";
 import { NEAR_DUPLICATES_JOB_TYPE, runNearDuplicatesJob } from "./services/near-duplicates.js";
 import { ThumbnailService } from "./services/thumbnails.js";
@@ -154,6 +155,7 @@ export function openServer(options: OpenServerOptions): ServerParts {
     immutableCommittedRuns,
     handlers: {
       [NEAR_DUPLICATES_JOB_TYPE]: (job, report) => runNearDuplicatesJob(store, media, vectors, job, report),
+      [AUTOTAG_JOB_TYPE]: (job, report) => runAutotagJob(store, job, report),
     },
     ...(timingOf(options) ? { timing: timingOf(options) } : {}),
   });

@@ -218,13 +218,13 @@ describe("taxonomies", () => {
 });
 
 describe("autotags", () => {
-  it("list none, and leave training and search to Scale's services with a 501 that says so", async () => {
+  it("list none on a new dataset, and refresh no unknown autotag", async () => {
     const ds = await createDataset(server);
     expect((await server.call("GET", `${ds}/list_autotags`)).body).toEqual({ autotags: [] });
     expect((await server.call("GET", "ds_missing/list_autotags")).status).toBe(404);
     const refresh = await server.call("POST", "autotag/tag_1", { body: {} });
-    expect(refresh.status).toBe(501);
-    expect((refresh.body as { error: string }).error).toMatch(/needs Scale's own hosted services/);
+    expect(refresh.status).toBe(404);
+    expect((refresh.body as { error: string }).error).toMatch(/Autotag tag_1 not found/);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Taxonomies (the label sets that category and multicategory annotations are checked against)
- * and autotags, of which the local server has none.
+ * and the list of a dataset's autotags.
  */
 import * as z from "zod";
 import type { Camelize } from "../case.js";
@@ -132,8 +132,7 @@ export const AutotagListResponseSchema = z.looseObject({
   ),
 });
 /**
- * `GET {dataset_id}/list_autotags`: the dataset's autotags (always none on the local server,
- * which does not train them).
+ * `GET {dataset_id}/list_autotags`: the dataset's autotags (`{id, name, status, autotag_level}`).
  *
  * @example
  * ```ts
@@ -183,7 +182,7 @@ export const taxonomyRoutes = defineRoutes({
   listAutotags: {
     method: "GET",
     path: ":datasetId/list_autotags",
-    summary: "The dataset's autotags: none here, since training them needs Scale's own ML services.",
+    summary: "The dataset's autotags (trained here on the item vectors: `ext/datasets/{id}/autotags`).",
     response: AutotagListResponse,
   },
 });

@@ -38,6 +38,8 @@ export interface FactsCatalog {
   readonly runIds: readonly string[];
   /** A slice of the dataset, by id or by name. */
   slice(idOrName: string): SliceRef | undefined;
+  /** The id of the dataset's autotag of this name (a catalog without one knows no autotags). */
+  autotag?(name: string): string | undefined;
 }
 
 /** The name a metadata value is kept under in the slot table: `m:<family>:<path as JSON>`. */

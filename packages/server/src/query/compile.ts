@@ -253,6 +253,14 @@ class Compiler {
       case "review":
         // Nucleus's own review writes `metadata.review_status`: the two are one value.
         return { string: this.itemMetadata(["review_status"], "string").string as string };
+      case "autotag": {
+        const id = this.ctx.catalog.autotag?.(field.name);
+        if (id === undefined) this.fail(node, `no autotag ${JSON.stringify(field.name)} in this dataset`);
+        // Items the autotag has not scored (no vector) have no score: comparisons with it are false.
+        return {
+          number: `(SELECT s.score FROM autotag_scores s WHERE s.autotag_id = ${this.bind(id)} AND s.item_id = ${this.items()}.id)`,
+        };
+      }
       case "object":
         return this.objectColumn(node, field.column);
       case "match":

@@ -4,6 +4,7 @@ import type { Env } from "../http/context.js";
 import { route } from "../http/contract.js";
 import { badRequest, notFound } from "../http/errors.js";
 import { requireDataset } from "../http/lookup.js";
+import { protocolAutotag } from "../services/autotag/present.js";
 import type { TaxonomyRecord } from "../store/index.js";
 
 const STATUS = {
@@ -22,7 +23,7 @@ function taxonomyWire(taxonomy: TaxonomyRecord) {
   };
 }
 
-/** Taxonomies of a dataset, and the autotag list (empty: autotags are trained by Scale's services). */
+/** Taxonomies of a dataset, and the list of its autotags. */
 export function taxonomyRoutes(): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
 
@@ -67,8 +68,8 @@ export function taxonomyRoutes(): Hono<Env> {
   });
 
   route(app, routes.listAutotags, async ({ params }, c) => {
-    await requireDataset(c, params.datasetId);
-    return { autotags: [] };
+    const dataset = await requireDataset(c, params.datasetId);
+    return { autotags: (await c.get("services").store.autotags.list(dataset.id)).map(protocolAutotag) };
   });
 
   return app;

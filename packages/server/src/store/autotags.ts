@@ -21,8 +21,13 @@ export interface AutotagRound {
 export interface AutotagTraining {
   /** Item ids of the positive examples, in the order they were given. */
   positives: string[];
-  /** Item ids of the negative examples the user gave (random items fill in when none are). */
+  /** Item ids of the negative examples the user gave, at creation or by rejecting them since. */
   negatives: string[];
+  /**
+   * Whether random items stand in as background negatives: set when the autotag was created
+   * without negatives, and kept through its refinement rounds.
+   */
+  randomNegatives: boolean;
   /** Refinement rounds, oldest first. */
   rounds: AutotagRound[];
   /** The model of the last training, null before the first. */

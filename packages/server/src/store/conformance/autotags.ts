@@ -5,6 +5,7 @@ import { datasetWithItems, type StoreBackend, useStore } from "./harness.js";
 const training = (positives: string[]): AutotagTraining => ({
   positives,
   negatives: [],
+  randomNegatives: true,
   rounds: [],
   model: null,
   scored: 0,

@@ -378,6 +378,14 @@ export class PgFacts {
        LEFT JOIN slice_queries q ON q.slice_id = s.id WHERE s.dataset_id = $1 ORDER BY s.seq`,
       [datasetId],
     );
+    const autotags = new Map(
+      (
+        await this.db.query<{ id: string; name: string }>(
+          "SELECT id, name FROM autotags WHERE dataset_id = $1",
+          [datasetId],
+        )
+      ).map((row) => [row.name, row.id]),
+    );
     const byId = new Map<string, SliceRef>();
     const byName = new Map<string, SliceRef>();
     for (const row of rows) {
@@ -394,6 +402,7 @@ export class PgFacts {
       count: (source, countKey) => slots.get(countSlotName(source, countKey)),
       runIds,
       slice: (idOrName) => byId.get(idOrName) ?? byName.get(idOrName),
+      autotag: (name) => autotags.get(name),
     };
   }
 }

@@ -336,6 +336,7 @@ export class SqliteFacts {
        LEFT JOIN slice_queries q ON q.slice_id = s.id
        WHERE s.dataset_id = ? AND (s.id = ? OR s.name = ?) ORDER BY (s.id = ?) DESC, s.seq LIMIT 1`,
     );
+    const autotagOf = this.scope.sql("SELECT id FROM autotags WHERE dataset_id = ? AND name = ?");
     return {
       metadata: (path: readonly string[], family: Family): FactsColumn =>
         slots.get(metadataSlotName(path, family)),
@@ -351,6 +352,7 @@ export class SqliteFacts {
           ? { kind: "dynamic", id: row.id, name: row.name, query: row.query as string, runId: row.run_id }
           : { kind: "static", id: row.id, name: row.name };
       },
+      autotag: (name: string) => (autotagOf.get(datasetId, name) as { id: string } | undefined)?.id,
     };
   }
 
