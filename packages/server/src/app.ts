@@ -18,6 +18,7 @@ import { autotagRoutes } from "./routes/autotags.js";
 import { curationRoutes } from "./routes/curation.js";
 import { datasetRoutes } from "./routes/datasets.js";
 import { dedupRoutes } from "./routes/dedup.js";
+import { embeddingProtocolRoutes } from "./routes/embedding-protocol.js";
 import { embeddingRoutes } from "./routes/embeddings.js";
 import { evaluationRoutes } from "./routes/evaluations.js";
 import { exportRoutes } from "./routes/exports.js";
@@ -125,6 +126,7 @@ export function buildApp(options: AppOptions): Hono<Env> {
     embeddingRoutes(),
     nearDuplicateRoutes(),
     autotagRoutes(),
+    embeddingProtocolRoutes(),
     validateRoutes(),
     signedUrlRoutes(),
     thumbnailRoutes(),

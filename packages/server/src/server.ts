@@ -11,6 +11,7 @@ import { JobRunner, type JobRunnerTiming } from "./jobs/runner.js";
 import { afterUploads, trackUploads } from "./media/in-flight.js";
 import { MediaStore, openMedia, type S3Options } from "./media.js";
 import { AUTOTAG_JOB_TYPE, runAutotagJob } from "./services/autotag/job.js";
+import { CUSTOM_INDEX_JOB_TYPE, runCustomIndexJob } from "./services/custom-index.js";
 import { EvaluationService } from "./services/evaluations.js";
 import { NEAR_DUPLICATES_JOB_TYPE, runNearDuplicatesJob } from "./services/near-duplicates.js";
 import { ThumbnailService } from "./services/thumbnails.js";
@@ -156,6 +157,7 @@ export function openServer(options: OpenServerOptions): ServerParts {
     handlers: {
       [NEAR_DUPLICATES_JOB_TYPE]: (job, report) => runNearDuplicatesJob(store, media, vectors, job, report),
       [AUTOTAG_JOB_TYPE]: (job, report) => runAutotagJob(store, job, report),
+      [CUSTOM_INDEX_JOB_TYPE]: (job, report) => runCustomIndexJob(store, vectors, job, report),
     },
     ...(timingOf(options) ? { timing: timingOf(options) } : {}),
   });

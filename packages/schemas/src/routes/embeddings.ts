@@ -273,6 +273,169 @@ export const NearDuplicateSliceResponse = createCodec(NearDuplicateSliceResponse
 /** The answer to making a slice from near-duplicate groups. */
 export type NearDuplicateSliceResponse = Camelize<z.output<typeof NearDuplicateSliceResponseSchema>>;
 
+/** The wire schema of {@link CreateCustomIndexRequest}. */
+export const CreateCustomIndexRequestSchema = z.looseObject({
+  embeddings_urls: z
+    .array(z.string().min(1, { error: "must be a non-empty URL" }), { error: "must be a list of URLs" })
+    .min(1, { error: "must name at least one file" }),
+  embedding_dimension: z
+    .int({ error: `must be an integer from 1 to ${MAX_EMBEDDING_DIMENSION}` })
+    .min(1, { error: `must be an integer from 1 to ${MAX_EMBEDDING_DIMENSION}` })
+    .max(MAX_EMBEDDING_DIMENSION, { error: `must be an integer from 1 to ${MAX_EMBEDDING_DIMENSION}` }),
+});
+/**
+ * `POST indexing/{datasetId}` (the official client's `Dataset.create_custom_index`): starts a
+ * `customIndexing` job that reads each URL (a JSON object of reference id to vector) and stores
+ * the vectors as the items' embeddings.
+ *
+ * @example
+ * ```ts
+ * import { CreateCustomIndexRequest } from "@nucleus/schemas";
+ *
+ * CreateCustomIndexRequest.encode({ embeddingsUrls: ["https://files.example/e1.json"], embeddingDimension: 512 });
+ * ```
+ */
+export const CreateCustomIndexRequest = createCodec(CreateCustomIndexRequestSchema);
+/** Body of `create_custom_index`. */
+export type CreateCustomIndexRequest = Camelize<z.output<typeof CreateCustomIndexRequestSchema>>;
+
+/** The wire schema of {@link DeleteCustomIndexResponse}. */
+export const DeleteCustomIndexResponseSchema = z.looseObject({
+  dataset_id: z.string(),
+  job_id: z.string(),
+  message: z.string(),
+});
+/**
+ * The answer to `DELETE indexing/{datasetId}` (`Dataset.delete_custom_index`): the dataset's item
+ * vectors and its vector index are deleted; the job is done when this answers.
+ *
+ * @example
+ * ```ts
+ * import { DeleteCustomIndexResponse } from "@nucleus/schemas";
+ *
+ * DeleteCustomIndexResponse.decode({ dataset_id: "ds_1", job_id: "job_1", message: "Deleted 3 embeddings" });
+ * ```
+ */
+export const DeleteCustomIndexResponse = createCodec(DeleteCustomIndexResponseSchema);
+/** The answer to deleting a custom index. */
+export type DeleteCustomIndexResponse = Camelize<z.output<typeof DeleteCustomIndexResponseSchema>>;
+
+/** The wire schema of {@link EmbeddingIndexList}. */
+export const EmbeddingIndexListSchema = z.looseObject({
+  embedding_indexes: z.array(
+    z.looseObject({
+      id: z.string(),
+      status: z.string(),
+      index_type: z.string(),
+      index_level: z.string(),
+      embedding_type: z.string(),
+      embedding_dimension: z.int().min(0),
+    }),
+  ),
+});
+/**
+ * `GET dataset/{id}/embeddingIndexes` (`Dataset.embedding_indexes`): the dataset's index of item
+ * vectors, when it has vectors (`Custom`, `Image` level; `Completed` once every stored vector is
+ * indexed, `Started` before).
+ *
+ * @example
+ * ```ts
+ * import { EmbeddingIndexList } from "@nucleus/schemas";
+ *
+ * EmbeddingIndexList.decode({ embedding_indexes: [] });
+ * ```
+ */
+export const EmbeddingIndexList = createCodec(EmbeddingIndexListSchema);
+/** A dataset's embedding indexes. */
+export type EmbeddingIndexList = Camelize<z.output<typeof EmbeddingIndexListSchema>>;
+
+/** The wire schema of {@link IndexingStatusRequest}. */
+export const IndexingStatusRequestSchema = z.looseObject({
+  image: z.boolean({ error: "must be true or false" }).nullish(),
+  model_run_id: z.string().nullish(),
+});
+/**
+ * `POST dataset/{id}/indexingStatus`: how much of the dataset's items (`image: true`) or objects
+ * is indexed.
+ *
+ * @example
+ * ```ts
+ * import { IndexingStatusRequest } from "@nucleus/schemas";
+ *
+ * IndexingStatusRequest.encode({ image: true });
+ * ```
+ */
+export const IndexingStatusRequest = createCodec(IndexingStatusRequestSchema);
+/** Body of an indexing status request. */
+export type IndexingStatusRequest = Camelize<z.output<typeof IndexingStatusRequestSchema>>;
+
+/** The wire schema of {@link IndexingStatus}. */
+export const IndexingStatusSchema = z.looseObject({
+  embedding_count: z.int().min(0),
+  image_count: z.int().min(0).optional(),
+  object_count: z.int().min(0).optional(),
+  percent_indexed: z.number(),
+  additional_context: z.string().nullable(),
+});
+/**
+ * Vectors indexed against items (or objects) in all, and the share as a percentage.
+ *
+ * @example
+ * ```ts
+ * import { IndexingStatus } from "@nucleus/schemas";
+ *
+ * IndexingStatus.decode({ embedding_count: 3, image_count: 4, percent_indexed: 75, additional_context: null });
+ * ```
+ */
+export const IndexingStatus = createCodec(IndexingStatusSchema);
+/** An indexing status. */
+export type IndexingStatus = Camelize<z.output<typeof IndexingStatusSchema>>;
+
+/** The wire schema of {@link ExportedEmbeddings}. */
+export const ExportedEmbeddingsSchema = z.array(
+  z.looseObject({ reference_id: z.string(), embedding_vector: z.array(z.number()) }),
+);
+/**
+ * `GET dataset/{id}/embeddings` and `GET slice/{id}/embeddings` (`export_embeddings(asynchronous=False)`):
+ * every item vector, by reference id.
+ *
+ * @example
+ * ```ts
+ * import { ExportedEmbeddings } from "@nucleus/schemas";
+ *
+ * ExportedEmbeddings.decode([{ reference_id: "img_1", embedding_vector: [0.1, 0.2] }]);
+ * ```
+ */
+export const ExportedEmbeddings = createCodec(ExportedEmbeddingsSchema);
+/** Exported item vectors. */
+export type ExportedEmbeddings = Camelize<z.output<typeof ExportedEmbeddingsSchema>>;
+
+/** The wire schema of {@link VectorIndexStatus}. */
+export const VectorIndexStatusSchema = z.looseObject({
+  metric: z.enum(["cosine", "l2"]),
+  /** Vectors the dataset holds. */
+  vectors: z.int().min(0),
+  /** Vectors in the index (deleted or replaced ones included until it is rebuilt). */
+  indexed: z.int().min(0),
+  /** Keys stored since the index last read (about how many vectors it has yet to take). */
+  behind: z.int().min(0),
+});
+/**
+ * `GET ext/datasets/{id}/vector_index?metric=cosine`: how far the dataset's vector index for a
+ * metric is; asking starts its catch-up (or its first build) in the background. Searches use the
+ * index once it is at most a thousand keys behind.
+ *
+ * @example
+ * ```ts
+ * import { VectorIndexStatus } from "@nucleus/schemas";
+ *
+ * VectorIndexStatus.decode({ metric: "cosine", vectors: 10, indexed: 10, behind: 0 });
+ * ```
+ */
+export const VectorIndexStatus = createCodec(VectorIndexStatusSchema);
+/** How far a vector index is. */
+export type VectorIndexStatus = Camelize<z.output<typeof VectorIndexStatusSchema>>;
+
 /**
  * The embedding routes, this server's own (under `ext/`).
  *
@@ -304,6 +467,14 @@ export const embeddingRoutes = defineRoutes({
     localOnly: true,
     response: SimilarItemsResponse,
   },
+  vectorIndexStatus: {
+    method: "GET",
+    path: "ext/datasets/:datasetId/vector_index",
+    summary:
+      "How far the dataset's vector index for a metric (`?metric=cosine` or `l2`) is; asking starts its catch-up.",
+    localOnly: true,
+    response: VectorIndexStatus,
+  },
   nearDuplicates: {
     method: "POST",
     path: "ext/datasets/:datasetId/near_duplicates",
@@ -328,5 +499,53 @@ export const embeddingRoutes = defineRoutes({
     body: NearDuplicateSliceRequest,
     localOnly: true,
     response: NearDuplicateSliceResponse,
+  },
+  createCustomIndex: {
+    method: "POST",
+    path: "indexing/:datasetId",
+    summary:
+      "Starts a customIndexing job that stores the vectors of JSON files (reference id to vector) as the items' embeddings.",
+    body: CreateCustomIndexRequest,
+    response: Job,
+  },
+  deleteCustomIndex: {
+    method: "DELETE",
+    path: "indexing/:datasetId",
+    summary: "Deletes the dataset's item vectors and its vector index.",
+    body: createCodec(z.looseObject({ image: z.boolean({ error: "must be true or false" }).nullish() })),
+    response: DeleteCustomIndexResponse,
+  },
+  embeddingIndexes: {
+    method: "GET",
+    path: "dataset/:datasetId/embeddingIndexes",
+    summary: "The dataset's index of item vectors, when it has vectors.",
+    response: EmbeddingIndexList,
+  },
+  indexingStatus: {
+    method: "POST",
+    path: "dataset/:datasetId/indexingStatus",
+    summary: "How many items (or objects) have an indexed vector.",
+    body: IndexingStatusRequest,
+    response: IndexingStatus,
+  },
+  exportEmbeddings: {
+    method: "GET",
+    path: "dataset/:datasetId/embeddings",
+    summary: "Every item vector of the dataset, by reference id.",
+    response: ExportedEmbeddings,
+  },
+  exportSliceEmbeddings: {
+    method: "GET",
+    path: "slice/:sliceId/embeddings",
+    summary: "Every item vector of the slice, by reference id.",
+    response: ExportedEmbeddings,
+  },
+  asyncExportEmbeddings: {
+    method: "POST",
+    path: "dataset/:datasetId/async_export_embeddings",
+    summary:
+      "An exportEmbeddings job whose message lists signed URLs of JSON files of the vectors (a slice id exports the slice's).",
+    body: createCodec(z.looseObject({})),
+    response: Job,
   },
 });

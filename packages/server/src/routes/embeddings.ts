@@ -170,6 +170,8 @@ async function indexSearch(c: Ctx, datasetId: string, search: Search): Promise<F
   for (;;) {
     if (want > MAX_INDEX_SHARE * total && want > MIN_CANDIDATES) return undefined;
     const hits = await vectors.nearest(datasetId, search.metric, search.query, want);
+    // An index still catching up: this search is exact.
+    if (hits === undefined) return undefined;
     const named = await store.embeddings.byKeys(
       datasetId,
       hits.map((h) => h.key),
@@ -268,13 +270,12 @@ export function embeddingRoutes(): Hono<Env> {
       exclude = found.itemId;
     }
     const candidates = await candidatesOf(c, dataset, body);
-    const { vectors, exactSearchBelow } = c.get("services");
+    const { exactSearchBelow } = c.get("services");
     const total = await store.embeddings.count(dataset.id);
     const narrow = candidates !== undefined && candidates.size <= SPARSE_SHARE * total;
     if (!body.exact && total >= exactSearchBelow && !narrow) {
       const found = await indexSearch(c, dataset.id, { query, metric, k, exclude, candidates, total });
       if (found) {
-        vectors.changed(dataset.id);
         return { metric, dimension: dimension ?? 0, method: "index" as const, ...found };
       }
     }

@@ -4,15 +4,12 @@ import { HttpError } from "../http/errors.js";
 
 /**
  * Routes of hosted-only Scale services: labeling projects, Launch, autotag training and
- * inference, embeddings and similarity search. Listing autotags is served (there are none).
+ * inference, Scale's own image and object indexes. Listing autotags is served (there are none);
+ * custom indexes and embedding exports are served from the item vectors (`embedding-protocol.ts`).
  */
 const HOSTED_ONLY = [
   "/dataset/create_from_project",
   "/dataset/:datasetId/ingest_tasks",
-  "/dataset/:datasetId/embeddings",
-  "/dataset/:datasetId/async_export_embeddings",
-  "/dataset/:datasetId/embeddingIndexes",
-  "/dataset/:datasetId/indexingStatus",
   "/dataset/:datasetId/autotag/*",
   "/autotag/*",
   "/autocurate/*",
