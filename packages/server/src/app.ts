@@ -19,6 +19,7 @@ import { curationRoutes } from "./routes/curation.js";
 import { datasetRoutes } from "./routes/datasets.js";
 import { dedupRoutes } from "./routes/dedup.js";
 import { embeddingProtocolRoutes } from "./routes/embedding-protocol.js";
+import { embeddingMapRoutes } from "./routes/embedding-map.js";
 import { embeddingRoutes } from "./routes/embeddings.js";
 import { evaluationRoutes } from "./routes/evaluations.js";
 import { exportRoutes } from "./routes/exports.js";
@@ -127,6 +128,7 @@ export function buildApp(options: AppOptions): Hono<Env> {
     nearDuplicateRoutes(),
     autotagRoutes(),
     embeddingProtocolRoutes(),
+    embeddingMapRoutes(),
     validateRoutes(),
     signedUrlRoutes(),
     thumbnailRoutes(),

@@ -12,6 +12,7 @@ import { afterUploads, trackUploads } from "./media/in-flight.js";
 import { MediaStore, openMedia, type S3Options } from "./media.js";
 import { AUTOTAG_JOB_TYPE, runAutotagJob } from "./services/autotag/job.js";
 import { CUSTOM_INDEX_JOB_TYPE, runCustomIndexJob } from "./services/custom-index.js";
+import { EMBEDDING_MAP_JOB_TYPE, runEmbeddingMapJob } from "./services/embedding-map/job.js";
 import { EvaluationService } from "./services/evaluations.js";
 import { NEAR_DUPLICATES_JOB_TYPE, runNearDuplicatesJob } from "./services/near-duplicates.js";
 import { ThumbnailService } from "./services/thumbnails.js";
@@ -158,6 +159,7 @@ export function openServer(options: OpenServerOptions): ServerParts {
       [NEAR_DUPLICATES_JOB_TYPE]: (job, report) => runNearDuplicatesJob(store, media, vectors, job, report),
       [AUTOTAG_JOB_TYPE]: (job, report) => runAutotagJob(store, job, report),
       [CUSTOM_INDEX_JOB_TYPE]: (job, report) => runCustomIndexJob(store, vectors, job, report),
+      [EMBEDDING_MAP_JOB_TYPE]: (job, report) => runEmbeddingMapJob(store, job, report),
     },
     ...(timingOf(options) ? { timing: timingOf(options) } : {}),
   });
