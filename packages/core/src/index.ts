@@ -86,6 +86,17 @@ export type {
   SimilarOptions,
   UploadEmbeddingsOptions,
 } from "./resources/embeddings.js";
+export type {
+  AutotagInfo,
+  AutotagRef,
+  AutotagScore,
+  AutotagSliceResponse,
+  CreateAutotagOptions,
+  EmbeddingMapInfo,
+  EmbeddingMapOptions,
+  MapPoint,
+  RefineAutotagOptions,
+} from "./resources/autotags.js";
 export {
   type ConfusionCell,
   Evaluation,

@@ -16,6 +16,25 @@ import type { CallOptions } from "../options.js";
 import { PageIterator } from "../pagination.js";
 import type { AppendResult, LabelUploadResult, PreparedBatch, UploadOptions } from "../uploads.js";
 import {
+  type AutotagInfo,
+  type AutotagRef,
+  type AutotagScore,
+  type AutotagSliceResponse,
+  autotagItems,
+  autotagSlice,
+  type CreateAutotagOptions,
+  createAutotag,
+  deleteAutotag,
+  type EmbeddingMapInfo,
+  type EmbeddingMapOptions,
+  embeddingMap,
+  embeddingMapPoints,
+  listAutotagsWithCounts,
+  type MapPoint,
+  type RefineAutotagOptions,
+  refineAutotag,
+} from "./autotags.js";
+import {
   type CuratedItem,
   Curation,
   type Facets,
@@ -442,6 +461,134 @@ export class Dataset {
   }
 
   /**
+   * Trains an autotag (a linear classifier on the item vectors) from a few positive examples and
+   * optional negatives, and scores every item in [-1, 1]; waits for the job unless `wait: false`.
+   * Queries read the scores as `autotag.<name>`.
+   *
+   * @example
+   * ```ts
+   * const rain = await dataset.createAutotag({ name: "rain", positives: ["img_1", "img_7"] });
+   * const wet = dataset.queryItems("autotag.rain > 0.5");
+   * ```
+   */
+  createAutotag(options: CreateAutotagOptions): Promise<AutotagInfo> {
+    return createAutotag(this.api, this.id, options);
+  }
+
+  /**
+   * One refinement round: items the user accepted become positives, rejected ones negatives;
+   * trains and scores again (waits unless `wait: false`).
+   *
+   * @example
+   * ```ts
+   * const top = await dataset.autotagItems(rain).toArray({ limit: 50 });
+   * await dataset.refineAutotag(rain, { accept: ["img_3"], reject: ["img_8"] });
+   * ```
+   */
+  refineAutotag(autotag: AutotagRef, options: RefineAutotagOptions): Promise<AutotagInfo> {
+    return refineAutotag(this.api, autotag, options);
+  }
+
+  /**
+   * The dataset's autotags with their training counts (examples, refinement rounds, items scored).
+   *
+   * @example
+   * ```ts
+   * for (const tag of await dataset.autotagDetails()) console.log(tag.name, tag.refinementRounds);
+   * ```
+   */
+  autotagDetails(options: CallOptions = {}): Promise<AutotagInfo[]> {
+    return listAutotagsWithCounts(this.api, this.id, options);
+  }
+
+  /**
+   * The items an autotag scored, highest score first, optionally only those at or above `minScore`.
+   *
+   * @example
+   * ```ts
+   * for await (const { referenceId, score } of dataset.autotagItems(rain, { minScore: 0.8 })) console.log(referenceId, score);
+   * ```
+   */
+  autotagItems(
+    autotag: AutotagRef,
+    options: CallOptions & { minScore?: number; pageSize?: number } = {},
+  ): AsyncIterable<AutotagScore> & { toArray(options: { limit: number }): Promise<AutotagScore[]> } {
+    const api = this.api;
+    return {
+      [Symbol.asyncIterator]: () => autotagItems(api, autotag, options),
+      async toArray({ limit }) {
+        const out: AutotagScore[] = [];
+        if (limit <= 0) return out;
+        for await (const item of autotagItems(api, autotag, {
+          ...options,
+          pageSize: Math.min(options.pageSize ?? 1_000, Number.isFinite(limit) ? limit : 1_000),
+        })) {
+          out.push(item);
+          if (out.length >= limit) break;
+        }
+        return out;
+      },
+    };
+  }
+
+  /**
+   * A slice of the items an autotag scores at or above `threshold` (default 0.5).
+   *
+   * @example
+   * ```ts
+   * const { sliceId, items } = await dataset.autotagSlice(rain, "rainy", { threshold: 0.8 });
+   * ```
+   */
+  autotagSlice(
+    autotag: AutotagRef,
+    name: string,
+    options: CallOptions & { threshold?: number } = {},
+  ): Promise<AutotagSliceResponse> {
+    return autotagSlice(this.api, autotag, name, options);
+  }
+
+  /**
+   * Deletes an autotag and its scores.
+   *
+   * @example
+   * ```ts
+   * await dataset.deleteAutotag(rain);
+   * ```
+   */
+  deleteAutotag(autotag: AutotagRef, options: CallOptions = {}): Promise<void> {
+    return deleteAutotag(this.api, autotag, options);
+  }
+
+  /**
+   * The dataset's embedding map (a 2-D PCA projection of its item vectors): computed by a job this
+   * waits for, or the kept one when the vectors did not change since (`cached: true`).
+   *
+   * @example
+   * ```ts
+   * const map = await dataset.embeddingMap();
+   * for await (const { referenceId, x, y } of dataset.embeddingMapPoints()) plot(referenceId, x, y);
+   * ```
+   */
+  embeddingMap(options: EmbeddingMapOptions = {}): Promise<EmbeddingMapInfo> {
+    return embeddingMap(this.api, this.id, options);
+  }
+
+  /**
+   * The points of the dataset's embedding map (item id, reference id, x, y), read in pages.
+   *
+   * @example
+   * ```ts
+   * const points = [];
+   * for await (const point of dataset.embeddingMapPoints()) points.push(point);
+   * ```
+   */
+  embeddingMapPoints(options: CallOptions & { pageSize?: number } = {}): AsyncIterable<MapPoint> {
+    const api = this.api;
+    const id = this.id;
+    return { [Symbol.asyncIterator]: () => embeddingMapPoints(api, id, options) };
+  }
+
+  /**
    * Facets of a query's items: how many, objects and items per label (ground truth and
    * predictions), value counts of text and boolean metadata, histograms of numeric metadata (with
    * their edges), tags.
@@ -610,7 +757,7 @@ export class Dataset {
   }
 
   /**
-   * The dataset's autotags (none on the local server, which does not train them).
+   * The dataset's autotags, as the protocol lists them (`id`, `name`, `status`, `autotagLevel`).
    *
    * @example
    * ```ts

@@ -34,7 +34,7 @@ export interface TaxonomyDeletion {
 }
 
 /**
- * An autotag of a dataset. The local server trains none, so its lists are empty.
+ * An autotag of a dataset, as the protocol lists it.
  *
  * @example
  * ```ts
