@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { commandWords, type FlagSpec, parseArgs, UsageError } from "./args.js";
 import { type Command, type Context, GLOBAL_FLAGS } from "./command.js";
+import { autotagCommands } from "./commands/autotags.js";
 import { cocoCommands } from "./commands/coco.js";
 import { curationCommands } from "./commands/curation.js";
 import { datasetCommands, itemCommands } from "./commands/datasets.js";
@@ -25,6 +26,7 @@ export const COMMANDS: Command[] = [
   ...itemCommands,
   ...curationCommands,
   ...embeddingCommands,
+  ...autotagCommands,
   ...modelCommands,
   ...sliceCommands,
   ...testCommands,
