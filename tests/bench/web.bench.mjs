@@ -6,7 +6,10 @@
 // scrolling (frame times from requestAnimationFrame in the page) and opening an item. Each figure
 // is the median of BENCH_WEB_REPEAT (3) tries, next to the machine's load average, with a line per
 // target. BENCH_WEB_DATA names a folder that keeps the data between runs: filled on the first run,
-// measured again on later ones. Run with `pnpm bench:web` after `pnpm build`.
+// measured again on later ones. BENCH_WEB_TRACE=<file> records a Chromium trace (timeline, paint
+// and V8 categories, for chrome://tracing or DevTools) of the first scroll and the first item-view
+// open. BENCH_WEB_APP=<folder> serves another build of the app (e.g. a former one's dist) for a
+// comparison at the same load. Run with `pnpm bench:web` after `pnpm build`.
 import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -22,6 +25,18 @@ const ITEMS = Number(process.env.BENCH_WEB_ITEMS ?? 100_000);
 const IMAGES = Number(process.env.BENCH_WEB_IMAGES ?? 50);
 const REPEAT = Number(process.env.BENCH_WEB_REPEAT ?? 3);
 const KEEP = process.env.BENCH_WEB_DATA;
+const TRACE = process.env.BENCH_WEB_TRACE;
+const TRACE_CATEGORIES = [
+  "devtools.timeline",
+  "disabled-by-default-devtools.timeline",
+  "disabled-by-default-devtools.timeline.frame",
+  "blink",
+  "cc",
+  "gpu",
+  "v8.execute",
+  "disabled-by-default-v8.cpu_profiler",
+  "loading",
+];
 const BOXES = 10;
 const WIDTH = 320;
 const HEIGHT = 240;
@@ -102,6 +117,11 @@ if (!existsSync(join(serverDir, "dist", "web", "index.html")))
 const copy = mkdtempSync(join(serverDir, "node_modules", ".web-bench-"));
 cpSync(join(serverDir, "dist"), join(copy, "dist"), { recursive: true });
 cpSync(join(serverDir, "package.json"), join(copy, "package.json"));
+// BENCH_WEB_APP=<a web build's dist folder> measures that build instead (a former one, say).
+if (process.env.BENCH_WEB_APP) {
+  rmSync(join(copy, "dist", "web"), { recursive: true, force: true });
+  cpSync(process.env.BENCH_WEB_APP, join(copy, "dist", "web"), { recursive: true });
+}
 const folder = KEEP ?? mkdtempSync(join(tmpdir(), "nucleus-web-bench-"));
 const reuse = Boolean(KEEP && existsSync(join(KEEP, "data", "nucleus.sqlite")));
 mkdirSync(join(folder, "images"), { recursive: true });
@@ -262,8 +282,8 @@ const grid = `${origin}/datasets/${datasetId}`;
 const painted = (index) => {
   const tile = document.querySelector(`.tile[data-index="${index}"]`);
   const img = tile?.querySelector("img.thumb");
-  const canvas = tile?.querySelector("canvas");
-  return Boolean(img?.complete && img.naturalWidth > 0 && Number(canvas?.dataset.shapes) > 0);
+  const layer = tile?.querySelector(".label-layer");
+  return Boolean(img?.complete && img.naturalWidth > 0 && Number(layer?.dataset.shapes) > 0);
 };
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 const round = (list) => list.map((n) => Math.round(n));
@@ -323,6 +343,8 @@ for (let n = 0; n < REPEAT; n++) {
   await page.goto(grid);
   await page.waitForFunction(painted, 0, { timeout: 60_000 });
   await page.waitForTimeout(500);
+  if (TRACE && n === 0)
+    await browser.startTracing(page, { path: `${TRACE}.scroll.json`, categories: TRACE_CATEGORIES });
   scrolls.push(
     await page.evaluate(
       () =>
@@ -362,6 +384,7 @@ for (let n = 0; n < REPEAT; n++) {
         }),
     ),
   );
+  if (TRACE && n === 0) await browser.stopTracing();
 }
 const p95 = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length * 0.95)];
 const frameP95 = scrolls.map((s) => p95(s.frames));
@@ -371,6 +394,8 @@ const open = [];
 for (const index of [0, 7, 13].slice(0, REPEAT)) {
   await page.goto(grid);
   await page.waitForFunction(painted, index, { timeout: 60_000 });
+  if (TRACE && index === 0)
+    await browser.startTracing(page, { path: `${TRACE}.open.json`, categories: TRACE_CATEGORIES });
   const t0 = await page.evaluate(() => performance.now());
   await page.locator(`.tile[data-index="${index}"]`).click();
   await page.waitForFunction(
@@ -383,6 +408,7 @@ for (const index of [0, 7, 13].slice(0, REPEAT)) {
     { timeout: 60_000 },
   );
   open.push((await page.evaluate(() => performance.now())) - t0);
+  if (TRACE && index === 0) await browser.stopTracing();
 }
 await browser.close();
 

@@ -1,6 +1,7 @@
 /**
  * Chromium (Debian's, through playwright-core) for the web app's browser tests: launching it,
- * screenshots into reports/screenshots/, and axe-core's serious and critical findings.
+ * screenshots into reports/screenshots/, label pixels read back, and axe-core's serious and
+ * critical findings.
  */
 /// <reference lib="dom" />
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -69,4 +70,37 @@ export async function axe(page: Page): Promise<string[]> {
             .join(", ")}`,
       );
   });
+}
+/**
+ * The RGBA of a pixel of a label layer at CSS coordinates inside it: read from a canvas, or, for
+ * an inline SVG (the grid's tiles), from the SVG drawn onto a canvas at the device's pixel ratio.
+ */
+export async function layerPixel(page: Page, selector: string, x: number, y: number): Promise<number[]> {
+  return page.evaluate(
+    async ({ selector, x, y }) => {
+      const element = document.querySelector(selector);
+      if (!element) throw new Error(`no label layer ${selector}`);
+      if (element instanceof HTMLCanvasElement) {
+        const ratio = element.width / element.clientWidth;
+        return [
+          ...(element.getContext("2d")?.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1)
+            .data ?? []),
+        ];
+      }
+      const box = element.getBoundingClientRect();
+      const ratio = window.devicePixelRatio || 1;
+      const copy = element.cloneNode(true) as SVGSVGElement;
+      copy.setAttribute("xmlns", "http://www.w3.org/2000/svg");
+      const image = new Image();
+      image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(copy))}`;
+      await image.decode();
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.round(box.width * ratio);
+      canvas.height = Math.round(box.height * ratio);
+      const ctx = canvas.getContext("2d");
+      ctx?.drawImage(image, 0, 0, canvas.width, canvas.height);
+      return [...(ctx?.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1).data ?? [])];
+    },
+    { selector, x, y },
+  );
 }

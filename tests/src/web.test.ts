@@ -3,7 +3,7 @@
  * The web app, served by the real server from its own build (`dist/web`), on a generated dataset:
  * what the server refuses without a session or from another origin; and in Chromium (Debian's,
  * through playwright-core) signing in by the one-time link and by the key form, the datasets
- * list, the grid (canvas pixels read back where a box must be and must not be), the item view's
+ * list, the grid (label pixels read back where a box must be and must not be), the item view's
  * TP/FP/FN colours, the run page's charts, keyboard navigation and an accessibility scan.
  * Screenshots of each page go to reports/screenshots/ at 1280x720 and 1920x1080 at 2x (4K);
  * first-paint and item-open times go to reports/web-timings.json (measured, not asserted).
@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   axe as axeViolations,
   launchChromium,
+  layerPixel,
   SHOTS,
   shoot as shootPage,
   skipBrowser,
@@ -198,21 +199,8 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
   /** Serious and critical accessibility violations axe-core finds on the page. */
   const axe = (target: Page = page): Promise<string[]> => axeViolations(target);
 
-  /** The RGBA of a canvas pixel at CSS coordinates inside it. */
-  async function pixel(selector: string, x: number, y: number): Promise<number[]> {
-    return page.evaluate(
-      ({ selector, x, y }) => {
-        const canvas = document.querySelector<HTMLCanvasElement>(selector);
-        if (!canvas) throw new Error(`no canvas ${selector}`);
-        const ratio = canvas.width / canvas.clientWidth;
-        return [
-          ...(canvas.getContext("2d")?.getImageData(Math.round(x * ratio), Math.round(y * ratio), 1, 1)
-            .data ?? []),
-        ];
-      },
-      { selector, x, y },
-    );
-  }
+  /** The RGBA of a label layer's pixel (a canvas, or a grid tile's SVG) at CSS coordinates inside it. */
+  const pixel = (selector: string, x: number, y: number) => layerPixel(page, selector, x, y);
 
   /** True when a pixel is near a colour (given as #rrggbb) and opaque. */
   const near = (rgba: number[], hex: string) => {
@@ -249,7 +237,7 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
     await shoot("datasets");
   });
 
-  it("paints the grid with the labels on canvas: a box's edge coloured, its inside and the background clear", {
+  it("paints the grid with the labels over the images: a box's edge coloured, its inside and the background clear", {
     timeout: 120_000,
   }, async () => {
     const started = await page.evaluate(() => performance.now());
@@ -258,14 +246,14 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
     await page.waitForFunction(() => {
       const tile = document.querySelector('.tile[data-index="0"]');
       const img = tile?.querySelector<HTMLImageElement>("img.thumb");
-      const canvas = tile?.querySelector("canvas");
-      return Boolean(img?.complete && img.naturalWidth > 0 && Number(canvas?.dataset.shapes) > 0);
+      const layer = tile?.querySelector<SVGElement>(".label-layer");
+      return Boolean(img?.complete && img.naturalWidth > 0 && Number(layer?.dataset.shapes) > 0);
     });
     const painted = await page.evaluate(() => performance.now());
     record("firstGridPaintMs", painted - started);
 
-    const canvas = '.tile[data-index="0"] canvas';
-    const width = await page.locator(canvas).evaluate((c) => c.clientWidth);
+    const canvas = '.tile[data-index="0"] .label-layer';
+    const width = await page.locator(canvas).evaluate((c) => c.getBoundingClientRect().width);
     const scale = width / WIDTH;
     const { car, person } = ITEM0;
     // The car's left edge, halfway down: the car's colour. Its middle, and empty ground: nothing.
@@ -296,11 +284,11 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
     await page.getByLabel("car", { exact: true }).check();
     await page.keyboard.press("1"); // run A on
     await expect
-      .poll(() => page.locator('.tile[data-index="0"] canvas').getAttribute("data-shapes"))
+      .poll(() => page.locator('.tile[data-index="0"] .label-layer').getAttribute("data-shapes"))
       .toBe("4");
     await page.locator(".slider", { hasText: "Min. confidence" }).locator("input").fill("0.95");
     await expect
-      .poll(() => page.locator('.tile[data-index="0"] canvas').getAttribute("data-shapes"))
+      .poll(() => page.locator('.tile[data-index="0"] .label-layer').getAttribute("data-shapes"))
       .toBe("2");
     await page.locator(".slider", { hasText: "Min. confidence" }).locator("input").fill("0");
     await page.keyboard.press("m"); // TP / FP / FN
@@ -467,7 +455,7 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
 
   it("switches to the dark theme with t", { timeout: 60_000 }, async () => {
     await page.goto(`${origin}/datasets/${data.datasetId}?runs=${data.runA}`);
-    await page.waitForSelector('.tile[data-index="0"] canvas');
+    await page.waitForSelector('.tile[data-index="0"] .label-layer');
     await page.keyboard.press("t");
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
     expect(await axe()).toEqual([]);

@@ -13,16 +13,25 @@ export interface DatasetVocabulary extends Vocabulary {
 
 const VALUE_TYPES = new Set<ValueType>(["number", "string", "boolean", "list"]);
 
-/** Reads the metadata schema and the facets of the whole dataset. */
+/** Values a key the vocabulary offers (and the whole dataset's facets read, to serve both). */
+export const VOCABULARY_VALUES = 50;
+/** Values a key the facet panel shows. */
+export const PANEL_VALUES = 12;
+
+/**
+ * Reads the metadata schema and the facets of the whole dataset; `wholeFacets`, when the grid has
+ * already read them (its query is empty), saves the second read of the same facets.
+ */
 export async function datasetVocabulary(
   client: NucleusClient,
   datasetId: string,
   sliceNames: readonly string[],
+  wholeFacets?: Facets,
 ): Promise<DatasetVocabulary> {
   const dataset = client.getDataset(datasetId);
   const [schema, facets] = await Promise.all([
     dataset.metadataSchema(),
-    dataset.facets("", { topValues: 50 }),
+    wholeFacets ?? dataset.facets("", { topValues: VOCABULARY_VALUES }),
   ]);
   const values = new Map(facets.metadata.map((m) => [m.key, m.values?.map((v) => v.value)]));
   const types: Record<string, ValueType> = {};
@@ -45,7 +54,11 @@ export async function datasetVocabulary(
   };
 }
 
-/** The facets of a query's items (predictions of one run when given). */
+/**
+ * The facets of a query's items (predictions of one run when given). For the whole dataset (no
+ * query, no run) it reads as many values as the vocabulary offers, so the same answer serves the
+ * query bar: each facets read holds the server for a while at 100,000 items.
+ */
 export function queryFacets(
   client: NucleusClient,
   datasetId: string,
@@ -55,7 +68,7 @@ export function queryFacets(
 ): Promise<Facets> {
   return client.getDataset(datasetId).facets(query, {
     bins: 12,
-    topValues: 12,
+    topValues: isWholeDataset(query, modelRun) ? VOCABULARY_VALUES : PANEL_VALUES,
     ...(modelRun ? { modelRun } : {}),
     ...(signal ? { signal } : {}),
   });
@@ -69,4 +82,9 @@ export function effectiveQuery(query: string, sliceId: string | undefined): stri
   const inSlice = sliceId ? `slice.${JSON.stringify(sliceId)} = true` : "";
   if (!inSlice) return query.trim();
   return query.trim() ? `${inSlice} AND (${query.trim()})` : inSlice;
+}
+
+/** Facets of this query and run are the whole dataset's, as the vocabulary reads them. */
+export function isWholeDataset(query: string, modelRun: string | undefined): boolean {
+  return query.trim() === "" && !modelRun;
 }

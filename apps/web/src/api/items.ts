@@ -40,7 +40,8 @@ export interface ListSnapshot {
 const FIRST_PAGE = 120;
 const PAGE = 5_000;
 
-function toGridItem(record: DatasetItemRecord): GridItem {
+/** An item record of the API as the grid shows it. */
+export function toGridItem(record: DatasetItemRecord): GridItem {
   return {
     id: record.id,
     referenceId: record.referenceId ?? record.refId ?? record.id,
@@ -97,6 +98,9 @@ export class ItemList {
   /** Asks for the items up to `index` (and a little beyond) to be read. */
   want(index: number): void {
     this.wanted = Math.max(this.wanted, index + 1);
+    // A scroll asks on every row: only a want past what is read (or being read) starts reading,
+    // so scrolling through read items publishes nothing and re-renders nothing.
+    if (this.pages && this.items.length >= this.wanted + PAGE / 2) return;
     void this.pump();
   }
 
@@ -218,6 +222,27 @@ export class ItemList {
 }
 
 const lists = new Map<string, ItemList>();
+/** Items a tile was pressed on, by id: the item view shows them before its own read answers. */
+const pressed = new Map<string, GridItem>();
+
+/** Notes an item the user is about to open (a pointer went down on its tile). */
+export function notePressed(item: GridItem): void {
+  pressed.delete(item.id);
+  pressed.set(item.id, item);
+  // A handful is enough: only the item being opened is looked up.
+  for (const old of [...pressed.keys()].slice(0, Math.max(0, pressed.size - 20))) pressed.delete(old);
+}
+
+/** An item as a grid list already knows it (a tile pressed, or any list read so far), if any. */
+export function knownItem(itemId: string): GridItem | undefined {
+  const hit = pressed.get(itemId);
+  if (hit) return hit;
+  for (const list of lists.values()) {
+    const found = list.getSnapshot().items.find((item) => item?.id === itemId);
+    if (found) return found;
+  }
+  return undefined;
+}
 /** Lists kept for going back (another sort, another slice); older ones are dropped. */
 const KEEP_LISTS = 4;
 

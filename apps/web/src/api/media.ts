@@ -36,3 +36,21 @@ export function thumbnailUrl(
   const v = key.slice(0, 16);
   return `${endpoint}/__thumbnail/${encodeURIComponent(datasetId)}/${encodeURIComponent(itemId)}?size=${size}&v=${v}`;
 }
+
+/** Images being fetched ahead, kept referenced until they load (the browser's cache then has them). */
+const preloading = new Map<string, HTMLImageElement>();
+
+/**
+ * Starts loading an image the user is about to see (a pointer went down on the tile that opens
+ * it), so the item view finds it in the browser's memory cache.
+ */
+export function preloadImage(url: string): void {
+  if (preloading.has(url)) return;
+  const img = new Image();
+  img.decoding = "async";
+  const done = () => preloading.delete(url);
+  img.onload = done;
+  img.onerror = done;
+  preloading.set(url, img);
+  img.src = url;
+}

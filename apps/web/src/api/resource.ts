@@ -78,7 +78,7 @@ const LOADING = { status: "loading" } as const;
 export function useResource<T>(
   key: string | null,
   load: () => Promise<T>,
-): ResourceState<T> & { reload(): void } {
+): ResourceState<T> & { reload(): void; stale: boolean } {
   const [generation, setGeneration] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new generation subscribes to the new entry.
   const subscribe = useCallback(
@@ -120,5 +120,7 @@ export function useResource<T>(
     if (key !== null) entries.delete(key);
     setGeneration((g) => g + 1);
   }, [key]);
-  return { ...(state as ResourceState<T>), reload };
+  // A forgotten value still shown while its new one loads.
+  const stale = key !== null && Boolean(entries.get(key)?.stale);
+  return { ...(state as ResourceState<T>), reload, stale };
 }

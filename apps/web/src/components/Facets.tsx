@@ -1,4 +1,6 @@
 import type { Facets as FacetData } from "@nucleus/core";
+import { memo } from "react";
+import { PANEL_VALUES } from "../api/curation.js";
 import { labelColor } from "../labels/colors.js";
 import { literal, segment } from "../query/complete.js";
 
@@ -95,7 +97,7 @@ function Histogram({
  * The facets of the current query: labels of the ground truth and of the shown run, metadata
  * values and histograms, tags. Each value is a button that adds its condition to the query.
  */
-export function FacetPanel({
+export const FacetPanel = memo(function FacetPanel({
   facets,
   runNames,
   onPick,
@@ -150,7 +152,7 @@ export function FacetPanel({
               key={m.key}
               title={field}
               onPick={onPick}
-              rows={m.values.map((v) => ({
+              rows={m.values.slice(0, PANEL_VALUES).map((v) => ({
                 key: String(v.value),
                 label: String(v.value),
                 count: v.count,
@@ -174,4 +176,4 @@ export function FacetPanel({
       ) : null}
     </div>
   );
-}
+});

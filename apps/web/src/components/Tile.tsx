@@ -1,12 +1,13 @@
 import { memo, useMemo, useState } from "react";
-import type { GridItem } from "../api/items.js";
+import { type GridItem, notePressed } from "../api/items.js";
 import type { LabelStore } from "../api/labels.js";
+import { mediaOf, preloadImage } from "../api/media.js";
 import { labelColor } from "../labels/colors.js";
 import { containTransform } from "../labels/draw.js";
 import { matchShapes } from "../labels/match.js";
 import type { Shape, Source } from "../labels/shapes.js";
 import { isShown, type StyleOptions } from "../labels/style.js";
-import { LabelLayer } from "./LabelLayer.js";
+import { LabelSvg } from "./LabelSvg.js";
 import { Link } from "./Link.js";
 import { Thumbnail } from "./Thumbnail.js";
 import { useItemLabels } from "./useLabels.js";
@@ -106,6 +107,13 @@ export const Tile = memo(function Tile({
       data-index={index}
       data-item-id={item.id}
       onFocus={() => onFocus(index)}
+      onPointerDown={(event) => {
+        // A press comes ~100 ms before the click that opens the item: its image starts loading now.
+        if (event.button !== 0) return;
+        notePressed(item);
+        const media = mediaOf(item.imageUrl, view.endpoint);
+        if (media.kind !== "unreachable") preloadImage(media.url);
+      }}
     >
       <div className="tile-image" style={{ height: view.imageHeight }}>
         <Thumbnail
@@ -117,7 +125,7 @@ export const Tile = memo(function Tile({
           onSize={(w, h) => setNatural({ width: w, height: h })}
         />
         {width && height ? (
-          <LabelLayer
+          <LabelSvg
             shapes={drawable}
             width={view.width}
             height={view.imageHeight}

@@ -1,7 +1,7 @@
 import { APIError } from "@nucleus/core";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { datasetSummary } from "../api/catalog.js";
-import { datasetVocabulary, effectiveQuery, queryFacets } from "../api/curation.js";
+import { datasetVocabulary, effectiveQuery, isWholeDataset, queryFacets } from "../api/curation.js";
 import { apiEndpoint } from "../api/endpoint.js";
 import { type GridItem, itemListOf } from "../api/items.js";
 import { labelStoreOf } from "../api/labels.js";
@@ -26,6 +26,17 @@ import { carriedQuery, useView } from "../state/view.js";
 /** How long after the grid's first page the vocabulary loads at the latest. */
 const VOCAB_CEILING_MS = 3_000;
 
+const runNameMaps = new WeakMap<readonly { id: string; name: string }[], Map<string, string>>();
+/** Run names by id, one map for one list of runs. */
+function runNamesOf(runs: readonly { id: string; name: string }[]): Map<string, string> {
+  let names = runNameMaps.get(runs);
+  if (!names) {
+    names = new Map(runs.map((r) => [r.id, r.name]));
+    runNameMaps.set(runs, names);
+  }
+  return names;
+}
+
 /** The grid of a dataset (or one of its slices): thumbnails with their labels, and what to draw. */
 export function DatasetPage({ datasetId }: { datasetId: string }) {
   const client = useClient();
@@ -42,10 +53,7 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
   // tiles and their labels, or for the bar's focus, so it does not hold up the first paint.
   const [vocabWanted, setVocabWanted] = useState(false);
   const wantVocab = useCallback(() => setVocabWanted(true), []);
-  const vocab = useResource(
-    ready && vocabWanted ? `vocab:${datasetId}:${sliceNames.join("\u0000")}` : null,
-    () => datasetVocabulary(client, datasetId, sliceNames),
-  );
+
   // The first shown run is the one `predictions.*` counts, in the query and in the facets.
   const queryRun = view.runs[0];
   const effective = view.query ? effectiveQuery(view.query, view.sliceId) : "";
@@ -76,6 +84,16 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
   const facets = useResource(
     ready && firstPage ? `facets:${datasetId}:${queryRun ?? ""}:${facetQuery}` : null,
     () => queryFacets(client, datasetId, facetQuery, queryRun),
+  );
+  // With no query and no run the grid's facets are the whole dataset's: the vocabulary waits for
+  // them and reuses them rather than asking the server for the same facets again.
+  const shareFacets = isWholeDataset(facetQuery, queryRun);
+  const wholeFacets = shareFacets && facets.status === "ready" ? facets.data : undefined;
+  const vocab = useResource(
+    ready && vocabWanted && (!shareFacets || (facets.status !== "loading" && !facets.stale))
+      ? `vocab:${datasetId}:${sliceNames.join("\u0000")}`
+      : null,
+    () => datasetVocabulary(client, datasetId, sliceNames, wholeFacets),
   );
   useEffect(() => {
     if (!firstPage || vocabWanted) return;
@@ -219,6 +237,15 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
   useShortcut(["+", "="], "Larger tiles", "Grid", () => update({ tile: Math.min(480, view.tile + 40) }));
   useShortcut(["-"], "Smaller tiles", "Grid", () => update({ tile: Math.max(120, view.tile - 40) }));
 
+  // The facet panel is costly to render: its props stay the same object while nothing changed.
+  const queryRef = useRef(view.query);
+  queryRef.current = view.query;
+  const updateRef = useRef(update);
+  updateRef.current = update;
+  const pickRef = useRef((condition: string) =>
+    updateRef.current({ query: refine(queryRef.current, condition) }),
+  );
+
   if (summary.status === "loading")
     return (
       <Shell crumbs={[{ label: "Datasets", href: "/" }, { label: "…" }]}>
@@ -301,8 +328,8 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
     snapshot?.total ??
     (facets.status === "ready" ? facets.data.count : undefined) ??
     (slice || view.query ? undefined : dataset.items);
-  const pick = (condition: string) => update({ query: refine(view.query, condition) });
-  const runNames = new Map(dataset.runs.map((r) => [r.id, r.name]));
+  const pick = pickRef.current;
+  const runNames = runNamesOf(dataset.runs);
   return (
     <Shell crumbs={[{ label: "Datasets", href: "/" }, { label: dataset.name }]}>
       <div className="with-panel">

@@ -2,7 +2,7 @@ import { useEffect, useState, useSyncExternalStore } from "react";
 import { datasetSummary, type RunSummary } from "../api/catalog.js";
 import { effectiveQuery } from "../api/curation.js";
 import { apiEndpoint } from "../api/endpoint.js";
-import { itemListOf } from "../api/items.js";
+import { type GridItem, itemListOf, knownItem, toGridItem } from "../api/items.js";
 import { labelStoreOf } from "../api/labels.js";
 import { mediaOf } from "../api/media.js";
 import { useResource } from "../api/resource.js";
@@ -131,7 +131,10 @@ export function ItemPage({ datasetId, itemId }: { datasetId: string; itemId: str
         : [...view.runs, run.id].slice(-2),
     });
   });
-  const record = item.status === "ready" ? item.data.item : undefined;
+  // The grid's copy of the item shows at once; the item's own read (which brings its ground truth
+  // and the freshest metadata) replaces it when it answers.
+  const record: GridItem | undefined =
+    item.status === "ready" ? toGridItem(item.data.item) : knownItem(itemId);
   const image = record?.width && record?.height ? { width: record.width, height: record.height } : undefined;
   const [natural, setNatural] = useState<{ width: number; height: number }>();
   const size = image ?? natural;
@@ -178,7 +181,7 @@ export function ItemPage({ datasetId, itemId }: { datasetId: string; itemId: str
       </Shell>
     );
   }
-  const media = mediaOf(record.originalImageUrl ?? record.imageUrl, apiEndpoint());
+  const media = mediaOf(record.imageUrl, apiEndpoint());
   const baseStyle: StyleOptions = {
     colorBy: view.colorBy,
     hidden: view.hidden,
