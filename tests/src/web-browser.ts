@@ -1,10 +1,10 @@
 /**
  * Chromium (Debian's, through playwright-core) for the web app's browser tests: launching it,
- * screenshots into reports/screenshots/, label pixels read back, and axe-core's serious and
- * critical findings.
+ * screenshots into reports/screenshots/ (1280x720 and 4K), label pixels read back, and axe-core's
+ * serious and critical findings.
  */
 /// <reference lib="dom" />
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,12 +38,53 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Saves a screenshot of the page as reports/screenshots/<name>-<width>x<height>.png. */
+/**
+ * Saves two screenshots of the page as it is: reports/screenshots/<name>-1280x720.png (or the
+ * page's viewport) and <name>-3840x2160.png, the same state on a 4K screen (1920x1080 CSS pixels
+ * at 2x). The 4K one re-lays the page out in place (dialogs, suggestions and selections stay),
+ * waits for the images it then shows, and puts the viewport back.
+ */
 export async function shoot(page: Page, name: string): Promise<string> {
   const size = page.viewportSize() ?? { width: 1280, height: 720 };
   const path = join(SHOTS, `${name}-${size.width}x${size.height}.png`);
   await page.screenshot({ path });
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send("Emulation.setDeviceMetricsOverride", {
+      width: 1920,
+      height: 1080,
+      deviceScaleFactor: 2,
+      mobile: false,
+    });
+    await settle(page);
+    const { data } = await cdp.send("Page.captureScreenshot", { format: "png" });
+    writeFileSync(join(SHOTS, `${name}-3840x2160.png`), Buffer.from(data, "base64"));
+  } finally {
+    await cdp.send("Emulation.setDeviceMetricsOverride", { ...size, deviceScaleFactor: 1, mobile: false });
+    await cdp.detach();
+    await page.setViewportSize(size);
+  }
   return path;
+}
+
+/** Waits (a few seconds at most) until the images in view have loaded and two frames have passed. */
+async function settle(page: Page): Promise<void> {
+  await page
+    .waitForFunction(
+      () =>
+        Array.from(document.images).every((img) => {
+          const r = img.getBoundingClientRect();
+          const shown = r.bottom > 0 && r.top < innerHeight && r.width > 0;
+          return !shown || img.complete;
+        }),
+      undefined,
+      { timeout: 5_000 },
+    )
+    .catch(() => undefined);
+  await page.evaluate(
+    () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+  );
+  await page.waitForTimeout(200);
 }
 
 /** Serious and critical accessibility violations (WCAG 2 A and AA) that axe-core finds on the page. */
@@ -71,6 +112,7 @@ export async function axe(page: Page): Promise<string[]> {
       );
   });
 }
+
 /**
  * The RGBA of a pixel of a label layer at CSS coordinates inside it: read from a canvas, or, for
  * an inline SVG (the grid's tiles), from the SVG drawn onto a canvas at the device's pixel ratio.

@@ -21,7 +21,6 @@ import {
   axe as axeViolations,
   launchChromium,
   layerPixel,
-  SHOTS,
   shoot as shootPage,
   skipBrowser,
 } from "./web-browser.js";
@@ -176,25 +175,8 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
     await browser?.close();
   });
 
-  /**
-   * Screenshots of the page at 1280x720 and, for the main pages (`large`), at 1920x1080 with 2x
-   * pixels (a 4K screen): those are costly, and the other tests run beside these.
-   */
-  async function shoot(name: string, large = false, target: Page = page): Promise<void> {
-    await shootPage(target, name);
-    if (!large) return;
-    const big = await browser.newContext({
-      viewport: { width: 1920, height: 1080 },
-      deviceScaleFactor: 2,
-      storageState: await context.storageState(),
-    });
-    const copy = await big.newPage();
-    await copy.goto(target.url());
-    await copy.waitForLoadState("networkidle");
-    await copy.waitForTimeout(400);
-    await copy.screenshot({ path: join(SHOTS, `${name}-3840x2160.png`) });
-    await big.close();
-  }
+  /** Screenshots of the page at 1280x720 and at 4K. */
+  const shoot = (name: string, target: Page = page) => shootPage(target, name);
 
   /** Serious and critical accessibility violations axe-core finds on the page. */
   const axe = (target: Page = page): Promise<string[]> => axeViolations(target);
@@ -296,7 +278,7 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
       .poll(() => page.locator('.tile[data-index="0"] .errors').innerText())
       .toMatch(/^1 FP\s+1 FN$/);
     expect(await axe()).toEqual([]);
-    await shoot("grid", true);
+    await shoot("grid");
     expect(errors).toEqual([]);
   });
 
@@ -357,7 +339,7 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
       .poll(() => page.locator(".hovercard").innerText())
       .toMatch(/sign · detector-a\nconfidence 0\.700\nFP/);
     expect(await axe()).toEqual([]);
-    await shoot("item", true);
+    await shoot("item");
 
     // Side by side with the second run.
     await page.keyboard.press("2");
@@ -415,7 +397,7 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
     expect(await page.locator("table.matrix").innerText()).toContain("none");
     expect(await page.locator(".tide").innerText()).toContain("Background");
     expect(await axe()).toEqual([]);
-    await shoot("run", true);
+    await shoot("run");
 
     await page.goto(`${origin}/runs/${data.runA}?compare=${data.runB}`);
     await page.waitForSelector(".metric .delta");
@@ -459,7 +441,7 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
     await page.keyboard.press("t");
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
     expect(await axe()).toEqual([]);
-    await page.screenshot({ path: join(SHOTS, "grid-dark-1280x720.png") });
+    await shoot("grid-dark");
     await page.keyboard.press("t");
   });
 
@@ -471,7 +453,7 @@ describe.skipIf(skipBrowser)("the web app in Chromium", () => {
     await tab.goto(`${origin}/`);
     await tab.waitForSelector("form.login-card");
     expect(await axe(tab)).toEqual([]);
-    await tab.screenshot({ path: join(SHOTS, "login-1280x720.png") });
+    await shoot("login", tab);
     await tab.getByLabel("API key").fill("not-the-key");
     await tab.getByRole("button", { name: "Sign in" }).click();
     await expect.poll(() => tab.locator("#login-error").innerText()).toContain("not one this server accepts");

@@ -48,10 +48,36 @@ function path(ctx: CanvasRenderingContext2D, t: Transform, points: readonly Poin
   if (close) ctx.closePath();
 }
 
-function caption(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string): void {
+interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+const overlaps = (a: Rect, b: Rect) =>
+  a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
+/**
+ * Writes a caption above a shape's corner (below it at the top edge); one that would cover a
+ * caption already written (a prediction on its ground truth) moves down past it.
+ */
+function caption(
+  ctx: CanvasRenderingContext2D,
+  text: string,
+  x: number,
+  y: number,
+  color: string,
+  taken: Rect[],
+): void {
   ctx.font = "600 11px system-ui, sans-serif";
   const width = ctx.measureText(text).width + 8;
-  const top = y - 16 < 0 ? y : y - 16;
+  let top = y - 16 < 0 ? y : y - 16;
+  for (let tries = 0; tries < 8; tries++) {
+    const hit = taken.find((r) => overlaps(r, { x, y: top, width, height: 16 }));
+    if (!hit) break;
+    top = hit.y + hit.height;
+  }
+  taken.push({ x, y: top, width, height: 16 });
   ctx.setLineDash([]);
   ctx.fillStyle = color;
   ctx.fillRect(x, top, width, 16);
@@ -70,6 +96,7 @@ export function drawShapes(
   styleOf: (shape: Shape) => ShapeStyle,
 ): void {
   ctx.lineJoin = "round";
+  const captions: Rect[] = [];
   for (const shape of shapes) {
     const style = styleOf(shape);
     if (style.hidden || shape.kind === "category" || shape.kind === "mask") continue;
@@ -114,7 +141,7 @@ export function drawShapes(
         corner ??= [x, y];
       }
     }
-    if (style.caption && corner) caption(ctx, style.caption, corner[0], corner[1], style.color);
+    if (style.caption && corner) caption(ctx, style.caption, corner[0], corner[1], style.color, captions);
   }
   ctx.setLineDash([]);
 }
