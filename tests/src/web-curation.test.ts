@@ -3,8 +3,8 @@
  * Curation in the web app, in Chromium against the real server and a small generated dataset:
  * the query bar (colouring, suggestions, errors at their position, the query in the address bar
  * across a reload), facets that narrow the query, selecting items into a slice and tagging them,
- * reviews, the slices page, the objects view of a run's false positives, and a run's metrics on
- * a query. Every write is read back through the API.
+ * reviews, the slices page, the objects view of a run's false positives and of a polygon (its
+ * pixels read back), and a run's metrics on a query. Every write is read back through the API.
  */
 /// <reference lib="dom" />
 import { mkdtempSync, rmSync } from "node:fs";
@@ -14,8 +14,8 @@ import { NucleusClient } from "@nucleus/core";
 import { createServer, type RunningNucleusServer } from "@nucleus/server";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axe, launchChromium, shoot, skipBrowser } from "./web-browser.js";
-import { makeWebDataset, type WebDataset } from "./web-data.js";
+import { axe, launchChromium, layerPixel, shoot, skipBrowser } from "./web-browser.js";
+import { makeWebDataset, PUDDLE, type WebDataset } from "./web-data.js";
 
 const KEY = "web-curation-key";
 /** Small: the other web test covers scale; this one covers what a user does. */
@@ -424,6 +424,41 @@ describe.skipIf(skipBrowser)("curation in the web app", () => {
     expect(areas.length).toBeGreaterThan(1);
     await first.click();
     await page.waitForSelector(".viewer-stage");
+    expect(errors).toEqual([]);
+  });
+
+  it("draws a polygon over its crop: its edge in colour, its inside tinted, outside it clear", {
+    timeout: 60_000,
+  }, async () => {
+    const puddles = 'label = "puddle"';
+    const objects = await client.getDataset(data.datasetId).queryObjects(puddles).toArray({ limit: 10 });
+    expect(objects.map((o) => o.type)).toEqual(["polygon"]);
+    await page.goto(`${origin}/datasets/${data.datasetId}/objects?q=${encodeURIComponent(puddles)}`);
+    await page.getByLabel("Show").selectOption("ground_truth");
+    await expect.poll(() => page.locator(".crops-scroller").getAttribute("data-count")).toBe("1");
+    const shape = '.crop svg.crop-shape[data-kind="polygon"]';
+    await page.waitForSelector(shape);
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>(".crop .crop-image");
+      return Boolean(img?.complete && img.naturalWidth > 0);
+    });
+    // The triangle's box in the crop's pixels: its top edge is the polygon's first side.
+    const box = await page.locator(`${shape} path`).evaluate((path) => {
+      const b = (path as SVGGraphicsElement).getBBox();
+      return { x: b.x, y: b.y, width: b.width, height: b.height };
+    });
+    const [, , apex] = PUDDLE.vertices;
+    expect(box.width / box.height).toBeCloseTo(30 / 25, 1);
+    const edge = await layerPixel(page, shape, box.x + box.width / 2, box.y);
+    const inside = await layerPixel(page, shape, box.x + box.width / 2, box.y + box.height / 2);
+    const outside = await layerPixel(page, shape, box.x + 2, box.y + box.height - 2);
+    expect(edge[3]).toBeGreaterThan(200);
+    expect(inside[3]).toBeGreaterThan(10);
+    expect(inside[3]).toBeLessThan(120);
+    expect(outside[3]).toBe(0);
+    expect(apex).toEqual([35, 65]);
+    expect(await axe(page)).toEqual([]);
+    await shoot(page, "objects-polygon");
     expect(errors).toEqual([]);
   });
 });

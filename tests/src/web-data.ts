@@ -1,8 +1,8 @@
 /**
  * A generated dataset for the web app's tests: small greyscale PNGs with two boxes each, ground
  * truth, two model runs whose errors are known (item 0: one TP, one FP, one FN for run A), a
- * slice, a category label, and two items whose images a browser cannot show (positions 4 and 5
- * of the upload order).
+ * slice, a category label, one polygon, and two items whose images a browser cannot show
+ * (positions 4 and 5 of the upload order).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -19,6 +19,16 @@ export const ITEM0 = {
   person: { x: 60, y: 30, width: 14, height: 30 },
   /** Run A's false positive on item 0. */
   sign: { x: 40, y: 50, width: 12, height: 12 },
+} as const;
+
+/** A ground-truth polygon (a triangle) on one item, for the objects view's non-box crops. */
+export const PUDDLE = {
+  item: 7,
+  vertices: [
+    [20, 40],
+    [50, 40],
+    [35, 65],
+  ],
 } as const;
 
 const CRC = Array.from({ length: 256 }, (_, n) => {
@@ -118,6 +128,17 @@ export async function makeWebDataset(
     { type: "box" as const, label: "car", referenceId: ref(i), geometry: car as Box },
     { type: "box" as const, label: "person", referenceId: ref(i), geometry: person as Box },
     ...(i % 4 === 0 ? [{ type: "category" as const, label: "street", referenceId: ref(i) }] : []),
+    // One polygon, on an item no other test reads pixels of.
+    ...(i === PUDDLE.item
+      ? [
+          {
+            type: "polygon" as const,
+            label: "puddle",
+            referenceId: ref(i),
+            geometry: { vertices: PUDDLE.vertices.map(([x, y]) => ({ x, y })) },
+          },
+        ]
+      : []),
   ]);
   await dataset.annotate(truth);
 

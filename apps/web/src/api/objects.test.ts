@@ -30,6 +30,26 @@ describe("objects as crops", () => {
     const gt = toCrop(row({ id: "ann_1", label: "car", geometry: { x: 0, y: 0, width: 3, height: 4 } }), 0);
     expect(gt).toMatchObject({ key: "ann_1", label: "car", area: 12, matchType: undefined });
   });
+  it("keeps a polygon's shape, with the box around it", () => {
+    const polygon = toCrop(
+      row({
+        id: "ann_2",
+        type: "polygon",
+        label: "road",
+        geometry: {
+          vertices: [
+            { x: 2, y: 3 },
+            { x: 12, y: 3 },
+            { x: 7, y: 13 },
+          ],
+        },
+      }),
+      0,
+    );
+    expect(polygon.box).toEqual({ x: 2, y: 3, width: 10, height: 10 });
+    expect(polygon.shape).toMatchObject({ kind: "polygon", label: "road", source: "gt" });
+    expect(toCrop(row({ id: "ann_3", type: "box", label: "car" }), 0).shape).toBeUndefined();
+  });
   it("sorts either way with missing values last", () => {
     const crops = [0.2, undefined, 0.9, 0.5].map((confidence, i) => ({
       ...toCrop(row({ id: `o${i}`, label: "x" }), i),

@@ -3,6 +3,7 @@
  * a run's evaluation (a patch mode), read through `queryObjects` and sorted in the browser.
  */
 import type { NucleusClient, PatchMode, QueriedObject } from "@nucleus/core";
+import { boundsOf, type LabelGroupsLike, type Shape, shapesOf } from "../labels/shapes.js";
 
 /** What the objects view lists. */
 export type ObjectMode = "ground_truth" | PatchMode;
@@ -13,8 +14,10 @@ export interface CropObject {
   itemId: string;
   referenceId: string;
   label: string;
-  /** The box in image pixels, when the object has one. */
+  /** The box in image pixels, when the object has one (for other shapes, the box around them). */
   box: { x: number; y: number; width: number; height: number } | undefined;
+  /** A stored label that is not a box (polygon, line, keypoints, mask): drawn over the crop. */
+  shape: Shape | undefined;
   confidence: number | undefined;
   iou: number | undefined;
   matchType: "TP" | "FP" | "FN" | undefined;
@@ -38,7 +41,15 @@ function boxOf(value: unknown): CropObject["box"] {
 export function toCrop(object: QueriedObject, index: number): CropObject {
   const o = object as QueriedObject & Record<string, unknown>;
   const matchType = o.matchType as CropObject["matchType"];
-  const box = boxOf(o.box) ?? boxOf(o.geometry);
+  const type = typeof o.type === "string" ? o.type : undefined;
+  const shape =
+    type && type !== "box"
+      ? shapesOf(
+          { [type]: [o] } as LabelGroupsLike,
+          typeof o.modelRunId === "string" ? `run:${o.modelRunId}` : "gt",
+        )[0]
+      : undefined;
+  const box = boxOf(o.box) ?? boxOf(o.geometry) ?? (shape ? boundsOf(shape) : undefined);
   const label =
     (matchType === "FN" ? o.groundTruthAnnotationLabel : o.modelPredictionLabel) ??
     o.groundTruthAnnotationLabel ??
@@ -50,6 +61,7 @@ export function toCrop(object: QueriedObject, index: number): CropObject {
     referenceId: String(o.referenceId ?? ""),
     label: String(label),
     box,
+    shape: shape && shape.kind !== "box" && shape.kind !== "category" ? shape : undefined,
     confidence: typeof o.confidence === "number" ? o.confidence : undefined,
     iou: typeof o.iou === "number" ? o.iou : undefined,
     matchType,

@@ -15,6 +15,7 @@ import {
 import { useResource } from "../api/resource.js";
 import { useClient } from "../api/session.js";
 import { Section } from "../components/Controls.js";
+import { CropShape } from "../components/CropShape.js";
 import { Link } from "../components/Link.js";
 import { QueryBar } from "../components/QueryBar.js";
 import { Shell } from "../components/Shell.js";
@@ -59,7 +60,12 @@ const Crop = memo(function Crop({
   const imageWidth = record?.width ?? natural?.width;
   const imageHeight = record?.height ?? natural?.height;
   const color = object.matchType ? MATCH_COLORS[object.matchType] : labelColor(object.label);
-  const box = object.box;
+  // A mask has no box: its crop is the whole image.
+  const box =
+    object.box ??
+    (object.shape?.kind === "mask" && imageWidth && imageHeight
+      ? { x: 0, y: 0, width: imageWidth, height: imageHeight }
+      : undefined);
 
   let picture: React.ReactNode = <div className="crop-empty" />;
   if (media && media.kind !== "unreachable" && box && imageWidth && imageHeight) {
@@ -94,16 +100,20 @@ const Crop = memo(function Crop({
             setNatural({ width: e.currentTarget.naturalWidth, height: e.currentTarget.naturalHeight })
           }
         />
-        <span
-          className={`crop-box${object.matchType === "FP" || object.matchType === "FN" ? " dashed" : ""}`}
-          style={{
-            left: ox + box.x * scale,
-            top: oy + box.y * scale,
-            width: box.width * scale,
-            height: box.height * scale,
-            borderColor: color,
-          }}
-        />
+        {object.shape ? (
+          <CropShape shape={object.shape} transform={{ scale, dx: ox, dy: oy }} size={CROP} color={color} />
+        ) : (
+          <span
+            className={`crop-box${object.matchType === "FP" || object.matchType === "FN" ? " dashed" : ""}`}
+            style={{
+              left: ox + box.x * scale,
+              top: oy + box.y * scale,
+              width: box.width * scale,
+              height: box.height * scale,
+              borderColor: color,
+            }}
+          />
+        )}
       </>
     );
   } else if (media?.kind === "unreachable") {
