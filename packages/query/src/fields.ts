@@ -52,6 +52,8 @@ export type ResolvedField =
   | { kind: "review"; type: "string" }
   /** The score in [-1, 1] an autotag (named by its name) gave the item. */
   | { kind: "autotag"; name: string; type: "number" }
+  /** A score of the item's embedding, in [0, 1]: how far it lies from its nearest neighbours. */
+  | { kind: "embedding"; score: "uniqueness"; type: "number" }
   /** A column of the object. */
   | {
       kind: "object";
@@ -141,6 +143,11 @@ export const FIELDS: Readonly<Record<Scope, readonly FieldInfo[]>> = {
       type: "number",
       description: "the item's score from that autotag, in [-1, 1] (autotag.rain > 0.5)",
     },
+    {
+      pattern: "embedding.uniqueness",
+      type: "number",
+      description: "how far the item's vector lies from its nearest neighbours, in [0, 1] (once computed)",
+    },
   ],
   object: [
     ...Object.entries(OBJECT_COLUMNS).map(([column, type]) => ({
@@ -181,7 +188,8 @@ export class UnknownField {
   constructor(readonly message: string) {}
 }
 
-const ITEM_HINT = "item.*, metadata.*, annotations.*, predictions.*, slice.*, tags, review.status, autotag.*";
+const ITEM_HINT =
+  "item.*, metadata.*, annotations.*, predictions.*, slice.*, tags, review.status, autotag.*, embedding.uniqueness";
 const OBJECT_HINT =
   "label, type, annotation_id, area, width, height, x, y, confidence, metadata.*, item.*, iou, match_type, gt_label, pred_label";
 
@@ -238,6 +246,8 @@ function itemField(field: FieldNode, metadata: MetadataTypes | undefined): Resol
     return { kind: "review", type: "string" };
   if (plain && head === "autotag" && field.path.length === 2)
     return { kind: "autotag", name: second as string, type: "number" };
+  if (plain && head === "embedding" && field.path.length === 2 && second === "uniqueness" && !field.quoted[1])
+    return { kind: "embedding", score: "uniqueness", type: "number" };
   return new UnknownField(`unknown field for items (fields: ${ITEM_HINT})`);
 }
 

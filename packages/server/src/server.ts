@@ -16,6 +16,7 @@ import { EMBEDDING_MAP_JOB_TYPE, runEmbeddingMapJob } from "./services/embedding
 import { EvaluationService } from "./services/evaluations.js";
 import { NEAR_DUPLICATES_JOB_TYPE, runNearDuplicatesJob } from "./services/near-duplicates.js";
 import { ThumbnailService } from "./services/thumbnails.js";
+import { runUniquenessJob, UNIQUENESS_JOB_TYPE } from "./services/uniqueness.js";
 import { VectorIndexes } from "./services/vector-index.js";
 import { deferredStore } from "./store/deferred.js";
 import type { NucleusStore } from "./store/index.js";
@@ -159,6 +160,7 @@ export function openServer(options: OpenServerOptions): ServerParts {
       [NEAR_DUPLICATES_JOB_TYPE]: (job, report) => runNearDuplicatesJob(store, media, vectors, job, report),
       [AUTOTAG_JOB_TYPE]: (job, report) => runAutotagJob(store, job, report),
       [CUSTOM_INDEX_JOB_TYPE]: (job, report) => runCustomIndexJob(store, vectors, job, report),
+      [UNIQUENESS_JOB_TYPE]: (job, report) => runUniquenessJob(store, vectors, job, report),
       [EMBEDDING_MAP_JOB_TYPE]: (job, report) => runEmbeddingMapJob(store, job, report),
     },
     ...(timingOf(options) ? { timing: timingOf(options) } : {}),

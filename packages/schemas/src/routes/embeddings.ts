@@ -436,6 +436,30 @@ export const VectorIndexStatus = createCodec(VectorIndexStatusSchema);
 /** How far a vector index is. */
 export type VectorIndexStatus = Camelize<z.output<typeof VectorIndexStatusSchema>>;
 
+/** The wire schema of {@link UniquenessRequest}. */
+export const UniquenessRequestSchema = z.looseObject({
+  neighbours: z
+    .int({ error: "must be an integer from 1 to 100" })
+    .min(1, { error: "must be an integer from 1 to 100" })
+    .max(100, { error: "must be an integer from 1 to 100" })
+    .nullish(),
+});
+/**
+ * `POST ext/datasets/{id}/uniqueness`: starts a job that scores each item's vector by its mean
+ * cosine distance to its `neighbours` nearest (default 5), divided by the dataset's largest, so
+ * scores are in [0, 1]; the scores are queryable as `embedding.uniqueness`.
+ *
+ * @example
+ * ```ts
+ * import { UniquenessRequest } from "@nucleus/schemas";
+ *
+ * UniquenessRequest.encode({ neighbours: 5 });
+ * ```
+ */
+export const UniquenessRequest = createCodec(UniquenessRequestSchema);
+/** Body of a uniqueness computation. */
+export type UniquenessRequest = Camelize<z.output<typeof UniquenessRequestSchema>>;
+
 /**
  * The embedding routes, this server's own (under `ext/`).
  *
@@ -499,6 +523,15 @@ export const embeddingRoutes = defineRoutes({
     body: NearDuplicateSliceRequest,
     localOnly: true,
     response: NearDuplicateSliceResponse,
+  },
+  computeUniqueness: {
+    method: "POST",
+    path: "ext/datasets/:datasetId/uniqueness",
+    summary:
+      "Starts a job that scores each item's vector in [0, 1] by its distance to its nearest neighbours (`embedding.uniqueness`).",
+    body: UniquenessRequest,
+    localOnly: true,
+    response: Job,
   },
   createCustomIndex: {
     method: "POST",

@@ -261,6 +261,11 @@ class Compiler {
           number: `(SELECT s.score FROM autotag_scores s WHERE s.autotag_id = ${this.bind(id)} AND s.item_id = ${this.items()}.id)`,
         };
       }
+      case "embedding":
+        // Items without a vector, or whose vector changed since the scores were computed, have none.
+        return {
+          number: `(SELECT e.uniqueness FROM item_embeddings e WHERE e.item_id = ${this.items()}.id)`,
+        };
       case "object":
         return this.objectColumn(node, field.column);
       case "match":

@@ -10,12 +10,14 @@ import {
   type NearDuplicatesJobSpec,
   type NearDuplicatesResult,
 } from "../services/near-duplicates.js";
+import { UNIQUENESS_JOB_TYPE, type UniquenessJobSpec } from "../services/uniqueness.js";
 import type { DatasetRecord, JobRecord, JobSpec } from "../store/index.js";
 
 /** Items read per store call when a slice keeps every item but the duplicates. */
 const PAGE = 5_000;
 const DEFAULT_THRESHOLD = 0.05;
 const DEFAULT_NEIGHBOURS = 10;
+const DEFAULT_UNIQUENESS_NEIGHBOURS = 5;
 
 /** The dataset's finished near-duplicate job and its groups: 404 for another job, 409 while it runs. */
 async function resultOf(
@@ -37,8 +39,8 @@ async function resultOf(
 }
 
 /**
- * Near-duplicate routes, under `ext/`: a job that groups items whose vectors are within a
- * distance, its groups, and a slice made from them.
+ * Near-duplicate and uniqueness routes, under `ext/`: a job that groups items whose vectors are
+ * within a distance, its groups, a slice made from them, and a job that scores uniqueness.
  */
 export function nearDuplicateRoutes(): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
@@ -61,6 +63,27 @@ export function nearDuplicateRoutes(): Hono<Env> {
       datasetId: dataset.id,
       type: NEAR_DUPLICATES_JOB_TYPE,
       // The runner hands specs of types it does not know to their handler as they were stored.
+      spec: spec as unknown as JobSpec,
+    });
+    jobs.start(job.id);
+    return jobWire(job);
+  });
+
+  route(app, routes.computeUniqueness, async ({ params, body }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
+    const { store, jobs } = c.get("services");
+    if ((await store.embeddings.count(dataset.id)) === 0)
+      throw badRequest(
+        `dataset ${dataset.id} has no vectors: upload them (ext/datasets/${dataset.id}/embeddings) before scoring their uniqueness`,
+      );
+    const spec: UniquenessJobSpec = {
+      type: UNIQUENESS_JOB_TYPE,
+      datasetId: dataset.id,
+      neighbours: body.neighbours ?? DEFAULT_UNIQUENESS_NEIGHBOURS,
+    };
+    const job = await store.jobs.create(c.get("tenant"), {
+      datasetId: dataset.id,
+      type: UNIQUENESS_JOB_TYPE,
       spec: spec as unknown as JobSpec,
     });
     jobs.start(job.id);

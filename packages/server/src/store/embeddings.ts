@@ -63,6 +63,11 @@ export interface EmbeddingStore {
   keyed(datasetId: string, after: number, limit: number): Promise<KeyedVector[]>;
   /** The items whose current vectors have these keys (keys of replaced or deleted vectors are left out). */
   byKeys(datasetId: string, keys: readonly number[]): Promise<Map<number, KeyedItem>>;
+  /**
+   * Stores uniqueness scores of the dataset's vectors, by index key: a key whose vector was
+   * replaced or deleted since is skipped. A replaced vector loses its score.
+   */
+  setUniqueness(datasetId: string, scores: readonly { key: number; score: number }[]): Promise<number>;
   /** Deletes the vectors of some items of the dataset, or all of them; answers how many went. */
   delete(datasetId: string, itemIds?: readonly string[]): Promise<number>;
 }

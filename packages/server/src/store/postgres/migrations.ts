@@ -459,4 +459,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX embedding_map_points_by_item ON embedding_map_points (item_id);
   `,
+  // Uniqueness of item embeddings, in [0, 1]; cleared when the vector is replaced.
+  `
+  ALTER TABLE item_embeddings ADD COLUMN uniqueness DOUBLE PRECISION;
+  `,
 ];

@@ -56,7 +56,7 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
       `INSERT INTO item_embeddings (item_id, dataset_id, dimension, vector, ann_key)
        SELECT id, dataset_id, ?, ?, ? FROM items WHERE id = ? AND dataset_id = ?
        ON CONFLICT (item_id) DO UPDATE SET dimension = excluded.dimension, vector = excluded.vector,
-         ann_key = excluded.ann_key`,
+         ann_key = excluded.ann_key, uniqueness = NULL`,
     );
     return this.scope.write(() => {
       if (embeddings.length === 0) return 0;
@@ -164,6 +164,17 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
           found.set(row.ann_key, { itemId: row.item_id, referenceId: row.reference_id });
       }
       return found;
+    });
+  }
+
+  setUniqueness(datasetId: string, scores: readonly { key: number; score: number }[]): Promise<number> {
+    const update = this.scope.sql(
+      "UPDATE item_embeddings SET uniqueness = ? WHERE dataset_id = ? AND ann_key = ?",
+    );
+    return this.scope.write(() => {
+      let stored = 0;
+      for (const { key, score } of scores) stored += update.run(score, datasetId, key).changes;
+      return stored;
     });
   }
 
