@@ -4,7 +4,7 @@
  * categories, tracks across frames and scene queries; against the real local server on SQLite
  * and on PostgreSQL.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { APIError, type Dataset, type LidarScene, NucleusClient } from "@nucleus/core";
@@ -134,7 +134,7 @@ describe.each(serverBackends())("on $name", (backend) => {
     const frames = await dataset.scene("clip_frames");
     expect(frames.frameRate).toBe(10);
     expect(frames.videoFrames?.map((f) => f.referenceId)).toEqual(["c/0", "c/1", "c/2"]);
-    const failing = await dataset.uploadVideoScenes([{ referenceId: "broken", videoUrl: "file.mp4" }], {
+    const failing = await dataset.uploadVideoScenes([{ referenceId: "broken", videoUrl: "https://" }], {
       asynchronous: true,
     });
     await expect(failing.waitUntilDone({ pollInterval: 50 })).rejects.toThrow(/video_url/);
@@ -168,6 +168,48 @@ describe.each(serverBackends())("on $name", (backend) => {
     expect(await dataset.tracks()).toEqual([]);
     const frame = await dataset.refloc("d/front/1");
     expect(frame.annotations.box?.[0]?.trackReferenceId ?? null).toBeNull();
+  });
+
+  it("uploads local point clouds, images and videos as files, served back byte for byte", async () => {
+    const dataset = await sceneDataset();
+    const folder = join(scratch, `local-${backend.name}`);
+    mkdirSync(folder, { recursive: true });
+    const cloud = join(folder, "sweep 0.json");
+    const image = join(folder, "front-0.jpg");
+    const video = join(folder, "clip.mp4");
+    writeFileSync(cloud, JSON.stringify({ points: [{ x: 1, y: 2, z: 3 }] }));
+    writeFileSync(image, Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
+    writeFileSync(video, Buffer.from("not really an mp4, but bytes all the same"));
+    const result = await dataset.uploadScenes([
+      {
+        referenceId: "local",
+        frames: [
+          {
+            lidar: { url: cloud, type: "pointcloud", referenceId: "local-lidar-0" },
+            front: { url: image, type: "image", referenceId: "local-front-0", cameraParams: camera },
+          },
+        ],
+      },
+    ]);
+    expect(result).toMatchObject({ newScenes: 1, newItems: 2 });
+    await dataset.uploadVideoScenes([{ referenceId: "local clip", videoUrl: video }]);
+    const fetchBytes = async (url: string) => {
+      const response = await fetch(url, {
+        headers: { authorization: `Basic ${Buffer.from("scenes-key:").toString("base64")}` },
+      });
+      expect(response.status).toBe(200);
+      return Buffer.from(await response.arrayBuffer());
+    };
+    const scene = await dataset.scene("local");
+    const frame = scene.lidarFrames?.[0];
+    expect(frame?.lidar?.url).not.toBe(cloud);
+    expect(await fetchBytes(frame?.lidar?.url as string)).toEqual(readFileSync(cloud));
+    expect(await fetchBytes(frame?.front?.url as string)).toEqual(readFileSync(image));
+    const clip = await dataset.scene("local clip");
+    expect(await fetchBytes(clip.videoUrl as string)).toEqual(readFileSync(video));
+    await expect(
+      dataset.uploadVideoScenes([{ referenceId: "async local", videoUrl: video }], { asynchronous: true }),
+    ).rejects.toThrow(/scenes\[0\]\.video_url must be a remote URL/);
   });
 
   it("queries scenes by reference id, metadata and frame count", async () => {

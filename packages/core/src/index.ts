@@ -111,7 +111,6 @@ export { Job, type WaitOptions } from "./resources/job.js";
 export { type CreateRunOptions, Model } from "./resources/model.js";
 export { type CommitOptions, type CreateEvaluationOptions, ModelRun } from "./resources/model-run.js";
 export type {
-  CameraParams,
   LidarScene,
   Scene,
   SceneFrameItemRecord,

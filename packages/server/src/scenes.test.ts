@@ -160,6 +160,49 @@ describe("lidar scenes", () => {
     expect((await server.call("GET", `dataset/${ds}/scene/good`)).status).toBe(404);
   });
 
+  it("take local point clouds and images as file parts of a multipart form, and refuse a part no frame names", async () => {
+    const ds = await sceneDataset();
+    const scene = {
+      reference_id: "local",
+      frames: [
+        {
+          lidar: { url: "/data/0.json", type: "pointcloud", reference_id: "local-lidar-0" },
+          cam: { url: "s3://bucket/0.jpg", type: "image", reference_id: "local-cam-0" },
+        },
+      ],
+    };
+    const form = (extra: string[]) => {
+      const body = new FormData();
+      body.append(
+        "scenes",
+        new Blob([JSON.stringify({ scenes: [scene], update: false })], { type: "application/json" }),
+      );
+      for (const name of ["/data/0.json", ...extra])
+        body.append("file", new Blob([`{"points": "${name}"}`]), encodeURIComponent(name));
+      return body;
+    };
+    const stray = await server.call("POST", `${ds}/upload_scenes`, { body: form(["/data/other.json"]) });
+    expect(stray.status).toBe(400);
+    expect((stray.body as { error: string }).error).toMatch(/^file: the part named "\/data\/other.json"/);
+    const missing = await server.call("POST", `${ds}/upload_scenes`, {
+      body: { scenes: [scene], update: false },
+    });
+    expect(missing.status).toBe(400);
+    expect((missing.body as { error: string }).error).toMatch(/scenes\[0\]\.frames\[0\]\.lidar\.url/);
+    expect((await server.call("GET", `dataset/${ds}/scenes_list`)).body).toEqual({ scenes: [] });
+
+    const ok = await server.call("POST", `${ds}/upload_scenes`, { body: form([]) });
+    expect(ok.body).toMatchObject({ new_scenes: 1, new_items: 2 });
+    const read = (await server.call("GET", `dataset/${ds}/scene/local`)).body as {
+      frames: { lidar: { url: string; pointcloud_url: string } }[];
+    };
+    const url = new URL(read.frames[0]?.lidar.url as string);
+    expect(url.pathname).toMatch(/\/__media\//);
+    const served = await rawRequest("GET", url.toString(), {});
+    expect(served.status).toBe(200);
+    expect(served.text).toBe('{"points": "/data/0.json"}');
+  });
+
   it("refuse scenes on a dataset of items", async () => {
     const created = await server.call("POST", "dataset/create", { body: { name: "items", is_scene: false } });
     const ds = (created.body as { dataset_id: string }).dataset_id;

@@ -807,8 +807,10 @@ export class Dataset {
   /**
    * Uploads lidar scenes: frames in order, each mapping sensor names to items (exactly one point
    * cloud per frame; camera items carry `cameraParams`). The dataset must be a scene dataset.
-   * All or nothing: a bad scene is a `NucleusApiError` naming the field and nothing is written.
-   * With `asynchronous: true` returns the server's `uploadLidarScene` {@link Job}.
+   * Remote locations (http, https, s3, gs) are stored as given; local paths are sent as files
+   * in one multipart request and served back by the server. All or nothing: a bad scene is an
+   * `APIError` naming the field and nothing is written. With `asynchronous: true` (remote
+   * locations only) returns the server's `uploadLidarScene` {@link Job}.
    *
    * @example
    * ```ts

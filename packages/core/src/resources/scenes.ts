@@ -12,12 +12,14 @@ import {
   type Track,
   type VideoScene,
 } from "@nucleus/schemas";
+import { ValidationError } from "../errors.js";
 import type { Api } from "../internal/api.js";
+import { isRemote } from "../internal/files.js";
 import type { CallOptions } from "../options.js";
 import { PageIterator } from "../pagination.js";
 import { Job } from "./job.js";
 
-export type { CameraParams, LidarScene, Track, VideoScene };
+export type { LidarScene, Track, VideoScene };
 
 /**
  * Options of {@link Dataset.uploadScenes} and {@link Dataset.uploadVideoScenes}.
@@ -32,8 +34,13 @@ export type { CameraParams, LidarScene, Track, VideoScene };
 export interface SceneUploadOptions extends CallOptions {
   /** Replace the metadata of scenes already there (their frames never change). */
   update?: boolean;
-  /** Upload through a signed URL and a server job (as the official client always does). */
+  /** Upload through a signed URL and a server job (as the official client always does); remote locations only. */
   asynchronous?: boolean;
+  /**
+   * The contents of local files, by the location a frame's `url` or a scene's `videoUrl` gives.
+   * Read instead of the file system; in a browser, the way to upload a `File`.
+   */
+  files?: ReadonlyMap<string, Blob> | Readonly<Record<string, Blob>>;
 }
 
 /** What a synchronous scene upload did. */
@@ -161,6 +168,24 @@ function sceneOf(response: SceneResponse): Scene {
   return scene;
 }
 
+/** Every local location of the scenes (frame urls, video urls), once each, with where it is given. */
+function localLocations(scenes: readonly (LidarScene | VideoScene)[]): { location: string; path: string }[] {
+  const found = new Map<string, string>();
+  scenes.forEach((scene, i) => {
+    const add = (location: string | undefined, path: string) => {
+      if (location !== undefined && !isRemote(location) && !found.has(location)) found.set(location, path);
+    };
+    if ("videoUrl" in scene) add(scene.videoUrl, `scenes[${i}].video_url`);
+    (scene.frames ?? []).forEach((frame: object, f: number) => {
+      if ("url" in frame && typeof frame.url === "string") add(frame.url, `scenes[${i}].frames[${f}].url`);
+      else
+        for (const [sensor, item] of Object.entries(frame as Record<string, { url: string }>))
+          add(item.url, `scenes[${i}].frames[${f}].${sensor}.url`);
+    });
+  });
+  return [...found].map(([location, path]) => ({ location, path }));
+}
+
 /** @internal */
 export async function uploadScenes(
   api: Api,
@@ -170,6 +195,17 @@ export async function uploadScenes(
   options: SceneUploadOptions,
 ): Promise<SceneUploadResult | Job> {
   const update = options.update ?? false;
+  const local = localLocations(scenes);
+  if (options.asynchronous && local.length > 0) {
+    throw new ValidationError(
+      local.map(({ location, path }) => ({
+        path: path.split(/[.[\]]+/).filter(Boolean),
+        message: "must be a remote URL (http, https, s3 or gs) for an asynchronous upload",
+        received: location,
+        text: `${path} must be a remote URL (http, https, s3 or gs) for an asynchronous upload, got ${JSON.stringify(location)}`,
+      })),
+    );
+  }
   if (options.asynchronous) {
     const codec = kind === "lidar" ? routes.uploadScenes.body : routes.uploadVideoScenes.body;
     // Each scene is checked and encoded as the synchronous route would; one line per scene.
@@ -184,6 +220,7 @@ export async function uploadScenes(
     const job = await api.call(route, { params: { datasetId }, body: { requestId, update } }, options);
     return new Job(api, job.jobId, job);
   }
+  if (local.length > 0) return uploadLocal(api, datasetId, kind, scenes, local, update, options);
   const response =
     kind === "lidar"
       ? await api.call(
@@ -196,6 +233,44 @@ export async function uploadScenes(
           { params: { datasetId }, body: { scenes: [...(scenes as VideoScene[])], update } },
           options,
         );
+  return {
+    datasetId: response.datasetId,
+    newScenes: response.newScenes ?? 0,
+    updatedScenes: response.updatedScenes ?? 0,
+    ignoredScenes: response.ignoredScenes ?? 0,
+    newItems: response.newItems,
+    ignoredItems: response.ignoredItems,
+  };
+}
+
+/** A multipart upload: the scenes as the `scenes` part, each local file as a `file` part named by its location. */
+async function uploadLocal(
+  api: Api,
+  datasetId: string,
+  kind: "lidar" | "video",
+  scenes: readonly (LidarScene | VideoScene)[],
+  local: readonly { location: string }[],
+  update: boolean,
+  options: SceneUploadOptions,
+): Promise<SceneUploadResult> {
+  const route = kind === "lidar" ? routes.uploadScenes : routes.uploadVideoScenes;
+  const wire = route.body.encode({ scenes: scenes as never[], update });
+  const given = options.files;
+  const read = (location: string): Promise<Blob> => {
+    const blob =
+      given instanceof Map ? given.get(location) : (given as Record<string, Blob> | undefined)?.[location];
+    return blob ? Promise.resolve(blob) : api.platform.readFile(location);
+  };
+  const form = async () => {
+    const body = new FormData();
+    body.append("scenes", new Blob([JSON.stringify(wire)], { type: "application/json" }));
+    for (const { location } of local) body.append("file", await read(location), encodeURIComponent(location));
+    return body;
+  };
+  const response =
+    kind === "lidar"
+      ? await api.call(routes.uploadScenes, { params: { datasetId }, form }, options)
+      : await api.call(routes.uploadVideoScenes, { params: { datasetId }, form }, options);
   return {
     datasetId: response.datasetId,
     newScenes: response.newScenes ?? 0,

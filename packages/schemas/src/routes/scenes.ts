@@ -316,8 +316,10 @@ export const sceneRoutes = defineRoutes({
   uploadScenes: {
     method: "POST",
     path: ":datasetId/upload_scenes",
-    summary: "Adds lidar scenes and their frame items to a scene dataset; all or nothing.",
+    summary:
+      "Adds lidar scenes and their frame items to a scene dataset, all or nothing: JSON, or a multipart form (`scenes` plus one `file` part per local point cloud or image, named by its `url`).",
     body: UploadScenesRequest,
+    multipart: { scenes: UploadScenesRequest },
     response: UploadScenesResponse,
   },
   uploadVideoScenesAsync: uploadAsync(":datasetId/upload_video_scenes", "video scenes", "uploadVideoScene"),
@@ -325,8 +327,9 @@ export const sceneRoutes = defineRoutes({
     method: "POST",
     path: ":datasetId/upload_video_scenes",
     summary:
-      "Adds video scenes (a video URL, or image frames with a frame rate) to a scene dataset; all or nothing.",
+      "Adds video scenes (a video URL, or image frames with a frame rate) to a scene dataset, all or nothing: JSON, or a multipart form (`scenes` plus one `file` part per local video or image, named by its location).",
     body: UploadVideoScenesRequest,
+    multipart: { scenes: UploadVideoScenesRequest },
     response: UploadScenesResponse,
   },
   listScenes: {

@@ -1,5 +1,6 @@
 import { type JsonObject, routes } from "@nucleus/schemas";
 import { Hono } from "hono";
+import type { FilePart } from "../http/body.js";
 import type { Ctx, Env } from "../http/context.js";
 import { route } from "../http/contract.js";
 import { badRequest, notFound } from "../http/errors.js";
@@ -30,11 +31,61 @@ function checked<T>(fn: () => T): T {
   }
 }
 
+/**
+ * Stores the file parts of a multipart scene upload (`file`, one per local point cloud, image or
+ * video, named by the location the scenes give it) and maps each location to its media key.
+ */
+async function storeFiles(c: Ctx, files: readonly FilePart[]): Promise<Map<string, string>> {
+  const { media } = c.get("services");
+  const keys = new Map<string, string>();
+  for (const file of files) {
+    let location = file.name;
+    try {
+      location = decodeURIComponent(file.name);
+    } catch {
+      // A name that is not percent-encoded is the location itself.
+    }
+    if (keys.has(location)) throw badRequest(`file: two file parts are named ${JSON.stringify(location)}`);
+    const base = location.split(/[\\/]/).pop() ?? "";
+    keys.set(
+      location,
+      media.put(new Uint8Array(await file.arrayBuffer()), base.replace(/[^A-Za-z0-9._-]/g, "_")),
+    );
+  }
+  return keys;
+}
+
+/** Refuses file parts that no frame or video of the scenes names. */
+function requireUsed(files: ReadonlyMap<string, string>, plans: readonly ScenePlan[]): void {
+  const used = new Set<string>();
+  for (const plan of plans) {
+    if (plan.scene.videoMediaKey) used.add(plan.scene.videoMediaKey);
+    for (const item of plan.items) if (item.media_key) used.add(item.media_key);
+  }
+  for (const [location, key] of files) {
+    if (!used.has(key))
+      throw badRequest(
+        `file: the part named ${JSON.stringify(location)} is the url of no frame and the video_url of no scene`,
+      );
+  }
+}
+
 /** Writes planned scenes in one transaction: a refusal writes nothing. */
-async function upload(c: Ctx, dataset: DatasetRecord, plans: ScenePlan[], update: boolean) {
+async function upload(
+  c: Ctx,
+  dataset: DatasetRecord,
+  plans: ScenePlan[],
+  update: boolean,
+  files: ReadonlyMap<string, string> = new Map(),
+) {
+  requireUsed(files, plans);
   let counts: SceneCounts;
   try {
-    counts = await c.get("services").store.transaction((tx) => writeScenes(tx, dataset.id, plans, update));
+    counts = await c.get("services").store.transaction(async (tx) => {
+      // The dataset holds the files from here on, as it holds uploaded images.
+      await c.get("mediaAccess").retain(tx, c.get("tenant"), dataset.id, [...files.values()]);
+      return writeScenes(tx, dataset.id, plans, update);
+    });
   } catch (error) {
     if (error instanceof SceneInputError) throw badRequest(error.message);
     throw error;
@@ -92,26 +143,22 @@ export function sceneRoutes(): Hono<Env> {
   route(app, routes.uploadScenesAsync, async ({ params, body }, c) =>
     startAsyncUpload(c, await sceneDataset(c, params.datasetId), "uploadLidarScene", body),
   );
-  route(app, routes.uploadScenes, async ({ params, body }, c) => {
+  route(app, routes.uploadScenes, async ({ params, body, form }, c) => {
     const dataset = await sceneDataset(c, params.datasetId);
-    return upload(
-      c,
-      dataset,
-      checked(() => planLidarScenes(body.scenes)),
-      body.update ?? false,
-    );
+    const request = form ? await form.part("scenes") : body;
+    const files = form ? await storeFiles(c, form.files("file")) : new Map<string, string>();
+    const plans = checked(() => planLidarScenes(request.scenes, files));
+    return upload(c, dataset, plans, request.update ?? false, files);
   });
   route(app, routes.uploadVideoScenesAsync, async ({ params, body }, c) =>
     startAsyncUpload(c, await sceneDataset(c, params.datasetId), "uploadVideoScene", body),
   );
-  route(app, routes.uploadVideoScenes, async ({ params, body }, c) => {
+  route(app, routes.uploadVideoScenes, async ({ params, body, form }, c) => {
     const dataset = await sceneDataset(c, params.datasetId);
-    return upload(
-      c,
-      dataset,
-      checked(() => planVideoScenes(body.scenes)),
-      body.update ?? false,
-    );
+    const request = form ? await form.part("scenes") : body;
+    const files = form ? await storeFiles(c, form.files("file")) : new Map<string, string>();
+    const plans = checked(() => planVideoScenes(request.scenes, files));
+    return upload(c, dataset, plans, request.update ?? false, files);
   });
 
   route(app, routes.listScenes, async ({ params }, c) => {

@@ -46,11 +46,21 @@ function isRemote(location: string): boolean {
   }
 }
 
+/**
+ * Files sent with a multipart upload, by the location the scenes give them (a frame's `url`, a
+ * video's `video_url`), to the media key they are stored under.
+ */
+export type LocalFiles = ReadonlyMap<string, string>;
+
+const NO_FILES: LocalFiles = new Map();
+
 /** The stored item of a frame: its location, metadata with the camera parameters, size. */
-function frameItem(frame: SceneFrameItemWire): NewItem {
+function frameItem(frame: SceneFrameItemWire, files: LocalFiles): NewItem {
   const metadata: JsonObject = { ...(frame.metadata ?? {}) };
   if (frame.camera_params) metadata.camera_params = frame.camera_params as unknown as JsonObject;
   const item: NewItem = { image_url: frame.url, reference_id: frame.reference_id, metadata };
+  const key = files.get(frame.url);
+  if (key !== undefined) item.media_key = key;
   if (frame.width !== undefined) item.width = frame.width;
   if (frame.height !== undefined) item.height = frame.height;
   if (frame.embedding_info !== undefined) item.embedding_info = frame.embedding_info;
@@ -70,9 +80,13 @@ export function requireSceneDataset(dataset: DatasetRecord): void {
 class FrameRefs {
   private readonly seen = new Map<string, string>();
 
+  constructor(private readonly files: LocalFiles) {}
+
   add(where: string, frame: SceneFrameItemWire): void {
-    if (!isRemote(frame.url)) {
-      throw new SceneInputError(`${where}.url: ${JSON.stringify(frame.url)} is not an http(s), s3 or gs URL`);
+    if (!isRemote(frame.url) && !this.files.has(frame.url)) {
+      throw new SceneInputError(
+        `${where}.url: ${JSON.stringify(frame.url)} is not an http(s), s3 or gs URL, nor a file part of the request`,
+      );
     }
     const first = this.seen.get(frame.reference_id);
     if (first !== undefined) {
@@ -102,9 +116,12 @@ const tracksOf = (scene: { tracks?: { reference_id: string; metadata?: JsonObjec
   (scene.tracks ?? []).map((track) => ({ referenceId: track.reference_id, metadata: track.metadata ?? {} }));
 
 /** Plans lidar scenes: one point cloud sensor per scene, unique frame items. */
-export function planLidarScenes(scenes: readonly LidarSceneWire[]): ScenePlan[] {
+export function planLidarScenes(
+  scenes: readonly LidarSceneWire[],
+  files: LocalFiles = NO_FILES,
+): ScenePlan[] {
   uniqueScenes(scenes);
-  const refs = new FrameRefs();
+  const refs = new FrameRefs(files);
   return scenes.map((scene, i) => {
     let lidar: string | undefined;
     const frames: NewScene["frames"][number][] = [];
@@ -131,7 +148,7 @@ export function planLidarScenes(scenes: readonly LidarSceneWire[]): ScenePlan[] 
           type: item.type as FrameItemType,
           itemReferenceId: item.reference_id,
         });
-        items.push(frameItem(item));
+        items.push(frameItem(item, files));
       }
     });
     return {
@@ -151,13 +168,16 @@ export function planLidarScenes(scenes: readonly LidarSceneWire[]): ScenePlan[] 
 }
 
 /** Plans video scenes: a remote video URL or image frames. */
-export function planVideoScenes(scenes: readonly VideoSceneWire[]): ScenePlan[] {
+export function planVideoScenes(
+  scenes: readonly VideoSceneWire[],
+  files: LocalFiles = NO_FILES,
+): ScenePlan[] {
   uniqueScenes(scenes);
-  const refs = new FrameRefs();
+  const refs = new FrameRefs(files);
   return scenes.map((scene, i) => {
-    if (scene.video_url !== undefined && !isRemote(scene.video_url)) {
+    if (scene.video_url !== undefined && !isRemote(scene.video_url) && !files.has(scene.video_url)) {
       throw new SceneInputError(
-        `scenes[${i}].video_url: ${JSON.stringify(scene.video_url)} is not an http(s), s3 or gs URL`,
+        `scenes[${i}].video_url: ${JSON.stringify(scene.video_url)} is not an http(s), s3 or gs URL, nor a file part of the request`,
       );
     }
     const frames: NewScene["frames"][number][] = [];
@@ -168,7 +188,7 @@ export function planVideoScenes(scenes: readonly VideoSceneWire[]): ScenePlan[] 
         throw new SceneInputError(`${where}.type: a video scene's frames are images, got "${frame.type}"`);
       refs.add(where, frame);
       frames.push({ frame: f, sensor: null, type: "image", itemReferenceId: frame.reference_id });
-      items.push(frameItem(frame));
+      items.push(frameItem(frame, files));
     });
     return {
       scene: {
@@ -177,7 +197,7 @@ export function planVideoScenes(scenes: readonly VideoSceneWire[]): ScenePlan[] 
         metadata: scene.metadata ?? {},
         frameRate: frames.length > 0 ? (scene.frame_rate ?? null) : null,
         videoUrl: scene.video_url ?? null,
-        videoMediaKey: null,
+        videoMediaKey: scene.video_url === undefined ? null : (files.get(scene.video_url) ?? null),
         frames,
       },
       items,
