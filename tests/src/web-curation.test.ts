@@ -4,7 +4,7 @@
  * the query bar (colouring, suggestions, errors at their position, the query in the address bar
  * across a reload), facets that narrow the query, selecting items into a slice and tagging them,
  * reviews, the slices page, the objects view of a run's false positives and of a polygon (its
- * pixels read back), and a run's metrics on a query. Every write is read back through the API.
+ * pixels read back), a run's metrics on a query, and categories (chips, facets, taxonomies). Every write is read back through the API.
  */
 /// <reference lib="dom" />
 import { mkdtempSync, rmSync } from "node:fs";
@@ -459,6 +459,41 @@ describe.skipIf(skipBrowser)("curation in the web app", () => {
     expect(apex).toEqual([35, 65]);
     expect(await axe(page)).toEqual([]);
     await shoot(page, "objects-polygon");
+    expect(errors).toEqual([]);
+  });
+
+  it("shows categories as chips on tiles and in the item view, filters by them, and lists the taxonomies", {
+    timeout: 60_000,
+  }, async () => {
+    await page.goto(`${origin}/datasets/${data.datasetId}`);
+    // Item 0: the scene "street" and the conditions "wet" and "busy".
+    const chips = (selector: string) =>
+      page.locator(`${selector} .chip[data-category]`).evaluateAll((els) => els.map((e) => e.textContent));
+    await expect.poll(() => chips('.tile[data-index="0"]')).toEqual(["street", "wet", "busy"]);
+    // The dataset's taxonomies, with their kinds and labels.
+    const scene = page.locator('.taxonomies li[data-taxonomy="scene"]');
+    await expect.poll(() => scene.innerText()).toMatch(/scene\s+category · 2 labels\s+street\s+park/);
+    const conditions = page.locator('.taxonomies li[data-taxonomy="conditions"]');
+    await expect
+      .poll(() => conditions.innerText())
+      .toMatch(/conditions\s+multi-category · 3 labels\s+wet\s+night\s+busy/);
+    // The facets count each category apart, and a click narrows the grid to it.
+    const wet = page.getByRole("region", { name: "conditions (multi-category)" }).getByRole("button", {
+      name: /^wet: /,
+    });
+    const wetItems = await client.getDataset(data.datasetId).countItems("annotations.wet > 0");
+    expect(wetItems).toBe(Math.ceil(IMAGES / 16));
+    await expect.poll(() => wet.getAttribute("aria-label")).toMatch(new RegExp(`^wet: ${wetItems}\\.`));
+    await wet.click();
+    await expect.poll(() => query()).toBe("annotations.wet > 0");
+    await expect.poll(shownCount).toBe(wetItems);
+    await expect.poll(() => firstRefs(2)).toEqual(["img_00000", "img_00016"]);
+    expect(await axe(page)).toEqual([]);
+    await shoot(page, "categories");
+    // The item view shows them too.
+    await page.locator('.tile[data-index="0"]').click();
+    await expect.poll(() => chips(".item-categories")).toEqual(["street", "wet", "busy"]);
+    expect(await axe(page)).toEqual([]);
     expect(errors).toEqual([]);
   });
 });

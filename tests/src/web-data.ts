@@ -1,8 +1,8 @@
 /**
  * A generated dataset for the web app's tests: small greyscale PNGs with two boxes each, ground
  * truth, two model runs whose errors are known (item 0: one TP, one FP, one FN for run A), a
- * slice, a category label, one polygon, and two items whose images a browser cannot show
- * (positions 4 and 5 of the upload order).
+ * slice, categories and multi-categories in two taxonomies, one polygon, and two items whose
+ * images a browser cannot show (positions 4 and 5 of the upload order).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -19,6 +19,12 @@ export const ITEM0 = {
   person: { x: 60, y: 30, width: 14, height: 30 },
   /** Run A's false positive on item 0. */
   sign: { x: 40, y: 50, width: 12, height: 12 },
+} as const;
+
+/** The dataset's taxonomies: a scene (one category an item) and conditions (several at once). */
+export const TAXONOMIES = {
+  scene: { name: "scene", labels: ["street", "park"] },
+  conditions: { name: "conditions", labels: ["wet", "night", "busy"] },
 } as const;
 
 /** A ground-truth polygon (a triangle) on one item, for the objects view's non-box crops. */
@@ -124,10 +130,26 @@ export async function makeWebDataset(
   await dataset.append(unviewable);
   for (let at = 4; at < items.length; at += 500) await dataset.append(items.slice(at, at + 500));
 
+  // Categories in two taxonomies: a scene on every fourth item, conditions (several at once) on
+  // every eighth.
+  await dataset.addTaxonomy(TAXONOMIES.scene.name, "category", TAXONOMIES.scene.labels);
+  await dataset.addTaxonomy(TAXONOMIES.conditions.name, "multicategory", TAXONOMIES.conditions.labels);
   const truth: Annotation[] = boxes.flatMap(([car, person], i) => [
     { type: "box" as const, label: "car", referenceId: ref(i), geometry: car as Box },
     { type: "box" as const, label: "person", referenceId: ref(i), geometry: person as Box },
-    ...(i % 4 === 0 ? [{ type: "category" as const, label: "street", referenceId: ref(i) }] : []),
+    ...(i % 4 === 0
+      ? [{ type: "category" as const, label: "street", referenceId: ref(i), taxonomyName: "scene" }]
+      : []),
+    ...(i % 8 === 0
+      ? [
+          {
+            type: "multicategory" as const,
+            labels: i % 16 === 0 ? ["wet", "busy"] : ["night"],
+            referenceId: ref(i),
+            taxonomyName: "conditions",
+          },
+        ]
+      : []),
     // One polygon, on an item no other test reads pixels of.
     ...(i === PUDDLE.item
       ? [

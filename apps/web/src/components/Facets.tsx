@@ -1,4 +1,4 @@
-import type { Facets as FacetData } from "@nucleus/core";
+import type { Facets as FacetData, Taxonomy } from "@nucleus/core";
 import { memo } from "react";
 import { PANEL_VALUES } from "../api/curation.js";
 import { labelColor } from "../labels/colors.js";
@@ -93,27 +93,49 @@ function Histogram({
   );
 }
 
+const NO_TAXONOMIES: readonly Taxonomy[] = [];
+
 /**
- * The facets of the current query: labels of the ground truth and of the shown run, metadata
- * values and histograms, tags. Each value is a button that adds its condition to the query.
+ * The facets of the current query: categories by taxonomy, labels of the ground truth and of the
+ * shown run, metadata values and histograms, tags. Each value is a button that adds its condition to the query.
  */
 export const FacetPanel = memo(function FacetPanel({
   facets,
   runNames,
   onPick,
+  taxonomies = NO_TAXONOMIES,
 }: {
   facets: FacetData;
   /** Names of runs by id, for the prediction counts. */
   runNames: ReadonlyMap<string, string>;
   onPick: (condition: string) => void;
+  /** The dataset's taxonomies: their labels are counted apart, as categories. */
+  taxonomies?: readonly Taxonomy[];
 }) {
+  const categories = new Set(taxonomies.flatMap((t) => t.labels));
+  const counts = new Map(facets.annotations.map((l) => [l.label, l]));
+  const objects = facets.annotations.filter((l) => !categories.has(l.label));
   return (
     <div className="facets">
-      {facets.annotations.length > 0 ? (
+      {taxonomies.map((taxonomy) => (
+        <Bars
+          key={`taxonomy:${taxonomy.name}`}
+          title={`${taxonomy.name} (${taxonomy.type === "multicategory" ? "multi-category" : "category"})`}
+          onPick={onPick}
+          rows={taxonomy.labels.map((label) => ({
+            key: label,
+            label,
+            count: counts.get(label)?.items ?? 0,
+            color: labelColor(label),
+            condition: `annotations.${segment(label)} > 0`,
+          }))}
+        />
+      ))}
+      {objects.length > 0 ? (
         <Bars
           title="Ground truth labels"
           onPick={onPick}
-          rows={facets.annotations.map((l) => ({
+          rows={objects.map((l) => ({
             key: l.label,
             label: l.label,
             count: l.items,

@@ -2,11 +2,11 @@ import { memo, useMemo, useState } from "react";
 import { type GridItem, notePressed } from "../api/items.js";
 import type { LabelStore } from "../api/labels.js";
 import { mediaOf, preloadImage } from "../api/media.js";
-import { labelColor } from "../labels/colors.js";
 import { containTransform } from "../labels/draw.js";
 import { matchShapes } from "../labels/match.js";
 import type { Shape, Source } from "../labels/shapes.js";
 import { isShown, type StyleOptions } from "../labels/style.js";
+import { CategoryChips } from "./CategoryChips.js";
 import { LabelSvg } from "./LabelSvg.js";
 import { Link } from "./Link.js";
 import { Thumbnail } from "./Thumbnail.js";
@@ -142,17 +142,7 @@ export const Tile = memo(function Tile({
       </div>
       <div className="tile-caption">
         <span className="tile-ref">{item.referenceId}</span>
-        {chips.slice(0, 3).map((chip) => (
-          <span
-            key={chip.key}
-            className="chip"
-            title={`${chip.source === "gt" ? "Ground truth" : "Prediction"}: ${chip.label}`}
-          >
-            <i style={{ background: labelColor(chip.label) }} />
-            {chip.label}
-            {chip.confidence !== undefined ? ` ${chip.confidence.toFixed(2)}` : ""}
-          </span>
-        ))}
+        <CategoryChips shapes={chips} max={3} />
         {marks && (fp > 0 || fn > 0) ? (
           <span className="errors">
             {fp > 0 ? <span className="fp">{fp} FP</span> : null}

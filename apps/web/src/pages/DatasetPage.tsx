@@ -16,6 +16,7 @@ import { QueryBar } from "../components/QueryBar.js";
 import { SelectionBar } from "../components/SelectionBar.js";
 import { Shell } from "../components/Shell.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
+import { TaxonomyList } from "../components/Taxonomies.js";
 import type { SelectMode } from "../components/Tile.js";
 import type { Source } from "../labels/shapes.js";
 import { refine } from "../query/refine.js";
@@ -94,6 +95,11 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
       ? `vocab:${datasetId}:${sliceNames.join("\u0000")}`
       : null,
     () => datasetVocabulary(client, datasetId, sliceNames, wholeFacets),
+  );
+  // Taxonomies (a small read, for the facets' categories and the list) come with the vocabulary,
+  // after the first tiles' labels.
+  const taxonomies = useResource(ready && vocabWanted ? `taxonomies:${datasetId}` : null, () =>
+    client.getDataset(datasetId).taxonomies(),
   );
   useEffect(() => {
     if (!firstPage || vocabWanted) return;
@@ -359,6 +365,9 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
           </nav>
           <ItemControls view={view} update={update} slices={dataset.slices} fields={fields} />
           <LabelControls view={view} update={update} runs={dataset.runs} classes={classes} />
+          {taxonomies.status === "ready" && taxonomies.data.length > 0 ? (
+            <TaxonomyList taxonomies={taxonomies.data} />
+          ) : null}
         </aside>
         <section className="grid-area" aria-label="Grid">
           <QueryBar
@@ -412,7 +421,12 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
         <aside className="panel facets-panel" aria-label="Facets">
           <h2>Facets</h2>
           {facets.status === "ready" ? (
-            <FacetPanel facets={facets.data} runNames={runNames} onPick={pick} />
+            <FacetPanel
+              facets={facets.data}
+              runNames={runNames}
+              onPick={pick}
+              {...(taxonomies.status === "ready" ? { taxonomies: taxonomies.data } : {})}
+            />
           ) : facets.status === "error" ? (
             <ErrorState error={facets.error} retry={facets.reload} what="the facets" />
           ) : (

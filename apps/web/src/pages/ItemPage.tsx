@@ -7,6 +7,7 @@ import { labelStoreOf } from "../api/labels.js";
 import { mediaOf } from "../api/media.js";
 import { useResource } from "../api/resource.js";
 import { useClient } from "../api/session.js";
+import { CategoryChips } from "../components/CategoryChips.js";
 import { LabelControls } from "../components/Controls.js";
 import { type Camera, fitCamera, ImageViewer, type Panel } from "../components/ImageViewer.js";
 import { ReviewPanel } from "../components/ReviewPanel.js";
@@ -15,7 +16,7 @@ import { ErrorState, Loading } from "../components/States.js";
 import { useItemLabels } from "../components/useLabels.js";
 import { labelColor } from "../labels/colors.js";
 import { type MatchInfo, matchShapes } from "../labels/match.js";
-import { type LabelGroupsLike, type Shape, type Source, shapesOf } from "../labels/shapes.js";
+import { classesOf, type LabelGroupsLike, type Shape, type Source, shapesOf } from "../labels/shapes.js";
 import { isShown, type StyleOptions } from "../labels/style.js";
 import { navigate } from "../state/router.js";
 import { useShortcut } from "../state/shortcuts.js";
@@ -217,6 +218,7 @@ export function ItemPage({ datasetId, itemId }: { datasetId: string; itemId: str
           })),
         ];
   const rows = [...gt, ...predictions.flat()].filter((s) => isShown(s, baseStyle));
+  const categories = rows.filter((s) => s.kind === "category");
   const counts = marks.map((m) => {
     const c = { TP: 0, FP: 0, FN: 0 };
     for (const [key, info] of m) if (info.kind !== "TP" || !gt.some((g) => g.key === key)) c[info.kind]++;
@@ -270,7 +272,7 @@ export function ItemPage({ datasetId, itemId }: { datasetId: string; itemId: str
             view={view}
             update={update}
             runs={runs}
-            classes={[...new Set(rows.map((s) => s.label))].sort()}
+            classes={[...new Set(rows.flatMap((s) => classesOf(s)))].sort()}
             maxRuns={2}
           />
         </aside>
@@ -336,6 +338,19 @@ export function ItemPage({ datasetId, itemId }: { datasetId: string; itemId: str
             <dt>Image</dt>
             <dd className="url">{media.kind === "local" ? "stored on this server" : media.url}</dd>
           </dl>
+          {categories.length > 0 ? (
+            <>
+              <h2>Categories</h2>
+              <div className="chips item-categories">
+                <CategoryChips
+                  shapes={categories}
+                  describeSource={(shape) =>
+                    shape.source === "gt" ? "Ground truth" : runName(shape.source.slice(4))
+                  }
+                />
+              </div>
+            </>
+          ) : null}
           <ReviewPanel
             datasetId={datasetId}
             itemId={itemId}
