@@ -25,6 +25,7 @@ const GUIDES = [
   { file: "guides/debug-a-model.md", title: "Debug a model" },
   { file: "guides/find-failure-modes.md", title: "Find failure modes" },
   { file: "guides/model-ci.md", title: "Model CI with scenario tests" },
+  { file: "guides/scenes-and-video.md", title: "Scenes and video" },
   { file: "guides/deploy-for-a-team.md", title: "Deploy for a team" },
   { file: "guides/formats.md", title: "Formats" },
   { file: "guides/cli.md", title: "CLI reference" },
@@ -159,6 +160,7 @@ describe("documentation site", () => {
     ["Debug a model", "debug-a-model"],
     ["Find failure modes", "find-failure-modes"],
     ["Model CI with scenario tests", "model-ci"],
+    ["Scenes and video", "scenes-and-video"],
   ])("shows in the %s guide the code of its example, which CI runs", (_title, name) => {
     const example = readFileSync(join(root, "apps", "examples", "src", "examples", `${name}.ts`), "utf8");
     const regions = [

@@ -11,6 +11,7 @@ import { itemAccess } from "./item-access.js";
 import { modelCi } from "./model-ci.js";
 import { modelRuns } from "./models.js";
 import { resumableUpload } from "./resumable-upload.js";
+import { scenesAndVideo } from "./scenes-and-video.js";
 import { slices } from "./slices.js";
 import type { Example } from "./support.js";
 
@@ -29,6 +30,7 @@ export const EXAMPLES: readonly Example[] = [
   debugAModel,
   findFailureModes,
   modelCi,
+  scenesAndVideo,
   resumableUpload,
 ];
 
