@@ -16,6 +16,14 @@ import { toggleTheme } from "./state/theme.js";
 const RunPage = lazy(() => import("./pages/RunPage.js").then((m) => ({ default: m.RunPage })));
 const SlicesPage = lazy(() => import("./pages/SlicesPage.js").then((m) => ({ default: m.SlicesPage })));
 const ObjectsPage = lazy(() => import("./pages/ObjectsPage.js").then((m) => ({ default: m.ObjectsPage })));
+const ScenesPage = lazy(() => import("./pages/ScenesPage.js").then((m) => ({ default: m.ScenesPage })));
+const ScenePage = lazy(() => import("./pages/ScenePage.js").then((m) => ({ default: m.ScenePage })));
+const SimilarPage = lazy(() => import("./pages/SimilarPage.js").then((m) => ({ default: m.SimilarPage })));
+const AutotagPage = lazy(() => import("./pages/AutotagPage.js").then((m) => ({ default: m.AutotagPage })));
+const DuplicatesPage = lazy(() =>
+  import("./pages/DuplicatesPage.js").then((m) => ({ default: m.DuplicatesPage })),
+);
+const MapPage = lazy(() => import("./pages/MapPage.js").then((m) => ({ default: m.MapPage })));
 const ExamplesPage = lazy(() => import("./pages/ExamplesPage.js").then((m) => ({ default: m.ExamplesPage })));
 
 function Page({ route }: { route: Route }) {
@@ -31,6 +39,18 @@ function Page({ route }: { route: Route }) {
       return <ObjectsPage key={route.datasetId} datasetId={route.datasetId} />;
     case "item":
       return <ItemPage datasetId={route.datasetId} itemId={route.itemId} />;
+    case "scenes":
+      return <ScenesPage key={route.datasetId} datasetId={route.datasetId} />;
+    case "scene":
+      return <ScenePage key={route.sceneId} datasetId={route.datasetId} sceneId={route.sceneId} />;
+    case "similar":
+      return <SimilarPage key={route.datasetId} datasetId={route.datasetId} />;
+    case "autotag":
+      return <AutotagPage key={route.autotagId} datasetId={route.datasetId} autotagId={route.autotagId} />;
+    case "duplicates":
+      return <DuplicatesPage key={route.datasetId} datasetId={route.datasetId} />;
+    case "map":
+      return <MapPage key={route.datasetId} datasetId={route.datasetId} />;
     case "run":
       return <RunPage key={route.runId} runId={route.runId} />;
     case "examples":
@@ -55,6 +75,12 @@ const TITLES: Record<Route["page"], string> = {
   slices: "Slices",
   objects: "Objects",
   item: "Item",
+  scenes: "Scenes",
+  scene: "Scene",
+  similar: "More like this",
+  autotag: "Autotag",
+  duplicates: "Near-duplicates",
+  map: "Embedding map",
   run: "Model run",
   examples: "Examples",
   "not-found": "Not found",

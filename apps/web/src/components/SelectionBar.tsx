@@ -8,6 +8,7 @@ import {
   tagSelection,
 } from "../api/selection.js";
 import { useClient } from "../api/session.js";
+import { MoreLikeThis } from "./MoreLikeThis.js";
 import { describeError } from "./States.js";
 
 /** A modal form; Escape or Cancel closes it. */
@@ -177,6 +178,9 @@ export function SelectionBar({
             <button type="button" onClick={() => open("tag")}>
               Tag…
             </button>
+            {selection.kind === "items" && selection.items.size <= 20 ? (
+              <MoreLikeThis datasetId={scope.datasetId} referenceIds={[...selection.items.values()]} />
+            ) : null}
           </span>
         </>
       ) : null}

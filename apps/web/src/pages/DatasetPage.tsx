@@ -362,6 +362,9 @@ export function DatasetPage({ datasetId }: { datasetId: string }) {
             >
               Objects
             </Link>
+            <Link href={`/datasets/${encodeURIComponent(datasetId)}/scenes`}>Scenes</Link>
+            <Link href={`/datasets/${encodeURIComponent(datasetId)}/map`}>Embedding map</Link>
+            <Link href={`/datasets/${encodeURIComponent(datasetId)}/duplicates`}>Near-duplicates</Link>
           </nav>
           <ItemControls view={view} update={update} slices={dataset.slices} fields={fields} />
           <LabelControls view={view} update={update} runs={dataset.runs} classes={classes} />

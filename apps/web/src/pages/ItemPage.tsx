@@ -10,6 +10,7 @@ import { useClient } from "../api/session.js";
 import { CategoryChips } from "../components/CategoryChips.js";
 import { LabelControls } from "../components/Controls.js";
 import { type Camera, fitCamera, ImageViewer, type Panel } from "../components/ImageViewer.js";
+import { MoreLikeThis } from "../components/MoreLikeThis.js";
 import { ReviewPanel } from "../components/ReviewPanel.js";
 import { Shell } from "../components/Shell.js";
 import { ErrorState, Loading } from "../components/States.js";
@@ -288,6 +289,7 @@ export function ItemPage({ datasetId, itemId }: { datasetId: string; itemId: str
             <button type="button" onClick={() => setCamera(undefined)}>
               Fit <kbd>0</kbd>
             </button>
+            <MoreLikeThis datasetId={datasetId} referenceIds={[record.referenceId ?? record.id]} />
             {counts.map((c, i) => (
               <span key={shownRuns[i]} className="match-counts" data-run={shownRuns[i]}>
                 {runName(shownRuns[i] as string)}: <b className="tp">{c.TP} TP</b> ·{" "}

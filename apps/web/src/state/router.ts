@@ -8,6 +8,12 @@ export type Route =
   | { page: "slices"; datasetId: string }
   | { page: "objects"; datasetId: string }
   | { page: "item"; datasetId: string; itemId: string }
+  | { page: "scenes"; datasetId: string }
+  | { page: "scene"; datasetId: string; sceneId: string }
+  | { page: "similar"; datasetId: string }
+  | { page: "autotag"; datasetId: string; autotagId: string }
+  | { page: "duplicates"; datasetId: string }
+  | { page: "map"; datasetId: string }
   | { page: "run"; runId: string }
   | { page: "examples"; runId: string }
   | { page: "not-found"; path: string };
@@ -31,6 +37,16 @@ export function parseRoute(pathname: string): Route {
     return { page: "objects", datasetId: b };
   if (a === "datasets" && b && c === "items" && d && parts.length === 4)
     return { page: "item", datasetId: b, itemId: d };
+  if (a === "datasets" && b && c && parts.length === 3) {
+    if (c === "scenes") return { page: "scenes", datasetId: b };
+    if (c === "similar") return { page: "similar", datasetId: b };
+    if (c === "duplicates") return { page: "duplicates", datasetId: b };
+    if (c === "map") return { page: "map", datasetId: b };
+  }
+  if (a === "datasets" && b && c === "scenes" && d && parts.length === 4)
+    return { page: "scene", datasetId: b, sceneId: d };
+  if (a === "datasets" && b && c === "autotags" && d && parts.length === 4)
+    return { page: "autotag", datasetId: b, autotagId: d };
   if (a === "runs" && b && parts.length === 2) return { page: "run", runId: b };
   if (a === "runs" && b && c === "examples" && parts.length === 3) return { page: "examples", runId: b };
   return { page: "not-found", path: pathname };
@@ -52,6 +68,15 @@ export function pathOf(route: Route): string {
       return `/datasets/${e(route.datasetId)}/objects`;
     case "item":
       return `/datasets/${e(route.datasetId)}/items/${e(route.itemId)}`;
+    case "scenes":
+    case "similar":
+    case "duplicates":
+    case "map":
+      return `/datasets/${e(route.datasetId)}/${route.page}`;
+    case "scene":
+      return `/datasets/${e(route.datasetId)}/scenes/${e(route.sceneId)}`;
+    case "autotag":
+      return `/datasets/${e(route.datasetId)}/autotags/${e(route.autotagId)}`;
     case "run":
       return `/runs/${e(route.runId)}`;
     case "examples":
