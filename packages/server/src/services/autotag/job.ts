@@ -5,7 +5,7 @@
  * older one at the end (so queries see the earlier scores until the new ones are all written).
  */
 import type { AutotagRecord, JobRecord, JobUpdate, NucleusStore } from "../../store/index.js";
-import { type Example, scoreOf, trainLogistic } from "./logistic.js";
+import { type Example, scoreOf, trainLogisticAsync } from "./logistic.js";
 import { sampleVectors, seededRandom, seedOf, VECTOR_PAGE } from "./sample.js";
 
 /** The job type of autotag training and scoring (the protocol's name for it). */
@@ -75,7 +75,7 @@ export async function runAutotagJob(
   try {
     const total = await store.embeddings.count(tag.datasetId);
     await report({ totalSteps: total, completedSteps: 0 });
-    const model = trainLogistic(await examplesOf(store, tag));
+    const model = await trainLogisticAsync(await examplesOf(store, tag));
     const current = await store.autotags.update(tag.id, { status: "Running", nextGeneration: true });
     if (!current) throw new Error(`autotag ${tag.id} was deleted while it trained`);
     const { generation } = current;

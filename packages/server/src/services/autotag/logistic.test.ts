@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Example, scoreOf, trainLogistic, unit } from "./logistic.js";
+import { type Example, scoreOf, trainLogistic, trainLogisticAsync, unit } from "./logistic.js";
 
 function random(seed: number): () => number {
   let a = seed;
@@ -36,6 +36,8 @@ describe("logistic regression", () => {
     const largest = model.weights.map(Math.abs).indexOf(Math.max(...model.weights.map(Math.abs)));
     expect(largest).toBe(2);
     for (const e of examples) expect(Math.abs(scoreOf(model, e.vector))).toBeLessThan(1);
+    // Letting the event loop turn changes nothing of the fit.
+    return trainLogisticAsync(examples).then((same) => expect(same).toEqual(model));
   });
 
   it("keeps weights small with a strong penalty, and refuses a vector of another length", () => {

@@ -20,7 +20,7 @@ describe("streaming PCA", () => {
       }
     });
     for (const size of [1, 4, 100]) {
-      const plane = await fitPca(passOver(vectors, size), { random: () => 0.3 });
+      const plane = await fitPca(passOver(vectors, size), { random: () => 0.3, tolerance: 1e-10 });
       expect(plane.count).toBe(10);
       expect(Array.from(plane.mean)).toEqual(shift);
       expect(Math.abs(plane.axes[0][0] as number)).toBeCloseTo(1, 6);
@@ -31,6 +31,16 @@ describe("streaming PCA", () => {
       expect(Math.abs(x)).toBeCloseTo(3, 5);
       expect(y).toBeCloseTo(0, 5);
     }
+  });
+
+  it("stops at the default tolerance within a few hundredths of the exact axes", async () => {
+    const vectors = [3, 2, 1, 1, 1].flatMap((spread, axis) =>
+      [1, -1].map((sign) => Float32Array.from({ length: 5 }, (_, i) => (i === axis ? sign * spread : 0))),
+    );
+    const plane = await fitPca(passOver(vectors), { random: () => 0.3 });
+    expect(Math.abs(plane.axes[0][0] as number)).toBeGreaterThan(0.99);
+    expect(plane.explained[0]).toBeCloseTo(18 / 32, 2);
+    expect(plane.iterations).toBeLessThan(25);
   });
 
   it("maps vectors of one or two dimensions, and refuses an empty set", async () => {

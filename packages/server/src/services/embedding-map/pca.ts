@@ -81,8 +81,9 @@ function eigen2(a: number, b: number, d: number): [[number, number], [number, nu
 
 /** Fits the two principal axes of the vectors a pass reads. */
 export async function fitPca(pass: VectorPass, options: PcaOptions = {}): Promise<PcaPlane> {
-  const tolerance = options.tolerance ?? 1e-7;
-  const maxIterations = options.maxIterations ?? 50;
+  // A map needs the plane, not digits: axes steady to about a hundredth of a radian will do.
+  const tolerance = options.tolerance ?? 1e-4;
+  const maxIterations = options.maxIterations ?? 25;
   const random = options.random ?? Math.random;
   let mean = new Float64Array(0);
   let count = 0;
