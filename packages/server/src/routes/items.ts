@@ -114,6 +114,10 @@ export function itemRoutes(): Hono<Env> {
 
   route(app, routes.updateMetadata, async ({ params, body }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
+    if (body.level === "scene" && !dataset.isScene)
+      throw badRequest(
+        `level must be "item": dataset ${dataset.id} holds no scenes (it was not created with is_scene)`,
+      );
     const { store } = c.get("services");
     const updates = body.metadata.map((update) => ({
       referenceId: update.reference_id,
