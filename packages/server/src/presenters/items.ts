@@ -11,9 +11,12 @@ export function itemWire(item: ItemRecord, mediaUrl: MediaUrl): DatasetItemRecor
   const wire: DatasetItemRecordWire = {
     id: item.id,
     reference_id: item.referenceId,
-    original_image_url: item.mediaKey ? mediaUrl(item.mediaKey) : item.imageUrl,
     metadata: item.metadata,
   };
+  // A point cloud is read back as one: the official client types an item by the key it finds.
+  const url = item.mediaKey ? mediaUrl(item.mediaKey) : item.imageUrl;
+  if (item.pointcloud) wire.pointcloud_url = url;
+  else wire.original_image_url = url;
   if (item.width !== null) wire.width = item.width;
   if (item.height !== null) wire.height = item.height;
   if (item.embeddingInfo !== null) wire.embedding_info = item.embeddingInfo;

@@ -14,6 +14,8 @@ export interface ItemRecord {
   width: number | null;
   height: number | null;
   embeddingInfo: unknown;
+  /** Set for a point cloud (a lidar scene's frame item); images have none. */
+  pointcloud?: true;
 }
 
 /** An item to insert or replace, as uploaded; `media_key` is set for uploaded files. */

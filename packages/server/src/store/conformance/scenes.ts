@@ -60,6 +60,13 @@ export function sceneConformance(backend: StoreBackend): void {
         [1, "lidar", "pointcloud", "s1/lidar/1"],
       ]);
       expect((await store.scenes.find(dataset, { itemReferenceId: "s1/cam/1" }))?.id).toBe(scene?.id);
+      expect((await store.items.find(dataset, { referenceId: "s1/lidar/1" }))?.pointcloud).toBe(true);
+      expect((await store.items.find(dataset, { referenceId: "s1/cam/1" }))?.pointcloud).toBeUndefined();
+      const listed = await store.items.page(dataset, {});
+      expect(listed.records.filter((item) => item.pointcloud).map((item) => item.referenceId)).toEqual([
+        "s1/lidar/0",
+        "s1/lidar/1",
+      ]);
       expect((await store.scenes.find(dataset, { referenceId: "s1" }))?.id).toBe(scene?.id);
       expect(await store.scenes.find(dataset, { referenceId: "nope" })).toBeUndefined();
       expect([...(await store.scenes.sceneReferences(dataset, ["s1", "s1/cam/0", "x"]))]).toEqual(["s1"]);

@@ -25,6 +25,8 @@ export interface ItemRow {
   width: number | null;
   height: number | null;
   embedding_info: unknown;
+  /** `pointcloud` for a point cloud frame; absent from rows read without it. */
+  kind?: string;
 }
 
 /** The columns of an item row, for SELECTs that join other tables. */
@@ -40,6 +42,7 @@ export const ITEM_COLUMNS = (table: string) =>
     "width",
     "height",
     "embedding_info",
+    "kind",
   ]
     .map((column) => `${table}.${column}`)
     .join(", ");
@@ -56,6 +59,7 @@ export function decodeItem(row: ItemRow): ItemRecord {
     width: row.width,
     height: row.height,
     embeddingInfo: row.embedding_info ?? null,
+    ...(row.kind === "pointcloud" ? { pointcloud: true as const } : {}),
   };
 }
 

@@ -110,6 +110,11 @@ export class PgSceneStore implements SceneStore {
           if (added.length === 0)
             throw new Error(`scene ${scene.referenceId}: no item ${frame.itemReferenceId}`);
         }
+        // Point cloud items are read back as point clouds everywhere items are listed.
+        await db.query(
+          "UPDATE items SET kind = 'pointcloud' WHERE id IN (SELECT item_id FROM scene_frames WHERE scene_id = $1 AND type = 'pointcloud')",
+          [id],
+        );
         return "new";
       },
       (result) => result !== "ignored",

@@ -26,6 +26,8 @@ export interface ItemRow {
   width: number | null;
   height: number | null;
   embedding_info: string | null;
+  /** `pointcloud` for a point cloud frame; absent from rows read without it. */
+  kind?: string;
 }
 
 /** The columns of an item row, for SELECTs that join other tables. */
@@ -41,6 +43,7 @@ export const ITEM_COLUMNS = (table: string) =>
     "width",
     "height",
     "embedding_info",
+    "kind",
   ]
     .map((column) => `${table}.${column}`)
     .join(", ");
@@ -57,6 +60,7 @@ export function decodeItem(row: ItemRow): ItemRecord {
     width: row.width,
     height: row.height,
     embeddingInfo: fromJson(row.embedding_info),
+    ...(row.kind === "pointcloud" ? { pointcloud: true as const } : {}),
   };
 }
 

@@ -497,4 +497,8 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE item_embeddings ADD COLUMN uniqueness REAL;
   `,
+  // What a frame item holds: an image, or a point cloud (served under `pointcloud_url`).
+  `
+  ALTER TABLE items ADD COLUMN kind TEXT NOT NULL DEFAULT 'image';
+  `,
 ];

@@ -101,6 +101,12 @@ export class SqliteSceneStore implements SceneStore {
         if (added.changes === 0)
           throw new Error(`scene ${scene.referenceId}: no item ${frame.itemReferenceId}`);
       }
+      // Point cloud items are read back as point clouds everywhere items are listed.
+      this.scope
+        .sql(
+          "UPDATE items SET kind = 'pointcloud' WHERE id IN (SELECT item_id FROM scene_frames WHERE scene_id = ? AND type = 'pointcloud')",
+        )
+        .run(id);
       return "new";
     });
   }
