@@ -4,7 +4,8 @@
  * the query bar (colouring, suggestions, errors at their position, the query in the address bar
  * across a reload), facets that narrow the query, selecting items into a slice and tagging them,
  * reviews, the slices page, the objects view of a run's false positives and of a polygon (its
- * pixels read back), a run's metrics on a query, and categories (chips, facets, taxonomies). Every write is read back through the API.
+ * pixels read back), a run's metrics on a query, and categories (chips, facets, taxonomies).
+ * Every write is read back through the API.
  */
 /// <reference lib="dom" />
 import { mkdtempSync, rmSync } from "node:fs";

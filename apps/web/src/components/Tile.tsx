@@ -142,7 +142,8 @@ export const Tile = memo(function Tile({
       </div>
       <div className="tile-caption">
         <span className="tile-ref">{item.referenceId}</span>
-        <CategoryChips shapes={chips} max={3} />
+        {/* Beside error counts a caption has room for one chip (and how many more). */}
+        <CategoryChips shapes={chips} max={marks && (fp > 0 || fn > 0) ? 1 : 3} />
         {marks && (fp > 0 || fn > 0) ? (
           <span className="errors">
             {fp > 0 ? <span className="fp">{fp} FP</span> : null}
