@@ -82,6 +82,8 @@ export function ScatterMap({
   const [size, setSize] = useState({ width: 0, height: 0 });
   const [path, setPath] = useState<{ x: number; y: number }[]>([]);
   const dragging = useRef(false);
+  // The path as the pointer drew it, read on release (the state may lag a frame behind).
+  const drawn = useRef<{ x: number; y: number }[]>([]);
   useLayoutEffect(() => {
     const element = box.current;
     if (!element) return;
@@ -110,7 +112,7 @@ export function ScatterMap({
       for (const p of points) {
         const isSelected = selected.has(p.itemId);
         if (isSelected !== pass) continue;
-        ctx.globalAlpha = any && !isSelected ? 0.25 : 0.9;
+        ctx.globalAlpha = any && !isSelected ? 0.25 : 1;
         ctx.fillStyle = colorOf(p);
         ctx.beginPath();
         ctx.arc(p.x * t.sx + t.dx, p.y * t.sy + t.dy, isSelected ? r + 1 : r, 0, Math.PI * 2);
@@ -143,16 +145,20 @@ export function ScatterMap({
   const down = (e: ReactPointerEvent) => {
     dragging.current = true;
     e.currentTarget.setPointerCapture(e.pointerId);
-    setPath([local(e)]);
+    drawn.current = [local(e)];
+    setPath(drawn.current);
   };
   const move = (e: ReactPointerEvent) => {
     if (!dragging.current) return;
     const p = local(e);
-    setPath((before) => (mode === "box" ? [before[0] ?? p, p] : [...before, p]));
+    const before = drawn.current;
+    drawn.current = mode === "box" ? [before[0] ?? p, p] : [...before, p];
+    setPath(drawn.current);
   };
   const up = () => {
     if (!dragging.current) return;
     dragging.current = false;
+    const path = drawn.current;
     const shape = mode === "box" ? rectangle(path) : path;
     const chosen = new Set<string>();
     if (path.length > 1)

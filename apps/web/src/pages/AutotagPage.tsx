@@ -160,7 +160,7 @@ export function AutotagPage({ datasetId, autotagId }: { datasetId: string; autot
                 type="number"
                 min={-1}
                 max={1}
-                step={0.05}
+                step="any"
                 value={threshold}
                 onChange={(e) => setThreshold(e.target.value)}
               />

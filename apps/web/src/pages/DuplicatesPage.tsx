@@ -81,7 +81,7 @@ export function DuplicatesPage({ datasetId }: { datasetId: string }) {
                 type="number"
                 min={0}
                 max={2}
-                step={0.01}
+                step="any"
                 value={threshold}
                 onChange={(e) => setThreshold(e.target.value)}
               />

@@ -102,7 +102,7 @@ export function MapPage({ datasetId }: { datasetId: string }) {
             <ul className="map-legend" aria-label="Legend">
               {groups.map((g) => (
                 <li key={g}>
-                  <span className="swatch" style={{ background: groupColor(groups, g) }} />
+                  <span className="embed-swatch" style={{ background: groupColor(groups, g) }} />
                   <span className="legend-name">{g}</span>
                   <span className="muted">{counts.get(g) ?? 0}</span>
                 </li>

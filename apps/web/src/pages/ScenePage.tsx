@@ -169,7 +169,7 @@ export function ScenePage({ datasetId, sceneId }: { datasetId: string; sceneId: 
               </div>
               <div className="kv-row">
                 <dt>Frames</dt>
-                <dd>{scene.frameCount}</dd>
+                <dd>{scene.frameCount || frames.length}</dd>
               </div>
               {scene.frameRate ? (
                 <div className="kv-row">
@@ -200,7 +200,7 @@ export function ScenePage({ datasetId, sceneId }: { datasetId: string; sceneId: 
                       data-track={ref}
                       onClick={() => go({ track: ref === track ? null : ref })}
                     >
-                      <span className="swatch" style={{ background: trackColor(tracks, ref) }} />
+                      <span className="embed-swatch" style={{ background: trackColor(tracks, ref) }} />
                       <span className="legend-name">{ref}</span>
                       <span className="muted small">
                         {seen.length} {seen.length === 1 ? "frame" : "frames"}
