@@ -132,6 +132,19 @@ describe.each(testBackends())("the embedding map on $name", (backend) => {
       centre.map((c, k) => ({ k, d: Math.hypot(p.x - c.x, p.y - c.y) })).sort((a, b) => a.d - b.d)[0]?.k;
     const misplaced = points.filter((p) => nearest(p) !== clusterOf(p.reference_id)).length;
     expect(misplaced).toBe(0);
+    // A query picks the points of its items: here the first cluster's, by reference id.
+    const picked = await server.call(
+      "GET",
+      `ext/datasets/${ds}/embedding_map/points?query=${encodeURIComponent('item.reference_id IN ["m0", "m4", "m8"]')}`,
+    );
+    expect(picked.status, JSON.stringify(picked.body)).toBe(200);
+    expect((picked.body as Points).points.map((p) => p.reference_id).sort()).toEqual(["m0", "m4", "m8"]);
+    const bad = await server.call(
+      "GET",
+      `ext/datasets/${ds}/embedding_map/points?query=${encodeURIComponent("nope = 1")}`,
+    );
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain("query");
   });
 
   it("keeps the map while the vectors stay the same, and makes it stale once they change", async () => {

@@ -77,10 +77,15 @@ export const EmbeddingMapPointsQuerySchema = z.looseObject({
     )
     .optional(),
   cursor: z.string().optional(),
+  /** Only the points of the items this query selects (to colour or pick a subset). */
+  query: z.string().optional(),
+  /** The run `predictions.*` in `query` counts. */
+  model_run_id: z.string().optional(),
 });
 /**
  * The query of `GET ext/datasets/{id}/embedding_map/points`: `limit` points per page (default
- * 10,000), from a `cursor` an earlier page gave.
+ * 10,000), from a `cursor` an earlier page gave; with `query`, only the points of the items it
+ * selects (a page then may hold fewer than `limit` points before the last).
  *
  * @example
  * ```ts

@@ -9,9 +9,30 @@ import {
   type EmbeddingMapJobSpec,
   vectorsVersion,
 } from "../services/embedding-map/job.js";
-import type { EmbeddingMapRecord, JobSpec } from "../store/index.js";
+import type { DatasetRecord, EmbeddingMapRecord, JobSpec } from "../store/index.js";
+import { runOf } from "./queries.js";
 
 const DEFAULT_PAGE = 10_000;
+/** Item ids read per store call when a query picks the points. */
+const QUERY_PAGE = 5_000;
+
+/** The ids of the items a query selects. */
+async function selected(c: Ctx, dataset: DatasetRecord, text: string, runId: string | undefined) {
+  const { store } = c.get("services");
+  const run = await runOf(c, dataset, runId);
+  const ids = new Set<string>();
+  let cursor: string | null = null;
+  do {
+    const page = await store.queries.items(
+      dataset.id,
+      { text, runId: run?.id },
+      { cursor, limit: QUERY_PAGE },
+    );
+    for (const item of page.records) ids.add(item.id);
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return ids;
+}
 
 /** A map as the wire shows it, with whether the vectors changed since it was computed. */
 async function mapWire(c: Ctx, map: EmbeddingMapRecord, cached?: boolean) {
@@ -98,12 +119,17 @@ export function embeddingMapRoutes(): Hono<Env> {
       throw conflict(
         `the vectors of dataset ${dataset.id} changed since its embedding map was computed: compute it again (POST ext/datasets/${dataset.id}/embedding_map)`,
       );
+    const keep = query.query?.trim()
+      ? await selected(c, dataset, query.query, query.model_run_id)
+      : undefined;
     const page = await c
       .get("services")
       .store.embeddingMaps.points(dataset.id, { cursor: query.cursor, limit: query.limit ?? DEFAULT_PAGE });
     return {
       map: wire,
-      points: page.records.map((p) => ({ item_id: p.itemId, reference_id: p.referenceId, x: p.x, y: p.y })),
+      points: page.records
+        .filter((p) => !keep || keep.has(p.itemId))
+        .map((p) => ({ item_id: p.itemId, reference_id: p.referenceId, x: p.x, y: p.y })),
       next_cursor: page.nextCursor,
     };
   });
