@@ -165,7 +165,7 @@ describe.skipIf(skipBrowser)("similarity in the web app", () => {
     await expect.poll(() => page.locator(".selection-count").innerText()).toBe("2 items selected");
     await page.getByRole("link", { name: "More like these" }).click();
     await page.waitForSelector(`${NEAREST} > li.result-tile`);
-    expect(new URL(page.url()).searchParams.get("ids")?.split(",").sort()).toEqual(pick);
+    expect(new URL(page.url()).searchParams.getAll("id").sort()).toEqual(pick);
     const best = new Map<string, number>();
     for (const r of pick)
       for (const hit of await dataset.similar({ referenceId: r, k: 50 }))
@@ -187,7 +187,7 @@ describe.skipIf(skipBrowser)("similarity in the web app", () => {
   it("creates an autotag from the examples, refines it in a round that changes its scores, and slices it", {
     timeout: 90_000,
   }, async () => {
-    await page.goto(`${origin}/datasets/${dataset.id}/similar?ids=${ref(6)},${ref(9)}`);
+    await page.goto(`${origin}/datasets/${dataset.id}/similar?id=${ref(6)}&id=${ref(9)}`);
     await page.getByLabel("Name").fill("bright");
     await page.getByRole("button", { name: "Create autotag" }).click();
     await page.waitForSelector(`${SCORED} > li.result-tile`, { timeout: 30_000 });
@@ -339,6 +339,62 @@ describe.skipIf(skipBrowser)("similarity in the web app", () => {
     await expect.poll(async () => (await refsIn('ul[aria-label="Selected items"]')).sort()).toEqual(inBox);
     await page.waitForFunction(() => [...document.images].every((img) => img.complete));
     await shoot(page, "embedding-map-selection");
+
+    // The lasso: a triangle drawn around the "car" cluster selects the points inside it.
+    await page.getByText("Lasso", { exact: true }).click();
+    const cars = points.filter((p) => clusterOf(Number(p.referenceId.slice(4))) === 0).map(px);
+    const [cx0, cx1] = [Math.min(...cars.map((p) => p.x)), Math.max(...cars.map((p) => p.x))];
+    const [cy0, cy1] = [Math.min(...cars.map((p) => p.y)), Math.max(...cars.map((p) => p.y))];
+    const w = cx1 - cx0 + 12;
+    const h = cy1 - cy0 + 12;
+    const triangle = [
+      { x: (cx0 + cx1) / 2, y: cy0 - h - 6 },
+      { x: cx1 + w / 2 + 6, y: cy1 + 6 },
+      { x: cx0 - w / 2 - 6, y: cy1 + 6 },
+    ];
+    const inTriangle = (q: { x: number; y: number }) => {
+      let hit = false;
+      for (let i = 0, j = triangle.length - 1; i < triangle.length; j = i++) {
+        const a = triangle[i] as { x: number; y: number };
+        const b = triangle[j] as { x: number; y: number };
+        if (a.y > q.y !== b.y > q.y && q.x < ((b.x - a.x) * (q.y - a.y)) / (b.y - a.y) + a.x) hit = !hit;
+      }
+      return hit;
+    };
+    const lassoed = points
+      .filter((p) => inTriangle(px(p)))
+      .map((p) => p.referenceId)
+      .sort();
+    expect(lassoed.filter((r) => clusterOf(Number(r.slice(4))) === 0)).toHaveLength(PER_CLUSTER);
+    const [first, ...rest] = triangle as [{ x: number; y: number }, ...{ x: number; y: number }[]];
+    await page.mouse.move(origin2.x + first.x, origin2.y + first.y);
+    await page.mouse.down();
+    for (const v of [...rest, first]) await page.mouse.move(origin2.x + v.x, origin2.y + v.y, { steps: 8 });
+    await page.mouse.up();
+    await expect
+      .poll(() => page.locator(".map-selected").innerText())
+      .toBe(`${lassoed.length} items selected`);
+    await expect.poll(async () => (await refsIn('ul[aria-label="Selected items"]')).sort()).toEqual(lassoed);
+
+    // Coloured by a metadata key: one group per value.
+    await page.getByLabel("Colour by").selectOption("metadata:cluster");
+    await expect
+      .poll(() => page.locator(".map-legend li").allInnerTexts())
+      .toEqual(CLUSTERS.map((c) => expect.stringMatching(new RegExp(`^${c}\\s+${PER_CLUSTER}$`))));
+    // The shortcut is not for a focused field.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press("t");
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+    expect(await axe(page)).toEqual([]);
+    await shoot(page, "embedding-map-dark");
+    await page.keyboard.press("t");
+    // Back to the box selection of the "sign" cluster, for the grid.
+    await page.getByText("Box", { exact: true }).click();
+    await page.mouse.move(origin2.x + box.x0, origin2.y + box.y0);
+    await page.mouse.down();
+    await page.mouse.move(origin2.x + box.x1, origin2.y + box.y1, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => page.locator(".map-selected").innerText()).toBe(`${inBox.length} items selected`);
 
     await page.getByRole("link", { name: "Open in the grid" }).click();
     await page.waitForSelector(".tile[data-item-id]");

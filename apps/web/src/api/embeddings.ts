@@ -21,9 +21,10 @@ export function referenceQuery(referenceIds: readonly string[]): string {
   return `item.reference_id IN [${referenceIds.map(quote).join(", ")}]`;
 }
 
-/** The address of "more like this" for some items (by reference id). */
+/** The address of "more like this" for some items (by reference id, one `id` parameter each). */
 export function similarHref(datasetId: string, referenceIds: readonly string[]): string {
-  return `/datasets/${encodeURIComponent(datasetId)}/similar?ids=${referenceIds.map(encodeURIComponent).join(",")}`;
+  const query = new URLSearchParams(referenceIds.map((id) => ["id", id]));
+  return `/datasets/${encodeURIComponent(datasetId)}/similar?${query}`;
 }
 
 /** Items by reference id (read in chunks of a few hundred, so the query stays short). */

@@ -222,9 +222,11 @@ export function ScenePage({ datasetId, sceneId }: { datasetId: string; sceneId: 
         <section className="page embed-main scene-main" aria-label="Frames">
           <h1>
             {scene.referenceId}{" "}
-            <span className="muted small">
-              frame {frames.length ? at + 1 : 0} of {frames.length}
-            </span>
+            {frames.length ? (
+              <span className="muted small">
+                frame {at + 1} of {frames.length}
+              </span>
+            ) : null}
           </h1>
           {frame ? (
             <FrameView frame={frame} tracks={tracks} track={track} />

@@ -10,9 +10,9 @@ import { navigate, useLocation, withQuery } from "../state/router.js";
 
 const SIZES = [24, 48, 96, 200] as const;
 
-/** The examples of a "more like this" page: reference ids in the `ids` query parameter. */
+/** The examples of a "more like this" page: reference ids in its `id` query parameters. */
 export function examplesOf(search: URLSearchParams): string[] {
-  return (search.get("ids") ?? "").split(",").filter(Boolean);
+  return search.getAll("id").filter(Boolean);
 }
 
 /** Trains an autotag from the examples and opens it. */
@@ -71,7 +71,7 @@ export function SimilarPage({ datasetId }: { datasetId: string }) {
   const examples = examplesOf(search);
   const k = Number(search.get("k") ?? 48) || 48;
   const summary = useResource(`dataset:${datasetId}`, () => datasetSummary(client, datasetId));
-  const key = `similar:${datasetId}:${examples.join(",")}:${k}`;
+  const key = `similar:${datasetId}:${JSON.stringify(examples)}:${k}`;
   const results = useResource(examples.length ? key : null, async () => {
     const hits = await moreLikeThis(client, datasetId, examples, k);
     const items = await itemsByReference(client, datasetId, [...examples, ...hits.map((h) => h.referenceId)]);
