@@ -85,9 +85,10 @@ async function call(method, route, body) {
       headers,
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-  // A kept-alive connection the server closed just as a poll was sent: reads are sent again.
+  // A kept-alive connection the server closed just as a request was sent: reads and uploads
+  // (which replace what they wrote) are sent again.
   const response = await send().catch((error) => {
-    if (method !== "GET") throw error;
+    if (method !== "GET" && !/\/(append|embeddings)$/.test(route)) throw error;
     return send();
   });
   const json = await response.json();
