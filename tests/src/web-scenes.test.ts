@@ -63,6 +63,21 @@ beforeAll(async () => {
     { referenceId: "street", frameRate: 10, frames, metadata: { weather: "rain" } },
     { referenceId: "dashcam", videoUrl: "s3://drives/dashcam.mp4", metadata: { weather: "clear" } },
   ]);
+  // A lidar drive: each frame a point cloud the browser cannot show and a front camera image.
+  await dataset.uploadScenes([
+    {
+      referenceId: "drive",
+      metadata: { weather: "clear" },
+      frames: [0, 1].map((i) => ({
+        lidar: {
+          url: `s3://drives/drive/${i}.json`,
+          type: "pointcloud" as const,
+          referenceId: `drive-lidar-${i}`,
+        },
+        front: { url: frames[i]?.url as string, type: "image" as const, referenceId: `drive-front-${i}` },
+      })),
+    },
+  ]);
   await dataset.annotate([
     ...frames.map((f, i) => ({
       type: "box" as const,
@@ -215,6 +230,17 @@ describe.skipIf(skipBrowser)("scenes in the web app", () => {
     await page.locator('.track-list button[data-track="person-2"]').click();
     await expect.poll(() => leftEdge(car(5))).toEqual(TRACK_COLORS[0]);
     expect(errors).toEqual([]);
+  });
+
+  it("shows a lidar scene by its camera images, frame by frame", { timeout: 30_000 }, async () => {
+    await page.goto(`${origin}/datasets/${dataset.id}/scenes/drive`);
+    await page.waitForSelector(".frame-strip .strip-frame");
+    expect(await stripRefs()).toEqual(["drive-front-0", "drive-front-1"]);
+    expect(await page.locator(".kv").first().innerText()).toMatch(/Kind\s+lidar/);
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>(".scene-frame-image");
+      return img?.complete && img.naturalWidth === 96;
+    });
   });
 
   it("shows a video scene without image frames as its video location", { timeout: 30_000 }, async () => {

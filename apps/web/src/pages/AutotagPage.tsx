@@ -89,6 +89,7 @@ export function AutotagPage({ datasetId, autotagId }: { datasetId: string; autot
       setVerdicts(new Map());
       setNotice({ text: `Trained again with ${verdicts.size} judged items.` });
       invalidate(`autotag:${autotagId}`);
+      invalidate(`autotags:${datasetId}`);
     });
   const makeSlice = () =>
     act(async () => {

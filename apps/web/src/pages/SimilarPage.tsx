@@ -1,8 +1,9 @@
 import { useState } from "react";
 import { datasetSummary } from "../api/catalog.js";
 import { itemsByReference, moreLikeThis } from "../api/embeddings.js";
-import { useResource } from "../api/resource.js";
+import { invalidate, useResource } from "../api/resource.js";
 import { useClient } from "../api/session.js";
+import { Link } from "../components/Link.js";
 import { ResultTile } from "../components/ResultTile.js";
 import { Shell } from "../components/Shell.js";
 import { describeError, Empty, ErrorState, Loading } from "../components/States.js";
@@ -13,6 +14,33 @@ const SIZES = [24, 48, 96, 200] as const;
 /** The examples of a "more like this" page: reference ids in its `id` query parameters. */
 export function examplesOf(search: URLSearchParams): string[] {
   return search.getAll("id").filter(Boolean);
+}
+
+/** The dataset's autotags, each a link to its scores and refinement. */
+function AutotagList({ datasetId }: { datasetId: string }) {
+  const client = useClient();
+  const tags = useResource(`autotags:${datasetId}`, () => client.getDataset(datasetId).autotagDetails());
+  if (tags.status !== "ready" || tags.data.length === 0) return null;
+  return (
+    <section className="panel-section">
+      <h2>Autotags</h2>
+      <ul className="map-legend" aria-label="Autotags">
+        {tags.data.map((tag) => (
+          <li key={tag.id}>
+            <Link
+              className="legend-name"
+              href={`/datasets/${encodeURIComponent(datasetId)}/autotags/${encodeURIComponent(tag.id)}`}
+            >
+              {tag.name}
+            </Link>
+            <span className="muted small">
+              {tag.refinementRounds ?? 0} {tag.refinementRounds === 1 ? "round" : "rounds"}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
 }
 
 /** Trains an autotag from the examples and opens it. */
@@ -26,6 +54,7 @@ function AutotagForm({ datasetId, examples }: { datasetId: string; examples: rea
     setError(undefined);
     try {
       const tag = await client.getDataset(datasetId).createAutotag({ name, positives: examples });
+      invalidate(`autotags:${datasetId}`);
       navigate(`/datasets/${encodeURIComponent(datasetId)}/autotags/${encodeURIComponent(tag.id)}`);
     } catch (caught) {
       setError(caught);
@@ -124,6 +153,7 @@ export function SimilarPage({ datasetId }: { datasetId: string }) {
             </select>
           </label>
           <AutotagForm datasetId={datasetId} examples={examples} />
+          <AutotagList datasetId={datasetId} />
         </aside>
         <section className="page embed-main" aria-label="Similar items">
           <h1>More like {examples.length === 1 ? examples[0] : `${examples.length} items`}</h1>
