@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { APIError, type Dataset, NucleusClient } from "@nucleus/core";
+import { APIError, type Dataset, type MapPoint, NucleusClient } from "@nucleus/core";
 import { createServer, type RunningNucleusServer } from "@nucleus/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverBackends } from "./backends.js";
@@ -81,7 +81,9 @@ describe.each(serverBackends())("autotags and the embedding map on $name", (back
       .toArray({ limit: Number.POSITIVE_INFINITY });
     expect(best.length).toBeGreaterThan(20);
     expect(best.every((item) => shows(Number(item.referenceId.slice(1))))).toBe(true);
-    const queried = await dataset.queryItems("autotag.bright >= 0.5").toArray({ limit: Number.POSITIVE_INFINITY });
+    const queried = await dataset
+      .queryItems("autotag.bright >= 0.5")
+      .toArray({ limit: Number.POSITIVE_INFINITY });
     expect(queried.map((item) => item.referenceId).sort()).toEqual(
       best.map((item) => item.referenceId).sort(),
     );
@@ -100,7 +102,7 @@ describe.each(serverBackends())("autotags and the embedding map on $name", (back
     const map = await dataset.embeddingMap({ pollInterval: 50 });
     expect(map).toMatchObject({ status: "Completed", stale: false, points: ITEMS, method: "pca" });
     expect(await dataset.embeddingMap()).toMatchObject({ cached: true, jobId: map.jobId });
-    const points = [];
+    const points: MapPoint[] = [];
     for await (const point of dataset.embeddingMapPoints({ pageSize: 150 })) points.push(point);
     expect(points).toHaveLength(ITEMS);
     // The concept's coordinate carries most of the variance: the first axis splits the two groups.

@@ -261,7 +261,9 @@ describe.each(testBackends())("autotags on $name", (backend) => {
     const update = await server.call("POST", `autotag/${tagId}`, { body: {} });
     expect(update.body).toMatchObject({ job_type: "autotagInference", job_last_known_status: "Running" });
     expect(await finished((update.body as { job_id: string }).job_id)).toMatchObject({ status: "Completed" });
-    expect((await server.call("GET", `autotag/${tagId}/refinementMetrics`, { key: "other_key" })).status).toBe(404);
+    expect(
+      (await server.call("GET", `autotag/${tagId}/refinementMetrics`, { key: "other_key" })).status,
+    ).toBe(404);
     expect((await server.call("DELETE", `autotag/${tagId}`, { body: {}, key: "other_key" })).status).toBe(
       404,
     );
