@@ -154,7 +154,7 @@ describe.skipIf(skipBrowser)("scenes in the web app", () => {
     const rows = await page
       .locator("table.scenes tbody tr")
       .evaluateAll((trs) =>
-        trs.map((tr) => [...tr.children].map((c) => (c as HTMLElement).innerText.trim())),
+        trs.map((tr) => Array.from(tr.children).map((c) => (c as HTMLElement).innerText.trim())),
       );
     expect(rows.map((r) => r.slice(0, 3))).toEqual(
       expected.map((s) => [s.referenceId, s.type, String(s.frameCount ?? "?")]),

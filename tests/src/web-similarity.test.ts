@@ -11,7 +11,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Dataset, NucleusClient } from "@nucleus/core";
+import { type Dataset, type MapPoint, NucleusClient } from "@nucleus/core";
 import { createServer, type RunningNucleusServer } from "@nucleus/server";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -150,7 +150,7 @@ describe.skipIf(skipBrowser)("similarity in the web app", () => {
     // Its own cluster first: the planted structure shows through.
     const first = (await refsIn(NEAREST)).slice(0, PER_CLUSTER - 1);
     expect(first.every((r) => clusterOf(Number(r.slice(4))) === clusterOf(5))).toBe(true);
-    await page.waitForFunction(() => [...document.images].every((img) => img.complete));
+    await page.waitForFunction(() => Array.from(document.images).every((img) => img.complete));
     expect(await axe(page)).toEqual([]);
     await shoot(page, "similar");
   });
@@ -247,7 +247,7 @@ describe.skipIf(skipBrowser)("similarity in the web app", () => {
       .locator(".dup-group")
       .evaluateAll((els) =>
         els.map((g) =>
-          [...g.querySelectorAll("li.result-tile")].map((t) => t.getAttribute("data-reference-id")),
+          Array.from(g.querySelectorAll("li.result-tile")).map((t) => t.getAttribute("data-reference-id")),
         ),
       );
     const answer = await dataset.nearDuplicates({ threshold: 0.001 });
@@ -286,7 +286,7 @@ describe.skipIf(skipBrowser)("similarity in the web app", () => {
       .toEqual(
         ["car\n20", "person\n20", "sign\n20"].map((t) => expect.stringMatching(t.replace("\n", "\\s+"))),
       );
-    const points = [];
+    const points: MapPoint[] = [];
     for await (const p of dataset.embeddingMapPoints()) points.push(p);
     type Transform = { sx: number; sy: number; dx: number; dy: number };
     // Where the points are once the layout has settled (a screenshot at 4K lays the page out
@@ -351,7 +351,7 @@ describe.skipIf(skipBrowser)("similarity in the web app", () => {
     await page.mouse.up();
     await expect.poll(() => page.locator(".map-selected").innerText()).toBe(`${inBox.length} items selected`);
     await expect.poll(async () => (await refsIn('ul[aria-label="Selected items"]')).sort()).toEqual(inBox);
-    await page.waitForFunction(() => [...document.images].every((img) => img.complete));
+    await page.waitForFunction(() => Array.from(document.images).every((img) => img.complete));
     await shoot(page, "embedding-map-selection");
 
     // The lasso: a triangle drawn around the "car" cluster selects the points inside it.
