@@ -20,7 +20,11 @@ describe("streaming PCA", () => {
       }
     });
     for (const size of [1, 4, 100]) {
-      const plane = await fitPca(passOver(vectors, size), { random: () => 0.3, tolerance: 1e-10 });
+      const plane = await fitPca(passOver(vectors, size), {
+        random: () => 0.3,
+        tolerance: 1e-10,
+        varianceTolerance: 0,
+      });
       expect(plane.count).toBe(10);
       expect(Array.from(plane.mean)).toEqual(shift);
       expect(Math.abs(plane.axes[0][0] as number)).toBeCloseTo(1, 6);
@@ -41,6 +45,25 @@ describe("streaming PCA", () => {
     expect(Math.abs(plane.axes[0][0] as number)).toBeGreaterThan(0.99);
     expect(plane.explained[0]).toBeCloseTo(18 / 32, 2);
     expect(plane.iterations).toBeLessThan(25);
+  });
+
+  it("stops early where the leading variances are nearly equal: any plane among them captures as much", async () => {
+    let state = 9;
+    const next = () => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state / 2_147_483_648 - 0.5;
+    };
+    const vectors = Array.from({ length: 400 }, () => Float32Array.from({ length: 32 }, next));
+    const strict = await fitPca(passOver(vectors, 100), {
+      random: () => 0.3,
+      tolerance: 0,
+      varianceTolerance: 0,
+    });
+    const loose = await fitPca(passOver(vectors, 100), { random: () => 0.3, tolerance: 0 });
+    expect(loose.iterations).toBeLessThan(strict.iterations);
+    expect(loose.explained[0] + loose.explained[1]).toBeGreaterThan(
+      0.98 * (strict.explained[0] + strict.explained[1]),
+    );
   });
 
   it("maps vectors of one or two dimensions, and refuses an empty set", async () => {

@@ -22,6 +22,12 @@ export interface PcaPlane {
 export interface PcaOptions {
   /** Stops when both axes moved by less than this (1 - |cos| of old and new). */
   tolerance?: number;
+  /**
+   * Also stops when the variance the plane captures changed by less than this share in a pass:
+   * where the leading variances are nearly equal the axes wander among planes that all capture
+   * about as much, and any of them makes as good a map.
+   */
+  varianceTolerance?: number;
   maxIterations?: number;
   /** A generator of numbers in [0, 1), for the starting axes. */
   random?: () => number;
@@ -84,6 +90,7 @@ export async function fitPca(pass: VectorPass, options: PcaOptions = {}): Promis
   // A map needs the plane, not digits: axes steady to about a hundredth of a radian will do.
   const tolerance = options.tolerance ?? 1e-4;
   const maxIterations = options.maxIterations ?? 25;
+  const varianceTolerance = options.varianceTolerance ?? 1e-3;
   const random = options.random ?? Math.random;
   let mean = new Float64Array(0);
   let count = 0;
@@ -109,6 +116,7 @@ export async function fitPca(pass: VectorPass, options: PcaOptions = {}): Promis
   orthonormalise(q1, q2);
   let eigenvalues: [number, number] = [0, 0];
   let iterations = 0;
+  let previousCaptured = 0;
   const centred = new Float64Array(dimension);
   for (; iterations < maxIterations; ) {
     iterations += 1;
@@ -142,9 +150,12 @@ export async function fitPca(pass: VectorPass, options: PcaOptions = {}): Promis
     const r2 = z1.map((x, i) => b1 * x + b2 * (z2[i] as number));
     orthonormalise(r1, r2);
     const moved = Math.max(1 - Math.abs(dot(r1, q1)), 1 - Math.abs(dot(r2, q2)));
+    const captured = eigenvalues[0] + eigenvalues[1];
+    const steady = iterations > 2 && Math.abs(captured - previousCaptured) <= varianceTolerance * captured;
+    previousCaptured = captured;
     q1 = r1;
     q2 = r2;
-    if (moved < tolerance) break;
+    if (moved < tolerance || steady) break;
   }
   return {
     mean,
