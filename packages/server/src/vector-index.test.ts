@@ -132,6 +132,25 @@ describe.each(testBackends())("vector index on $name", (backend) => {
     expect(recallOf(found, exact)).toBeGreaterThanOrEqual(0.8);
   });
 
+  it("searches near several examples, all of them left out", async () => {
+    // Items 0, 20 and 40 share a cluster (i % 20): their neighbours are its other members.
+    const examples = [ref(0), ref(20), ref(40)];
+    const found = await similar({ reference_ids: examples, k: 10 });
+    const exact = await similar({ reference_ids: examples, k: 10, exact: true });
+    expect(found.method).toBe("index");
+    expect(found.results).toHaveLength(10);
+    for (const r of found.results) {
+      expect(examples).not.toContain(r.reference_id);
+      expect(Number(r.reference_id.slice(1)) % CLUSTERS).toBe(0);
+    }
+    expect(recallOf(found, exact)).toBeGreaterThanOrEqual(0.9);
+    const unknown = await server.call("POST", `ext/datasets/${ds}/similar`, {
+      body: { reference_ids: [ref(0), "nope"] },
+    });
+    expect(unknown.status).toBe(400);
+    expect(JSON.stringify(unknown.body)).toContain("reference_ids[1]: no item");
+  });
+
   it("leaves deleted items out of results and keeps the index over a restart", async () => {
     const vector = vectors[123] as number[];
     const before = await similar({ vector, k: 5 });

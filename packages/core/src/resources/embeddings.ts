@@ -59,7 +59,8 @@ export interface EmbeddingsUploadResult {
 
 /**
  * What {@link Dataset.similar} searches near and among: one example (an item by reference id or
- * id, which is left out of the results, or a raw vector), how many neighbours, the metric, and
+ * id, which is left out of the results, or a raw vector) or several items (`referenceIds`, near
+ * their mean, all left out), how many neighbours, the metric, and
  * optionally a query or a slice whose items are the only candidates.
  *
  * @example
@@ -70,7 +71,12 @@ export interface EmbeddingsUploadResult {
  * ```
  */
 export type SimilarOptions = CallOptions &
-  ({ referenceId: string } | { itemId: string } | { vector: readonly number[] | Float32Array }) & {
+  (
+    | { referenceId: string }
+    | { referenceIds: readonly string[] }
+    | { itemId: string }
+    | { vector: readonly number[] | Float32Array }
+  ) & {
     /** Neighbours to return, 1 to 1000. Default 10. */
     k?: number;
     /** `cosine` (`1 - cos`, the default) or `l2` (Euclidean distance). */
@@ -133,6 +139,7 @@ export async function uploadEmbeddings(
 export async function similar(api: Api, datasetId: string, options: SimilarOptions): Promise<SimilarItem[]> {
   const body = {
     referenceId: "referenceId" in options ? options.referenceId : undefined,
+    referenceIds: "referenceIds" in options ? [...options.referenceIds] : undefined,
     itemId: "itemId" in options ? options.itemId : undefined,
     vector: "vector" in options ? Array.from(options.vector) : undefined,
     k: options.k,

@@ -99,6 +99,14 @@ export type UploadEmbeddingsResponse = Camelize<z.output<typeof UploadEmbeddings
 /** The wire schema of {@link SimilarItemsRequest}. */
 export const SimilarItemsRequestSchema = z.looseObject({
   reference_id: z.string().min(1, { error: "must be a non-empty string" }).nullish(),
+  /** Several examples: the search is near their mean direction (cosine) or mean (L2). */
+  reference_ids: z
+    .array(z.string().min(1, { error: "must be a non-empty string" }), {
+      error: "must be a list of reference ids",
+    })
+    .min(1, { error: "must name 1 to 100 items" })
+    .max(100, { error: "must name 1 to 100 items" })
+    .nullish(),
   item_id: z.string().min(1, { error: "must be a non-empty string" }).nullish(),
   vector: vector.nullish(),
   k: z
@@ -115,7 +123,8 @@ export const SimilarItemsRequestSchema = z.looseObject({
 });
 /**
  * `POST ext/datasets/{id}/similar`: the `k` items (default 10) nearest to an item (by reference
- * id or item id, the item itself left out) or to a raw vector, by cosine distance (default) or
+ * id or item id, the item itself left out), to several items (`reference_ids`: near their mean,
+ * all of them left out) or to a raw vector, by cosine distance (default) or
  * Euclidean distance, among the items a query or a slice selects (every item by default).
  *
  * @example

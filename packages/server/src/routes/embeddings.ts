@@ -4,7 +4,7 @@ import type { Ctx, Env } from "../http/context.js";
 import { route } from "../http/contract.js";
 import { badRequest } from "../http/errors.js";
 import { requireDataset, requireSlice } from "../http/lookup.js";
-import { distanceTo, type Metric, TopK } from "../services/nearest.js";
+import { distanceTo, type Metric, norm, TopK } from "../services/nearest.js";
 import type { DatasetRecord, ItemVector, NewEmbedding } from "../store/index.js";
 import { runOf } from "./queries.js";
 
@@ -95,13 +95,47 @@ async function candidatesOf(
   return ids;
 }
 
+/**
+ * The query of several examples: the mean of their unit vectors for cosine (their mean direction),
+ * of the vectors themselves for L2; a 400 names the first unknown reference id or one without a vector.
+ */
+async function meanOf(
+  c: Ctx,
+  datasetId: string,
+  referenceIds: readonly string[],
+  metric: Metric,
+): Promise<{ query: Float32Array; exclude: Set<string> }> {
+  const { store } = c.get("services");
+  const ids = await store.embeddings.itemIds(datasetId, referenceIds);
+  const found = await store.embeddings.get(datasetId, [...ids.values()]);
+  let query: Float32Array | undefined;
+  referenceIds.forEach((ref, i) => {
+    const itemId = ids.get(ref);
+    if (itemId === undefined)
+      throw badRequest(
+        `reference_ids[${i}]: no item of dataset ${datasetId} has reference id ${JSON.stringify(ref)}`,
+      );
+    const vector = found.get(itemId)?.vector;
+    if (!vector)
+      throw badRequest(
+        `reference_ids[${i}]: item ${JSON.stringify(ref)} has no embedding; upload its vector first`,
+      );
+    query ??= new Float32Array(vector.length);
+    const scale = metric === "cosine" ? 1 / (norm(vector) || 1) : 1;
+    for (let j = 0; j < vector.length; j += 1)
+      (query as Float32Array)[j] =
+        ((query as Float32Array)[j] as number) + ((vector[j] as number) * scale) / referenceIds.length;
+  });
+  return { query: query as Float32Array, exclude: new Set(ids.values()) };
+}
+
 /** What a search looks for. */
 interface Search {
   query: Float32Array;
   metric: Metric;
   k: number;
-  /** The example item, left out of its own results. */
-  exclude: string | undefined;
+  /** The example items, left out of their own results. */
+  exclude: ReadonlySet<string>;
   /** The items a filter keeps, or undefined for every item. */
   candidates: Set<string> | undefined;
   /** Vectors the dataset holds. */
@@ -123,7 +157,7 @@ async function exactSearch(c: Ctx, datasetId: string, search: Search): Promise<F
   let searched = 0;
   const consider = (records: readonly ItemVector[]) => {
     for (const record of records) {
-      if (record.itemId === exclude || (candidates && !candidates.has(record.itemId))) continue;
+      if (exclude.has(record.itemId) || (candidates && !candidates.has(record.itemId))) continue;
       searched += 1;
       top.offer({ value: record, key: record.itemId, distance: distance(record.vector) });
     }
@@ -166,7 +200,7 @@ async function indexSearch(c: Ctx, datasetId: string, search: Search): Promise<F
   const { store, vectors } = c.get("services");
   const { candidates, exclude, k, total } = search;
   const share = candidates ? Math.max(candidates.size, 1) / Math.max(total, 1) : 1;
-  let want = Math.ceil(Math.max(k + 1, MIN_CANDIDATES) / share);
+  let want = Math.ceil(Math.max(k + exclude.size, MIN_CANDIDATES) / share);
   for (;;) {
     if (want > MAX_INDEX_SHARE * total && want > MIN_CANDIDATES) return undefined;
     const hits = await vectors.nearest(datasetId, search.metric, search.query, want);
@@ -180,7 +214,7 @@ async function indexSearch(c: Ctx, datasetId: string, search: Search): Promise<F
     for (const hit of hits) {
       const item = named.get(hit.key);
       // A key that names no item is a deleted or replaced vector the index still holds.
-      if (!item || item.itemId === exclude || (candidates && !candidates.has(item.itemId))) continue;
+      if (!item || exclude.has(item.itemId) || (candidates && !candidates.has(item.itemId))) continue;
       kept.push(item.itemId);
     }
     if (kept.length >= k + RERANK_SPARE || hits.length < want) {
@@ -235,15 +269,21 @@ export function embeddingRoutes(): Hono<Env> {
   route(app, routes.similarItems, async ({ params, body }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
     const { store } = c.get("services");
-    const given = [body.reference_id, body.item_id, body.vector].filter((v) => v != null).length;
+    const given = [body.reference_id, body.reference_ids, body.item_id, body.vector].filter(
+      (v) => v != null,
+    ).length;
     if (given !== 1)
-      throw badRequest("reference_id, item_id, vector: give exactly one of them, the example to search near");
+      throw badRequest(
+        "reference_id, reference_ids, item_id, vector: give exactly one of them, the examples to search near",
+      );
     const metric: Metric = body.metric ?? "cosine";
     const k = body.k ?? DEFAULT_K;
     const dimension = await store.embeddings.dimension(dataset.id);
     let query: Float32Array;
-    let exclude: string | undefined;
-    if (body.vector) {
+    let exclude = new Set<string>();
+    if (body.reference_ids) {
+      ({ query, exclude } = await meanOf(c, dataset.id, body.reference_ids, metric));
+    } else if (body.vector) {
       if (dimension !== null && body.vector.length !== dimension)
         throw badRequest(
           `vector: has ${body.vector.length} numbers, but the dataset's vectors have ${dimension}`,
@@ -267,7 +307,7 @@ export function embeddingRoutes(): Hono<Env> {
         );
       }
       query = found.vector;
-      exclude = found.itemId;
+      exclude = new Set([found.itemId]);
     }
     const candidates = await candidatesOf(c, dataset, body);
     const { exactSearchBelow } = c.get("services");
