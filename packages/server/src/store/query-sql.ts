@@ -238,15 +238,28 @@ function objectParts(
     const types = source.matchTypes?.length
       ? `AND m.match_type IN (${source.matchTypes.map((t) => b.add(t)).join(", ")})`
       : "";
-    const from = after
-      ? `AND (m.item_seq > ${b.add(after[0])} OR (m.item_seq = ${b.add(after[0])} AND m.ord > ${b.add(after[1])}))`
-      : "";
+    // Rows of some items (a slice or a query): walk the items' facts, the narrow table the item
+    // condition reads, and look up each selected item's rows, instead of reading every row of
+    // the set to test its item (13M rows for a query that keeps 3% of the items). CROSS JOIN
+    // keeps SQLite's loop in that order; `+f.item_seq` keeps it from turning the cursor's range
+    // on f into a range scan of m for every item (an equality lookup is what it needs).
+    // PostgreSQL plans it from its statistics either way.
+    const seq = query.items ? "f.item_seq" : "m.item_seq";
+    const from = !after
+      ? ""
+      : query.items
+        ? `AND ${seq} >= ${b.add(after[0])} AND (${seq} > ${b.add(after[0])} OR m.ord > ${b.add(after[1])})`
+        : `AND (${seq} > ${b.add(after[0])} OR (${seq} = ${b.add(after[0])} AND m.ord > ${b.add(after[1])}))`;
+    const tables = query.items
+      ? `FROM item_facts f CROSS JOIN match_rows m JOIN items i ON i.seq = m.item_seq
+        WHERE f.dataset_key = ${b.add(dataset.key)} AND m.set_key = ${b.add(source.setKey)} AND m.item_seq = +f.item_seq`
+      : `FROM match_rows m JOIN items i ON i.seq = m.item_seq
+        JOIN item_facts f ON f.dataset_key = ${b.add(dataset.key)} AND f.item_seq = m.item_seq
+        WHERE m.set_key = ${b.add(source.setKey)}`;
     return {
       select: `${MATCH_SELECT}, i.id AS item_id, i.reference_id`,
-      body: `FROM match_rows m JOIN items i ON i.seq = m.item_seq
-        JOIN item_facts f ON f.dataset_key = ${b.add(dataset.key)} AND f.item_seq = m.item_seq
-        WHERE m.set_key = ${b.add(source.setKey)} ${types} ${from} AND ${objectCondition} AND ${itemCondition}`,
-      order: "m.item_seq, m.ord",
+      body: `${tables} ${types} ${from} AND ${objectCondition} AND ${itemCondition}`,
+      order: `${seq}, m.ord`,
     };
   }
   const table = source.kind === "predictions" ? "predictions" : "annotations";
