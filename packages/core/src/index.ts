@@ -58,6 +58,17 @@ export * from "./errors.js";
 export type { CallOptions } from "./options.js";
 export { type Page, PageIterator } from "./pagination.js";
 export type {
+  AutotagInfo,
+  AutotagRef,
+  AutotagScore,
+  AutotagSliceResponse,
+  CreateAutotagOptions,
+  EmbeddingMapInfo,
+  EmbeddingMapOptions,
+  MapPoint,
+  RefineAutotagOptions,
+} from "./resources/autotags.js";
+export type {
   CuratedItem,
   EvaluationFilters,
   Facets,
@@ -86,17 +97,6 @@ export type {
   SimilarOptions,
   UploadEmbeddingsOptions,
 } from "./resources/embeddings.js";
-export type {
-  AutotagInfo,
-  AutotagRef,
-  AutotagScore,
-  AutotagSliceResponse,
-  CreateAutotagOptions,
-  EmbeddingMapInfo,
-  EmbeddingMapOptions,
-  MapPoint,
-  RefineAutotagOptions,
-} from "./resources/autotags.js";
 export {
   type ConfusionCell,
   Evaluation,

@@ -114,7 +114,7 @@ export async function nearDuplicateItems(c: Context): Promise<void> {
   });
   const slice = sliceName
     ? await dataset.nearDuplicateSlice(found.jobId, sliceName, {
-        keep: Boolean(c.args.flags["groups-only"]) ? "groups" : "unique",
+        keep: c.args.flags["groups-only"] ? "groups" : "unique",
       })
     : undefined;
   if (c.json) {
