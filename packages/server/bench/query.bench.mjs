@@ -206,7 +206,9 @@ const rssAfterIngest = peakRssMb();
  * mean CPU time a request, which other load on the machine does not inflate as it does latency.
  */
 async function latencies(request) {
+  const firstStart = performance.now();
   await request();
+  const first = performance.now() - firstStart;
   const times = [];
   const cpuBefore = server.cpuMs();
   for (let i = 0; i < REPEAT; i += 1) {
@@ -214,11 +216,13 @@ async function latencies(request) {
     await request();
     times.push(performance.now() - start);
   }
-  return { sorted: times.sort((a, b) => a - b), cpu: (server.cpuMs() - cpuBefore) / REPEAT };
+  return { sorted: times.sort((a, b) => a - b), cpu: (server.cpuMs() - cpuBefore) / REPEAT, first };
 }
-const report = ({ name, sorted, cpu, target }) =>
+// The first call is shown apart: a result the server keeps until the next write (subset
+// metrics) answers the timed calls from memory.
+const report = ({ name, sorted, cpu, target, first }) =>
   console.log(
-    `  ${name.padEnd(66)} p50 ${percentile(sorted, 50).toFixed(0).padStart(5)} ms  p95 ${percentile(sorted, 95).toFixed(0).padStart(5)} ms  server CPU ${cpu.toFixed(0).padStart(5)} ms${target ? `  (target < ${target} ms)` : ""}`,
+    `  ${name.padEnd(66)} first ${first.toFixed(0).padStart(6)} ms  p50 ${percentile(sorted, 50).toFixed(0).padStart(5)} ms  p95 ${percentile(sorted, 95).toFixed(0).padStart(5)} ms  server CPU ${cpu.toFixed(0).padStart(5)} ms${target ? `  (target < ${target} ms)` : ""}`,
   );
 
 const results = [];
