@@ -99,6 +99,7 @@ import { dedupRoutes } from "./routes/dedup.js";
 import { embeddingMapRoutes } from "./routes/embedding-map.js";
 import { embeddingRoutes } from "./routes/embeddings.js";
 import { exportRoutes } from "./routes/exports.js";
+import { sceneExportRoutes } from "./routes/scene-export.js";
 import { sceneRoutes } from "./routes/scenes.js";
 import { tagRoutes } from "./routes/tags.js";
 import { taxonomyRoutes } from "./routes/taxonomies.js";
@@ -708,6 +709,7 @@ export const routes = defineRoutes({
   ...embeddingMapRoutes,
   ...dedupRoutes,
   ...sceneRoutes,
+  ...sceneExportRoutes,
 });
 
 /**

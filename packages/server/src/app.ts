@@ -30,6 +30,7 @@ import { modelRoutes } from "./routes/models.js";
 import { nearDuplicateRoutes } from "./routes/near-duplicates.js";
 import { operationRoutes } from "./routes/operations.js";
 import { queryRoutes } from "./routes/queries.js";
+import { sceneExportRoutes } from "./routes/scene-export.js";
 import { sceneRoutes } from "./routes/scenes.js";
 import { sessionRoutes } from "./routes/session.js";
 import { sliceRoutes } from "./routes/slices.js";
@@ -137,6 +138,7 @@ export function buildApp(options: AppOptions): Hono<Env> {
     exportRoutes(),
     dedupRoutes(),
     sceneRoutes(),
+    sceneExportRoutes(),
     unsupportedRoutes(),
   ]) {
     api.route("/", routes);
