@@ -64,6 +64,7 @@ import {
 } from "./embeddings.js";
 import { classLabels, type ModelRef, modelPredictions } from "./exports.js";
 import type { Job } from "./job.js";
+import { exportScenes, type SceneExportOptions, type SceneExportRow } from "./scene-export.js";
 import {
   deleteScene,
   deleteTracks,
@@ -931,6 +932,21 @@ export class Dataset {
    */
   queryScenes(query: string, options: SceneQueryOptions = {}): PageIterator<Scene> {
     return queryScenes(this.api, this.id, query, options);
+  }
+
+  /**
+   * The dataset's scenes (of a slice's, with `sliceId`) with their tracked boxes frame by frame,
+   * fetched a page at a time as the iteration goes.
+   *
+   * @example
+   * ```ts
+   * for await (const row of dataset.exportScenes({ pageSize: 30 })) {
+   *   console.log(row.scene.referenceId, Object.keys(row.annotations));
+   * }
+   * ```
+   */
+  exportScenes(options: SceneExportOptions = {}): PageIterator<SceneExportRow> {
+    return exportScenes(this.api, this.id, options);
   }
 
   /**
