@@ -136,7 +136,9 @@ describe.each(serverBackends())("on $name", (backend) => {
         { label: "road", index: 1 },
         { label: "sky", index: 2 },
       ]);
-      const served = Buffer.from(await (await fetch(stored?.maskUrl as string)).arrayBuffer());
+      // The mask reads back as the caller named it; its bytes are served at maskMediaUrl.
+      expect(stored?.maskUrl).toBe(maskFile);
+      const served = Buffer.from(await (await fetch(stored?.maskMediaUrl as string)).arrayBuffer());
       expect(served.equals(png)).toBe(true);
     });
 
