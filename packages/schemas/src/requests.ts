@@ -110,6 +110,10 @@ export const CreateSliceRequestSchema = z.object({
   name: z.string().min(1),
   reference_ids: z.array(z.string()).max(10_000).nullish(),
   dataset_item_ids: z.array(z.string()).max(10_000).nullish(),
+  /** Scene ids (`scn_…`): a scene slice, which cannot also name items or objects. */
+  scene_ids: z.array(z.string()).max(10_000).nullish(),
+  /** Annotation and prediction ids: an object slice. */
+  object_ids: z.array(z.string()).max(10_000).nullish(),
   allow_empty: z.union([z.boolean(), z.literal(0), z.literal(1)]).optional(),
 });
 /** `POST dataset/{id}/create_slice`: by reference ids or item ids, or empty with `allow_empty`. */

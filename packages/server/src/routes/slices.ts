@@ -10,6 +10,7 @@ import { itemWire } from "../presenters/items.js";
 import { sliceInfoWire, sliceWire } from "../presenters/slices.js";
 import type { SliceMembers } from "../store/index.js";
 import { exportRows, MAX_PAGE } from "./items.js";
+import { requireOneKind, sceneSliceItems } from "./scene-slices.js";
 
 /** Slices: named subsets of a dataset's items. */
 export function sliceRoutes(): Hono<Env> {
@@ -17,18 +18,25 @@ export function sliceRoutes(): Hono<Env> {
 
   route(app, routes.createSlice, async ({ params, body }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
-    const members: SliceMembers = body.dataset_item_ids?.length
-      ? { itemIds: body.dataset_item_ids }
-      : { referenceIds: body.reference_ids ?? [] };
+    requireOneKind(body);
+    const scenes = body.scene_ids?.length ? body.scene_ids : undefined;
+    const members: SliceMembers = scenes
+      ? { itemIds: await sceneSliceItems(c.get("services").store, dataset.id, scenes) }
+      : body.dataset_item_ids?.length
+        ? { itemIds: body.dataset_item_ids }
+        : { referenceIds: body.reference_ids ?? [] };
     const given = "itemIds" in members ? members.itemIds : members.referenceIds;
-    if (given.length === 0 && !body.allow_empty) {
+    if (given.length === 0 && !scenes && !body.allow_empty) {
       throw badRequest(
-        "A slice needs reference_ids or dataset_item_ids; pass allow_empty to create an empty one",
+        "A slice needs reference_ids, dataset_item_ids or scene_ids; pass allow_empty to create an empty one",
       );
     }
-    const slice = await c
-      .get("services")
-      .store.slices.create(c.get("tenant"), { datasetId: dataset.id, name: body.name, members });
+    const slice = await c.get("services").store.slices.create(c.get("tenant"), {
+      datasetId: dataset.id,
+      name: body.name,
+      members,
+      type: scenes ? "scene" : undefined,
+    });
     return { slice_id: slice.id };
   });
 

@@ -33,6 +33,8 @@ export interface SliceStore {
       datasetId: string;
       name: string;
       members: SliceMembers;
+      /** What the slice holds; `dataset_item` unless said (a scene slice keeps its scenes' frame items). */
+      type?: SliceType | undefined;
       /** The query the items were selected by, kept as a static slice's (a dump's restore). */
       query?: { text: string; runId: string | null } | undefined;
     },

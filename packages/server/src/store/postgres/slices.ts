@@ -97,6 +97,7 @@ export class PgSliceStore implements SliceStore {
       name: string;
       members: SliceMembers;
       query?: { text: string; runId: string | null } | undefined;
+      type?: SliceType | undefined;
     },
   ): Promise<SliceRecord> {
     const record: SliceRecord = {
@@ -104,7 +105,7 @@ export class PgSliceStore implements SliceStore {
       tenant,
       datasetId: input.datasetId,
       name: input.name,
-      type: "dataset_item",
+      type: input.type ?? "dataset_item",
       description: null,
       tags: [],
       createdAt: now(),

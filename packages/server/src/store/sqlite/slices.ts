@@ -54,6 +54,7 @@ export class SqliteSliceStore implements SliceStore {
       name: string;
       members: SliceMembers;
       query?: { text: string; runId: string | null } | undefined;
+      type?: SliceType | undefined;
     },
   ): Promise<SliceRecord> {
     const record: SliceRecord = {
@@ -61,7 +62,7 @@ export class SqliteSliceStore implements SliceStore {
       tenant,
       datasetId: input.datasetId,
       name: input.name,
-      type: "dataset_item",
+      type: input.type ?? "dataset_item",
       description: null,
       tags: [],
       createdAt: now(),
