@@ -2,8 +2,13 @@
  * Scene slices as `Dataset.create_slice_by_ids(scene_ids=...)` makes them: the slice is of type
  * `scene`, holds its scenes' frames, and does not mix kinds of ids; on each store.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer, testBackends } from "./test-support.js";
+import type { DumpLine } from "./dump/format.js";
+import { dumpDataset, loadDump } from "./dump/tasks.js";
+import { KEY, startTestServer, type TestServer, testBackends } from "./test-support.js";
 
 const clip = (ref: string) => ({
   reference_id: ref,
@@ -72,4 +77,41 @@ describe.each(testBackends())("scene slices on $name", (backend) => {
     expect(unknown.status).toBe(400);
     expect((unknown.body as { error: string }).error).toMatch(/scene_ids: "scn_nope"/);
   });
+});
+
+it("a scene slice stays a scene slice through a dump and its import", async () => {
+  const server = await startTestServer();
+  try {
+    const created = await server.call("POST", "dataset/create", {
+      body: { name: "moving clips", is_scene: true, use_privacy_mode: false },
+    });
+    const ds = (created.body as { dataset_id: string }).dataset_id;
+    await server.call("POST", `${ds}/upload_video_scenes`, { body: { scenes: [clip("a"), clip("b")] } });
+    const listed = (await server.call("GET", `dataset/${ds}/scenes_list`)).body as {
+      scenes: { id: string }[];
+    };
+    await server.call("POST", `dataset/${ds}/create_slice`, {
+      body: { name: "first", scene_ids: [listed.scenes[0]?.id] },
+    });
+    const slices = async (dataDir: string, datasetId: string) => {
+      const lines: DumpLine[] = [];
+      await dumpDataset({ dataDir }, { apiKey: KEY }, datasetId, (line) => {
+        lines.push(JSON.parse(JSON.stringify(line)) as DumpLine);
+      });
+      return lines;
+    };
+    const first = await slices(server.dataDir, ds);
+    const target = mkdtempSync(join(tmpdir(), "nucleus-scene-slice-dump-"));
+    const loaded = await loadDump(
+      { dataDir: target },
+      { apiKey: KEY },
+      (async function* () {
+        yield* first;
+      })(),
+    );
+    const again = (await slices(target, loaded.datasetId)).filter((line) => line.kind === "slice");
+    expect(again).toMatchObject([{ slice: { name: "first", type: "scene" }, referenceIds: ["a/0", "a/1"] }]);
+  } finally {
+    await server.stop();
+  }
 });

@@ -196,6 +196,7 @@ export async function exportDataset(
         id: slice.id,
         name: slice.name,
         tags: slice.tags,
+        ...(slice.type === "scene" ? { type: slice.type } : {}),
         query: query ? { text: query.query, runId: query.runId, dynamic: query.dynamic } : null,
       },
       // A dynamic slice's items are its query's: the import reads them from it again.

@@ -19,6 +19,7 @@ import type {
   ModelRunRecord,
   NewItem,
   SliceRecord,
+  SliceType,
 } from "../store/index.js";
 import type { FrameItemType, SceneKind } from "../store/scenes.js";
 import type { TaxonomyKind } from "../store/taxonomies.js";
@@ -96,6 +97,8 @@ export type DumpLine =
       slice: Pick<SliceRecord, "id" | "name"> & {
         /** Since version 2. */
         tags?: string[];
+        /** A scene slice's `scene`; absent for a slice of items. */
+        type?: SliceType;
         /** The query it was made from (a dynamic slice's items are read from it); since version 2. */
         query?: { text: string; runId: string | null; dynamic: boolean } | null;
       };

@@ -363,6 +363,7 @@ export async function importDataset(
               datasetId: dataset(),
               name,
               members: { referenceIds: line.referenceIds },
+              type: line.slice.type,
               ...(query ? { query: { text: query.text, runId } } : {}),
             });
         if (tags && tags.length > 0) await store.tags.add("slice", tenant, slice.id, tags);
