@@ -80,7 +80,9 @@ describe.each(serverBackends())("autotags and the embedding map on $name", (back
       .autotagItems(tag, { minScore: 0.5 })
       .toArray({ limit: Number.POSITIVE_INFINITY });
     expect(best.length).toBeGreaterThan(20);
-    expect(best.every((item) => shows(Number(item.referenceId.slice(1))))).toBe(true);
+    // Background negatives are drawn at random, so a stray item may pass: precision, not purity.
+    const precise = best.filter((item) => shows(Number(item.referenceId.slice(1)))).length / best.length;
+    expect(precise).toBeGreaterThanOrEqual(0.9);
     const queried = await dataset
       .queryItems("autotag.bright >= 0.5")
       .toArray({ limit: Number.POSITIVE_INFINITY });
