@@ -1,63 +1,16 @@
-/**
- * Replays the official Python client's autotag calls (`fixtures/spec/python-client-autotags.jsonl`,
- * written from the protocol's description, with this server's own routes to upload vectors and
- * create the autotag): list_autotags, autotag_items (quoted name), autotag_training_items,
- * refinement metrics, update_autotag, an unknown name and delete_autotag. Each status and every
- * recorded key is checked; ids are mapped to the ones this server made; scores are checked to lie
- * above the threshold, highest first, and tagged items are compared as a set.
- */
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer, testBackends, type WireRecord } from "./test-support.js";
-
-const ID = /^(ds|di|tag|job)_[0-9a-z]{20}$/;
-const IDS = /(ds|di|tag|job)_[0-9a-z]{20}/g;
-const VOLATILE = new Set([
-  "job_creation_time",
-  "job_last_known_status",
-  "score",
-  "average_ms_taken_in_refinement",
-]);
+import { loadCapture, WireComparison } from "./replay-support.js";
+import { startTestServer, type TestServer, testBackends } from "./test-support.js";
 
 let server: TestServer;
-const ids = new Map<string, string>();
-
-function capture(): WireRecord[] {
-  const path = fileURLToPath(new URL("../../../fixtures/spec/python-client-autotags.jsonl", import.meta.url));
-  return readFileSync(path, "utf8")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as WireRecord);
-}
-
-const substitute = (text: string) => text.replace(IDS, (id) => ids.get(id) ?? id);
-
-function compare(recorded: unknown, actual: unknown, path: string): void {
-  if (typeof recorded === "string" && ID.test(recorded)) {
-    const prefix = recorded.slice(0, recorded.indexOf("_") + 1);
-    expect(actual, `${path} is a ${prefix} id`).toMatch(new RegExp(`^${prefix}[0-9a-z]{20}$`));
-    const known = ids.get(recorded);
-    if (known) expect(actual, path).toBe(known);
-    else ids.set(recorded, actual as string);
-    return;
-  }
-  if (Array.isArray(recorded)) {
-    expect(Array.isArray(actual), `${path} is an array`).toBe(true);
-    expect((actual as unknown[]).length, `${path} length`).toBe(recorded.length);
-    for (const [i, entry] of recorded.entries()) compare(entry, (actual as unknown[])[i], `${path}[${i}]`);
-    return;
-  }
-  if (recorded !== null && typeof recorded === "object") {
-    expect(actual, `${path} is an object`).toBeTypeOf("object");
-    for (const [key, value] of Object.entries(recorded)) {
-      expect(actual, `${path} has key ${key}`).toHaveProperty([key]);
-      if (!VOLATILE.has(key)) compare(value, (actual as Record<string, unknown>)[key], `${path}.${key}`);
-    }
-    return;
-  }
-  expect(actual, path).toEqual(typeof recorded === "string" ? substitute(recorded) : recorded);
-}
+const wire = new WireComparison({
+  prefixes: ["ds", "di", "tag", "job"],
+  volatile: ["job_creation_time", "job_last_known_status", "score", "average_ms_taken_in_refinement"],
+});
+const ids = wire.ids;
+const capture = () => loadCapture("python-client-autotags.jsonl");
+const substitute = (text: string) => wire.substitute(text);
+const compare = (recorded: unknown, actual: unknown, path: string) => wire.compare(recorded, actual, path);
 
 /** Tagged items come highest score first: compared as a set, their order checked by score. */
 function taggedInOrder(body: unknown, threshold: number): unknown {

@@ -1,23 +1,9 @@
-/**
- * Replays a capture of the official Python client's embedding calls, written from the protocol's
- * description of what the client sends (`fixtures/spec/python-client-embeddings.jsonl`):
- * `create_custom_index` from JSON files of vectors (served here on loopback), the job polled,
- * image and object indexing status, `embedding_indexes`, `export_embeddings` of a dataset and a
- * slice (sync, and async with signed URLs to the files), a custom index with bad entries (the
- * job's errors name them), one of another length (400), `delete_custom_index`, and Scale's own
- * image index (501). Each status and every recorded key and value is checked (ids mapped to the
- * ones this server made); each signed URL is read back.
- */
-import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer, testBackends, type WireRecord } from "./test-support.js";
+import { loadCapture, WireComparison } from "./replay-support.js";
+import { startTestServer, type TestServer, testBackends } from "./test-support.js";
 
-const ID = /^(ds|di|slc|job)_[0-9a-z]{20}$/;
-const IDS = /(ds|di|slc|job)_[0-9a-z]{20}/g;
-const VOLATILE = new Set(["job_creation_time", "job_last_known_status", "completed_steps", "total_steps"]);
 /** The files the custom index reads: JSON objects of reference id to vector. */
 const FILES: Record<string, unknown> = {
   "/embeddings-1.json": { img_1: [0.5, 0.25, -1], img_2: [-0.5, 0.75, 0.125] },
@@ -28,52 +14,22 @@ const FILES: Record<string, unknown> = {
 let server: TestServer;
 let files: Server;
 let origin: string;
-const ids = new Map<string, string>();
-const signedUrls: string[] = [];
-
-function capture(): WireRecord[] {
-  const path = fileURLToPath(
-    new URL("../../../fixtures/spec/python-client-embeddings.jsonl", import.meta.url),
-  );
-  return readFileSync(path, "utf8")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as WireRecord);
-}
-
-const substitute = (text: string) =>
-  text.replace(IDS, (id) => ids.get(id) ?? id).replaceAll("{FILES}", origin);
-
-function compare(recorded: unknown, actual: unknown, path: string): void {
-  if (recorded === "{SIGNED_URL}") {
+const wire = new WireComparison({
+  prefixes: ["ds", "di", "slc", "job"],
+  volatile: ["job_creation_time", "job_last_known_status", "completed_steps", "total_steps"],
+  placeholder: (recorded, actual, path) => {
+    if (recorded !== "{SIGNED_URL}") return false;
     expect(actual, path).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/nucleus\/__media\//);
     signedUrls.push(actual as string);
-    return;
-  }
-  if (typeof recorded === "string" && ID.test(recorded)) {
-    const prefix = recorded.slice(0, recorded.indexOf("_") + 1);
-    expect(actual, `${path} is a ${prefix} id`).toMatch(new RegExp(`^${prefix}[0-9a-z]{20}$`));
-    const known = ids.get(recorded);
-    if (known) expect(actual, path).toBe(known);
-    else ids.set(recorded, actual as string);
-    return;
-  }
-  if (Array.isArray(recorded)) {
-    expect(Array.isArray(actual), `${path} is an array`).toBe(true);
-    expect((actual as unknown[]).length, `${path} length`).toBe(recorded.length);
-    for (const [i, entry] of recorded.entries()) compare(entry, (actual as unknown[])[i], `${path}[${i}]`);
-    return;
-  }
-  if (recorded !== null && typeof recorded === "object") {
-    expect(actual, `${path} is an object`).toBeTypeOf("object");
-    for (const [key, value] of Object.entries(recorded)) {
-      expect(actual, `${path} has key ${key}`).toHaveProperty([key]);
-      if (!VOLATILE.has(key)) compare(value, (actual as Record<string, unknown>)[key], `${path}.${key}`);
-    }
-    return;
-  }
-  expect(actual, path).toEqual(typeof recorded === "string" ? substitute(recorded) : recorded);
-}
+    return true;
+  },
+  rewrite: (text) => text.replaceAll("{FILES}", origin),
+});
+const ids = wire.ids;
+const capture = () => loadCapture("python-client-embeddings.jsonl");
+const substitute = (text: string) => wire.substitute(text);
+const compare = (recorded: unknown, actual: unknown, path: string) => wire.compare(recorded, actual, path);
+const signedUrls: string[] = [];
 
 describe.each(testBackends())("the official client's embedding calls on $name", (backend) => {
   beforeAll(async () => {

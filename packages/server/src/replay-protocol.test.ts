@@ -1,67 +1,17 @@
-/**
- * Replays a capture of the official Python client's calls beyond the README flow, written from
- * the protocol's description of what the client sends (`fixtures/spec/python-client-protocol.jsonl`):
- * taxonomies and the categories checked against them, dataset, model and slice tags, autotags,
- * prediction, slice and raw item exports, class labels and deduplication. Each request is sent
- * as recorded; each status and every recorded key and value is checked (ids mapped to the ones
- * this server made), and the annotation groups of an item must be exactly the recorded ones.
- */
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer, testBackends, type WireRecord } from "./test-support.js";
-
-const ID = /^(ds|di|ann|pred|prj|run|slc|job)_[0-9a-z]{20}$/;
-const IDS = /(ds|di|ann|pred|prj|run|slc|job)_[0-9a-z]{20}/g;
-const VOLATILE = new Set([
-  "created_at",
-  "job_creation_time",
-  "job_last_known_status",
-  "completed_steps",
-  "total_steps",
-]);
+import { loadCapture, WireComparison } from "./replay-support.js";
+import { startTestServer, type TestServer, testBackends } from "./test-support.js";
 
 let server: TestServer;
-const ids = new Map<string, string>();
-
-function capture(): WireRecord[] {
-  const path = fileURLToPath(new URL("../../../fixtures/spec/python-client-protocol.jsonl", import.meta.url));
-  return readFileSync(path, "utf8")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as WireRecord);
-}
-
-const substitute = (text: string) => text.replace(IDS, (id) => ids.get(id) ?? id);
-
-function compare(recorded: unknown, actual: unknown, path: string): void {
-  if (typeof recorded === "string" && ID.test(recorded)) {
-    const prefix = recorded.slice(0, recorded.indexOf("_") + 1);
-    expect(actual, `${path} is a ${prefix} id`).toMatch(new RegExp(`^${prefix}[0-9a-z]{20}$`));
-    const known = ids.get(recorded);
-    if (known) expect(actual, path).toBe(known);
-    else ids.set(recorded, actual as string);
-    return;
-  }
-  if (Array.isArray(recorded)) {
-    expect(Array.isArray(actual), `${path} is an array`).toBe(true);
-    expect((actual as unknown[]).length, `${path} length`).toBe(recorded.length);
-    for (const [i, entry] of recorded.entries()) compare(entry, (actual as unknown[])[i], `${path}[${i}]`);
-    return;
-  }
-  if (recorded !== null && typeof recorded === "object") {
-    expect(actual, `${path} is an object`).toBeTypeOf("object");
-    if (path.endsWith(".annotations")) {
-      expect(Object.keys(actual as object).sort(), `${path} groups`).toEqual(Object.keys(recorded).sort());
-    }
-    for (const [key, value] of Object.entries(recorded)) {
-      expect(actual, `${path} has key ${key}`).toHaveProperty([key]);
-      if (!VOLATILE.has(key)) compare(value, (actual as Record<string, unknown>)[key], `${path}.${key}`);
-    }
-    return;
-  }
-  expect(actual, path).toEqual(typeof recorded === "string" ? substitute(recorded) : recorded);
-}
+const wire = new WireComparison({
+  prefixes: ["ds", "di", "ann", "pred", "prj", "run", "slc", "job"],
+  volatile: ["created_at", "job_creation_time", "job_last_known_status", "completed_steps", "total_steps"],
+  exactKeysAt: (path) => path.endsWith(".annotations"),
+});
+const ids = wire.ids;
+const capture = () => loadCapture("python-client-protocol.jsonl");
+const substitute = (text: string) => wire.substitute(text);
+const compare = (recorded: unknown, actual: unknown, path: string) => wire.compare(recorded, actual, path);
 
 describe.each(testBackends())(
   "the official client's taxonomy, tag, export and dedup calls on $name",

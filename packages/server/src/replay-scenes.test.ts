@@ -1,63 +1,18 @@
-/**
- * Replays a capture of the official Python client's scene and track calls, written from the
- * protocol's description of what the client sends (`fixtures/spec/python-client-scenes.jsonl`):
- * a lidar scene with camera parameters and a video scene of each kind uploaded as the client
- * does (signed URL, NDJSON PUT, `?async=1`, job polling), the scene list and lookups, scene
- * metadata, a scene category beside tracked cuboids, tracks, scene queries, a failing video job,
- * deletion, and scenes refused on a dataset of items. Each status and every recorded key and value
- * is checked (ids mapped to the ones this server made).
- */
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadCapture, WireComparison } from "./replay-support.js";
 import { startTestServer, type TestServer, testBackends, type WireRecord } from "./test-support.js";
 
-const ID = /^(ds|di|ann|pred|prj|run|slc|job|scn)_[0-9a-z]{20}$/;
-const IDS = /(ds|di|ann|pred|prj|run|slc|job|scn)_[0-9a-z]{20}/g;
-const VOLATILE = new Set(["job_creation_time", "job_last_known_status", "completed_steps", "total_steps"]);
-
 let server: TestServer;
-const ids = new Map<string, string>();
+const wire = new WireComparison({
+  prefixes: ["ds", "di", "ann", "pred", "prj", "run", "slc", "job", "scn"],
+  volatile: ["job_creation_time", "job_last_known_status", "completed_steps", "total_steps"],
+  exactKeysAt: (path) => path.endsWith(".annotations"),
+});
+const ids = wire.ids;
+const capture = () => loadCapture("python-client-scenes.jsonl");
+const substitute = (text: string) => wire.substitute(text);
+const compare = (recorded: unknown, actual: unknown, path: string) => wire.compare(recorded, actual, path);
 const signedUrls = new Map<string, string>();
-
-function capture(): WireRecord[] {
-  const path = fileURLToPath(new URL("../../../fixtures/spec/python-client-scenes.jsonl", import.meta.url));
-  return readFileSync(path, "utf8")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as WireRecord);
-}
-
-const substitute = (text: string) => text.replace(IDS, (id) => ids.get(id) ?? id);
-
-function compare(recorded: unknown, actual: unknown, path: string): void {
-  if (typeof recorded === "string" && ID.test(recorded)) {
-    const prefix = recorded.slice(0, recorded.indexOf("_") + 1);
-    expect(actual, `${path} is a ${prefix} id`).toMatch(new RegExp(`^${prefix}[0-9a-z]{20}$`));
-    const known = ids.get(recorded);
-    if (known) expect(actual, path).toBe(known);
-    else ids.set(recorded, actual as string);
-    return;
-  }
-  if (Array.isArray(recorded)) {
-    expect(Array.isArray(actual), `${path} is an array`).toBe(true);
-    expect((actual as unknown[]).length, `${path} length`).toBe(recorded.length);
-    for (const [i, entry] of recorded.entries()) compare(entry, (actual as unknown[])[i], `${path}[${i}]`);
-    return;
-  }
-  if (recorded !== null && typeof recorded === "object") {
-    expect(actual, `${path} is an object`).toBeTypeOf("object");
-    if (path.endsWith(".annotations") && !Array.isArray(actual)) {
-      expect(Object.keys(actual as object).sort(), `${path} groups`).toEqual(Object.keys(recorded).sort());
-    }
-    for (const [key, value] of Object.entries(recorded)) {
-      expect(actual, `${path} has key ${key}`).toHaveProperty([key]);
-      if (!VOLATILE.has(key)) compare(value, (actual as Record<string, unknown>)[key], `${path}.${key}`);
-    }
-    return;
-  }
-  expect(actual, path).toEqual(typeof recorded === "string" ? substitute(recorded) : recorded);
-}
 
 async function send(record: WireRecord) {
   if (record.route.startsWith("__upload/")) {
