@@ -3,9 +3,9 @@ import type { Env } from "../http/context.js";
 import { HttpError } from "../http/errors.js";
 
 /**
- * Routes of hosted-only Scale services: labeling projects, Launch, autotag training and
- * inference, Scale's own image and object indexes. Listing autotags is served (there are none);
- * custom indexes and embedding exports are served from the item vectors (`embedding-protocol.ts`).
+ * Routes of hosted-only Scale services: labeling projects, Launch, Scale's own autotag and
+ * indexing jobs. Those registered before these answer first: autotags trained on this server's
+ * item vectors (`autotags.ts`), custom indexes and embedding exports (`embedding-protocol.ts`).
  */
 const HOSTED_ONLY = [
   "/dataset/create_from_project",
