@@ -159,7 +159,9 @@ export function validateRoutes(): Hono<Env> {
     const model = await store.models.get(tenant, body.model_id);
     if (!model) throw badRequest(`model_id: no model ${body.model_id}`);
     if (body.level !== "item") {
-      throw badRequest(`level: ${body.level} results need scenes or tracks, which this server does not hold`);
+      throw badRequest(
+        `level: ${body.level} results are not taken by this server yet: upload results per item (level "item")`,
+      );
     }
     // Every reference id must name an item of the test's slice; nothing is written otherwise.
     const members = new Map<string, string>();
