@@ -2,6 +2,7 @@
 // Runs every vitest project once and ends with a plain `N passed, N failed` line.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { failedTestLines } from "./failed-tests.mjs";
 
 const report = "reports/vitest.json";
 mkdirSync("reports", { recursive: true });
@@ -29,6 +30,7 @@ try {
   passed = results.numPassedTests;
   failed = results.numFailedTests + (results.numRuntimeErrorTestSuites ?? 0);
   if (results.numTotalTests === 0) failed += 1;
+  for (const line of failedTestLines(results)) console.log(line);
 } catch {
   failed += 1;
 }
