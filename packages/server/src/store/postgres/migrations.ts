@@ -467,4 +467,8 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE items ADD COLUMN kind TEXT NOT NULL DEFAULT 'image';
   `,
+  // Scenario results per scene or per track as well as per item: the row says which it names.
+  `
+  ALTER TABLE scenario_item_results ADD COLUMN level TEXT NOT NULL DEFAULT 'item';
+  `,
 ];
