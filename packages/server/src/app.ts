@@ -29,6 +29,7 @@ import { labelRoutes } from "./routes/labels.js";
 import { modelRoutes } from "./routes/models.js";
 import { nearDuplicateRoutes } from "./routes/near-duplicates.js";
 import { operationRoutes } from "./routes/operations.js";
+import { pointCloudRoutes } from "./routes/pointclouds.js";
 import { queryRoutes } from "./routes/queries.js";
 import { sceneExportRoutes } from "./routes/scene-export.js";
 import { sceneRoutes } from "./routes/scenes.js";
@@ -133,6 +134,7 @@ export function buildApp(options: AppOptions): Hono<Env> {
     validateRoutes(),
     signedUrlRoutes(),
     thumbnailRoutes(),
+    pointCloudRoutes(),
     taxonomyRoutes(),
     tagRoutes(),
     exportRoutes(),
