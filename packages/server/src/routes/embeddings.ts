@@ -3,9 +3,17 @@ import { Hono } from "hono";
 import type { Ctx, Env } from "../http/context.js";
 import { route } from "../http/contract.js";
 import { badRequest } from "../http/errors.js";
+import { MAX_JSON_BODY_BYTES } from "../http/limits.js";
 import { requireDataset, requireSlice } from "../http/lookup.js";
+import { readBodyBytes } from "../http/read-body.js";
 import { distanceTo, type Metric, norm, TopK } from "../services/nearest.js";
 import type { DatasetRecord, ItemVector, NewEmbedding } from "../store/index.js";
+import {
+  BINARY_EMBEDDINGS_TYPE,
+  type BinaryEmbeddings,
+  entryName,
+  readBinaryEmbeddings,
+} from "./binary-embeddings.js";
 import { runOf } from "./queries.js";
 
 /** Vectors read per store call while searching. */
@@ -23,38 +31,95 @@ const MIN_CANDIDATES = 40;
 const RERANK_SPARE = 10;
 /** Asking the index for more than this share of a dataset falls back to an exact search. */
 const MAX_INDEX_SHARE = 0.2;
+/** The largest binary upload (64 MB): 10,000 vectors of 1,600 float32, or fewer longer ones. */
+const MAX_BINARY_BODY_BYTES = MAX_JSON_BODY_BYTES;
 /** The largest magnitude a float32 holds: larger numbers would be stored as infinity. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 
-/** The vectors of an upload as float32, or a 400 naming the first bad entry. */
+/** A 400 naming the second entry of an upload that names an item an earlier one named. */
+function checkOnePerItem(referenceIds: readonly string[]): void {
+  const seen = new Map<string, number>();
+  referenceIds.forEach((ref, i) => {
+    const earlier = seen.get(ref);
+    if (earlier !== undefined)
+      throw badRequest(
+        `${entryName(i, ref)}.reference_id: the same item as embeddings[${earlier}]; send one vector per item`,
+      );
+    seen.set(ref, i);
+  });
+}
+
+/** The vectors of a JSON upload as float32, or a 400 naming the first bad entry. */
 function checkedVectors(
   entries: readonly { reference_id: string; vector: readonly number[] }[],
   stored: number | null,
 ): { dimension: number; vectors: Float32Array[] } {
   const dimension = stored ?? (entries[0] as { vector: readonly number[] }).vector.length;
-  const seen = new Map<string, number>();
+  checkOnePerItem(entries.map((entry) => entry.reference_id));
   const vectors = entries.map((entry, i) => {
-    const where = `embeddings[${i}] (reference_id ${JSON.stringify(entry.reference_id)})`;
-    const earlier = seen.get(entry.reference_id);
-    if (earlier !== undefined)
-      throw badRequest(
-        `${where}.reference_id: the same item as embeddings[${earlier}]; send one vector per item`,
-      );
-    seen.set(entry.reference_id, i);
-    if (entry.vector.length !== dimension) {
+    const values = entry.vector;
+    if (values.length !== dimension) {
       const whose =
         stored === null ? "embeddings[0]'s, the first of this upload" : "the dataset's stored vectors'";
       throw badRequest(
-        `${where}.vector: has ${entry.vector.length} numbers, but ${whose} have ${dimension}; every vector of a dataset has one length`,
+        `${entryName(i, entry.reference_id)}.vector: has ${values.length} numbers, but ${whose} have ${dimension}; every vector of a dataset has one length`,
       );
     }
-    entry.vector.forEach((x, j) => {
+    for (let j = 0; j < values.length; j += 1) {
+      const x = values[j] as number;
       if (!Number.isFinite(x) || Math.abs(x) > FLOAT32_MAX)
-        throw badRequest(`${where}.vector[${j}]: ${x} is not a finite 32-bit float`);
-    });
-    return Float32Array.from(entry.vector);
+        throw badRequest(
+          `${entryName(i, entry.reference_id)}.vector[${j}]: ${x} is not a finite 32-bit float`,
+        );
+    }
+    return Float32Array.from(values);
   });
   return { dimension, vectors };
+}
+
+/** The vectors of a binary upload, one view each, or a 400 when they do not fit the dataset's. */
+function binaryVectors(
+  upload: BinaryEmbeddings,
+  stored: number | null,
+): { dimension: number; vectors: Float32Array[] } {
+  const { referenceIds, dimension, flat } = upload;
+  checkOnePerItem(referenceIds);
+  if (stored !== null && stored !== dimension)
+    throw badRequest(
+      `${entryName(0, referenceIds[0] as string)}.vector: has ${dimension} numbers, but the dataset's stored vectors have ${stored}; every vector of a dataset has one length`,
+    );
+  const vectors = referenceIds.map((_, i) => flat.subarray(i * dimension, (i + 1) * dimension));
+  return { dimension, vectors };
+}
+
+/**
+ * Stores an upload's vectors by reference id: checked (by `check`, against the dataset's stored
+ * length) and written in one transaction, so two uploads of different lengths cannot both land;
+ * a 400 names the first entry whose reference id names no item, and nothing is written.
+ */
+async function storeVectors(
+  c: Ctx,
+  dataset: DatasetRecord,
+  referenceIds: readonly string[],
+  check: (stored: number | null) => { dimension: number; vectors: Float32Array[] },
+): Promise<{ uploaded: number; dimension: number; total: number }> {
+  const { store, vectors: indexes } = c.get("services");
+  const answer = await store.transaction(async (tx) => {
+    const { dimension, vectors } = check(await tx.embeddings.dimension(dataset.id));
+    const ids = await tx.embeddings.itemIds(dataset.id, referenceIds);
+    const rows: NewEmbedding[] = referenceIds.map((ref, i) => {
+      const itemId = ids.get(ref);
+      if (itemId === undefined)
+        throw badRequest(
+          `embeddings[${i}].reference_id: no item of dataset ${dataset.id} has reference id ${JSON.stringify(ref)}`,
+        );
+      return { itemId, vector: vectors[i] as Float32Array };
+    });
+    const uploaded = await tx.embeddings.put(dataset.id, rows);
+    return { uploaded, dimension, total: await tx.embeddings.count(dataset.id) };
+  });
+  indexes.changed(dataset.id);
+  return answer;
 }
 
 /** The ids of the items a query or a slice selects, or undefined for every item. */
@@ -240,30 +305,27 @@ async function indexSearch(c: Ctx, datasetId: string, search: Search): Promise<F
 export function embeddingRoutes(): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
 
+  // The binary form of an upload (see binary-embeddings.ts); JSON bodies go on to the contract's route.
+  app.post(`/${routes.uploadEmbeddings.path}`, async (c, next) => {
+    const type = (c.req.header("content-type") ?? "").toLowerCase();
+    if (!type.startsWith(BINARY_EMBEDDINGS_TYPE)) return next();
+    const dataset = await requireDataset(c, c.req.param("datasetId") as string);
+    const limit = Math.min(c.get("maxBodyBytes") ?? Number.POSITIVE_INFINITY, MAX_BINARY_BODY_BYTES);
+    const upload = readBinaryEmbeddings(await readBodyBytes(c, limit));
+    return c.json(
+      await storeVectors(c, dataset, upload.referenceIds, (stored) => binaryVectors(upload, stored)),
+    );
+  });
+
   route(app, routes.uploadEmbeddings, async ({ params, body }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
-    const { store } = c.get("services");
     const entries = body.embeddings;
-    // Checked and written in one transaction, so two uploads of different lengths cannot both land.
-    const answer = await store.transaction(async (tx) => {
-      const { dimension, vectors } = checkedVectors(entries, await tx.embeddings.dimension(dataset.id));
-      const ids = await tx.embeddings.itemIds(
-        dataset.id,
-        entries.map((e) => e.reference_id),
-      );
-      const rows: NewEmbedding[] = entries.map((entry, i) => {
-        const itemId = ids.get(entry.reference_id);
-        if (itemId === undefined)
-          throw badRequest(
-            `embeddings[${i}].reference_id: no item of dataset ${dataset.id} has reference id ${JSON.stringify(entry.reference_id)}`,
-          );
-        return { itemId, vector: vectors[i] as Float32Array };
-      });
-      const uploaded = await tx.embeddings.put(dataset.id, rows);
-      return { uploaded, dimension, total: await tx.embeddings.count(dataset.id) };
-    });
-    c.get("services").vectors.changed(dataset.id);
-    return answer;
+    return storeVectors(
+      c,
+      dataset,
+      entries.map((e) => e.reference_id),
+      (stored) => checkedVectors(entries, stored),
+    );
   });
 
   route(app, routes.similarItems, async ({ params, body }, c) => {
