@@ -89,6 +89,15 @@ export type {
   NewModel,
   NewModelRun,
 } from "./models.js";
+export {
+  labelText,
+  type ObjectVector,
+  type ObjectVectorFilter,
+  type ObjectVectorRecord,
+  type ObjectVectorSource,
+  type ObjectVectorStore,
+  objectVectorOf,
+} from "./object-vectors.js";
 export type { ItemHash, ItemHashStore } from "./phashes.js";
 export {
   invalidCursor,
@@ -138,6 +147,7 @@ export type {
   Comparison,
   ExternalFunctionRecord,
   ItemResultRecord,
+  ResultLevel,
   ScenarioEvaluationRecord,
   ScenarioOutcome,
   ScenarioTestRecord,

@@ -13,6 +13,7 @@ import type { LabelStore } from "./labels.js";
 import type { MatchStore } from "./matches.js";
 import type { MediaRefStore } from "./media.js";
 import type { ModelRunStore, ModelStore } from "./models.js";
+import type { ObjectVectorStore } from "./object-vectors.js";
 import type { ItemHashStore } from "./phashes.js";
 import type { QueryStore } from "./queries.js";
 import type { SceneStore } from "./scenes.js";
@@ -41,6 +42,8 @@ export interface EntityStores {
   readonly curation: CurationStore;
   /** Item embeddings, for similarity search. */
   readonly embeddings: EmbeddingStore;
+  /** Vectors of box and polygon annotations and predictions, for object similarity search. */
+  readonly objectVectors: ObjectVectorStore;
   /** Autotags trained on item vectors, and their scores. */
   readonly autotags: AutotagStore;
   /** 2-D maps of item vectors. */

@@ -16,6 +16,7 @@ import { jobConformance } from "./jobs.js";
 import { labelConformance } from "./labels.js";
 import { mediaConformance } from "./media.js";
 import { modelConformance } from "./models.js";
+import { objectVectorConformance } from "./object-vectors.js";
 import { queryConformance } from "./queries.js";
 import { sceneConformance } from "./scenes.js";
 import { sliceConformance } from "./slices.js";
@@ -35,6 +36,7 @@ export function describeStoreConformance(backend: StoreBackend): void {
     embeddingConformance(backend);
     autotagConformance(backend);
     labelConformance(backend);
+    objectVectorConformance(backend);
     modelConformance(backend);
     queryConformance(backend);
     sliceConformance(backend);

@@ -8,9 +8,11 @@ import type {
   LabelTarget,
   LabelUpsertResult,
 } from "../labels.js";
+import { objectVectorOf } from "../object-vectors.js";
 import type { PgScope } from "./connection.js";
 import { PgFacts } from "./facts.js";
 import { itemIdsOf } from "./items.js";
+import { hasObjectVectors, writeObjectVectors } from "./object-vectors.js";
 
 interface LabelRow {
   id: string;
@@ -36,6 +38,8 @@ interface Row {
   key: string;
   kind: string;
   payload: string;
+  label: LabelInput;
+  vector: Float32Array | undefined;
 }
 
 /** Annotations and predictions on PostgreSQL, each table in upload order (`seq`). */
@@ -82,7 +86,14 @@ export class PgLabelStore implements LabelStore {
           }
           const { key, payload } = identify(label);
           const identity = `${itemId}\u0000${key}`;
-          const row = { itemId, key, kind: groupOf(label.type), payload: JSON.stringify(payload) };
+          const row = {
+            itemId,
+            key,
+            kind: groupOf(label.type),
+            payload: JSON.stringify(payload),
+            label,
+            vector: objectVectorOf(label),
+          };
           if (!rows.has(identity)) rows.set(identity, row);
           else if (options.update) rows.set(identity, { ...row });
           else result.ignored += 1;
@@ -90,7 +101,12 @@ export class PgLabelStore implements LabelStore {
         });
         if (rows.size === 0) return result;
         const batch = [...rows.values()];
-        const written = await db.query<{ n: number }>(
+        // The written rows' seq and id (kept when replaced) name their object vectors: they are
+        // read back when a vector is to be stored, or one may have to go.
+        const withVectors =
+          batch.some((row) => row.vector !== undefined) ||
+          (options.update && (await hasObjectVectors(db, target.datasetId)));
+        const written = await db.query<{ n: number; seq: string; id: string; item_id: string; key: string }>(
           `WITH written AS (
              INSERT INTO ${table} (id, ${scope}, item_id, kind, key, payload)
              SELECT u.id, $1, u.item_id, u.kind, u.key, u.payload::json
@@ -98,8 +114,8 @@ export class PgLabelStore implements LabelStore {
                WITH ORDINALITY AS u(id, item_id, kind, key, payload, position)
              ORDER BY u.position
              ON CONFLICT ${conflict} ${options.update ? "DO UPDATE SET kind = excluded.kind, payload = excluded.payload" : "DO NOTHING"}
-             RETURNING 1)
-           SELECT COUNT(*) AS n FROM written`,
+             RETURNING seq, id, item_id, key)
+           ${withVectors ? "SELECT seq, id, item_id, key FROM written" : "SELECT COUNT(*) AS n FROM written"}`,
           [
             scopeId,
             batch.map(() => newId(prefix)),
@@ -109,8 +125,18 @@ export class PgLabelStore implements LabelStore {
             batch.map((row) => row.payload),
           ],
         );
+        if (withVectors)
+          await writeObjectVectors(
+            db,
+            target,
+            written.map((w) => {
+              const row = rows.get(`${w.item_id}\u0000${w.key}`) as Row;
+              return { seq: w.seq, id: w.id, itemId: w.item_id, label: row.label, vector: row.vector };
+            }),
+            options.update,
+          );
         if (!options.update) {
-          const inserted = written[0]?.n ?? 0;
+          const inserted = withVectors ? written.length : Number(written[0]?.n ?? 0);
           result.processed += inserted;
           result.ignored += batch.length - inserted;
         }

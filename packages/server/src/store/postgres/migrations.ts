@@ -470,5 +470,24 @@ export const MIGRATIONS: readonly string[] = [
   // Scenario results per scene or per track as well as per item: the row says which it names.
   `
   ALTER TABLE scenario_item_results ADD COLUMN level TEXT NOT NULL DEFAULT 'item';
+  `, // Object embeddings: the vectors of box and polygon annotations and predictions, one row per
+  // label, gone with it (and with its item, run or dataset).
+  `
+  CREATE TABLE object_vectors (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    item_id TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+    annotation_seq BIGINT UNIQUE REFERENCES annotations (seq) ON DELETE CASCADE,
+    prediction_seq BIGINT UNIQUE REFERENCES predictions (seq) ON DELETE CASCADE,
+    object_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    run_id TEXT,
+    label TEXT NOT NULL,
+    dimension INTEGER NOT NULL,
+    vector BYTEA NOT NULL
+  );
+  CREATE INDEX object_vectors_by_dataset ON object_vectors (dataset_id, seq);
+  CREATE INDEX object_vectors_by_object ON object_vectors (dataset_id, object_id);
+  CREATE INDEX object_vectors_by_item ON object_vectors (item_id);
   `,
 ];

@@ -17,6 +17,7 @@ import { PgLabelStore } from "./labels.js";
 import { PgMatchStore } from "./matches.js";
 import { PgMediaRefStore } from "./media.js";
 import { PgModelRunStore, PgModelStore } from "./models.js";
+import { PgObjectVectorStore } from "./object-vectors.js";
 import { PgItemHashStore } from "./phashes.js";
 import { PgQueryStore } from "./queries.js";
 import { PgSceneStore } from "./scenes.js";
@@ -42,6 +43,7 @@ function entityStores(scope: PgScope): StoreTransaction {
     queries: new PgQueryStore(scope),
     curation: new PgCurationStore(scope),
     embeddings: new PgEmbeddingStore(scope),
+    objectVectors: new PgObjectVectorStore(scope),
     autotags: new PgAutotagStore(scope),
     embeddingMaps: new PgEmbeddingMapStore(scope),
     matches: new PgMatchStore(scope),
@@ -74,6 +76,7 @@ export class PostgresStore implements NucleusStore {
   readonly queries;
   readonly curation;
   readonly embeddings;
+  readonly objectVectors;
   readonly autotags;
   readonly embeddingMaps;
   readonly matches;
@@ -102,6 +105,7 @@ export class PostgresStore implements NucleusStore {
     this.queries = stores.queries;
     this.curation = stores.curation;
     this.embeddings = stores.embeddings;
+    this.objectVectors = stores.objectVectors;
     this.autotags = stores.autotags;
     this.embeddingMaps = stores.embeddingMaps;
     this.matches = stores.matches;

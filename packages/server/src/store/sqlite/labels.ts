@@ -8,8 +8,10 @@ import type {
   LabelTarget,
   LabelUpsertResult,
 } from "../labels.js";
+import { objectVectorOf } from "../object-vectors.js";
 import type { SqliteScope } from "./connection.js";
 import { SqliteFacts } from "./facts.js";
+import { SqliteObjectVectorWriter } from "./object-vectors.js";
 
 interface LabelRow {
   id: string;
@@ -43,15 +45,17 @@ export class SqliteLabelStore implements LabelStore {
   ): Promise<LabelUpsertResult> {
     const { table, scope, scopeId, conflict } = tableOf(target);
     const isPrediction = target.kind === "predictions";
-    // One statement per label: the unique index decides between new, ignored and replaced.
+    // One statement per label: the unique index decides between new, ignored and replaced. The
+    // row's seq and id (kept when replaced) name the label's object vector.
     const write = options.update
       ? this.scope.sql(
           `INSERT INTO ${table} (id, ${scope}, item_id, kind, key, payload) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT ${conflict} DO UPDATE SET kind = excluded.kind, payload = excluded.payload`,
+           ON CONFLICT ${conflict} DO UPDATE SET kind = excluded.kind, payload = excluded.payload
+           RETURNING seq, id`,
         )
       : this.scope.sql(
           `INSERT INTO ${table} (id, ${scope}, item_id, kind, key, payload) VALUES (?, ?, ?, ?, ?, ?)
-           ON CONFLICT DO NOTHING`,
+           ON CONFLICT DO NOTHING RETURNING seq, id`,
         );
     const findItem = this.scope.sql("SELECT id FROM items WHERE dataset_id = ? AND reference_id = ?");
     const reopen = this.scope.sql("UPDATE model_runs SET status = 'Started' WHERE id = ?");
@@ -60,6 +64,7 @@ export class SqliteLabelStore implements LabelStore {
       // Query facts count labels per item: new labels add to them, replaced ones are counted again.
       const facts = new SqliteFacts(this.scope);
       facts.ensure(target.datasetId);
+      const vectors = new SqliteObjectVectorWriter(this.scope, target);
       const added: { itemId: string; payload: object }[] = [];
       const touched: string[] = [];
       // New predictions make a committed run's evaluation stale: it must be committed again.
@@ -80,15 +85,11 @@ export class SqliteLabelStore implements LabelStore {
         }
         const { key, payload } = identify(label);
         const id = newId(isPrediction ? "prediction" : "annotation");
-        const changes = write.run(
-          id,
-          scopeId,
-          itemId,
-          groupOf(label.type),
-          key,
-          JSON.stringify(payload),
-        ).changes;
-        if (changes > 0) {
+        const row = write.get(id, scopeId, itemId, groupOf(label.type), key, JSON.stringify(payload)) as
+          | { seq: number; id: string }
+          | undefined;
+        if (row) {
+          vectors.written({ ...row, itemId, label, vector: objectVectorOf(label) }, options.update);
           result.processed += 1;
           if (options.update) touched.push(itemId);
           else added.push({ itemId, payload });

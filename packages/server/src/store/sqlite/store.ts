@@ -16,6 +16,7 @@ import { SqliteLabelStore } from "./labels.js";
 import { SqliteMatchStore } from "./matches.js";
 import { SqliteMediaRefStore } from "./media.js";
 import { SqliteModelRunStore, SqliteModelStore } from "./models.js";
+import { SqliteObjectVectorStore } from "./object-vectors.js";
 import { SqliteItemHashStore } from "./phashes.js";
 import { SqliteQueryStore } from "./queries.js";
 import { registerQueryFunctions } from "./query-functions.js";
@@ -42,6 +43,7 @@ function entityStores(scope: SqliteScope): StoreTransaction {
     queries: new SqliteQueryStore(scope),
     curation: new SqliteCurationStore(scope),
     embeddings: new SqliteEmbeddingStore(scope),
+    objectVectors: new SqliteObjectVectorStore(scope),
     autotags: new SqliteAutotagStore(scope),
     embeddingMaps: new SqliteEmbeddingMapStore(scope),
     matches: new SqliteMatchStore(scope),
@@ -74,6 +76,7 @@ export class SqliteStore implements NucleusStore {
   readonly queries;
   readonly curation;
   readonly embeddings;
+  readonly objectVectors;
   readonly autotags;
   readonly embeddingMaps;
   readonly matches;
@@ -103,6 +106,7 @@ export class SqliteStore implements NucleusStore {
     this.queries = stores.queries;
     this.curation = stores.curation;
     this.embeddings = stores.embeddings;
+    this.objectVectors = stores.objectVectors;
     this.autotags = stores.autotags;
     this.embeddingMaps = stores.embeddingMaps;
     this.matches = stores.matches;
