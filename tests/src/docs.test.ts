@@ -26,6 +26,7 @@ const GUIDES = [
   { file: "guides/find-failure-modes.md", title: "Find failure modes" },
   { file: "guides/model-ci.md", title: "Model CI with scenario tests" },
   { file: "guides/scenes-and-video.md", title: "Scenes and video" },
+  { file: "guides/similarity.md", title: "Find similar images and duplicates" },
   { file: "guides/deploy-for-a-team.md", title: "Deploy for a team" },
   { file: "guides/formats.md", title: "Formats" },
   { file: "guides/cli.md", title: "CLI reference" },
@@ -161,6 +162,7 @@ describe("documentation site", () => {
     ["Find failure modes", "find-failure-modes"],
     ["Model CI with scenario tests", "model-ci"],
     ["Scenes and video", "scenes-and-video"],
+    ["Find similar images and duplicates", "similarity"],
   ])("shows in the %s guide the code of its example, which CI runs", (_title, name) => {
     const example = readFileSync(join(root, "apps", "examples", "src", "examples", `${name}.ts`), "utf8");
     const regions = [

@@ -12,6 +12,7 @@ import { modelCi } from "./model-ci.js";
 import { modelRuns } from "./models.js";
 import { resumableUpload } from "./resumable-upload.js";
 import { scenesAndVideo } from "./scenes-and-video.js";
+import { similarity } from "./similarity.js";
 import { slices } from "./slices.js";
 import type { Example } from "./support.js";
 
@@ -31,6 +32,7 @@ export const EXAMPLES: readonly Example[] = [
   findFailureModes,
   modelCi,
   scenesAndVideo,
+  similarity,
   resumableUpload,
 ];
 
