@@ -170,6 +170,62 @@ describe.each(serverBackends())("on $name", (backend) => {
     expect(frame.annotations.box?.[0]?.trackReferenceId ?? null).toBeNull();
   });
 
+  it("judges a scenario test per scene and per track with uploaded results", async () => {
+    const dataset = await sceneDataset();
+    await dataset.uploadScenes([drive("rainy", 2), drive("sunny", 2)]);
+    await dataset.annotate(
+      ["rainy/front/0", "rainy/front/1", "sunny/front/0"].map((referenceId, i) => ({
+        type: "box" as const,
+        label: "car",
+        referenceId,
+        annotationId: `car-${i}`,
+        geometry: { x: 10 * i, y: 5, width: 40, height: 20 },
+        trackReferenceId: referenceId.startsWith("rainy") ? "car-r" : "car-s",
+      })),
+    );
+    const model = await client.addModel({ name: "tracker", referenceId: `tracker-${dataset.id}` });
+    const slice = await dataset.createSlice("rainy frames", [
+      "rainy/lidar/0",
+      "rainy/front/0",
+      "rainy/front/1",
+    ]);
+    await client.validate.createExternalFunction("scene_recall", { level: "scene" });
+    await client.validate.createExternalFunction("track_purity", { level: "track" });
+    const test = await client.validate.createScenarioTest({
+      name: `rain ${dataset.id}`,
+      slice: slice.id,
+      functions: ["scene_recall", "track_purity"],
+    });
+    expect((await test.scenes()).map((scene) => scene.referenceId)).toEqual(["rainy"]);
+    expect((await test.tracks()).map((track) => track.referenceId)).toEqual(["car-r"]);
+    await test.setThreshold("track_purity", 0.5);
+    const scene = await test.uploadResults("scene_recall", [{ referenceId: "rainy", score: 0.8 }], model.id, {
+      level: "scene",
+    });
+    expect(scene.result).toBeCloseTo(0.8, 12);
+    const track = await test.uploadResults("track_purity", [{ referenceId: "car-r", score: 0.3 }], model.id, {
+      level: "track",
+    });
+    expect(track.pass).toBe(false);
+    const trackEvaluation = (await test.history()).at(-1);
+    expect(await test.itemResults(trackEvaluation?.id as string)).toEqual([
+      expect.objectContaining({
+        level: "track",
+        trackReferenceId: "car-r",
+        datasetItemId: null,
+        pass: false,
+      }),
+    ]);
+    // A result for the other scene, or per item for a scene function, is refused and nothing is kept.
+    await expect(
+      test.uploadResults("scene_recall", [{ referenceId: "sunny", score: 1 }], model.id, { level: "scene" }),
+    ).rejects.toThrow(/"sunny" name no scene of slice/);
+    await expect(
+      test.uploadResults("scene_recall", [{ referenceId: "rainy/front/0", score: 1 }], model.id),
+    ).rejects.toThrow(/level: scene_recall takes results per scene/);
+    expect(await test.history()).toHaveLength(2);
+  });
+
   it("uploads local point clouds, images and videos as files, served back byte for byte", async () => {
     const dataset = await sceneDataset();
     const folder = join(scratch, `local-${backend.name}`);

@@ -6,7 +6,9 @@ import {
   type ScenarioTestEvaluation,
   type ScenarioTestItemEvaluation,
   type ScenarioTestMetric,
+  type SceneResponse,
   type ThresholdComparison,
+  type Track,
 } from "@nucleus/schemas";
 import { NucleusError } from "../errors.js";
 import type { Api } from "../internal/api.js";
@@ -28,7 +30,7 @@ export interface CreateScenarioTestOptions extends CallOptions {
 
 /** One result of an external evaluation function. */
 export interface ExternalResult {
-  /** The item's reference id. */
+  /** The item's reference id (the scene's or the track's, for results uploaded per scene or track). */
   referenceId: string;
   score: number;
   /** In [0, 1]; 1 when absent. */
@@ -362,8 +364,36 @@ export class ScenarioTest {
    * ```
    */
   async items(options: CallOptions = {}): Promise<DatasetItemRecord[]> {
-    return (await this.api.call(routes.scenarioTestItems, { params: { scenarioTestId: this.id } }, options))
-      .datasetItems;
+    return (await this.members(options)).datasetItems;
+  }
+
+  /**
+   * The scenes the test's items are frames of, with their frames and tracks: what results
+   * uploaded per scene name.
+   *
+   * @example
+   * ```ts
+   * const scenes = (await test.scenes()).map((scene) => scene.referenceId);
+   * ```
+   */
+  async scenes(options: CallOptions = {}): Promise<SceneResponse[]> {
+    return (await this.members(options)).scenes;
+  }
+
+  /**
+   * The tracks the annotations of the test's items follow: what results uploaded per track name.
+   *
+   * @example
+   * ```ts
+   * const tracks = (await test.tracks()).map((track) => track.referenceId);
+   * ```
+   */
+  async tracks(options: CallOptions = {}): Promise<Track[]> {
+    return (await this.members(options)).tracks;
+  }
+
+  private members(options: CallOptions) {
+    return this.api.call(routes.scenarioTestItems, { params: { scenarioTestId: this.id } }, options);
   }
 
   /**
@@ -393,19 +423,23 @@ export class ScenarioTest {
   }
 
   /**
-   * Uploads the results of an external function for a model, per item reference id; the
-   * overall result is their weighted mean.
+   * Uploads the results of an external function for a model, per item reference id (or per
+   * scene or track reference id, with `level` set as the function was created with); the overall
+   * result is their weighted mean.
    *
    * @example
    * ```ts
    * await test.uploadResults("lane_drift", [{ referenceId: "img_1", score: 0.9 }], "prj_...");
+   * await test.uploadResults("track_stability", [{ referenceId: "car_7", score: 0.8 }], "prj_...", {
+   *   level: "track",
+   * });
    * ```
    */
   async uploadResults(
     fn: string,
     results: readonly ExternalResult[],
     modelId: string,
-    options: CallOptions = {},
+    options: CallOptions & { level?: EvalFunctionLevel } = {},
   ): Promise<{ evaluationId: string; result: number; pass: boolean }> {
     const evalFunctionId = await this.validate.resolveFunction(fn, options);
     const resultPerRefId: Record<string, number> = {};
@@ -430,7 +464,7 @@ export class ScenarioTest {
           overallMetric: weights > 0 ? sum / weights : 0,
           modelId,
           sliceId: this.sliceId,
-          level: "item",
+          level: options.level ?? "item",
         },
       },
       options,

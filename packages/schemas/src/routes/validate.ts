@@ -10,6 +10,8 @@ import { defineRoutes } from "../contract.js";
 import { DatasetItemRecordSchema } from "../items.js";
 import { JobSchema } from "../jobs.js";
 import { EmptyRequest } from "../requests.js";
+import { TrackSchema } from "../scenes.js";
+import { SceneResponseSchema } from "./scenes.js";
 
 /** How a result is compared with its threshold. */
 export const THRESHOLD_COMPARISONS = [
@@ -196,8 +198,15 @@ export const ScenarioTestItemEvaluationSchema = z.looseObject({
   evaluation_id: z.string(),
   scenario_test_id: z.string(),
   eval_function_id: z.string(),
-  dataset_item_id: z.string(),
+  /** The item's id; null for a result about a scene or a track. */
+  dataset_item_id: z.string().nullable(),
   reference_id: z.string().optional(),
+  /** What the result is about (results uploaded per scene or per track say so). */
+  level: z.enum(["item", "scene", "track"]).optional(),
+  /** The scene's id, for a result about a scene. */
+  scene_id: z.string().optional(),
+  /** The track's reference id, for a result about a track. */
+  track_reference_id: z.string().optional(),
   result: z.number().nullable(),
   weight: z.number().optional(),
   pass: z.boolean(),
@@ -353,12 +362,13 @@ export const validateRoutes = defineRoutes({
   scenarioTestItems: {
     method: "GET",
     path: "validate/scenario_test/:scenarioTestId/items",
-    summary: "The items of a scenario test's slice (scenes and tracks are empty lists).",
+    summary:
+      "The items of a scenario test's slice, the scenes they are frames of, and the tracks their annotations follow.",
     response: createCodec(
       z.looseObject({
         dataset_items: z.array(DatasetItemRecordSchema),
-        scenes: z.array(z.unknown()),
-        tracks: z.array(z.unknown()),
+        scenes: z.array(SceneResponseSchema),
+        tracks: z.array(TrackSchema),
       }),
     ),
   },

@@ -268,6 +268,33 @@ async function fill(server: TestServer): Promise<string> {
     slice_id: sliceId,
     level: "item",
   });
+  // A result per scene: the dump names the scene by reference id, the import by its new id.
+  const { eval_fn: perScene } = (await ok("POST", "validate/eval_fn", {
+    name: "smooth_driving",
+    is_external_function: true,
+    serialized_fn: null,
+    raw_source: null,
+    level: "scene",
+  })) as { eval_fn: { id: string } };
+  const { slice_id: drives } = (await ok("POST", `dataset/${ds}/create_slice`, {
+    name: "drives",
+    reference_ids: ["img_4", "img_5"],
+  })) as { slice_id: string };
+  const { scenario_test_id: smooth } = (await ok("POST", "validate/scenario_test", {
+    name: "smooth",
+    slice_id: drives,
+    evaluation_functions: [{ id: perScene.id, eval_func_arguments: {} }],
+  })) as { scenario_test_id: string };
+  await ok("POST", "validate/scenario_test/upload_results", {
+    unit_test_id: smooth,
+    eval_function_id: perScene.id,
+    result_per_ref_id: { "drive-1": 0.4 },
+    weight_per_ref_id: { "drive-1": 1 },
+    overall_metric: 0.4,
+    model_id: other,
+    slice_id: drives,
+    level: "scene",
+  });
   await ok("POST", `modelRun/${run}/commit`, {});
   await server.idle();
   return ds;
@@ -292,10 +319,10 @@ describe.skipIf(url === null)("nu db export and import of every kind of record",
       sceneLabel: 2,
       track: 2,
       model: 2,
-      slice: 3,
-      evalFunction: 1,
-      scenarioTest: 2,
-      evaluation: 3,
+      slice: 4,
+      evalFunction: 2,
+      scenarioTest: 3,
+      evaluation: 4,
     });
     expect(first[0]).toMatchObject({ kind: "header", version: 2, dataset: { tags: ["night", "front"] } });
     const media = first.at(-1) as Extract<DumpLine, { kind: "media" }>;
@@ -311,7 +338,7 @@ describe.skipIf(url === null)("nu db export and import of every kind of record",
         copyMediaFrom: { dataDir: source.dataDir },
       },
     );
-    expect(loaded.counts).toMatchObject({ evaluations: 3, scenarioTests: 2, embeddings: 2, media: 2 });
+    expect(loaded.counts).toMatchObject({ evaluations: 4, scenarioTests: 3, embeddings: 2, media: 2 });
     expect(loaded.renamedTests).toEqual({});
     const second = await dumpOf({ database }, loaded.datasetId, TEST_SECRET);
     expect(comparable(second)).toEqual(comparable(first));
@@ -329,14 +356,18 @@ describe.skipIf(url === null)("nu db export and import of every kind of record",
       const tests = (await target.call("GET", "validate/scenario_test/details", { body: {} })).body as {
         name: string;
       }[];
-      expect(tests.map((t) => t.name)).toEqual(["cars pass", "lanes"]);
+      expect(tests.map((t) => t.name)).toEqual(["cars pass", "lanes", "smooth"]);
     } finally {
       await target.stop();
     }
 
     // Loaded again into the folder it came from: the test names are taken, so they are renamed.
     const again = await loadDump({ dataDir: source.dataDir }, { apiKey: KEY }, each(second));
-    expect(again.renamedTests).toEqual({ "cars pass": "cars pass (2)", lanes: "lanes (2)" });
+    expect(again.renamedTests).toEqual({
+      "cars pass": "cars pass (2)",
+      lanes: "lanes (2)",
+      smooth: "smooth (2)",
+    });
 
     const back = mkdtempSync(join(tmpdir(), "nucleus-dump-back-"));
     const home = await loadDump({ dataDir: back }, { apiKey: KEY }, each(second), {

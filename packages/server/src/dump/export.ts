@@ -329,7 +329,10 @@ async function writeScenarioTests(
       // One still pending or running belongs to a job of the source server: it is not carried over.
       if (evaluation.status !== "completed" && evaluation.status !== "errored") continue;
       const items = (await store.validate.itemResults(evaluation.id)).map(
-        ({ referenceId, result, weight, pass }) => ({ referenceId, result, weight, pass }),
+        ({ level, referenceId, result, weight, pass }) =>
+          level === "scene" || level === "track"
+            ? { level, referenceId, result, weight, pass }
+            : { referenceId, result, weight, pass },
       );
       const {
         scenarioTestId,

@@ -130,7 +130,14 @@ export type DumpLine =
         error: string | null;
         createdAt: string;
       };
-      items: { referenceId: string; result: number | null; weight: number; pass: boolean }[];
+      /** Per item; a result uploaded per scene or per track says so in `level` (absent: an item's). */
+      items: {
+        level?: "scene" | "track";
+        referenceId: string;
+        result: number | null;
+        weight: number;
+        pass: boolean;
+      }[];
     }
   | { kind: "media"; keys: string[] };
 

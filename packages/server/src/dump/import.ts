@@ -420,7 +420,24 @@ export async function importDataset(
             createdAt: given.createdAt,
           },
         ]);
-        const found = await itemIdsOf(results.map((r) => r.referenceId));
+        const found = await itemIdsOf(results.filter((r) => !r.level).map((r) => r.referenceId));
+        // A scene's result names the scene by its new id; a track's by its reference id.
+        const sceneIdOf = async (referenceId: string) => {
+          const scene = await store.scenes.find(dataset(), { referenceId });
+          if (!scene)
+            throw new Error(`The dump names a scene it did not list: ${JSON.stringify(referenceId)}`);
+          return scene.id;
+        };
+        const rows = [];
+        for (const r of results) {
+          const itemId =
+            r.level === "scene"
+              ? await sceneIdOf(r.referenceId)
+              : r.level === "track"
+                ? r.referenceId
+                : itemIdOf(found, r.referenceId);
+          rows.push({ ...r, itemId });
+        }
         await store.validate.finishEvaluation(
           (created as { id: string }).id,
           {
@@ -431,7 +448,7 @@ export async function importDataset(
             comparison: given.comparison,
             error: given.error,
           },
-          results.map((r) => ({ ...r, itemId: itemIdOf(found, r.referenceId) })),
+          rows,
         );
         counts.evaluations += 1;
         break;

@@ -1,4 +1,4 @@
-import { routes, type WireOf } from "@nucleus/schemas";
+import { routes } from "@nucleus/schemas";
 import { Hono } from "hono";
 import type { Ctx, Env } from "../http/context.js";
 import { route } from "../http/contract.js";
@@ -6,10 +6,12 @@ import { badRequest, notFound } from "../http/errors.js";
 import { mediaUrlOf, requireModel, requireSlice } from "../http/lookup.js";
 import { itemWire } from "../presenters/items.js";
 import { jobWire } from "../presenters/jobs.js";
+import { trackWire } from "../scenes/present.js";
 import type { ScenarioTestRecord, Tenant } from "../store/index.js";
 import { effectiveThreshold, passes, SCENARIO_JOB_TYPE } from "../validate/evaluate.js";
 import { EvalFilterError } from "../validate/filters.js";
 import { STANDARD_FUNCTIONS, standardFunction } from "../validate/functions.js";
+import { testMembers } from "../validate/members.js";
 import {
   evaluationWire,
   functionEntryWire,
@@ -19,6 +21,7 @@ import {
   testWire,
 } from "../validate/presenters.js";
 import { EvalArgumentError, settingsOf } from "../validate/scoring.js";
+import { sceneDetails } from "./scenes.js";
 
 /** The caller's scenario test, or a 404. */
 async function requireTest(c: Ctx, id: string): Promise<ScenarioTestRecord> {
@@ -148,7 +151,8 @@ export function validateRoutes(): Hono<Env> {
         `slice_id: scenario test ${test.id} is on slice ${test.sliceId}, not ${body.slice_id}`,
       );
     }
-    if ((await kindOf(c, tenant, body.eval_function_id)) !== "external") {
+    const external = (await store.validate.listFunctions(tenant)).find((f) => f.id === body.eval_function_id);
+    if (!external) {
       throw badRequest(`eval_function_id: ${body.eval_function_id} is not an external evaluation function`);
     }
     const fn = (await store.validate.functions(test.id)).find(
@@ -158,23 +162,26 @@ export function validateRoutes(): Hono<Env> {
       throw badRequest(`eval_function_id: scenario test ${test.id} has no function ${body.eval_function_id}`);
     const model = await store.models.get(tenant, body.model_id);
     if (!model) throw badRequest(`model_id: no model ${body.model_id}`);
-    if (body.level !== "item") {
+    if (body.level !== external.level) {
       throw badRequest(
-        `level: ${body.level} results are not taken by this server yet: upload results per item (level "item")`,
+        `level: ${external.name} takes results per ${external.level}, and these are per ${body.level}`,
       );
     }
-    // Every reference id must name an item of the test's slice; nothing is written otherwise.
-    const members = new Map<string, string>();
-    let cursor: string | null = null;
-    do {
-      const page = await store.slices.items(test.sliceId, { cursor, limit: 1000 });
-      for (const item of page.records) members.set(item.referenceId, item.id);
-      cursor = page.nextCursor;
-    } while (cursor !== null);
-    const unknown = Object.keys(body.result_per_ref_id).filter((ref) => !members.has(ref));
+    // Every reference id must name an item, scene or track of the test's slice; nothing is written otherwise.
+    const members = await testMembers(store, test);
+    const ids = new Map<string, string>(
+      body.level === "scene"
+        ? members.scenes.map((scene) => [scene.referenceId, scene.id])
+        : body.level === "track"
+          ? members.tracks.map((track) => [track.referenceId, track.referenceId])
+          : members.items.map((item) => [item.referenceId, item.id]),
+    );
+    const unknown = Object.keys(body.result_per_ref_id).filter((ref) => !ids.has(ref));
     if (unknown.length > 0) {
+      const what =
+        body.level === "item" ? `item of slice ${test.sliceId}` : `${body.level} of slice ${test.sliceId}`;
       throw badRequest(
-        `result_per_ref_id: ${unknown.map((r) => JSON.stringify(r)).join(", ")} name no item of slice ${test.sliceId}`,
+        `result_per_ref_id: ${unknown.map((r) => JSON.stringify(r)).join(", ")} name no ${what}`,
       );
     }
     const threshold = await effectiveThreshold(store, test, fn.evalFunctionId, fn.threshold);
@@ -185,7 +192,8 @@ export function validateRoutes(): Hono<Env> {
       sum += result * weight;
       weights += weight;
       return {
-        itemId: members.get(ref) as string,
+        level: body.level,
+        itemId: ids.get(ref) as string,
         referenceId: ref,
         result,
         weight,
@@ -234,14 +242,14 @@ export function validateRoutes(): Hono<Env> {
     const test = await requireTest(c, params.scenarioTestId);
     const { store } = c.get("services");
     const url = mediaUrlOf(c);
-    const items: WireOf<typeof routes.scenarioTestItems.response>["dataset_items"] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await store.slices.items(test.sliceId, { cursor, limit: 1000 });
-      for (const item of page.records) items.push(itemWire(item, url));
-      cursor = page.nextCursor;
-    } while (cursor !== null);
-    return { dataset_items: items, scenes: [], tracks: [] };
+    const members = await testMembers(store, test);
+    const scenes = [];
+    for (const scene of members.scenes) scenes.push(await sceneDetails(store, c, scene));
+    return {
+      dataset_items: members.items.map((item) => itemWire(item, url)),
+      scenes,
+      tracks: members.tracks.map(trackWire),
+    };
   });
 
   const history = async (c: Ctx, id: string) => {

@@ -9,12 +9,15 @@ import type { Tenant } from "./common.js";
 /** How a result is compared with its threshold. */
 export type Comparison = "greater_than" | "greater_than_equal_to" | "less_than" | "less_than_equal_to";
 
+/** What a result is about: one item, one scene, or one track. */
+export type ResultLevel = "item" | "scene" | "track";
+
 /** An evaluation function whose results are computed outside the server and uploaded. */
 export interface ExternalFunctionRecord {
   id: string;
   tenant: Tenant;
   name: string;
-  level: "item" | "scene" | "track";
+  level: ResultLevel;
   createdAt: string;
 }
 
@@ -62,8 +65,11 @@ export interface ScenarioEvaluationRecord {
   createdAt: string;
 }
 
-/** The result of an evaluation on one item. */
+/** The result of an evaluation on one item (or, for results uploaded per scene or track, one scene or track). */
 export interface ItemResultRecord {
+  /** What the result is about; "item" when absent. */
+  level?: ResultLevel;
+  /** The item's id; the scene's id at scene level; the track's reference id at track level. */
   itemId: string;
   referenceId: string;
   result: number | null;

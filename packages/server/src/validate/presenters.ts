@@ -81,17 +81,21 @@ export function evaluationWire(e: ScenarioEvaluationRecord): WireOf<typeof Scena
   };
 }
 
-/** One item's result of an evaluation. */
+/** One item's (or scene's, or track's) result of an evaluation. */
 export function itemEvaluationWire(
   e: ScenarioEvaluationRecord,
   item: ItemResultRecord,
 ): WireOf<typeof ScenarioTestItemEvaluation> {
+  const level = item.level ?? "item";
   return {
     evaluation_id: e.id,
     scenario_test_id: e.scenarioTestId,
     eval_function_id: e.evalFunctionId,
-    dataset_item_id: item.itemId,
+    dataset_item_id: level === "item" ? item.itemId : null,
     reference_id: item.referenceId,
+    level,
+    ...(level === "scene" ? { scene_id: item.itemId } : {}),
+    ...(level === "track" ? { track_reference_id: item.referenceId } : {}),
     result: item.result,
     weight: item.weight,
     pass: item.pass,

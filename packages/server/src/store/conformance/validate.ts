@@ -114,6 +114,8 @@ export function validateConformance(backend: StoreBackend): void {
         [
           { itemId: "di_1", referenceId: "img_0", result: 1, weight: 2, pass: true },
           { itemId: "di_2", referenceId: "img_1", result: null, weight: 0, pass: false },
+          { level: "scene", itemId: "scn_1", referenceId: "drive_1", result: 0.5, weight: 1, pass: true },
+          { level: "track", itemId: "car-7", referenceId: "car-7", result: 0.25, weight: 1, pass: false },
         ],
       );
       expect(await store.validate.getEvaluation(TENANT, id)).toMatchObject({
@@ -124,9 +126,12 @@ export function validateConformance(backend: StoreBackend): void {
         comparison: "greater_than",
       });
       expect(await store.validate.getEvaluation(OTHER_TENANT, id)).toBeUndefined();
+      // A row without a level is an item's; scene and track rows keep theirs.
       expect(await store.validate.itemResults(id)).toEqual([
-        { itemId: "di_1", referenceId: "img_0", result: 1, weight: 2, pass: true },
-        { itemId: "di_2", referenceId: "img_1", result: null, weight: 0, pass: false },
+        { level: "item", itemId: "di_1", referenceId: "img_0", result: 1, weight: 2, pass: true },
+        { level: "item", itemId: "di_2", referenceId: "img_1", result: null, weight: 0, pass: false },
+        { level: "scene", itemId: "scn_1", referenceId: "drive_1", result: 0.5, weight: 1, pass: true },
+        { level: "track", itemId: "car-7", referenceId: "car-7", result: 0.25, weight: 1, pass: false },
       ]);
       expect((await store.validate.history(test.id)).map((e) => e.id)).toEqual([id, restored?.id]);
       expect((await store.validate.evaluationsOfJob("job_1")).map((e) => e.id)).toEqual([id]);

@@ -6,6 +6,7 @@ import {
   type NewScenarioEvaluation,
   type NewScenarioTest,
   newValidateId,
+  type ResultLevel,
   type ScenarioEvaluationRecord,
   type ScenarioOutcome,
   type ScenarioTestRecord,
@@ -58,6 +59,7 @@ interface EvaluationRow {
 }
 
 interface ItemResultRow {
+  level: ResultLevel;
   item_id: string;
   reference_id: string;
   result: number | null;
@@ -326,8 +328,8 @@ export class PgValidateStore implements ValidateStore {
       for (let start = 0; start < items.length; start += 5_000) {
         const chunk = items.slice(start, start + 5_000);
         await db.query(
-          `INSERT INTO scenario_item_results (evaluation_id, ord, item_id, reference_id, result, weight, pass)
-           SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::bool[])`,
+          `INSERT INTO scenario_item_results (evaluation_id, ord, item_id, reference_id, result, weight, pass, level)
+           SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::float8[], $6::float8[], $7::bool[], $8::text[])`,
           [
             id,
             chunk.map((_, i) => start + i),
@@ -336,6 +338,7 @@ export class PgValidateStore implements ValidateStore {
             chunk.map((r) => r.result),
             chunk.map((r) => r.weight),
             chunk.map((r) => r.pass),
+            chunk.map((r) => r.level ?? "item"),
           ],
         );
       }
@@ -378,10 +381,11 @@ export class PgValidateStore implements ValidateStore {
     return this.scope.read(async (db) =>
       (
         await db.query<ItemResultRow>(
-          "SELECT item_id, reference_id, result, weight, pass FROM scenario_item_results WHERE evaluation_id = $1 ORDER BY ord",
+          "SELECT item_id, reference_id, result, weight, pass, level FROM scenario_item_results WHERE evaluation_id = $1 ORDER BY ord",
           [evaluationId],
         )
       ).map((row) => ({
+        level: row.level,
         itemId: row.item_id,
         referenceId: row.reference_id,
         result: row.result,

@@ -6,6 +6,7 @@ import {
   type NewScenarioEvaluation,
   type NewScenarioTest,
   newValidateId,
+  type ResultLevel,
   type ScenarioEvaluationRecord,
   type ScenarioOutcome,
   type ScenarioTestRecord,
@@ -58,6 +59,7 @@ interface EvaluationRow {
 }
 
 interface ItemResultRow {
+  level: ResultLevel;
   item_id: string;
   reference_id: string;
   result: number | null;
@@ -337,11 +339,20 @@ export class SqliteValidateStore implements ValidateStore {
         );
       this.scope.sql("DELETE FROM scenario_item_results WHERE evaluation_id = ?").run(id);
       const insert = this.scope.sql(
-        `INSERT INTO scenario_item_results (evaluation_id, ord, item_id, reference_id, result, weight, pass)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO scenario_item_results (evaluation_id, ord, item_id, reference_id, result, weight, pass, level)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       items.forEach((item, ord) => {
-        insert.run(id, ord, item.itemId, item.referenceId, item.result, item.weight, item.pass ? 1 : 0);
+        insert.run(
+          id,
+          ord,
+          item.itemId,
+          item.referenceId,
+          item.result,
+          item.weight,
+          item.pass ? 1 : 0,
+          item.level ?? "item",
+        );
       });
     });
   }
@@ -382,10 +393,11 @@ export class SqliteValidateStore implements ValidateStore {
       (
         this.scope
           .sql(
-            "SELECT item_id, reference_id, result, weight, pass FROM scenario_item_results WHERE evaluation_id = ? ORDER BY ord",
+            "SELECT item_id, reference_id, result, weight, pass, level FROM scenario_item_results WHERE evaluation_id = ? ORDER BY ord",
           )
           .all(evaluationId) as ItemResultRow[]
       ).map((row) => ({
+        level: row.level,
         itemId: row.item_id,
         referenceId: row.reference_id,
         result: row.result,
