@@ -26,7 +26,8 @@ async function labelsOn(c: Ctx, targets: readonly LabelTarget[], items: readonly
   const { store } = c.get("services");
   const ids = items.map((item) => item.id);
   const labels: LabelRecord[] = [];
-  for (const target of targets) for (const label of await store.labels.list(target, ids)) labels.push(label);
+  for (const target of targets)
+    for (const label of await store.listings.labels(target, ids)) labels.push(label);
   if (targets.length < 2) return labels;
   const position = new Map(ids.map((id, i) => [id, i]));
   // A stable sort keeps each item's labels in target and upload order.
@@ -78,7 +79,7 @@ export function exportRoutes(): Hono<Env> {
     const { store } = c.get("services");
     const labels: LabelRecord[] = [];
     if (targets.length > 0) {
-      for await (const items of pagesOf((request) => store.items.page(dataset.id, request)))
+      for await (const items of pagesOf((request) => store.listings.items(dataset.id, request)))
         for (const label of await labelsOn(c, targets, items)) labels.push(label);
     }
     return predictionGroupsWire(labels, mediaUrlOf(c));
@@ -89,7 +90,7 @@ export function exportRoutes(): Hono<Env> {
     const target: LabelTarget = { kind: "predictions", datasetId: run.datasetId, runId: run.id };
     const { store } = c.get("services");
     const labels: LabelRecord[] = [];
-    for await (const items of pagesOf((request) => store.items.page(run.datasetId, request)))
+    for await (const items of pagesOf((request) => store.listings.items(run.datasetId, request)))
       for (const label of await labelsOn(c, [target], items)) labels.push(label);
     return predictionGroupsWire(labels, mediaUrlOf(c));
   });
@@ -100,7 +101,7 @@ export function exportRoutes(): Hono<Env> {
     const targets = await modelTargets(c, slice.datasetId, model.id);
     const { store } = c.get("services");
     const rows: ReturnType<typeof exportRowsWire> = [];
-    for await (const items of pagesOf((request) => store.slices.items(slice.id, request))) {
+    for await (const items of pagesOf((request) => store.listings.sliceItems(slice.id, request))) {
       for (const row of exportRowsWire(items, await labelsOn(c, targets, items), mediaUrlOf(c)))
         rows.push(row);
     }
@@ -111,7 +112,7 @@ export function exportRoutes(): Hono<Env> {
     const slice = await requireSlice(c, params.sliceId);
     const model = await requireModel(c, params.modelId);
     const targets = await modelTargets(c, slice.datasetId, model.id);
-    const page = await c.get("services").store.slices.items(slice.id, {
+    const page = await c.get("services").store.listings.sliceItems(slice.id, {
       cursor: body.pageToken,
       limit: Math.min(body.pageSize, MAX_PAGE),
     });
@@ -123,7 +124,7 @@ export function exportRoutes(): Hono<Env> {
 
   route(app, routes.sliceExportPage, async ({ params, body }, c) => {
     const slice = await requireSlice(c, params.sliceId);
-    const page = await c.get("services").store.slices.items(slice.id, {
+    const page = await c.get("services").store.listings.sliceItems(slice.id, {
       cursor: body.pageToken,
       limit: Math.min(body.pageSize, MAX_PAGE),
     });
@@ -135,7 +136,7 @@ export function exportRoutes(): Hono<Env> {
     const { store } = c.get("services");
     const url = mediaUrlOf(c);
     const raw = [];
-    for await (const items of pagesOf((request) => store.slices.items(slice.id, request))) {
+    for await (const items of pagesOf((request) => store.listings.sliceItems(slice.id, request))) {
       for (const item of items) {
         raw.push({
           id: item.id,
@@ -155,7 +156,7 @@ export function exportRoutes(): Hono<Env> {
     return classLabels(
       c,
       dataset.id,
-      pagesOf((request) => store.items.page(dataset.id, request)),
+      pagesOf((request) => store.listings.items(dataset.id, request)),
     );
   });
 
@@ -165,7 +166,7 @@ export function exportRoutes(): Hono<Env> {
     return classLabels(
       c,
       slice.datasetId,
-      pagesOf((request) => store.slices.items(slice.id, request)),
+      pagesOf((request) => store.listings.sliceItems(slice.id, request)),
     );
   });
 

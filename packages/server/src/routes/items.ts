@@ -61,7 +61,7 @@ export function itemRoutes(): Hono<Env> {
     const url = mediaUrlOf(c);
     return streamedList("dataset_items", () =>
       mapPages(
-        pagesOf((cursor) => store.items.page(dataset.id, { cursor, limit: STREAM_PAGE })),
+        pagesOf((cursor) => store.listings.items(dataset.id, { cursor, limit: STREAM_PAGE })),
         (items) => items.map((item) => itemWire(item, url)),
       ),
     );
@@ -69,7 +69,7 @@ export function itemRoutes(): Hono<Env> {
 
   route(app, routes.itemsPage, async ({ params, body }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
-    const page = await c.get("services").store.items.page(dataset.id, {
+    const page = await c.get("services").store.listings.items(dataset.id, {
       cursor: body.pageToken,
       limit: Math.min(body.pageSize, MAX_PAGE),
     });
@@ -140,7 +140,7 @@ export function itemRoutes(): Hono<Env> {
     const { store } = c.get("services");
     return streamedList("exportedRows", () =>
       mapPages(
-        pagesOf((cursor) => store.items.page(dataset.id, { cursor, limit: STREAM_PAGE })),
+        pagesOf((cursor) => store.listings.items(dataset.id, { cursor, limit: STREAM_PAGE })),
         (items) => exportRows(c, dataset.id, items),
       ),
     );
@@ -148,7 +148,7 @@ export function itemRoutes(): Hono<Env> {
 
   route(app, routes.exportPage, async ({ params, body }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
-    const page = await c.get("services").store.items.page(dataset.id, {
+    const page = await c.get("services").store.listings.items(dataset.id, {
       cursor: body.pageToken,
       limit: Math.min(body.pageSize, MAX_PAGE),
     });
@@ -175,7 +175,7 @@ export function itemRoutes(): Hono<Env> {
 
 /** Export rows of some items of a dataset: each with its ground truth, grouped by type. */
 export async function exportRows(c: Ctx, datasetId: string, items: readonly ItemRecord[]) {
-  const labels = await c.get("services").store.labels.list(
+  const labels = await c.get("services").store.listings.labels(
     { kind: "annotations", datasetId },
     items.map((item) => item.id),
   );

@@ -52,7 +52,7 @@ export function sliceRoutes(): Hono<Env> {
     const url = mediaUrlOf(c);
     return streamedList("items", () =>
       mapPages(
-        pagesOf((cursor) => store.slices.items(slice.id, { cursor, limit: STREAM_PAGE })),
+        pagesOf((cursor) => store.listings.sliceItems(slice.id, { cursor, limit: STREAM_PAGE })),
         (items) => items.map((item) => itemWire(item, url)),
       ),
     );
@@ -60,7 +60,7 @@ export function sliceRoutes(): Hono<Env> {
 
   route(app, routes.sliceItemsPage, async ({ params, body }, c) => {
     const slice = await requireSlice(c, params.sliceId);
-    const page = await c.get("services").store.slices.items(slice.id, {
+    const page = await c.get("services").store.listings.sliceItems(slice.id, {
       cursor: body.pageToken,
       limit: Math.min(body.pageSize, MAX_PAGE),
     });
@@ -82,7 +82,7 @@ export function sliceRoutes(): Hono<Env> {
     const { store } = c.get("services");
     return streamedList("exportedRows", () =>
       mapPages(
-        pagesOf((cursor) => store.slices.items(slice.id, { cursor, limit: STREAM_PAGE })),
+        pagesOf((cursor) => store.listings.sliceItems(slice.id, { cursor, limit: STREAM_PAGE })),
         (items) => exportRows(c, slice.datasetId, items),
       ),
     );

@@ -71,6 +71,7 @@ export type {
   LabelTarget,
   LabelUpsertResult,
 } from "./labels.js";
+export type { ListingStore } from "./listings.js";
 export type {
   CocoOutcome,
   LabelVersions,

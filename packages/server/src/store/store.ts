@@ -10,6 +10,7 @@ import type { IdempotencyStore } from "./idempotency.js";
 import type { ItemStore } from "./items.js";
 import type { JobStore } from "./jobs.js";
 import type { LabelStore } from "./labels.js";
+import type { ListingStore } from "./listings.js";
 import type { MatchStore } from "./matches.js";
 import type { MediaRefStore } from "./media.js";
 import type { ModelRunStore, ModelStore } from "./models.js";
@@ -80,6 +81,8 @@ export interface NucleusStore extends EntityStores {
    * part of the transaction, and may wait for it to end. `tx` refuses calls once it ended.
    */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** The reads of whole listings, which may run apart from other calls (see {@link ListingStore}). */
+  readonly listings: ListingStore;
   /**
    * A value that changes whenever anything was written, by this process or another one on the
    * same data, so results derived from the store can be cached until it changes.

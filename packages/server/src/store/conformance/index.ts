@@ -14,6 +14,7 @@ import { idempotencyConformance } from "./idempotency.js";
 import { itemConformance } from "./items.js";
 import { jobConformance } from "./jobs.js";
 import { labelConformance } from "./labels.js";
+import { listingConformance } from "./listings.js";
 import { mediaConformance } from "./media.js";
 import { modelConformance } from "./models.js";
 import { objectVectorConformance } from "./object-vectors.js";
@@ -40,6 +41,7 @@ export function describeStoreConformance(backend: StoreBackend): void {
     modelConformance(backend);
     queryConformance(backend);
     sliceConformance(backend);
+    listingConformance(backend);
     taxonomyConformance(backend);
     sceneConformance(backend);
     jobConformance(backend);

@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { Tenant } from "../common.js";
+import type { ListingStore } from "../listings.js";
 import type { NucleusStore, StoreTransaction } from "../store.js";
 import { PgAutotagStore } from "./autotags.js";
 import { PgBrowserTokenStore } from "./browser-tokens.js";
@@ -86,6 +87,8 @@ export class PostgresStore implements NucleusStore {
   readonly tags;
   readonly phashes;
   readonly browserTokens;
+  /** Listings read through the pool like every other call: the database holds their pages, not this process. */
+  readonly listings: ListingStore;
   private readonly connection: PgConnection;
 
   constructor(private readonly pool: pg.Pool) {
@@ -115,6 +118,12 @@ export class PostgresStore implements NucleusStore {
     this.tags = stores.tags;
     this.phashes = stores.phashes;
     this.browserTokens = stores.browserTokens;
+    const { items, slices, labels } = stores;
+    this.listings = {
+      items: (datasetId, request) => items.page(datasetId, request),
+      sliceItems: (sliceId, request) => slices.items(sliceId, request),
+      labels: (target, itemIds) => labels.list(target, itemIds),
+    };
   }
 
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {

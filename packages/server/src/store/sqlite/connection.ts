@@ -41,7 +41,7 @@ export class SqliteConnection {
   private hold: Hold | undefined;
   private readonly turns = new LoopTurns(TURN_BUDGET_MS);
   private readonly writeInTransaction: (fn: () => unknown) => unknown;
-  /** Flushes the WAL after commits; none for a database without one (in memory). */
+  /** Flushes the WAL after commits; none for a database without one (in memory) or a read-only one. */
   private readonly wal: WalSync | undefined;
 
   /** Calls from outside any transaction. */
@@ -59,7 +59,8 @@ export class SqliteConnection {
     // better-sqlite3 makes it a savepoint: a failed call undoes only itself.
     this.writeInTransaction = write.immediate;
     const journal = db.pragma("journal_mode", { simple: true });
-    this.wal = !db.memory && journal === "wal" ? new WalSync(`${db.name}-wal`) : undefined;
+    // A read-only connection (listings) commits nothing, so it has nothing to flush.
+    this.wal = !db.memory && !db.readonly && journal === "wal" ? new WalSync(`${db.name}-wal`) : undefined;
     this.outside = {
       sql: (text) => this.sql(text),
       prepare: (text) => db.prepare(text),

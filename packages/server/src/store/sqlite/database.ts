@@ -30,6 +30,25 @@ export function openDatabase(dataDir: string, log?: (line: string) => void): Db 
   return db;
 }
 
+/**
+ * The page cache of the listing connection, in KiB: SQLite's default size. A listing reads each
+ * page about once, so a larger cache would only hold pages it never reads again.
+ */
+export const LISTING_CACHE_KIB = 2_048;
+
+/**
+ * Opens a second connection to an open data folder's database (`path`, as `Db.name`), read-only
+ * and with a small page cache, for whole listings (see `ListingStore`). In WAL mode it reads
+ * beside the main connection, which keeps its own (large) cache to itself.
+ */
+export function openListingDatabase(path: string): Db {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.pragma("busy_timeout = 5000");
+  db.pragma(`cache_size = -${LISTING_CACHE_KIB}`);
+  db.pragma("temp_store = MEMORY");
+  return db;
+}
+
 function migrate(db: Db): void {
   const applied = db.pragma("user_version", { simple: true }) as number;
   MIGRATIONS.slice(applied).forEach((sql, offset) => {

@@ -45,7 +45,14 @@ function decode(row: SliceRow): SliceRecord {
 
 /** Slices on SQLite: creation order by `seq`, each slice's items by `slice_items.seq`. */
 export class SqliteSliceStore implements SliceStore {
-  constructor(private readonly scope: SqliteScope) {}
+  /**
+   * `queryScope` runs the items of dynamic slices (a query, whose reads may first build the
+   * dataset's query facts, a write): the listing connection, read-only, leaves them to the main one.
+   */
+  constructor(
+    private readonly scope: SqliteScope,
+    private readonly queryScope: SqliteScope = scope,
+  ) {}
 
   create(
     tenant: Tenant,
@@ -135,7 +142,7 @@ export class SqliteSliceStore implements SliceStore {
           .get(sliceId) as { dataset_id: string; query: string; run_id: string | null } | undefined,
     );
     if (dynamic)
-      return new SqliteQueryStore(this.scope).items(
+      return new SqliteQueryStore(this.queryScope).items(
         dynamic.dataset_id,
         { text: dynamic.query, runId: dynamic.run_id },
         request,

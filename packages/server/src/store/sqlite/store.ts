@@ -1,10 +1,11 @@
 import type { Tenant } from "../common.js";
+import type { ListingStore } from "../listings.js";
 import type { NucleusStore, StoreTransaction } from "../store.js";
 import { SqliteAutotagStore } from "./autotags.js";
 import { SqliteBrowserTokenStore } from "./browser-tokens.js";
 import { SqliteConnection, type SqliteScope } from "./connection.js";
 import { SqliteCurationStore } from "./curation.js";
-import { type Db, openDatabase } from "./database.js";
+import { type Db, openDatabase, openListingDatabase } from "./database.js";
 import { SqliteDatasetStore } from "./datasets.js";
 import { SqliteEmbeddingMapStore } from "./embedding-maps.js";
 import { SqliteEmbeddingStore } from "./embeddings.js";
@@ -56,6 +57,18 @@ function entityStores(scope: SqliteScope): StoreTransaction {
   };
 }
 
+/** Listings read through `scope`; the items of dynamic slices (queries) through `main`. */
+function listingStore(scope: SqliteScope, main: SqliteScope): ListingStore {
+  const items = new SqliteItemStore(scope);
+  const slices = new SqliteSliceStore(scope, main);
+  const labels = new SqliteLabelStore(scope);
+  return {
+    items: (datasetId, request) => items.page(datasetId, request),
+    sliceItems: (sliceId, request) => slices.items(sliceId, request),
+    labels: (target, itemIds) => labels.list(target, itemIds),
+  };
+}
+
 /**
  * The store on one SQLite database (better-sqlite3). Each call runs its whole batch in one
  * synchronous SQLite transaction and settles once; `transaction` holds the connection across its
@@ -86,7 +99,10 @@ export class SqliteStore implements NucleusStore {
   readonly tags;
   readonly phashes;
   readonly browserTokens;
+  readonly listings: ListingStore;
   private readonly connection: SqliteConnection;
+  /** The read-only connection of listings; the main one for a database in memory. */
+  private readonly listingConnection: SqliteConnection;
 
   constructor(private readonly db: Db) {
     registerQueryFunctions(db);
@@ -116,6 +132,8 @@ export class SqliteStore implements NucleusStore {
     this.tags = stores.tags;
     this.phashes = stores.phashes;
     this.browserTokens = stores.browserTokens;
+    this.listingConnection = db.memory ? this.connection : new SqliteConnection(openListingDatabase(db.name));
+    this.listings = listingStore(this.listingConnection.outside, this.connection.outside);
   }
 
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -153,6 +171,7 @@ export class SqliteStore implements NucleusStore {
 
   async close(): Promise<void> {
     await this.connection.idle();
+    if (this.listingConnection !== this.connection) this.listingConnection.db.close();
     this.db.close();
   }
 }
