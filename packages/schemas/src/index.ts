@@ -43,6 +43,7 @@ export * from "./routes/dedup.js";
 export * from "./routes/embedding-map.js";
 export * from "./routes/embeddings.js";
 export * from "./routes/exports.js";
+export * from "./routes/object-embeddings.js";
 export * from "./routes/scene-export.js";
 export * from "./routes/scenes.js";
 export * from "./routes/tags.js";

@@ -99,6 +99,7 @@ import { dedupRoutes } from "./routes/dedup.js";
 import { embeddingMapRoutes } from "./routes/embedding-map.js";
 import { embeddingRoutes } from "./routes/embeddings.js";
 import { exportRoutes } from "./routes/exports.js";
+import { objectEmbeddingRoutes } from "./routes/object-embeddings.js";
 import { sceneExportRoutes } from "./routes/scene-export.js";
 import { sceneRoutes } from "./routes/scenes.js";
 import { tagRoutes } from "./routes/tags.js";
@@ -705,6 +706,7 @@ export const routes = defineRoutes({
   ...tagRoutes,
   ...exportRoutes,
   ...embeddingRoutes,
+  ...objectEmbeddingRoutes,
   ...autotagRoutes,
   ...embeddingMapRoutes,
   ...dedupRoutes,

@@ -28,6 +28,7 @@ import { jobRoutes } from "./routes/jobs.js";
 import { labelRoutes } from "./routes/labels.js";
 import { modelRoutes } from "./routes/models.js";
 import { nearDuplicateRoutes } from "./routes/near-duplicates.js";
+import { objectEmbeddingRoutes } from "./routes/object-embeddings.js";
 import { operationRoutes } from "./routes/operations.js";
 import { pointCloudRoutes } from "./routes/pointclouds.js";
 import { queryRoutes } from "./routes/queries.js";
@@ -127,6 +128,7 @@ export function buildApp(options: AppOptions): Hono<Env> {
     queryRoutes(),
     curationRoutes(),
     embeddingRoutes(),
+    objectEmbeddingRoutes(),
     nearDuplicateRoutes(),
     autotagRoutes(),
     embeddingProtocolRoutes(),

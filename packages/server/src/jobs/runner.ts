@@ -9,6 +9,7 @@ import { refusalMessage } from "../presenters/problems.js";
 import { isSceneJobType, runSceneJob } from "../scenes/job.js";
 import { planItemVectors } from "../services/item-vectors.js";
 import { DEFAULT_IOU, matchSetsOf } from "../services/match-sets.js";
+import { checkObjectVectors } from "../services/object-vectors.js";
 import { upsertCheckedLabels } from "../services/taxonomy-check.js";
 import type {
   EntityStores,
@@ -435,7 +436,13 @@ export class JobRunner {
       spec.type === "uploadPredictions"
         ? { kind: "predictions", datasetId: spec.datasetId, runId: spec.runId as string }
         : { kind: "annotations", datasetId: spec.datasetId };
-    const result = await upsertCheckedLabels(stores, target, valid as LabelInput[], { update: spec.update });
+    // A bad object vector is reported; its label is stored without it.
+    const labels = await checkObjectVectors(stores, spec.datasetId, valid as LabelInput[], {
+      where: (_, label) =>
+        `${target.kind === "predictions" ? "prediction" : "annotation"} on reference_id ${JSON.stringify(label.reference_id)}${"annotation_id" in label && label.annotation_id ? ` (annotation_id ${JSON.stringify(label.annotation_id)})` : ""}`,
+      refuse: (message) => errors.push(message),
+    });
+    const result = await upsertCheckedLabels(stores, target, labels, { update: spec.update });
     counts.processed += result.processed;
     counts.ignored += result.ignored;
     for (const refusal of result.refused) errors.push(refusalMessage(refusal.problem));

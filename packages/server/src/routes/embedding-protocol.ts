@@ -8,6 +8,7 @@ import { jobWire } from "../presenters/jobs.js";
 import { CUSTOM_INDEX_JOB_TYPE, type CustomIndexJobSpec } from "../services/custom-index.js";
 import type { Metric } from "../services/nearest.js";
 import type { DatasetRecord, ItemRecord, JobSpec, Page } from "../store/index.js";
+import { runOf } from "./queries.js";
 
 /** Items read per store call while exporting. */
 const PAGE = 1_000;
@@ -103,7 +104,7 @@ export function embeddingProtocolRoutes(): Hono<Env> {
   route(app, routes.deleteCustomIndex, async ({ params, body }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
     const { store, vectors } = c.get("services");
-    // Object vectors are not kept here: deleting the object index deletes nothing.
+    // Object vectors belong to their labels and go with them: deleting the object index deletes nothing.
     const deleted = body.image === false ? 0 : await store.embeddings.delete(dataset.id);
     if (deleted > 0) await vectors.drop(dataset.id);
     const message = `Deleted ${deleted} ${body.image === false ? "object" : "item"} embeddings of dataset ${dataset.id}`;
@@ -120,32 +121,50 @@ export function embeddingProtocolRoutes(): Hono<Env> {
     const dataset = await requireDataset(c, params.datasetId);
     const { store, vectors } = c.get("services");
     const dimension = await store.embeddings.dimension(dataset.id);
-    if (dimension === null) return { embedding_indexes: [] };
-    const { behind } = await vectors.current(dataset.id, "cosine");
-    return {
-      embedding_indexes: [
-        {
-          id: `${dataset.id}-image`,
-          status: behind === 0 ? "Completed" : "Started",
-          index_type: "Custom",
-          index_level: "Image",
-          embedding_type: "Image",
-          embedding_dimension: dimension,
-        },
-      ],
-    };
+    const objectDimension = await store.objectVectors.dimension(dataset.id);
+    const indexes = [];
+    if (dimension !== null) {
+      const { behind } = await vectors.current(dataset.id, "cosine");
+      indexes.push({
+        id: `${dataset.id}-image`,
+        status: behind === 0 ? "Completed" : "Started",
+        index_type: "Custom",
+        index_level: "Image",
+        embedding_type: "Image",
+        embedding_dimension: dimension,
+      });
+    }
+    // Object vectors are searched exactly as soon as they are stored: their index is always complete.
+    if (objectDimension !== null)
+      indexes.push({
+        id: `${dataset.id}-object`,
+        status: "Completed",
+        index_type: "Custom",
+        index_level: "Object",
+        embedding_type: "Object",
+        embedding_dimension: objectDimension,
+      });
+    return { embedding_indexes: indexes };
   });
 
   route(app, routes.indexingStatus, async ({ params, body }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
     const { store, vectors } = c.get("services");
-    if (body.image === false)
+    if (body.image === false) {
+      // A run's predictions, or every object vector of the dataset; each is searchable once stored.
+      const run = await runOf(c, dataset, body.model_run_id);
+      const objects = await store.objectVectors.count(
+        dataset.id,
+        run ? { source: "prediction", runId: run.id } : {},
+      );
       return {
-        embedding_count: 0,
-        object_count: 0,
-        percent_indexed: 0,
-        additional_context: "object embeddings are not indexed by this server; item embeddings are",
+        embedding_count: objects,
+        object_count: objects,
+        percent_indexed: objects === 0 ? 0 : 100,
+        additional_context:
+          "objects are the box and polygon annotations and predictions uploaded with an embedding_vector",
       };
+    }
     const images = await store.items.count(dataset.id);
     const embeddings = await store.embeddings.count(dataset.id);
     const { behind } = await vectors.current(dataset.id, "cosine");

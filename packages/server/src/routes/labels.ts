@@ -15,8 +15,16 @@ import { requireDataset, requireModel, requireRun } from "../http/lookup.js";
 import { MASK_MEDIA_KEY } from "../media/masks.js";
 import { jobWire } from "../presenters/jobs.js";
 import { annotateResponseWire, predictResponseWire } from "../presenters/labels.js";
+import { checkObjectVectors } from "../services/object-vectors.js";
 import { upsertCheckedLabels } from "../services/taxonomy-check.js";
-import type { DatasetRecord, LabelInput, LabelTarget, ModelRunRecord } from "../store/index.js";
+import type {
+  DatasetRecord,
+  EntityStores,
+  LabelInput,
+  LabelTarget,
+  LabelUpsertResult,
+  ModelRunRecord,
+} from "../store/index.js";
 import { startAsyncUpload } from "./uploads.js";
 
 /** The multipart form of a label upload: the `serialized_request` part and one `mask` file per segmentation. */
@@ -43,7 +51,7 @@ export function labelRoutes(): Hono<Env> {
       await c.get("mediaAccess").retain(stores, c.get("tenant"), dataset.id, maskKeysOf(labels));
       return annotateResponseWire(
         dataset.id,
-        await upsertCheckedLabels(stores, { kind: "annotations", datasetId: dataset.id }, labels, { update }),
+        await writeLabels(c, stores, { kind: "annotations", datasetId: dataset.id }, labels, update),
       );
     });
   });
@@ -116,12 +124,35 @@ async function predict(c: Ctx, dataset: DatasetRecord, run: ModelRunRecord, requ
   const target: LabelTarget = { kind: "predictions", datasetId: dataset.id, runId: run.id };
   return once(c, async (stores) => {
     await c.get("mediaAccess").retain(stores, c.get("tenant"), dataset.id, maskKeysOf(labels));
-    return predictResponseWire(
-      dataset.id,
-      run.id,
-      await upsertCheckedLabels(stores, target, labels, { update }),
-    );
+    return predictResponseWire(dataset.id, run.id, await writeLabels(c, stores, target, labels, update));
   });
+}
+
+/**
+ * Writes an upload's labels after checking their object vectors: a bad one refuses the request,
+ * naming the label. With vectors, the check and the write are one transaction, so two uploads
+ * cannot both set a dataset's first object vector length.
+ */
+async function writeLabels(
+  c: Ctx,
+  stores: EntityStores,
+  target: LabelTarget,
+  labels: readonly LabelInput[],
+  update: boolean,
+): Promise<LabelUpsertResult> {
+  const write = async (tx: EntityStores) => {
+    const checked = await checkObjectVectors(tx, target.datasetId, labels, {
+      where: (i, label) => `annotations[${i}] (reference_id ${JSON.stringify(label.reference_id)})`,
+      refuse: (message) => {
+        throw badRequest(message);
+      },
+    });
+    return upsertCheckedLabels(tx, target, checked, { update });
+  };
+  const { store } = c.get("services");
+  const carrying = labels.some((label) => "embedding_vector" in label && label.embedding_vector != null);
+  // Inside an idempotent request the write is already a transaction.
+  return carrying && stores === store ? store.transaction(write) : write(stores);
 }
 
 /** The labels of an upload: JSON (`annotations` + `segmentations`) or multipart local masks. */

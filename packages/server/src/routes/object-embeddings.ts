@@ -1,0 +1,140 @@
+import { routes, type SimilarObjectsResponse, type WireOf } from "@nucleus/schemas";
+import { Hono } from "hono";
+import type { Env } from "../http/context.js";
+import { route } from "../http/contract.js";
+import { badRequest } from "../http/errors.js";
+import { requireDataset } from "../http/lookup.js";
+import { distanceTo, type Metric, TopK } from "../services/nearest.js";
+import type { ObjectVectorFilter, ObjectVectorRecord } from "../store/index.js";
+import { runOf } from "./queries.js";
+
+/** Vectors read per store call while searching. */
+const SEARCH_PAGE = 2_000;
+const DEFAULT_K = 10;
+
+type Result = WireOf<typeof SimilarObjectsResponse>["results"][number];
+
+/** The box of a box label, or the bounding box of a polygon's vertices. */
+export function boxOf(
+  type: "box" | "polygon",
+  geometry: Record<string, unknown>,
+): { x: number; y: number; width: number; height: number } {
+  if (type === "box") {
+    const { x, y, width, height } = geometry as { x: number; y: number; width: number; height: number };
+    return { x, y, width, height };
+  }
+  const vertices = (geometry.vertices ?? []) as { x: number; y: number }[];
+  const xs = vertices.map((v) => v.x);
+  const ys = vertices.map((v) => v.y);
+  const x = Math.min(...xs);
+  const y = Math.min(...ys);
+  return { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
+}
+
+/** One found object as the route answers it. */
+function resultOf(record: ObjectVectorRecord, distance: number): Result {
+  const payload = record.payload as {
+    type: "box" | "polygon";
+    annotation_id?: string | null;
+    geometry: Record<string, unknown>;
+  };
+  return {
+    object_id: record.objectId,
+    source: record.source,
+    model_run_id: record.runId,
+    annotation_id: payload.annotation_id ?? null,
+    item_id: record.itemId,
+    reference_id: record.referenceId,
+    label: record.label,
+    type: payload.type,
+    geometry: payload.geometry,
+    box: boxOf(payload.type, payload.geometry),
+    distance,
+  };
+}
+
+/**
+ * Object similarity search under `ext/`: the nearest box and polygon annotations and predictions
+ * to an object or a vector, found by comparing every object vector the filters keep (read from
+ * the store a page at a time, only the best `k` held).
+ */
+export function objectEmbeddingRoutes(): Hono<Env> {
+  const app = new Hono<Env>({ strict: true });
+
+  route(app, routes.similarObjects, async ({ params, body }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
+    const { store } = c.get("services");
+    if ((body.object_id == null) === (body.vector == null))
+      throw badRequest(
+        "object_id, vector: give exactly one of them, the object or the vector to search near",
+      );
+    const metric: Metric = body.metric ?? "cosine";
+    const k = body.k ?? DEFAULT_K;
+    const filter: ObjectVectorFilter = {};
+    if (body.source) filter.source = body.source;
+    if (body.model_run_id) {
+      if (body.source === "annotation")
+        throw badRequest(
+          'model_run_id: names a run\'s predictions, but source is "annotation"; leave one of them out',
+        );
+      filter.runId = (await runOf(c, dataset, body.model_run_id))?.id as string;
+      filter.source = "prediction";
+    }
+    if (body.label != null) filter.label = body.label;
+    const dimension = await store.objectVectors.dimension(dataset.id);
+    if (dimension === null)
+      throw badRequest(
+        `dataset ${dataset.id} has no object vectors: upload boxes or polygons with an embedding_vector first`,
+      );
+    let query: Float32Array;
+    let exclude: string | undefined;
+    if (body.vector) {
+      if (body.vector.length !== dimension)
+        throw badRequest(
+          `vector: has ${body.vector.length} numbers, but the dataset's object vectors have ${dimension}`,
+        );
+      query = Float32Array.from(body.vector);
+    } else {
+      const id = body.object_id as string;
+      const found = (await store.objectVectors.get(dataset.id, [id])).get(id);
+      if (!found)
+        throw badRequest(
+          `object_id: ${JSON.stringify(id)} names no annotation or prediction of dataset ${dataset.id} with an embedding_vector`,
+        );
+      query = found.vector;
+      exclude = found.objectId;
+    }
+    const distance = distanceTo(query, metric);
+    const top = new TopK<string>(k);
+    let searched = 0;
+    let cursor: string | null = null;
+    do {
+      const page = await store.objectVectors.page(dataset.id, filter, { cursor, limit: SEARCH_PAGE });
+      for (const record of page.records) {
+        // A vector of another length cannot be compared (only a race between first uploads makes one).
+        if (record.objectId === exclude || record.vector.length !== query.length) continue;
+        searched += 1;
+        top.offer({ value: record.objectId, key: record.objectId, distance: distance(record.vector) });
+      }
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    const nearest = top.sorted();
+    const records = await store.objectVectors.get(
+      dataset.id,
+      nearest.map((n) => n.key),
+    );
+    return {
+      metric,
+      dimension,
+      searched,
+      method: "exact" as const,
+      results: nearest.flatMap((n) => {
+        const record = records.get(n.key);
+        // An object deleted since the scan read it is left out.
+        return record ? [resultOf(record, n.distance)] : [];
+      }),
+    };
+  });
+
+  return app;
+}
