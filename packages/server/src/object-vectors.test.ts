@@ -238,6 +238,23 @@ describe.each(testBackends())("object vectors on $name", (backend) => {
           if (filter.model_run_id) expect(r.model_run_id).toBe(run);
         });
       }
+      // Named by its item and annotation id, the example is the same object.
+      const named = await search({
+        object: {
+          reference_id: example.referenceId,
+          annotation_id: example.annotationId,
+          ...(example.source === "prediction" ? { model_run_id: run } : {}),
+        },
+        k: 7,
+      });
+      expect(named.results.map((r) => r.annotation_id)).toEqual(
+        bruteForce(
+          example.vector,
+          planted.filter((o) => o !== example),
+          7,
+          "cosine",
+        ).map((e) => e.id),
+      );
       // The planted structure: the nearest objects share the example's cluster.
       const near = await search({ object_id: ids.get(example.annotationId), k: 5 });
       for (const r of near.results)
@@ -291,9 +308,12 @@ describe.each(testBackends())("object vectors on $name", (backend) => {
   });
 
   it("refuses bad searches naming the field", async () => {
-    await refused({}, "object_id, vector");
+    await refused({}, "object_id, object, vector");
     await refused({ object_id: "ann_nope" }, "object_id");
-    await refused({ object_id: ids.get("a-0-0"), vector: centres[0] }, "object_id, vector");
+    await refused({ object_id: ids.get("a-0-0"), vector: centres[0] }, "object_id, object, vector");
+    await refused({ object: { reference_id: "nope", annotation_id: "a-0-0" } }, "object.reference_id");
+    await refused({ object: { reference_id: "o0", annotation_id: "p-0-0" } }, "object.annotation_id");
+    await refused({ object: { reference_id: "o0" } }, "object.annotation_id");
     await refused({ vector: [1, 2, 3] }, "vector: has 3 numbers");
     await refused({ vector: centres[0], source: "annotation", model_run_id: run }, "model_run_id");
     await refused({ vector: centres[0], k: 0 }, "k");

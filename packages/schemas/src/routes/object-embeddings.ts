@@ -37,6 +37,17 @@ const queryVector = z
 export const SimilarObjectsRequestSchema = z.looseObject({
   /** An annotation's or a prediction's server id (`object_id` of a result): search near its vector. */
   object_id: z.string().min(1, nonEmpty).nullish(),
+  /** An object by the ids its uploader knows: a prediction of `model_run_id` when given, else an annotation. */
+  object: z
+    .looseObject(
+      {
+        reference_id: z.string({ error: "must be a string" }).min(1, nonEmpty),
+        annotation_id: z.string({ error: "must be a string" }).min(1, nonEmpty),
+        model_run_id: z.string().min(1, nonEmpty).nullish(),
+      },
+      { error: "must be {reference_id, annotation_id, model_run_id?}" },
+    )
+    .nullish(),
   /** A raw vector of the dataset's object-vector length. */
   vector: queryVector.nullish(),
   k: z
@@ -54,7 +65,8 @@ export const SimilarObjectsRequestSchema = z.looseObject({
 });
 /**
  * `POST ext/datasets/{id}/similar_objects`: the `k` objects (default 10) nearest to an object (by
- * its id, the object itself left out) or to a raw vector, by cosine distance (default) or
+ * its id, or by its item's reference id and its annotation id; the object itself left out) or to
+ * a raw vector, by cosine distance (default) or
  * Euclidean distance, among the dataset's box and polygon annotations and predictions that carry
  * an `embedding_vector`, optionally only annotations, one run's predictions or one label.
  *

@@ -1,11 +1,11 @@
 import { routes, type SimilarObjectsResponse, type WireOf } from "@nucleus/schemas";
 import { Hono } from "hono";
-import type { Env } from "../http/context.js";
+import type { Ctx, Env } from "../http/context.js";
 import { route } from "../http/contract.js";
 import { badRequest } from "../http/errors.js";
 import { requireDataset } from "../http/lookup.js";
 import { distanceTo, type Metric, TopK } from "../services/nearest.js";
-import type { ObjectVectorFilter, ObjectVectorRecord } from "../store/index.js";
+import type { DatasetRecord, ObjectVectorFilter, ObjectVectorRecord } from "../store/index.js";
 import { runOf } from "./queries.js";
 
 /** Vectors read per store call while searching. */
@@ -53,6 +53,32 @@ function resultOf(record: ObjectVectorRecord, distance: number): Result {
   };
 }
 
+/** The server id of an object named by its item's reference id and its annotation id, or a 400. */
+async function objectIdOf(
+  c: Ctx,
+  dataset: DatasetRecord,
+  object: { reference_id: string; annotation_id: string; model_run_id?: string | null },
+): Promise<string> {
+  const { store } = c.get("services");
+  const item = await store.items.find(dataset.id, { referenceId: object.reference_id });
+  if (!item)
+    throw badRequest(
+      `object.reference_id: no item of dataset ${dataset.id} has reference id ${JSON.stringify(object.reference_id)}`,
+    );
+  const run = await runOf(c, dataset, object.model_run_id);
+  const label = await store.labels.find(
+    run
+      ? { kind: "predictions", datasetId: dataset.id, runId: run.id }
+      : { kind: "annotations", datasetId: dataset.id },
+    { itemId: item.id, annotationId: object.annotation_id },
+  );
+  if (!label)
+    throw badRequest(
+      `object.annotation_id: item ${JSON.stringify(object.reference_id)} has no ${run ? `prediction of run ${run.id}` : "annotation"} with annotation id ${JSON.stringify(object.annotation_id)}`,
+    );
+  return label.id;
+}
+
 /**
  * Object similarity search under `ext/`: the nearest box and polygon annotations and predictions
  * to an object or a vector, found by comparing every object vector the filters keep (read from
@@ -64,9 +90,9 @@ export function objectEmbeddingRoutes(): Hono<Env> {
   route(app, routes.similarObjects, async ({ params, body }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
     const { store } = c.get("services");
-    if ((body.object_id == null) === (body.vector == null))
+    if ([body.object_id, body.object, body.vector].filter((v) => v != null).length !== 1)
       throw badRequest(
-        "object_id, vector: give exactly one of them, the object or the vector to search near",
+        "object_id, object, vector: give exactly one of them, the object or the vector to search near",
       );
     const metric: Metric = body.metric ?? "cosine";
     const k = body.k ?? DEFAULT_K;
@@ -95,11 +121,13 @@ export function objectEmbeddingRoutes(): Hono<Env> {
         );
       query = Float32Array.from(body.vector);
     } else {
-      const id = body.object_id as string;
+      const id = body.object ? await objectIdOf(c, dataset, body.object) : (body.object_id as string);
       const found = (await store.objectVectors.get(dataset.id, [id])).get(id);
       if (!found)
         throw badRequest(
-          `object_id: ${JSON.stringify(id)} names no annotation or prediction of dataset ${dataset.id} with an embedding_vector`,
+          body.object
+            ? `object: the ${body.object.model_run_id ? "prediction" : "annotation"} ${JSON.stringify(body.object.annotation_id)} of item ${JSON.stringify(body.object.reference_id)} has no embedding_vector`
+            : `object_id: ${JSON.stringify(id)} names no annotation or prediction of dataset ${dataset.id} with an embedding_vector`,
         );
       query = found.vector;
       exclude = found.objectId;

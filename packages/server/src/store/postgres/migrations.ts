@@ -490,4 +490,17 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX object_vectors_by_object ON object_vectors (dataset_id, object_id);
   CREATE INDEX object_vectors_by_item ON object_vectors (item_id);
   `,
+  // Object slices: the annotations and predictions a slice names, by server id, in order; labels
+  // are found by id when such a slice is read.
+  `
+  CREATE TABLE slice_objects (
+    slice_id TEXT NOT NULL REFERENCES slices (id) ON DELETE CASCADE,
+    ord INTEGER NOT NULL,
+    label_id TEXT NOT NULL,
+    PRIMARY KEY (slice_id, ord),
+    UNIQUE (slice_id, label_id)
+  );
+  CREATE INDEX annotations_by_id ON annotations (id);
+  CREATE INDEX predictions_by_id ON predictions (id);
+  `,
 ];
