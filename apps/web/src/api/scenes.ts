@@ -1,20 +1,37 @@
 /**
  * A scene as the scene page shows it: its frames in order (for a lidar scene, the camera image of
- * each frame), each frame's labels, and which tracks appear in which frames.
+ * each frame and its point cloud with the cuboids on it), each frame's labels, and which tracks
+ * appear in which frames.
  */
-import type { NucleusClient, Scene } from "@nucleus/core";
+import type { NucleusClient, Scene, SceneFrameItemRecord } from "@nucleus/core";
+import { type Cuboid, cuboidsOf, type StoredCuboidLike } from "../labels/bev.js";
 import { type LabelGroupsLike, type Shape, shapesOf } from "../labels/shapes.js";
 
-/** One frame: its item and the labels drawn on it, each with the track it follows (if any). */
+/** A lidar frame's point cloud item and the cuboids labelled on it. */
+export interface CloudFrame {
+  itemId: string;
+  referenceId: string;
+  url: string;
+  cuboids: Cuboid[];
+}
+
+/**
+ * One frame: its item (the camera image; for a lidar frame without one, the point cloud) and the
+ * labels drawn on it, each with the track it follows (if any).
+ */
 export interface Frame {
   index: number;
   itemId: string;
   referenceId: string;
   url: string;
+  /** False when the frame has no camera image (its item is the point cloud). */
+  image: boolean;
   width?: number;
   height?: number;
   shapes: Shape[];
-  /** Track reference id by shape key. */
+  /** The point cloud of a lidar frame. */
+  cloud?: CloudFrame;
+  /** Track reference id by shape or cuboid key. */
   trackOf: Map<string, string>;
 }
 
@@ -29,16 +46,27 @@ export interface LoadedScene {
 /** Frames whose labels are read at once. */
 const CONCURRENCY = 6;
 
-/** The image item of each frame: the video frame, or the first camera of a lidar frame. */
-function frameItems(scene: Scene) {
-  if (scene.videoFrames) return scene.videoFrames;
+/** The items of each frame: the video frame, or the first camera and the point cloud of a lidar frame. */
+function frameItems(scene: Scene): { camera?: SceneFrameItemRecord; cloud?: SceneFrameItemRecord }[] {
+  if (scene.videoFrames) return scene.videoFrames.map((camera) => ({ camera }));
   return (scene.lidarFrames ?? []).flatMap((frame) => {
-    const camera = Object.keys(frame)
+    const items = Object.keys(frame)
       .sort()
-      .map((sensor) => frame[sensor])
-      .find((item) => item?.type === "image");
-    return camera ? [camera] : [];
+      .map((sensor) => frame[sensor]);
+    const camera = items.find((item) => item?.type === "image");
+    const cloud = items.find((item) => item?.type === "pointcloud");
+    return camera || cloud ? [{ ...(camera ? { camera } : {}), ...(cloud ? { cloud } : {}) }] : [];
   });
+}
+
+/** Each label's track, by the label's id. */
+function tracksOf(groups: LabelGroupsLike, into: Map<string, string>): void {
+  for (const list of Object.values(groups)) {
+    for (const label of Array.isArray(list) ? list : list ? [list] : []) {
+      const track = (label as { trackReferenceId?: string | null }).trackReferenceId;
+      if (track && label.id) into.set(label.id, track);
+    }
+  }
 }
 
 /** Reads a scene and the labels of its frames. */
@@ -55,26 +83,29 @@ export async function loadScene(
   const worker = async () => {
     while (next < items.length) {
       const index = next++;
-      const item = items[index];
+      const { camera, cloud } = items[index] ?? {};
+      const item = camera ?? cloud;
       if (!item) continue;
-      const { annotations } = await dataset.loc(item.id);
-      const groups = annotations as LabelGroupsLike;
-      const shapes = shapesOf(groups, "gt");
       const trackOf = new Map<string, string>();
-      for (const list of Object.values(groups)) {
-        for (const label of Array.isArray(list) ? list : list ? [list] : []) {
-          const track = (label as { trackReferenceId?: string | null }).trackReferenceId;
-          if (track && label.id) trackOf.set(label.id, track);
-        }
+      const [image, lidar] = await Promise.all([camera, cloud].map((i) => i && dataset.loc(i.id)));
+      const groups = (image?.annotations ?? {}) as LabelGroupsLike;
+      tracksOf(groups, trackOf);
+      let cloudFrame: CloudFrame | undefined;
+      if (cloud && lidar) {
+        const cuboids = cuboidsOf((lidar.annotations as { cuboid?: StoredCuboidLike[] }).cuboid);
+        for (const c of cuboids) if (c.track) trackOf.set(c.key, c.track);
+        cloudFrame = { itemId: cloud.id, referenceId: cloud.referenceId, url: cloud.url, cuboids };
       }
       frames[index] = {
         index,
         itemId: item.id,
         referenceId: item.referenceId,
         url: item.url,
-        ...(item.width ? { width: item.width } : {}),
-        ...(item.height ? { height: item.height } : {}),
-        shapes,
+        image: Boolean(camera),
+        ...(camera?.width ? { width: camera.width } : {}),
+        ...(camera?.height ? { height: camera.height } : {}),
+        shapes: camera ? shapesOf(groups, "gt") : [],
+        ...(cloudFrame ? { cloud: cloudFrame } : {}),
         trackOf,
       };
     }

@@ -6,9 +6,11 @@ import { useResource } from "../api/resource.js";
 import { type Frame, loadScene } from "../api/scenes.js";
 import { useClient } from "../api/session.js";
 import { Link } from "../components/Link.js";
+import { PointCloudView } from "../components/PointCloudView.js";
 import { Shell } from "../components/Shell.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { Thumbnail } from "../components/Thumbnail.js";
+import type { Cuboid } from "../labels/bev.js";
 import { labelColor, PALETTE } from "../labels/colors.js";
 import { containTransform, drawShapes, prepareCanvas } from "../labels/draw.js";
 import { navigate, useLocation, withQuery } from "../state/router.js";
@@ -21,6 +23,21 @@ export function trackColor(tracks: readonly string[], track: string): string {
   const at = tracks.indexOf(track);
   return at === -1 ? labelColor(track) : (PALETTE[at % PALETTE.length] as string);
 }
+
+/** How a cuboid is drawn: as the image labels are (track colour, the chosen track thicker, others dim). */
+function cuboidStyle(c: Cuboid, tracks: readonly string[], track: string | undefined) {
+  if (track && c.track !== track) return { color: DIM, width: 2, caption: c.track ?? c.label };
+  return {
+    color: c.track ? trackColor(tracks, c.track) : labelColor(c.label),
+    width: c.track && c.track === track ? 3.5 : 2,
+    fill: 0.12,
+    caption: c.track ? `${c.label} · ${c.track}` : c.label,
+  };
+}
+
+/** Cuboids with the chosen track's last, so it is drawn over the others. */
+const chosenLast = (cuboids: readonly Cuboid[], track: string | undefined) =>
+  [...cuboids].sort((a, b) => Number(a.track === track) - Number(b.track === track));
 
 /** The selected frame, large, with its labels drawn: tracked ones in their track's colour. */
 function FrameView({
@@ -152,6 +169,7 @@ export function ScenePage({ datasetId, sceneId }: { datasetId: string; sceneId: 
   const frame = frames[at];
   const inTrack = new Set(track ? (framesOfTrack.get(track) ?? []) : []);
   const video = scene.videoUrl ? mediaOf(scene.videoUrl, apiEndpoint()) : undefined;
+  const cloud = frame?.cloud;
   return (
     <Shell crumbs={crumbs}>
       <div className="with-panel">
@@ -228,7 +246,19 @@ export function ScenePage({ datasetId, sceneId }: { datasetId: string; sceneId: 
               </span>
             ) : null}
           </h1>
-          {frame ? (
+          {frame && cloud ? (
+            <div className="scene-views">
+              <PointCloudView
+                datasetId={datasetId}
+                frameIndex={frame.index}
+                cloud={cloud}
+                {...(frames[at + 1]?.cloud ? { nextItemId: frames[at + 1]?.cloud?.itemId } : {})}
+                styleOf={(c) => cuboidStyle(c, tracks, track)}
+                order={(cuboids) => chosenLast(cuboids, track)}
+              />
+              {frame.image ? <FrameView frame={frame} tracks={tracks} track={track} /> : null}
+            </div>
+          ) : frame ? (
             <FrameView frame={frame} tracks={tracks} track={track} />
           ) : video ? (
             video.kind === "unreachable" ? (
@@ -243,8 +273,8 @@ export function ScenePage({ datasetId, sceneId }: { datasetId: string; sceneId: 
               <video className="scene-video" src={video.url} controls />
             )
           ) : (
-            <Empty title="No image frames">
-              <p>This scene's frames have no camera image to show.</p>
+            <Empty title="No frames">
+              <p>This scene has no frames to show.</p>
             </Empty>
           )}
           <ol ref={strip} className="frame-strip" aria-label="Frames in order">
@@ -263,13 +293,23 @@ export function ScenePage({ datasetId, sceneId }: { datasetId: string; sceneId: 
                   onClick={() => go({ frame: String(f.index) })}
                 >
                   <span className="strip-image">
-                    <Thumbnail
-                      endpoint={apiEndpoint()}
-                      datasetId={datasetId}
-                      itemId={f.itemId}
-                      url={f.url}
-                      size={192}
-                    />
+                    {f.image ? (
+                      <Thumbnail
+                        endpoint={apiEndpoint()}
+                        datasetId={datasetId}
+                        itemId={f.itemId}
+                        url={f.url}
+                        size={192}
+                      />
+                    ) : (
+                      <span className="placeholder">
+                        <span>Point cloud</span>
+                        <span>
+                          {f.cloud?.cuboids.length ?? 0}{" "}
+                          {f.cloud?.cuboids.length === 1 ? "cuboid" : "cuboids"}
+                        </span>
+                      </span>
+                    )}
                   </span>
                   <span className="strip-caption">
                     {f.index + 1}
