@@ -133,6 +133,7 @@ export type {
   SceneStore,
   TrackRecord,
 } from "./scenes.js";
+export type { SliceObjectKind, SliceObjectRecord, SliceObjectStore } from "./slice-objects.js";
 export type { SliceMembers, SliceRecord, SliceStore, SliceType } from "./slices.js";
 export type { EntityStores, NucleusStore, StoreTransaction } from "./store.js";
 export type { TagChange, TaggedKind, TagStore } from "./tags.js";

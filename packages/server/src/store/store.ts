@@ -18,6 +18,7 @@ import type { ObjectVectorStore } from "./object-vectors.js";
 import type { ItemHashStore } from "./phashes.js";
 import type { QueryStore } from "./queries.js";
 import type { SceneStore } from "./scenes.js";
+import type { SliceObjectStore } from "./slice-objects.js";
 import type { SliceStore } from "./slices.js";
 import type { TagStore } from "./tags.js";
 import type { TaxonomyStore } from "./taxonomies.js";
@@ -32,6 +33,8 @@ export interface EntityStores {
   readonly models: ModelStore;
   readonly runs: ModelRunStore;
   readonly slices: SliceStore;
+  /** The annotations and predictions of object slices. */
+  readonly sliceObjects: SliceObjectStore;
   readonly jobs: JobStore;
   readonly uploads: UploadStore;
   readonly evaluations: EvaluationStore;

@@ -20,6 +20,7 @@ import { modelConformance } from "./models.js";
 import { objectVectorConformance } from "./object-vectors.js";
 import { queryConformance } from "./queries.js";
 import { sceneConformance } from "./scenes.js";
+import { sliceObjectConformance } from "./slice-objects.js";
 import { sliceConformance } from "./slices.js";
 import { taxonomyConformance } from "./taxonomies.js";
 import { transactionConformance } from "./transactions.js";
@@ -41,6 +42,7 @@ export function describeStoreConformance(backend: StoreBackend): void {
     modelConformance(backend);
     queryConformance(backend);
     sliceConformance(backend);
+    sliceObjectConformance(backend);
     listingConformance(backend);
     taxonomyConformance(backend);
     sceneConformance(backend);

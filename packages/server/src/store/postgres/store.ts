@@ -22,6 +22,7 @@ import { PgObjectVectorStore } from "./object-vectors.js";
 import { PgItemHashStore } from "./phashes.js";
 import { PgQueryStore } from "./queries.js";
 import { PgSceneStore } from "./scenes.js";
+import { PgSliceObjectStore } from "./slice-objects.js";
 import { PgSliceStore } from "./slices.js";
 import { PgTagStore } from "./tags.js";
 import { PgTaxonomyStore } from "./taxonomies.js";
@@ -51,6 +52,7 @@ function entityStores(scope: PgScope): StoreTransaction {
     validate: new PgValidateStore(scope),
     taxonomies: new PgTaxonomyStore(scope),
     scenes: new PgSceneStore(scope),
+    sliceObjects: new PgSliceObjectStore(scope),
     tags: new PgTagStore(scope),
     phashes: new PgItemHashStore(scope),
     browserTokens: new PgBrowserTokenStore(scope),
@@ -84,6 +86,7 @@ export class PostgresStore implements NucleusStore {
   readonly validate;
   readonly taxonomies;
   readonly scenes;
+  readonly sliceObjects;
   readonly tags;
   readonly phashes;
   readonly browserTokens;
@@ -115,6 +118,7 @@ export class PostgresStore implements NucleusStore {
     this.validate = stores.validate;
     this.taxonomies = stores.taxonomies;
     this.scenes = stores.scenes;
+    this.sliceObjects = stores.sliceObjects;
     this.tags = stores.tags;
     this.phashes = stores.phashes;
     this.browserTokens = stores.browserTokens;

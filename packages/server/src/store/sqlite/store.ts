@@ -22,6 +22,7 @@ import { SqliteItemHashStore } from "./phashes.js";
 import { SqliteQueryStore } from "./queries.js";
 import { registerQueryFunctions } from "./query-functions.js";
 import { SqliteSceneStore } from "./scenes.js";
+import { SqliteSliceObjectStore } from "./slice-objects.js";
 import { SqliteSliceStore } from "./slices.js";
 import { SqliteTagStore } from "./tags.js";
 import { SqliteTaxonomyStore } from "./taxonomies.js";
@@ -36,6 +37,7 @@ function entityStores(scope: SqliteScope): StoreTransaction {
     models: new SqliteModelStore(scope),
     runs: new SqliteModelRunStore(scope),
     slices: new SqliteSliceStore(scope),
+    sliceObjects: new SqliteSliceObjectStore(scope),
     jobs: new SqliteJobStore(scope),
     uploads: new SqliteUploadStore(scope),
     evaluations: new SqliteEvaluationStore(scope),
@@ -96,6 +98,7 @@ export class SqliteStore implements NucleusStore {
   readonly validate;
   readonly taxonomies;
   readonly scenes;
+  readonly sliceObjects;
   readonly tags;
   readonly phashes;
   readonly browserTokens;
@@ -129,6 +132,7 @@ export class SqliteStore implements NucleusStore {
     this.validate = stores.validate;
     this.taxonomies = stores.taxonomies;
     this.scenes = stores.scenes;
+    this.sliceObjects = stores.sliceObjects;
     this.tags = stores.tags;
     this.phashes = stores.phashes;
     this.browserTokens = stores.browserTokens;
