@@ -6,9 +6,12 @@
 // baseline), recall@10 of the index against exact search, a search within a query selecting a
 // tenth of the items, and the server's RSS.
 // Run with `pnpm bench:embeddings` (or `node bench/embeddings.bench.mjs`) after a build. Sizes:
-// BENCH_EMBEDDING_ITEMS (default 100,000), BENCH_EMBEDDING_DIM (512), BENCH_EMBEDDING_CLUSTERS
+// BENCH_SERVER (the server's main.js, default this package's build), BENCH_EMBEDDING_ITEMS (default 100,000), BENCH_EMBEDDING_DIM (512), BENCH_EMBEDDING_CLUSTERS
 // (1,000), BENCH_REPEAT (50 searches with the index), BENCH_EXACT_REPEAT (20 exact searches, the
-// recall's queries), BENCH_BATCH (vectors a request, 1,000). Last, a near-duplicate job over all.
+// recall's queries), BENCH_BATCH (vectors a request, 1,000), BENCH_JSON_SHARE (the share of the
+// vectors sent as JSON, first, 0.1; the rest go in the binary form, float32 after a JSON line of
+// reference ids, as the SDK sends them). While the index catches up, a cheap request every 20 ms
+// measures how long requests wait on the server's event loop. Last, a near-duplicate job over all.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -23,6 +26,7 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 50);
 const EXACT_REPEAT = Math.min(REPEAT, Number(process.env.BENCH_EXACT_REPEAT ?? 20));
 const CLUSTERS = Number(process.env.BENCH_EMBEDDING_CLUSTERS ?? 1_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1_000);
+const JSON_SHARE = Number(process.env.BENCH_JSON_SHARE ?? 0.1);
 const KEY = "bench-key";
 const headers = {
   authorization: `Basic ${Buffer.from(`${KEY}:`).toString("base64")}`,
@@ -54,7 +58,16 @@ const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), "nucleus-embeddings-bench-"));
 const child = spawn(
   process.execPath,
-  [join(packageDir, "dist", "main.js"), "--data", dataDir, "--port", "0", "--api-key", KEY, "--quiet"],
+  [
+    process.env.BENCH_SERVER ?? join(packageDir, "dist", "main.js"),
+    "--data",
+    dataDir,
+    "--port",
+    "0",
+    "--api-key",
+    KEY,
+    "--quiet",
+  ],
   { stdio: ["ignore", "pipe", "inherit"] },
 );
 const stop = () => {
@@ -72,6 +85,11 @@ const statusMb = (field) =>
   ) / 1024;
 const peakRssMb = () => statusMb("VmHWM");
 const rssMb = () => statusMb("VmRSS");
+/** The server's CPU time (user and system, every thread) in ms. */
+const cpuMs = () => {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
 
 async function call(method, route, body) {
   const response = await fetch(`${url}/${route}`, { method, headers, body: JSON.stringify(body) });
@@ -123,38 +141,86 @@ for (let i = 0; i < ITEMS; i += 5_000) {
 progress(`${fmt(ITEMS)} items appended`);
 
 // Bodies are made before the clock starts: only the request, validation and storage are timed.
-let uploadMs = 0;
+const jsonUntil = Math.ceil((ITEMS * JSON_SHARE) / BATCH) * BATCH;
+const timing = { json: { ms: 0, vectors: 0, cpu: 0 }, binary: { ms: 0, vectors: 0, cpu: 0 } };
 const wallStart = performance.now();
 for (let i = 0; i < ITEMS; i += BATCH) {
-  const embeddings = [];
-  for (let j = i; j < Math.min(ITEMS, i + BATCH); j += 1)
-    embeddings.push({ reference_id: ref(j), vector: vector() });
-  const body = JSON.stringify({ embeddings });
+  const refs = [];
+  const vectors = [];
+  for (let j = i; j < Math.min(ITEMS, i + BATCH); j += 1) {
+    refs.push(ref(j));
+    vectors.push(vector());
+  }
+  const form = i < jsonUntil ? "json" : "binary";
+  let body;
+  let type = "application/json";
+  if (form === "json") {
+    body = JSON.stringify({
+      embeddings: refs.map((reference_id, k) => ({ reference_id, vector: vectors[k] })),
+    });
+  } else {
+    const flat = new Float32Array(refs.length * DIM);
+    vectors.forEach((v, k) => {
+      flat.set(v, k * DIM);
+    });
+    const head = Buffer.from(`${JSON.stringify({ reference_ids: refs, dimension: DIM })}\n`);
+    body = Buffer.concat([head, Buffer.from(flat.buffer)]);
+    type = "application/octet-stream";
+  }
+  const c0 = cpuMs();
   const t0 = performance.now();
   const response = await fetch(`${url}/ext/datasets/${datasetId}/embeddings`, {
     method: "POST",
-    headers,
+    headers: { ...headers, "content-type": type },
     body,
   });
   if (!response.ok) throw new Error(`upload: ${response.status} ${await response.text()}`);
   await response.json();
-  uploadMs += performance.now() - t0;
+  timing[form].ms += performance.now() - t0;
+  timing[form].cpu += cpuMs() - c0;
+  timing[form].vectors += refs.length;
   if ((i / BATCH) % 20 === 0) progress(`${fmt(i + BATCH)} vectors uploaded`);
 }
+const uploadMs = timing.json.ms + timing.binary.ms;
+const rateOf = (t) => (t.vectors > 0 ? t.vectors / (t.ms / 1000) : 0);
+const cpuPerVector = (t) => (t.vectors > 0 ? (t.cpu * 1000) / t.vectors : 0);
 
 const ingestSeconds = uploadMs / 1000;
 const rssAfterIngest = rssMb();
 
-/** Polls the vector index's status until it holds every stored vector; answers the wait in ms. */
+/**
+ * Polls the vector index's status until it holds every stored vector, sending a cheap request
+ * every 20 ms meanwhile; answers the wait in ms, the server CPU it took, and those requests' times.
+ */
 async function indexed(metric) {
   const t = performance.now();
+  const c0 = cpuMs();
+  const pings = [];
+  let building = true;
+  const pinger = (async () => {
+    while (building) {
+      const p0 = performance.now();
+      await call("GET", `dataset/${datasetId}/info`);
+      pings.push(performance.now() - p0);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
   for (;;) {
     const status = await call("GET", `ext/datasets/${datasetId}/vector_index?metric=${metric}`);
-    if (status.behind === 0) return performance.now() - t;
+    if (status.behind === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
+  building = false;
+  await pinger;
+  pings.sort((a, b) => a - b);
+  return { ms: performance.now() - t, cpu: cpuMs() - c0, pings };
 }
-const catchUpMs = await indexed("cosine");
+const pingLine = (pings) =>
+  pings.length === 0
+    ? "no requests made"
+    : `a request meanwhile took p50 ${percentile(pings, 50).toFixed(1)} ms, p99 ${percentile(pings, 99).toFixed(1)} ms, max ${pings[pings.length - 1].toFixed(1)} ms (${pings.length} requests)`;
+const cosineBuild = await indexed("cosine");
+const catchUpMs = cosineBuild.ms;
 const wallSeconds = (performance.now() - wallStart) / 1000;
 progress(`cosine index caught up ${fmt(catchUpMs)} ms after the last upload`);
 
@@ -168,7 +234,8 @@ const cosineExact = await measure(
 );
 progress("cosine measured");
 // The L2 index is first built when asked for, from the database, in the background.
-const l2BuildMs = await indexed("l2");
+const l2Build = await indexed("l2");
+const l2BuildMs = l2Build.ms;
 progress(`L2 index built in ${fmt(l2BuildMs)} ms`);
 const l2 = await measure("k=10 near a vector, L2, index", (i) => ({
   vector: probes[i],
@@ -205,13 +272,25 @@ console.log(
     .join(" ")} at the end)`,
 );
 console.log(
-  `  ingest: ${fmt(ITEMS / ingestSeconds)} vectors/s (${BATCH} a request, ${ingestSeconds.toFixed(1)} s of requests, the cosine index built meanwhile); the index caught up ${fmt(catchUpMs)} ms after the last upload`,
+  `  ingest: ${fmt(ITEMS / ingestSeconds)} vectors/s (${BATCH} a request, ${ingestSeconds.toFixed(1)} s of requests; the cosine index built between them); the index caught up ${fmt(catchUpMs)} ms after the last upload`,
+);
+for (const [form, t] of Object.entries(timing))
+  if (t.vectors > 0)
+    console.log(
+      `    ${form}: ${fmt(rateOf(t))} vectors/s over ${fmt(t.vectors)} vectors, server CPU ${fmt(cpuPerVector(t))} us a vector while requests ran`,
+    );
+if (timing.json.vectors > 0 && timing.binary.vectors > 0)
+  console.log(
+    `    binary / JSON (same run): ${(rateOf(timing.binary) / rateOf(timing.json)).toFixed(1)}x vectors/s, ${(cpuPerVector(timing.json) / cpuPerVector(timing.binary)).toFixed(1)}x less server CPU a vector`,
+  );
+console.log(
+  `  cosine index catch-up after the uploads: ${fmt(cosineBuild.cpu)} ms of server CPU; ${pingLine(cosineBuild.pings)}`,
 );
 console.log(
   `  ingest and index together: ${fmt(ITEMS / wallSeconds)} vectors/s (${wallSeconds.toFixed(1)} s wall clock from the first upload to the index holding every vector, the bench making request bodies included)`,
 );
 console.log(
-  `  L2 index built from the database in the background: ${fmt(l2BuildMs)} ms (${fmt(ITEMS / (l2BuildMs / 1000))} vectors/s)`,
+  `  L2 index built from the database in the background: ${fmt(l2BuildMs)} ms (${fmt(ITEMS / (l2BuildMs / 1000))} vectors/s, ${fmt((l2Build.cpu * 1000) / ITEMS)} us of server CPU a vector); ${pingLine(l2Build.pings)}`,
 );
 for (const r of [cosine, cosineExact, l2, l2Exact, filtered])
   console.log(

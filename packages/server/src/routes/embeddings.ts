@@ -305,6 +305,16 @@ async function indexSearch(c: Ctx, datasetId: string, search: Search): Promise<F
 export function embeddingRoutes(): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
 
+  // Uploads come first: the vector index catches up in the time between them.
+  app.use(`/${routes.uploadEmbeddings.path}`, async (c, next) => {
+    const release = c.get("services").vectors.hold();
+    try {
+      await next();
+    } finally {
+      release();
+    }
+  });
+
   // The binary form of an upload (see binary-embeddings.ts); JSON bodies go on to the contract's route.
   app.post(`/${routes.uploadEmbeddings.path}`, async (c, next) => {
     const type = (c.req.header("content-type") ?? "").toLowerCase();

@@ -10,16 +10,22 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import { BatchMatches, Index, type Matches, MetricKind, ScalarKind } from "usearch";
-import type { NucleusStore } from "../store/index.js";
+import type { KeyedVector, NucleusStore } from "../store/index.js";
 import type { Metric } from "./nearest.js";
 
 /** Vectors read from the store per call while catching up. */
 const READ_BATCH = 2_000;
 /** A search waits for an index at most this many keys behind the store; further behind, it searches exactly. */
 const WAIT_FOR_AT_MOST = 1_000;
-/** Vectors added per native call: each call holds the event loop while it runs. */
-const ADD_BATCH = 256;
+/** How long a background catch-up adds before it lets queued searches run. */
+const STEP_MS = 100;
+/** How long one native add should run: it holds the event loop meanwhile. */
+const ADD_CALL_MS = 20;
+/** The fewest and most vectors one native add takes; the count between adapts to {@link ADD_CALL_MS}. */
+const MIN_ADD_BATCH = 8;
+const MAX_ADD_BATCH = 1_024;
 /** How long after the last change an index is saved. */
 const SAVE_DELAY_MS = 2_000;
 /** Rebuild when this share of an index's vectors no longer name an item. */
@@ -27,7 +33,7 @@ const STALE_SHARE = 0.25;
 
 /** Graph settings: each node's links, and the beams of insertion and search. */
 const CONNECTIVITY = 16;
-const EXPANSION_ADD = 128;
+const EXPANSION_ADD = 64;
 const EXPANSION_SEARCH = 128;
 
 /** A key the index found and its approximate distance (cosine: `1 - cos`; l2: squared). */
@@ -47,6 +53,11 @@ interface Entry {
   dirty: boolean;
   /** Operations on one index run one after another. */
   chain: Promise<unknown>;
+  /** Vectors read from the store that the index does not hold yet, by key. */
+  pending: KeyedVector[];
+  /** The last key of the read `pending` came from, and whether the store may hold more past it. */
+  readTo: number;
+  more: boolean;
   /** A background catch-up is running. */
   pumping: boolean;
   saveTimer: NodeJS.Timeout | null;
@@ -72,6 +83,11 @@ export class VectorIndexes {
   private readonly entries = new Map<string, Entry>();
   private readonly threads = Math.max(1, availableParallelism());
   private closed = false;
+  /** Vectors the next native add takes, adapted to how long the last one ran. */
+  private addBatch = 64;
+  /** Uploads in flight: background catch-ups wait for none, so that ingest is not slowed by them. */
+  private holds = 0;
+  private whenIdle: (() => void)[] = [];
 
   constructor(
     private readonly store: NucleusStore,
@@ -144,9 +160,35 @@ export class VectorIndexes {
 
   /** Brings the dataset's index for this metric up to date with the store (a batch of vectors at a time). */
   async catchUpWith(datasetId: string, metric: Metric): Promise<void> {
-    const entry = this.entry(datasetId, metric);
-    while (await this.run(entry, () => this.step(entry))) {
-      // Searches queued meanwhile run between batches.
+    await this.catchUpEntry(this.entry(datasetId, metric), false);
+  }
+
+  /**
+   * Says an upload is in flight until the returned function is called: background catch-ups
+   * pause between native calls meanwhile, and take the time between uploads instead.
+   */
+  hold(): () => void {
+    this.holds += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.holds -= 1;
+      if (this.holds === 0) for (const resume of this.whenIdle.splice(0)) resume();
+    };
+  }
+
+  /** Resolves once no upload is in flight. */
+  private idle(): Promise<void> {
+    if (this.holds === 0) return Promise.resolve();
+    return new Promise((resolve) => this.whenIdle.push(resolve));
+  }
+
+  /** Catches up a batch of reads at a time; searches queued meanwhile run between batches. */
+  private async catchUpEntry(entry: Entry, background: boolean): Promise<void> {
+    await this.run(entry, () => this.checkStale(entry));
+    while (await this.run(entry, () => this.step(entry, background))) {
+      if (background) await this.idle();
     }
     this.saveLater(entry);
   }
@@ -183,7 +225,7 @@ export class VectorIndexes {
   private pump(entry: Entry): void {
     if (this.closed || entry.pumping) return;
     entry.pumping = true;
-    this.catchUpWith(entry.datasetId, entry.metric)
+    this.catchUpEntry(entry, true)
       .catch((error: unknown) =>
         this.options.log?.(`vector index of dataset ${entry.datasetId}: ${String(error)}`),
       )
@@ -230,6 +272,9 @@ export class VectorIndexes {
         watermark: 0,
         dirty: false,
         chain: Promise.resolve(),
+        pending: [],
+        readTo: 0,
+        more: false,
         pumping: false,
         saveTimer: null,
       };
@@ -278,58 +323,99 @@ export class VectorIndexes {
   private reset(entry: Entry): void {
     entry.index = null;
     entry.watermark = 0;
+    entry.pending = [];
+    entry.readTo = 0;
     entry.dirty = true;
   }
 
   /** Adds every vector stored since the index's last key (callers make sure these are few). */
   private async catchUp(entry: Entry): Promise<void> {
-    while (await this.step(entry)) {
+    await this.checkStale(entry);
+    while (await this.step(entry, false)) {
       // Until the store has nothing past the index's last key.
     }
     this.saveLater(entry);
   }
 
   /**
-   * Adds one batch of the vectors stored since the index's last key, first rebuilding the index
-   * when it is out of step with the store; answers whether more may remain.
+   * Before a catch-up, drops an index that is out of step with the store: ahead of it (another
+   * database, or a restored one), or holding too many vectors that name no item any more.
    */
-  private async step(entry: Entry): Promise<boolean> {
+  private async checkStale(entry: Entry): Promise<void> {
     const { embeddings } = this.store;
-    if (entry.watermark > 0) {
-      const last = await embeddings.lastKey(entry.datasetId);
-      // A store behind the index (another database, or a restored one): the index cannot be trusted.
-      if (last < entry.watermark) this.reset(entry);
-      else if (last === entry.watermark) return false;
-      else if (entry.index && entry.index.size() > 0) {
-        const count = await embeddings.count(entry.datasetId);
-        if (entry.index.size() - count > STALE_SHARE * entry.index.size()) this.reset(entry);
-      }
+    if (entry.watermark === 0) return;
+    const last = await embeddings.lastKey(entry.datasetId);
+    if (last < entry.watermark) this.reset(entry);
+    else if (last > entry.watermark && entry.index && entry.index.size() > 0) {
+      const count = await embeddings.count(entry.datasetId);
+      if (entry.index.size() - count > STALE_SHARE * entry.index.size()) this.reset(entry);
     }
-    const rows = await embeddings.keyed(entry.datasetId, entry.watermark, READ_BATCH);
-    if (rows.length === 0) return false;
-    const dimension = (rows[0] as { vector: Float32Array }).vector.length;
-    // A dataset whose vectors were all deleted may take vectors of another length.
-    if (entry.index && entry.index.dimensions() !== dimension) entry.index = null;
-    entry.index ??= this.create(dimension, entry.metric);
-    const index = entry.index;
-    const fresh = rows.filter((row) => row.vector.length === dimension && !index.contains(BigInt(row.key)));
-    for (let i = 0; i < fresh.length; i += ADD_BATCH) {
-      const batch = fresh.slice(i, i + ADD_BATCH);
+  }
+
+  /**
+   * Adds vectors stored since the index's last key, a few per native call: those of one read of
+   * the store, or in the background only until an upload comes in or {@link STEP_MS} passed (the
+   * rest wait in `pending`, so that searches queued meanwhile run between steps). Answers whether
+   * more may remain.
+   */
+  private async step(entry: Entry, background: boolean): Promise<boolean> {
+    if (entry.pending.length === 0 && !(await this.read(entry))) return false;
+    const index = entry.index as Index;
+    const dimension = index.dimensions();
+    const started = performance.now();
+    while (entry.pending.length > 0) {
+      if (background && (this.holds > 0 || performance.now() - started > STEP_MS)) return true;
+      const batch = entry.pending.slice(0, this.addBatch);
+      entry.pending = entry.pending.slice(batch.length);
       const flat = new Float32Array(batch.length * dimension);
       batch.forEach((row, j) => {
         flat.set(row.vector, j * dimension);
       });
+      const t0 = performance.now();
       index.add(
         BigUint64Array.from(batch, (row) => BigInt(row.key)),
         flat,
         this.threads,
       );
+      this.adapt(batch.length, performance.now() - t0);
+      entry.watermark = (batch[batch.length - 1] as KeyedVector).key;
+      entry.dirty = true;
       // Let requests in between native calls.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    entry.watermark = (rows[rows.length - 1] as { key: number }).key;
+    entry.watermark = Math.max(entry.watermark, entry.readTo);
     entry.dirty = true;
-    return rows.length === READ_BATCH;
+    return entry.more;
+  }
+
+  /**
+   * Reads the next vectors past the index's last key into `pending` (those it does not hold yet),
+   * making the index for their length first; answers false when there are none.
+   */
+  private async read(entry: Entry): Promise<boolean> {
+    const { embeddings } = this.store;
+    if (entry.watermark > 0 && (await embeddings.lastKey(entry.datasetId)) <= entry.watermark) return false;
+    const rows = await embeddings.keyed(entry.datasetId, entry.watermark, READ_BATCH);
+    if (rows.length === 0) return false;
+    const dimension = (rows[0] as KeyedVector).vector.length;
+    // A dataset whose vectors were all deleted may take vectors of another length.
+    if (entry.index && entry.index.dimensions() !== dimension) entry.index = null;
+    entry.index ??= this.create(dimension, entry.metric);
+    const index = entry.index;
+    entry.pending = rows.filter((row) => row.vector.length === dimension && !index.contains(BigInt(row.key)));
+    entry.readTo = (rows[rows.length - 1] as KeyedVector).key;
+    entry.more = rows.length === READ_BATCH;
+    return true;
+  }
+
+  /** Sizes the next native add so that it runs about {@link ADD_CALL_MS}, from how long this one ran. */
+  private adapt(added: number, ms: number): void {
+    if (added < this.addBatch) return;
+    const wanted = Math.round((added * ADD_CALL_MS) / Math.max(ms, 0.1));
+    this.addBatch = Math.min(
+      MAX_ADD_BATCH,
+      Math.max(MIN_ADD_BATCH, Math.round((this.addBatch + wanted) / 2)),
+    );
   }
 
   private saveLater(entry: Entry): void {
