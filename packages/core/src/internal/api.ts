@@ -20,6 +20,8 @@ export type CallInput<C extends RouteContract> = ContractInput<C> & {
   wire?: ContractRequest<C>["body"];
   /** The body as JSON text, validated already (a prepared batch sent whole). */
   text?: string;
+  /** A binary body (`application/octet-stream`), in a form the route documents. */
+  bytes?: Uint8Array;
   /** A multipart form, built again for every attempt. */
   form?: () => Promise<FormData> | FormData;
   /** Headers of this request only. */
@@ -66,6 +68,7 @@ function bodyOf<C extends RouteContract>(contract: C, input: CallInput<C>): Part
   if (contract.method === "GET") return {};
   if (input.form) return { form: input.form };
   if (input.text !== undefined) return { body: input.text };
+  if (input.bytes !== undefined) return { body: input.bytes };
   if (input.wire !== undefined) return { json: input.wire };
   if (input.body === undefined || !contract.body) return {};
   return { json: encode(contract.body, input.body) };

@@ -31,8 +31,8 @@ export interface RequestSpec {
   query?: Record<string, string>;
   /** A JSON body. */
   json?: unknown;
-  /** A JSON body already serialised. */
-  body?: string;
+  /** A JSON body already serialised, or a binary one (sent as `application/octet-stream`). */
+  body?: string | Uint8Array;
   /** A multipart body, rebuilt for every attempt. */
   form?: () => Promise<FormData> | FormData;
   /** Extra headers of this request. */
@@ -174,7 +174,9 @@ function requestHeaders(
   if (!spec.headers && spec.body === undefined && csrf === undefined) return common;
   return {
     ...common,
-    ...(spec.body !== undefined ? { "content-type": "application/json" } : {}),
+    ...(spec.body !== undefined
+      ? { "content-type": typeof spec.body === "string" ? "application/json" : "application/octet-stream" }
+      : {}),
     ...(csrf !== undefined ? { "x-csrf-token": csrf } : {}),
     ...spec.headers,
   };
