@@ -110,7 +110,7 @@ beforeAll(async () => {
       })),
     },
   ]);
-  // A lidar scene of local point clouds only: the lot with the car moving right, then a dense grid.
+  // A lidar scene of local point clouds: the lot with the car moving right, then a dense grid.
   const clouds = [0, 1, 2].map((f) => {
     const file = join(folder, `lot_${f}.json`);
     let points: CloudPoint[] = lotOutline();
@@ -124,7 +124,12 @@ beforeAll(async () => {
         }
     }
     writeFileSync(file, JSON.stringify({ points }));
-    return { lidar: { url: file, type: "pointcloud" as const, referenceId: `lot-lidar-${f}` } };
+    const lidar = { url: file, type: "pointcloud" as const, referenceId: `lot-lidar-${f}` };
+    // The first two frames have a camera image too; the last is a point cloud alone.
+    const front = frames[f];
+    return f < 2 && front
+      ? { lidar, front: { url: front.url, type: "image" as const, referenceId: `lot-front-${f}` } }
+      : { lidar };
   });
   await dataset.uploadScenes([{ referenceId: "lot", metadata: { weather: "dry" }, frames: clouds }]);
   const cuboid = (
@@ -325,7 +330,9 @@ describe.skipIf(skipBrowser)("scenes in the web app", () => {
   }, async () => {
     await page.goto(`${origin}/datasets/${dataset.id}/scenes/lot`);
     await page.waitForSelector(".frame-strip .strip-frame");
-    expect(await stripRefs()).toEqual(["lot-lidar-0", "lot-lidar-1", "lot-lidar-2"]);
+    // A frame is shown in the strip by its camera image, or by its point cloud when it has none.
+    expect(await stripRefs()).toEqual(["lot-front-0", "lot-front-1", "lot-lidar-2"]);
+    expect(await page.locator('.strip-frame[data-frame="2"]').innerText()).toMatch(/Point cloud\s+0 cuboids/);
     const scene = await dataset.scene("lot");
     expect(scene.tracks.map((t) => t.referenceId)).toEqual(["car-7", "truck-9"]);
     const outline = lotOutline().length;
@@ -351,6 +358,10 @@ describe.skipIf(skipBrowser)("scenes in the web app", () => {
     expect(await cloudPixel(TRUCK.x, TRUCK.y)).not.toEqual(TRACK_COLORS[1]);
     expect(await cloudPixel(...truckSide)).toEqual(TRACK_COLORS[1]);
     expect(await page.locator(".cloud-legend").innerText()).toMatch(/1,200 points/);
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>(".scene-frame-image");
+      return img?.complete && img.naturalWidth === 96;
+    });
     expect(await axe(page)).toEqual([]);
     await shoot(page, "scene-lidar");
 
