@@ -8,7 +8,9 @@ export interface Page<T> {
 
 /**
  * A lazy list over a paged route: iterate with `for await`, page by page with {@link pages},
- * or collect with {@link toArray}, which needs an explicit cap.
+ * or collect with {@link toArray}, which needs an explicit cap. The first page is fetched when
+ * asked for; once the reader asks for a second one, it is going through the list, and each next
+ * page is requested while the current one is read (one page ahead, never more).
  *
  * @example
  * ```ts
@@ -19,14 +21,23 @@ export interface Page<T> {
 export class PageIterator<T> implements AsyncIterable<T> {
   constructor(private readonly fetchPage: (token: string | null) => Promise<Page<T>>) {}
 
-  /** Every page in order; fetches the next only when asked. */
+  /** Every page in order; from the second page on, the next one is fetched while this one is read. */
   async *pages(): AsyncGenerator<T[]> {
-    let token: string | null = null;
-    do {
-      const page: Page<T> = await this.fetchPage(token);
+    let page: Page<T> = await this.fetchPage(null);
+    for (let index = 0; ; index += 1) {
+      const token = page.nextPageToken || null;
+      let ahead: Promise<Page<T>> | undefined;
+      // The server works on the next page while the reader parses and reads this one.
+      if (token !== null && index > 0) {
+        ahead = this.fetchPage(token);
+        // Marked handled: a reader that stops early never hears of its failure; one that goes on
+        // gets it where it is awaited.
+        ahead.catch(() => {});
+      }
       yield page.items;
-      token = page.nextPageToken || null;
-    } while (token !== null);
+      if (token === null) return;
+      page = await (ahead ?? this.fetchPage(token));
+    }
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
