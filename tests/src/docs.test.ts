@@ -2,16 +2,19 @@
  * The documentation site builds, has a page for every package and guide, shows every guide by its
  * title (page heading and navigation), and no link in it is broken.
  */
-import { execFile, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { exec, execFile, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { inflateSync } from "node:zlib";
+import { createServer } from "@nucleus/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { similarityFrames } from "../../apps/examples/src/examples/similarity.js";
 
 const run = promisify(execFile);
+const shell = promisify(exec);
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const docs = join(root, "docs");
 const out = mkdtempSync(join(tmpdir(), "nucleus-docs-"));
@@ -196,5 +199,86 @@ describe("documentation site", () => {
       }
     }
     expect(broken).toEqual([]);
+  });
+});
+
+/** A guide's section: from its `## heading` to the next. */
+function section(file: string, heading: string): string {
+  const guide = readFileSync(join(docs, file), "utf8");
+  const start = guide.indexOf(`\n## ${heading}\n`);
+  if (start < 0) throw new Error(`${file} has no section ${JSON.stringify(heading)}`);
+  const end = guide.indexOf("\n## ", start + 1);
+  return guide.slice(start, end < 0 ? undefined : end);
+}
+
+/** Ids the server makes up (`di_…`, `slc_…`), written as their prefix and an ellipsis. */
+const withoutIds = (text: string) => text.replace(/\b(di|slc|tag|ds|job)_[0-9a-z]{8,}/g, "$1_…");
+
+describe("the terminal session of the similarity guide", () => {
+  it("runs line by line against a real server, on the guide's data, and prints what the guide shows", {
+    timeout: 300_000,
+  }, async () => {
+    const terminal = section("guides/similarity.md", "From the terminal");
+    const session = (/```sh\n([\s\S]*?)```/.exec(terminal)?.[1] ?? "").split("\n").filter(Boolean);
+    expect(session.length).toBeGreaterThan(8);
+    expect(session.every((line) => line.startsWith("nu "))).toBe(true);
+    // The outputs shown: each "$ command" line, then what it prints.
+    const shown = (/```text\n([\s\S]*?)```/.exec(terminal)?.[1] ?? "")
+      .split(/^\$ /m)
+      .filter(Boolean)
+      .map((entry) => {
+        const [command, ...output] = entry.trimEnd().split("\n");
+        return { command: command as string, output: output.join("\n") };
+      });
+    expect(shown.length).toBeGreaterThan(1);
+    const work = mkdtempSync(join(tmpdir(), "nucleus-docs-terminal-"));
+    const key = "docs-terminal-key";
+    const server = await createServer({ dataDir: join(work, "server"), apiKeys: [key], port: 0 });
+    try {
+      const frames = similarityFrames();
+      const lines = (rows: object[]) => `${rows.map((row) => JSON.stringify(row)).join("\n")}\n`;
+      writeFileSync(
+        join(work, "items.ndjson"),
+        lines(
+          frames.map((f) => ({
+            reference_id: f.referenceId,
+            image_url: `s3://street/${f.referenceId}.jpg`,
+            metadata: { scene: f.scene, weather: f.weather },
+          })),
+        ),
+      );
+      writeFileSync(
+        join(work, "vectors.ndjson"),
+        lines(frames.map((f) => ({ reference_id: f.referenceId, vector: f.vector }))),
+      );
+      const env = {
+        ...process.env,
+        PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH}`,
+        NUCLEUS_ENDPOINT: server.url,
+        NUCLEUS_API_KEY: key,
+        HOME: work,
+      };
+      const printed = new Map<string, string>();
+      for (const line of session) {
+        const { stdout } = await shell(line, { cwd: work, env });
+        printed.set(line, stdout);
+      }
+      for (const { command, output } of shown) {
+        expect(printed.has(command), `"${command}" is in the session`).toBe(true);
+        expect(withoutIds(printed.get(command) as string).trimEnd(), command).toBe(output);
+      }
+      const tagged = withoutIds(printed.get('nu items list street --where "autotag.tunnel > 0.5"') ?? "");
+      expect(tagged.match(/(?<= )img_\d+(?= )/g)).toEqual(
+        frames
+          .filter((f) => f.scene === "tunnel" && Number(f.referenceId.slice(4)) < 60)
+          .map((f) => f.referenceId),
+      );
+      const map = readFileSync(join(work, "map.csv"), "utf8").trim().split("\n");
+      expect(map[0]).toBe("item_id,reference_id,x,y");
+      expect(map).toHaveLength(66);
+    } finally {
+      await server.close();
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

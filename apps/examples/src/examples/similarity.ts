@@ -244,3 +244,6 @@ export const similarity: Example = {
     );
   },
 };
+
+/** The guide's frames, for the test that runs its terminal session on the same data. */
+export { frames as similarityFrames };
