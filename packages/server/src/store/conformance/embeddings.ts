@@ -87,6 +87,8 @@ export function embeddingConformance(backend: StoreBackend): void {
         { itemId: id("img_0"), vector: vector(2, 2) },
         { itemId: id("img_2"), vector: vector(3, 3) },
       ]);
+      // A replaced vector is still one of the item's.
+      expect(await store.embeddings.count(dataset)).toBe(3);
       const later = await store.embeddings.keyed(dataset, k1, 10);
       expect(later.map((r) => [r.itemId, [...r.vector]])).toEqual([
         [id("img_0"), [2, 2]],

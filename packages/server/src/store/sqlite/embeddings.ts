@@ -44,9 +44,9 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
     return this.scope.read(
       () =>
         (
-          this.scope.sql("SELECT count(*) AS n FROM item_embeddings WHERE dataset_id = ?").get(datasetId) as {
-            n: number;
-          }
+          (this.scope.sql("SELECT vectors AS n FROM embedding_counts WHERE dataset_id = ?").get(datasetId) as
+            | { n: number }
+            | undefined) ?? { n: 0 }
         ).n,
     );
   }
