@@ -69,7 +69,7 @@ export function box(
 }
 
 /**
- * A polygon from `[x, y]` pairs.
+ * A polygon from `[x, y]` pairs, optionally with an object vector (`embeddingVector`).
  *
  * @example
  * ```ts
@@ -77,12 +77,13 @@ export function box(
  * ```
  */
 export function polygon(
-  fields: LabelFields & { vertices: readonly (readonly [number, number])[] },
+  fields: LabelFields & { vertices: readonly (readonly [number, number])[]; embeddingVector?: number[] },
 ): PolygonPrediction {
   return {
     type: "polygon",
     ...common(fields),
     geometry: { vertices: fields.vertices.map(([x, y]) => ({ x, y })) },
+    ...(fields.embeddingVector ? { embeddingVector: fields.embeddingVector } : {}),
   };
 }
 

@@ -110,6 +110,7 @@ export type { ModelRef, RawItem } from "./resources/exports.js";
 export { Job, type WaitOptions } from "./resources/job.js";
 export { type CreateRunOptions, Model } from "./resources/model.js";
 export { type CommitOptions, type CreateEvaluationOptions, ModelRun } from "./resources/model-run.js";
+export type { ObjectRef, SimilarObject, SimilarObjectsOptions } from "./resources/object-embeddings.js";
 export type { SceneExportOptions, SceneExportRow } from "./resources/scene-export.js";
 export type {
   LidarScene,

@@ -64,6 +64,7 @@ import {
 } from "./embeddings.js";
 import { classLabels, type ModelRef, modelPredictions } from "./exports.js";
 import type { Job } from "./job.js";
+import { type SimilarObject, type SimilarObjectsOptions, similarObjects } from "./object-embeddings.js";
 import { exportScenes, type SceneExportOptions, type SceneExportRow } from "./scene-export.js";
 import {
   deleteScene,
@@ -354,6 +355,43 @@ export class Dataset {
     return new Slice(this.api, sliceId, this.id);
   }
 
+  /**
+   * Creates a slice by server ids, of one kind: items (`itemIds`), scenes (`sceneIds`: a scene
+   * slice) or annotations and predictions (`annotationIds`, `predictionIds`: an object slice,
+   * which {@link Slice.exportRawJson} exports object by object).
+   *
+   * @example
+   * ```ts
+   * const hard = await dataset.createSliceByIds("hard boxes", { annotationIds: ["ann_..."], predictionIds: ["pred_..."] });
+   * const drives = await dataset.createSliceByIds("night drives", { sceneIds: ["scn_..."] });
+   * ```
+   */
+  async createSliceByIds(
+    name: string,
+    ids: {
+      itemIds?: readonly string[];
+      sceneIds?: readonly string[];
+      annotationIds?: readonly string[];
+      predictionIds?: readonly string[];
+    },
+    options: CallOptions = {},
+  ): Promise<Slice> {
+    // Like the official client: empty lists go as null, annotations and predictions as one list.
+    const list = (values: readonly string[]) => (values.length > 0 ? [...values] : null);
+    const body = {
+      name,
+      datasetItemIds: list(ids.itemIds ?? []),
+      sceneIds: list(ids.sceneIds ?? []),
+      objectIds: list([...(ids.annotationIds ?? []), ...(ids.predictionIds ?? [])]),
+    };
+    const { sliceId } = await this.api.call(
+      routes.createSlice,
+      { params: { datasetId: this.id }, body },
+      options,
+    );
+    return new Slice(this.api, sliceId, this.id);
+  }
+
   private get curation(): Curation {
     return new Curation(this.api, this.id);
   }
@@ -428,6 +466,22 @@ export class Dataset {
    */
   similar(options: SimilarOptions): Promise<SimilarItem[]> {
     return similar(this.api, this.id, options);
+  }
+
+  /**
+   * The objects (box and polygon annotations and predictions uploaded with an `embeddingVector`)
+   * nearest to an object (left out of the results) or a vector, nearest first, by exact search;
+   * optionally only annotations, one run's predictions or one label. Each result carries its
+   * item's reference id, its label and its box (a polygon's bounding box), enough to crop it.
+   *
+   * @example
+   * ```ts
+   * const near = await dataset.similarObjects({ vector: v, k: 5, source: "annotation" });
+   * const alike = await dataset.similarObjects({ objectId: "ann_...", k: 20, label: "car" });
+   * ```
+   */
+  similarObjects(options: SimilarObjectsOptions): Promise<SimilarObject[]> {
+    return similarObjects(this.api, this.id, options);
   }
 
   /**
