@@ -77,6 +77,33 @@ describe("nu embeddings upload and nu items similar", () => {
     expect(rows.slice(1).map((row) => row.split(/\s+/)[0])).toEqual(["a-4", "a-6"]);
   });
 
+  it("uploads a float32 file named by a list of ids, and reports one of the wrong size", async () => {
+    // The same vectors as the NDJSON upload, in reverse order: each item keeps its own.
+    const order = Array.from({ length: COUNT }, (_, i) => COUNT - 1 - i);
+    const vectors = join(s.scratch, "vectors.f32");
+    const ids = join(s.scratch, "ids.txt");
+    writeFileSync(vectors, Buffer.from(Float32Array.from(order.flatMap((i) => vectorOf(i))).buffer));
+    writeFileSync(ids, `${order.map((i) => `a-${i}`).join("\n")}\n`);
+    const uploaded = await s.nu(["embeddings", "upload", vectors, "--ids", ids, "--dataset", datasetId]);
+    expect(uploaded.code, uploaded.stderr).toBe(0);
+    expect(uploaded.stdout).toContain(`Uploaded ${COUNT} vectors of 3 numbers; the dataset holds ${COUNT}.`);
+    const near = await s.json<{ referenceId: string }[]>([
+      "items",
+      "similar",
+      "a-5",
+      "--dataset",
+      datasetId,
+      "--k",
+      "2",
+    ]);
+    expect(near.map((r) => r.referenceId).sort()).toEqual(["a-4", "a-6"]);
+
+    writeFileSync(ids, "a-0\na-1\na-2\na-3\na-4\n");
+    const wrong = await s.nu(["embeddings", "upload", vectors, "--ids", ids, "--dataset", datasetId]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain("which is not 5 vectors (one per line of");
+  });
+
   it("reports a bad line by number, and an upload the server refuses by entry", async () => {
     const bad = join(s.scratch, "bad.ndjson");
     writeFileSync(

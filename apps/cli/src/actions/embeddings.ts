@@ -1,5 +1,6 @@
 /** The work of `nu embeddings upload`, `nu items similar` and `nu items near-duplicates`. */
 import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import type { EmbeddingInput } from "@nucleus/core";
 import type { Context } from "../command.js";
@@ -38,15 +39,59 @@ async function* entriesOf(file: string): AsyncGenerator<EmbeddingInput> {
   }
 }
 
+/** The reference ids of a text file, one a line (blank lines skipped). */
+async function* idsOf(file: string): AsyncGenerator<{ id: string; line: number }> {
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of lines) {
+    n += 1;
+    const id = line.trim();
+    if (id !== "") yield { id, line: n };
+  }
+}
+
+/**
+ * The vectors of a file of little-endian float32 numbers, end to end, named in order by the ids
+ * of `idsFile`: each vector is the file's size over the number of ids (a whole number of floats).
+ */
+async function* binaryEntriesOf(file: string, idsFile: string): AsyncGenerator<EmbeddingInput> {
+  const ids: string[] = [];
+  for await (const { id } of idsOf(idsFile)) ids.push(id);
+  const { size } = await stat(file);
+  if (ids.length === 0) throw new CliError("Bad ids file", `${idsFile} lists no reference id`);
+  const dimension = size / 4 / ids.length;
+  if (!Number.isInteger(dimension) || dimension === 0)
+    throw new CliError(
+      "Bad embeddings file",
+      `${file} has ${size} bytes, which is not ${ids.length} vectors (one per line of ${idsFile}) of 4-byte floats`,
+    );
+  const width = dimension * 4;
+  let pending = Buffer.alloc(0);
+  let next = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    pending = pending.length === 0 ? (chunk as Buffer) : Buffer.concat([pending, chunk as Buffer]);
+    let at = 0;
+    for (; at + width <= pending.length; at += width) {
+      const vector = new Float32Array(dimension);
+      for (let j = 0; j < dimension; j += 1) vector[j] = pending.readFloatLE(at + j * 4);
+      yield { referenceId: ids[next] as string, vector };
+      next += 1;
+    }
+    pending = pending.subarray(at);
+  }
+}
+
 /** `nu embeddings upload FILE --dataset D`. */
 export async function uploadEmbeddingsFile(c: Context): Promise<void> {
   const file = c.arg(0, "file");
   const datasetId = await datasetOf(c);
   const batchSize = c.integer("batch-size");
+  const idsFile = c.flag("ids") as string | undefined;
+  const entries = idsFile ? binaryEntriesOf(file, idsFile) : entriesOf(file);
   const result = await c
     .client()
     .getDataset(datasetId)
-    .uploadEmbeddings(entriesOf(file), batchSize ? { batchSize } : {});
+    .uploadEmbeddings(entries, batchSize ? { batchSize } : {});
   if (c.json) c.print(result);
   else
     c.io.out(

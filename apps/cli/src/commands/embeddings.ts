@@ -15,10 +15,16 @@ const DATASET_FLAG = {
 export const embeddingCommands: Command[] = [
   {
     path: ["embeddings", "upload"],
-    summary: "upload one vector per item from an NDJSON file",
+    summary: "upload one vector per item from an NDJSON file, or a float32 file and a list of ids",
     usage: "<file>",
     flags: {
       dataset: DATASET_FLAG,
+      ids: {
+        type: "string",
+        value: "IDS_FILE",
+        description:
+          "read <file> as little-endian float32 vectors end to end, named by this file's reference ids (one a line)",
+      },
       "batch-size": {
         type: "integer",
         min: 1,
@@ -29,7 +35,11 @@ export const embeddingCommands: Command[] = [
     details: `Each line of the file is one item's vector, by reference id:
   {"reference_id": "img_1", "vector": [0.12, -0.5, 0.33]}
 Every vector of a dataset has one length. A bad line stops the upload with its line number;
-a request the server refuses names the entry and the field, and stores nothing of that request.`,
+a request the server refuses names the entry and the field, and stores nothing of that request.
+With --ids, <file> holds the vectors as little-endian float32, end to end (as numpy's
+vectors.astype("<f4").tofile() writes them), in the order of the ids file's lines; each vector's
+length is the file's size over the number of ids. Example:
+  nu embeddings upload vectors.f32 --ids ids.txt --dataset street`,
     async run(c) {
       const { uploadEmbeddingsFile } = await import("../actions/embeddings.js");
       await uploadEmbeddingsFile(c);
