@@ -10,21 +10,28 @@ export class StreamedList {
     readonly key: string,
     /** The list's entries, a page at a time, already in wire form. */
     readonly pages: () => AsyncIterable<readonly unknown[]>,
+    /** Keys that follow the list, known once every page was read (a next page's token). */
+    readonly trailer?: () => Record<string, unknown>,
   ) {}
 }
 
 /**
  * A response `{"<key>": [...]}` whose list is read and sent a page at a time as the client takes
- * it, so a list of any length neither holds the event loop nor sits whole in memory. Return it
- * from a route handler in place of the object (typed as the route's response).
+ * it, so a list of any length neither holds the event loop nor sits whole in memory; `trailer`
+ * gives keys that follow the list (`{"data": [...], "nextPageToken": ...}`). Return it from a
+ * route handler in place of the object (typed as the route's response).
  *
  * @example
  * ```ts
  * return streamedList<ContractResponse<typeof routes.datasetItems>>("dataset_items", pagesOfItems);
  * ```
  */
-export function streamedList<R>(key: string, pages: () => AsyncIterable<readonly unknown[]>): R {
-  return new StreamedList(key, pages) as unknown as R;
+export function streamedList<R>(
+  key: string,
+  pages: () => AsyncIterable<readonly unknown[]>,
+  trailer?: () => Record<string, unknown>,
+): R {
+  return new StreamedList(key, pages, trailer) as unknown as R;
 }
 
 /** Sends a {@link StreamedList} as chunked JSON; pages are read only as the client reads. */
@@ -42,7 +49,8 @@ export function streamResponse(c: Ctx, list: StreamedList): Response {
       for (;;) {
         const next = await iterator.next();
         if (next.done) {
-          controller.enqueue(encoder.encode("]}"));
+          const trailer = list.trailer ? JSON.stringify(list.trailer()).slice(1, -1) : "";
+          controller.enqueue(encoder.encode(trailer ? `],${trailer}}` : "]}"));
           controller.close();
           return;
         }

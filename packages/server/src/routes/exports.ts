@@ -3,6 +3,8 @@ import { Hono } from "hono";
 import type { Ctx, Env } from "../http/context.js";
 import { route } from "../http/contract.js";
 import { mediaUrlOf, requireDataset, requireModel, requireRun, requireSlice } from "../http/lookup.js";
+import { mapPages, steppedPage } from "../http/pages.js";
+import { STREAM_PAGE, streamedList } from "../http/stream-json.js";
 import { exportRowsWire } from "../presenters/items.js";
 import { predictionGroupsWire } from "../presenters/labels.js";
 import type { ItemRecord, LabelRecord, LabelTarget, Page, PageRequest } from "../store/index.js";
@@ -124,11 +126,18 @@ export function exportRoutes(): Hono<Env> {
 
   route(app, routes.sliceExportPage, async ({ params, body }, c) => {
     const slice = await requireSlice(c, params.sliceId);
-    const page = await c.get("services").store.listings.sliceItems(slice.id, {
-      cursor: body.pageToken,
-      limit: Math.min(body.pageSize, MAX_PAGE),
-    });
-    return { data: await exportRows(c, slice.datasetId, page.records), nextPageToken: page.nextCursor };
+    const { store } = c.get("services");
+    const page = await steppedPage(
+      (cursor, limit) => store.listings.sliceItems(slice.id, { cursor, limit }),
+      body.pageToken,
+      Math.min(body.pageSize, MAX_PAGE),
+      STREAM_PAGE,
+    );
+    return streamedList(
+      "data",
+      () => mapPages(page.pages(), (items) => exportRows(c, slice.datasetId, items)),
+      () => ({ nextPageToken: page.nextCursor() }),
+    );
   });
 
   route(app, routes.exportRawItems, async ({ params }, c) => {

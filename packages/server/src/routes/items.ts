@@ -6,7 +6,7 @@ import { route } from "../http/contract.js";
 import { badRequest, notFound } from "../http/errors.js";
 import { once } from "../http/idempotency.js";
 import { indexOf, mediaUrlOf, requireDataset } from "../http/lookup.js";
-import { mapPages, pagesOf } from "../http/pages.js";
+import { mapPages, pagesOf, steppedPage } from "../http/pages.js";
 import { STREAM_PAGE, streamedList } from "../http/stream-json.js";
 import { exportRowsWire, itemWire } from "../presenters/items.js";
 import { labelGroupsWire, labelWire } from "../presenters/labels.js";
@@ -67,14 +67,22 @@ export function itemRoutes(): Hono<Env> {
     );
   });
 
+  // Pages are read and sent a step at a time (a page of 10,000 is never whole in memory).
   route(app, routes.itemsPage, async ({ params, body }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
-    const page = await c.get("services").store.listings.items(dataset.id, {
-      cursor: body.pageToken,
-      limit: Math.min(body.pageSize, MAX_PAGE),
-    });
+    const { store } = c.get("services");
+    const page = await steppedPage(
+      (cursor, limit) => store.listings.items(dataset.id, { cursor, limit }),
+      body.pageToken,
+      Math.min(body.pageSize, MAX_PAGE),
+      STREAM_PAGE,
+    );
     const url = mediaUrlOf(c);
-    return { items: page.records.map((item) => itemWire(item, url)), nextPageToken: page.nextCursor };
+    return streamedList(
+      "items",
+      () => mapPages(page.pages(), (items) => items.map((item) => itemWire(item, url))),
+      () => ({ nextPageToken: page.nextCursor() }),
+    );
   });
 
   /** One item with its ground truth, or a 404 naming how it was asked for. */
@@ -148,11 +156,18 @@ export function itemRoutes(): Hono<Env> {
 
   route(app, routes.exportPage, async ({ params, body }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
-    const page = await c.get("services").store.listings.items(dataset.id, {
-      cursor: body.pageToken,
-      limit: Math.min(body.pageSize, MAX_PAGE),
-    });
-    return { data: await exportRows(c, dataset.id, page.records), nextPageToken: page.nextCursor };
+    const { store } = c.get("services");
+    const page = await steppedPage(
+      (cursor, limit) => store.listings.items(dataset.id, { cursor, limit }),
+      body.pageToken,
+      Math.min(body.pageSize, MAX_PAGE),
+      STREAM_PAGE,
+    );
+    return streamedList(
+      "data",
+      () => mapPages(page.pages(), (items) => exportRows(c, dataset.id, items)),
+      () => ({ nextPageToken: page.nextCursor() }),
+    );
   });
 
   route(app, routes.annotationById, async ({ params }, c) => {

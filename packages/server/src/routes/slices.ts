@@ -4,7 +4,7 @@ import type { Env } from "../http/context.js";
 import { route } from "../http/contract.js";
 import { badRequest, notFound } from "../http/errors.js";
 import { mediaUrlOf, requireDataset, requireSlice } from "../http/lookup.js";
-import { mapPages, pagesOf } from "../http/pages.js";
+import { mapPages, pagesOf, steppedPage } from "../http/pages.js";
 import { STREAM_PAGE, streamedList } from "../http/stream-json.js";
 import { itemWire } from "../presenters/items.js";
 import { sliceInfoWire, sliceWire } from "../presenters/slices.js";
@@ -60,12 +60,19 @@ export function sliceRoutes(): Hono<Env> {
 
   route(app, routes.sliceItemsPage, async ({ params, body }, c) => {
     const slice = await requireSlice(c, params.sliceId);
-    const page = await c.get("services").store.listings.sliceItems(slice.id, {
-      cursor: body.pageToken,
-      limit: Math.min(body.pageSize, MAX_PAGE),
-    });
+    const { store } = c.get("services");
+    const page = await steppedPage(
+      (cursor, limit) => store.listings.sliceItems(slice.id, { cursor, limit }),
+      body.pageToken,
+      Math.min(body.pageSize, MAX_PAGE),
+      STREAM_PAGE,
+    );
     const url = mediaUrlOf(c);
-    return { items: page.records.map((item) => itemWire(item, url)), nextPageToken: page.nextCursor };
+    return streamedList(
+      "items",
+      () => mapPages(page.pages(), (items) => items.map((item) => itemWire(item, url))),
+      () => ({ nextPageToken: page.nextCursor() }),
+    );
   });
 
   route(app, routes.sliceAppend, async ({ params, body }, c) => {
