@@ -11,6 +11,7 @@ import { evalCommand } from "./commands/eval.js";
 import { formatCommands } from "./commands/formats.js";
 import { miscCommands } from "./commands/misc.js";
 import { modelCommands } from "./commands/models.js";
+import { objectEmbeddingCommands } from "./commands/object-embeddings.js";
 import { protocolCommands } from "./commands/protocol.js";
 import { sceneCommands } from "./commands/scenes.js";
 import { serveCommand } from "./commands/serve.js";
@@ -26,6 +27,7 @@ export const COMMANDS: Command[] = [
   ...itemCommands,
   ...curationCommands,
   ...embeddingCommands,
+  ...objectEmbeddingCommands,
   ...autotagCommands,
   ...modelCommands,
   ...sliceCommands,
