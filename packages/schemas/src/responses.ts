@@ -385,6 +385,30 @@ export const SliceItemsResponse = createCodec(SliceItemsResponseSchema);
 /** The items of a slice. */
 export type SliceItemsResponse = Camelize<z.output<typeof SliceItemsResponseSchema>>;
 
+/** The wire schema of {@link SliceRawJsonResponse}. */
+export const SliceRawJsonResponseSchema = z.array(
+  z.looseObject({
+    item: DatasetItemRecordSchema,
+    annotation: z.looseObject({ id: z.string() }).optional(),
+    prediction: z.looseObject({ id: z.string() }).optional(),
+    scene: z.looseObject({ id: z.string(), reference_id: z.string() }).optional(),
+  }),
+);
+/**
+ * `GET slice/{id}/export_raw_json`: a row per object of an object slice with the item it is on,
+ * per frame item (with its scene) of a scene slice, or per item.
+ *
+ * @example
+ * ```ts
+ * import { SliceRawJsonResponse } from "@nucleus/schemas";
+ *
+ * SliceRawJsonResponse.decode([{ item: { id: "di_1", reference_id: "img_1" }, annotation: { id: "ann_1" } }]);
+ * ```
+ */
+export const SliceRawJsonResponse = createCodec(SliceRawJsonResponseSchema);
+/** Rows of a slice's raw JSON export. */
+export type SliceRawJsonResponse = Camelize<z.output<typeof SliceRawJsonResponseSchema>>;
+
 /** The wire schema of {@link SignedUrlResponse}. */
 export const SignedUrlResponseSchema = z.looseObject({ signed_url: z.string() });
 /** `GET dataset/{id}/signedUrl/{requestId}`: where to PUT the NDJSON of an async upload. */

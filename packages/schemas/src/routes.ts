@@ -90,6 +90,7 @@ import {
   SliceInfoResponse,
   SliceItemsResponse,
   SliceListResponse,
+  SliceRawJsonResponse,
   StoredLabel,
   UpdateMetadataResponse,
   UploadReceipt,
@@ -497,6 +498,13 @@ export const routes = defineRoutes({
     path: "slice/:sliceId/exportForTraining",
     summary: "Every item of the slice with its ground truth.",
     response: ExportResponse,
+  },
+  sliceExportRawJson: {
+    method: "GET",
+    path: "slice/:sliceId/export_raw_json",
+    summary:
+      "One row per object of an object slice (`{item, annotation}` or `{item, prediction}`), per frame item of a scene slice (`{item, scene}`), or per item (`{item}`).",
+    response: SliceRawJsonResponse,
   },
   deleteSlice: {
     method: "DELETE",

@@ -55,10 +55,20 @@ describe.each(testBackends())("scene slices on $name", (backend) => {
     });
     const listing = (await server.call("GET", "slice/")).body as { id: string; type: string }[];
     expect(listing.find((s) => s.id === sliceId)?.type).toBe("scene");
+    // The official client reads each entry of `items` by its id's prefix: the slice's scenes.
     const items = (await server.call("GET", `slice/${sliceId}`)).body as {
-      items: { ref_id?: string; reference_id?: string }[];
+      items: { id: string; reference_id: string; frames: { reference_id: string }[] }[];
     };
-    expect(items.items.map((i) => i.reference_id ?? i.ref_id)).toEqual(["b/0", "b/1"]);
+    expect(items.items.map((i) => [i.id, i.reference_id])).toEqual([[sceneIds.b, "b"]]);
+    expect(items.items[0]?.frames.map((f) => f.reference_id)).toEqual(["b/0", "b/1"]);
+    const raw = (await server.call("GET", `slice/${sliceId}/export_raw_json`)).body as {
+      item: { reference_id: string };
+      scene: { id: string; reference_id: string };
+    }[];
+    expect(raw.map((row) => [row.item.reference_id, row.scene.reference_id])).toEqual([
+      ["b/0", "b"],
+      ["b/1", "b"],
+    ]);
     const exported = (
       await server.call("POST", `dataset/${ds}/exportForTrainingByScene`, { body: { sliceId } })
     ).body as { data: { scene: { reference_id: string } }[] };

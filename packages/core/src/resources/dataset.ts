@@ -355,6 +355,43 @@ export class Dataset {
     return new Slice(this.api, sliceId, this.id);
   }
 
+  /**
+   * Creates a slice by server ids, of one kind: items (`itemIds`), scenes (`sceneIds`: a scene
+   * slice) or annotations and predictions (`annotationIds`, `predictionIds`: an object slice,
+   * which {@link Slice.exportRawJson} exports object by object).
+   *
+   * @example
+   * ```ts
+   * const hard = await dataset.createSliceByIds("hard boxes", { annotationIds: ["ann_..."], predictionIds: ["pred_..."] });
+   * const drives = await dataset.createSliceByIds("night drives", { sceneIds: ["scn_..."] });
+   * ```
+   */
+  async createSliceByIds(
+    name: string,
+    ids: {
+      itemIds?: readonly string[];
+      sceneIds?: readonly string[];
+      annotationIds?: readonly string[];
+      predictionIds?: readonly string[];
+    },
+    options: CallOptions = {},
+  ): Promise<Slice> {
+    // Like the official client: empty lists go as null, annotations and predictions as one list.
+    const list = (values: readonly string[]) => (values.length > 0 ? [...values] : null);
+    const body = {
+      name,
+      datasetItemIds: list(ids.itemIds ?? []),
+      sceneIds: list(ids.sceneIds ?? []),
+      objectIds: list([...(ids.annotationIds ?? []), ...(ids.predictionIds ?? [])]),
+    };
+    const { sliceId } = await this.api.call(
+      routes.createSlice,
+      { params: { datasetId: this.id }, body },
+      options,
+    );
+    return new Slice(this.api, sliceId, this.id);
+  }
+
   private get curation(): Curation {
     return new Curation(this.api, this.id);
   }

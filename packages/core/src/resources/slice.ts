@@ -1,4 +1,10 @@
-import { type DatasetItemRecord, type ExportRow, routes, type SliceInfoResponse } from "@nucleus/schemas";
+import {
+  type DatasetItemRecord,
+  type ExportRow,
+  routes,
+  type SliceInfoResponse,
+  type SliceRawJsonResponse,
+} from "@nucleus/schemas";
 import type { Api } from "../internal/api.js";
 import type { CallOptions } from "../options.js";
 import { PageIterator } from "../pagination.js";
@@ -77,6 +83,19 @@ export class Slice {
   async export(options: CallOptions = {}): Promise<ExportRow[]> {
     const response = await this.api.call(routes.sliceExport, { params: { sliceId: this.id } }, options);
     return response.exportedRows;
+  }
+
+  /**
+   * The slice as raw JSON rows: per object of an object slice, its item and the annotation or
+   * prediction; per frame item of a scene slice, the item and its scene; otherwise per item.
+   *
+   * @example
+   * ```ts
+   * for (const row of await slice.exportRawJson()) console.log(row.item.referenceId, row.annotation?.id);
+   * ```
+   */
+  async exportRawJson(options: CallOptions = {}): Promise<SliceRawJsonResponse> {
+    return this.api.call(routes.sliceExportRawJson, { params: { sliceId: this.id } }, options);
   }
 
   /**

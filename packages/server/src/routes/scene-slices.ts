@@ -8,15 +8,13 @@ export interface SliceIdKinds {
   object_ids?: readonly string[] | null | undefined;
 }
 
-/** Refuses a slice that names more than one kind of id, or objects (this server slices items and scenes). */
+/** Refuses a slice that names more than one kind of id. */
 export function requireOneKind(body: SliceIdKinds): void {
   const named = (["dataset_item_ids", "scene_ids", "object_ids"] as const).filter(
     (key) => (body[key]?.length ?? 0) > 0,
   );
   if (named.length > 1)
     throw badRequest(`${named.join(", ")}: a slice holds one kind of id; send only one of these lists`);
-  if (named[0] === "object_ids")
-    throw badRequest("object_ids: object slices are not supported by this server");
 }
 
 /**

@@ -10,6 +10,7 @@ import { itemWire } from "../presenters/items.js";
 import { sliceInfoWire, sliceWire } from "../presenters/slices.js";
 import type { SliceMembers } from "../store/index.js";
 import { exportRows, MAX_PAGE } from "./items.js";
+import { objectSliceEntries, objectSliceIds, rawJsonRows, sceneSliceEntries } from "./object-slices.js";
 import { requireOneKind, sceneSliceItems } from "./scene-slices.js";
 
 /** Slices: named subsets of a dataset's items. */
@@ -19,6 +20,21 @@ export function sliceRoutes(): Hono<Env> {
   route(app, routes.createSlice, async ({ params, body }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
     requireOneKind(body);
+    if (body.object_ids?.length) {
+      const { store } = c.get("services");
+      const ids = await objectSliceIds(store, dataset.id, body.object_ids);
+      const slice = await store.transaction(async (tx) => {
+        const created = await tx.slices.create(c.get("tenant"), {
+          datasetId: dataset.id,
+          name: body.name,
+          members: { itemIds: [] },
+          type: "object",
+        });
+        await tx.sliceObjects.add(created.id, ids);
+        return created;
+      });
+      return { slice_id: slice.id };
+    }
     const scenes = body.scene_ids?.length ? body.scene_ids : undefined;
     const members: SliceMembers = scenes
       ? { itemIds: await sceneSliceItems(c.get("services").store, dataset.id, scenes) }
@@ -48,6 +64,9 @@ export function sliceRoutes(): Hono<Env> {
 
   route(app, routes.sliceItems, async ({ params }, c) => {
     const slice = await requireSlice(c, params.sliceId);
+    // The official client reads each entry by its id's prefix: objects and scenes, not frames.
+    if (slice.type === "object") return { items: await objectSliceEntries(c, slice) } as never;
+    if (slice.type === "scene") return { items: await sceneSliceEntries(c, slice) } as never;
     const { store } = c.get("services");
     const url = mediaUrlOf(c);
     return streamedList("items", () =>
@@ -94,6 +113,10 @@ export function sliceRoutes(): Hono<Env> {
       ),
     );
   });
+
+  route(app, routes.sliceExportRawJson, async ({ params }, c) =>
+    rawJsonRows(c, await requireSlice(c, params.sliceId)),
+  );
 
   route(app, routes.deleteSlice, async ({ params }, c) => {
     if (!(await c.get("services").store.slices.delete(c.get("tenant"), params.sliceId)))
