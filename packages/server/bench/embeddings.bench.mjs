@@ -8,7 +8,7 @@
 // Run with `pnpm bench:embeddings` (or `node bench/embeddings.bench.mjs`) after a build. Sizes:
 // BENCH_SERVER (the server's main.js, default this package's build), BENCH_EMBEDDING_ITEMS (default 100,000), BENCH_EMBEDDING_DIM (512), BENCH_EMBEDDING_CLUSTERS
 // (1,000), BENCH_REPEAT (50 searches with the index), BENCH_EXACT_REPEAT (20 exact searches, the
-// recall's queries), BENCH_BATCH (vectors a request, 1,000), BENCH_JSON_SHARE (the share of the
+// recall's queries), BENCH_L2 and BENCH_NEAR_DUPLICATES (0 leaves those parts out), BENCH_BATCH (vectors a request, 1,000), BENCH_JSON_SHARE (the share of the
 // vectors sent as JSON, first, 0.1; the rest go in the binary form, float32 after a JSON line of
 // reference ids, as the SDK sends them). While the index catches up, a cheap request every 20 ms
 // measures how long requests wait on the server's event loop. Last, a near-duplicate job over all.
@@ -27,6 +27,9 @@ const EXACT_REPEAT = Math.min(REPEAT, Number(process.env.BENCH_EXACT_REPEAT ?? 2
 const CLUSTERS = Number(process.env.BENCH_EMBEDDING_CLUSTERS ?? 1_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1_000);
 const JSON_SHARE = Number(process.env.BENCH_JSON_SHARE ?? 0.1);
+/** Set to 0 to leave out the L2 index and searches, or the near-duplicate job (long at a million). */
+const WITH_L2 = process.env.BENCH_L2 !== "0";
+const WITH_NEAR_DUPLICATES = process.env.BENCH_NEAR_DUPLICATES !== "0";
 const KEY = "bench-key";
 const headers = {
   authorization: `Basic ${Buffer.from(`${KEY}:`).toString("base64")}`,
@@ -234,19 +237,23 @@ const cosineExact = await measure(
 );
 progress("cosine measured");
 // The L2 index is first built when asked for, from the database, in the background.
-const l2Build = await indexed("l2");
-const l2BuildMs = l2Build.ms;
-progress(`L2 index built in ${fmt(l2BuildMs)} ms`);
-const l2 = await measure("k=10 near a vector, L2, index", (i) => ({
-  vector: probes[i],
-  k: 10,
-  metric: "l2",
-}));
-const l2Exact = await measure(
-  "k=10 near a vector, L2, exact",
-  (i) => ({ vector: probes[i], k: 10, metric: "l2", exact: true }),
-  EXACT_REPEAT,
-);
+let l2Build;
+let l2;
+let l2Exact;
+if (WITH_L2) {
+  l2Build = await indexed("l2");
+  progress(`L2 index built in ${fmt(l2Build.ms)} ms`);
+  l2 = await measure("k=10 near a vector, L2, index", (i) => ({
+    vector: probes[i],
+    k: 10,
+    metric: "l2",
+  }));
+  l2Exact = await measure(
+    "k=10 near a vector, L2, exact",
+    (i) => ({ vector: probes[i], k: 10, metric: "l2", exact: true }),
+    EXACT_REPEAT,
+  );
+}
 const filtered = await measure("k=10 near an item, cosine, within metadata.group = 3", (i) => ({
   reference_id: refs[i],
   k: 10,
@@ -256,15 +263,18 @@ const rssServing = rssMb();
 progress("searches measured");
 
 // Near-duplicates: a job over every vector, at a cosine distance of 0.02.
-const t2 = performance.now();
-const job = await call("POST", `ext/datasets/${datasetId}/near_duplicates`, { threshold: 0.02 });
+let nearDuplicatesMs;
 let jobStatus;
-do {
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
-  jobStatus = await call("GET", `job/${job.job_id}`);
-} while (jobStatus.status === "Running" || jobStatus.status === "Pending");
-const nearDuplicatesMs = performance.now() - t2;
-if (jobStatus.status !== "Completed") throw new Error(`near-duplicates: ${JSON.stringify(jobStatus)}`);
+if (WITH_NEAR_DUPLICATES) {
+  const t2 = performance.now();
+  const job = await call("POST", `ext/datasets/${datasetId}/near_duplicates`, { threshold: 0.02 });
+  do {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    jobStatus = await call("GET", `job/${job.job_id}`);
+  } while (jobStatus.status === "Running" || jobStatus.status === "Pending");
+  nearDuplicatesMs = performance.now() - t2;
+  if (jobStatus.status !== "Completed") throw new Error(`near-duplicates: ${JSON.stringify(jobStatus)}`);
+}
 
 console.log(
   `Similarity search, ${fmt(ITEMS)} vectors x ${DIM} dimensions, ${CLUSTERS === 0 ? "uniform" : `${fmt(CLUSTERS)} clusters`} (SQLite, one server process; load average ${loadavg()
@@ -289,23 +299,25 @@ console.log(
 console.log(
   `  ingest and index together: ${fmt(ITEMS / wallSeconds)} vectors/s (${wallSeconds.toFixed(1)} s wall clock from the first upload to the index holding every vector, the bench making request bodies included)`,
 );
-console.log(
-  `  L2 index built from the database in the background: ${fmt(l2BuildMs)} ms (${fmt(ITEMS / (l2BuildMs / 1000))} vectors/s, ${fmt((l2Build.cpu * 1000) / ITEMS)} us of server CPU a vector); ${pingLine(l2Build.pings)}`,
-);
-for (const r of [cosine, cosineExact, l2, l2Exact, filtered])
+if (l2Build)
+  console.log(
+    `  L2 index built from the database in the background: ${fmt(l2Build.ms)} ms (${fmt(ITEMS / (l2Build.ms / 1000))} vectors/s, ${fmt((l2Build.cpu * 1000) / ITEMS)} us of server CPU a vector); ${pingLine(l2Build.pings)}`,
+  );
+for (const r of [cosine, cosineExact, l2, l2Exact, filtered].filter(Boolean))
   console.log(
     `  ${r.name}: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms (${r.answers.length} searches, ${r.method}, ${fmt(r.searched)} vectors compared)`,
   );
 console.log(
-  `  recall@10 of the index against exact search: cosine ${recall(cosine, cosineExact).toFixed(3)}, L2 ${recall(l2, l2Exact).toFixed(3)} (${EXACT_REPEAT} queries each)`,
+  `  recall@10 of the index against exact search: cosine ${recall(cosine, cosineExact).toFixed(3)}${l2 ? `, L2 ${recall(l2, l2Exact).toFixed(3)}` : ""} (${EXACT_REPEAT} queries each)`,
 );
 console.log(
-  `  exact / index p50 (same run): cosine ${(cosineExact.p50 / cosine.p50).toFixed(0)}x, L2 ${(l2Exact.p50 / l2.p50).toFixed(0)}x`,
+  `  exact / index p50 (same run): cosine ${(cosineExact.p50 / cosine.p50).toFixed(0)}x${l2 ? `, L2 ${(l2Exact.p50 / l2.p50).toFixed(0)}x` : ""}`,
 );
+if (jobStatus)
+  console.log(
+    `  near-duplicates job (cosine distance 0.02, 10 neighbours each): ${(nearDuplicatesMs / 1000).toFixed(1)} s, ${jobStatus.message.groups} groups, ${jobStatus.message.duplicates} duplicates`,
+  );
 console.log(
-  `  near-duplicates job (cosine distance 0.02, 10 neighbours each): ${(nearDuplicatesMs / 1000).toFixed(1)} s, ${jobStatus.message.groups} groups, ${jobStatus.message.duplicates} duplicates`,
-);
-console.log(
-  `  server RSS: ${fmt(rssAfterIngest)} MB after ingest, ${fmt(rssServing)} MB serving searches (both indexes open), peak ${fmt(peakRssMb())} MB`,
+  `  server RSS: ${fmt(rssAfterIngest)} MB after ingest, ${fmt(rssServing)} MB serving searches (${l2 ? "both indexes" : "the cosine index"} open), peak ${fmt(peakRssMb())} MB`,
 );
 process.exit(0);

@@ -108,24 +108,21 @@ export class VectorIndexes {
     count: number,
   ): Promise<IndexHit[] | undefined> {
     const entry = this.entry(datasetId, metric);
-    const ready = await this.run(entry, async () => {
-      if ((await this.store.embeddings.lastKey(datasetId)) - entry.watermark > WAIT_FOR_AT_MOST) return false;
-      await this.catchUp(entry);
-      return true;
-    });
-    if (!ready) {
-      this.pump(entry);
-      return undefined;
-    }
-    return this.run(entry, async () => {
+    const found = await this.run(entry, async () => {
+      const behind = (await this.store.embeddings.lastKey(datasetId)) - entry.watermark;
+      if (behind > WAIT_FOR_AT_MOST) return undefined;
+      // Behind by a few keys, or ahead of a store that was replaced (the catch-up then rebuilds).
+      if (behind !== 0) await this.catchUp(entry);
       const index = entry.index;
       if (!index || index.size() === 0 || index.dimensions() !== query.length) return [];
-      const found = index.search(query, Math.min(count, index.size()), 1);
+      const matches = index.search(query, Math.min(count, index.size()), 1);
       const hits: IndexHit[] = [];
-      for (let i = 0; i < found.keys.length; i += 1)
-        hits.push({ key: Number(found.keys[i]), distance: found.distances[i] as number });
+      for (let i = 0; i < matches.keys.length; i += 1)
+        hits.push({ key: Number(matches.keys[i]), distance: matches.distances[i] as number });
       return hits;
     });
+    if (found === undefined) this.pump(entry);
+    return found;
   }
 
   /**
