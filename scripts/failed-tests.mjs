@@ -15,8 +15,12 @@ export function failedTestLines(report) {
   for (const file of report.testResults ?? []) {
     const where = relative(process.cwd(), file.name);
     const failed = (file.assertionResults ?? []).filter((test) => test.status === "failed");
-    for (const test of failed)
-      lines.push(`FAILED ${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    // A timeout's message is not in the report, only a stack: the duration shows it.
+    for (const test of failed) {
+      const ms = Math.round(test.duration ?? 0);
+      lines.push(`FAILED ${where} > ${test.fullName} (${ms} ms): ${firstLine(test.failureMessages?.[0])}`);
+    }
+    lines.push(`FAILED ${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
     if (file.status === "failed" && failed.length === 0)
       lines.push(`FAILED ${where}: ${firstLine(file.message)}`);
   }
