@@ -20,7 +20,6 @@ export function failedTestLines(report) {
       const ms = Math.round(test.duration ?? 0);
       lines.push(`FAILED ${where} > ${test.fullName} (${ms} ms): ${firstLine(test.failureMessages?.[0])}`);
     }
-    lines.push(`FAILED ${where} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
     if (file.status === "failed" && failed.length === 0)
       lines.push(`FAILED ${where}: ${firstLine(file.message)}`);
   }
