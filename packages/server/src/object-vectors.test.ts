@@ -307,6 +307,37 @@ describe.each(testBackends())("object vectors on $name", (backend) => {
     expect(JSON.stringify(stored.body)).not.toContain("new-good");
   });
 
+  it("reports a bad vector of an asynchronous upload and stores its label without it", async () => {
+    const count = async () =>
+      (
+        (await server.call("POST", `dataset/${ds}/indexingStatus`, { body: { image: false } })).body as {
+          embedding_count: number;
+        }
+      ).embedding_count;
+    const before = await count();
+    const good = wire(planted[2] as Planted, { annotation_id: "async-good" });
+    const short = wire(planted[3] as Planted, { annotation_id: "async-short", embedding_vector: [1, 2] });
+    const signed = (await server.call("GET", `dataset/${ds}/signedUrl/objects1`)).body as {
+      signed_url: string;
+    };
+    const body = [good, short].map((l) => JSON.stringify(l)).join("\n");
+    expect((await fetch(signed.signed_url, { method: "PUT", body })).status).toBe(200);
+    const job = (
+      await server.call("POST", `dataset/${ds}/annotate?async=1`, { body: { requestId: "objects1" } })
+    ).body as { job_id: string };
+    await server.jobs.idle();
+    const errors = (await server.call("GET", `job/${job.job_id}/errors`)).body as string[];
+    expect(errors).toEqual([
+      `annotation on reference_id "o0" (annotation_id "async-short").embedding_vector: has 2 numbers, but the dataset's object vectors have ${DIM}; every object vector of a dataset has one length`,
+    ]);
+    expect(await count()).toBe(before + 1);
+    const item = JSON.stringify((await server.call("GET", `dataset/${ds}/refloc/o0`)).body);
+    expect(item).toContain("async-good");
+    expect(item).toContain("async-short");
+    const found = await search({ vector: (planted[2] as Planted).vector, k: 2, source: "annotation" });
+    expect(found.results.map((r) => r.annotation_id).sort()).toEqual(["a-0-2", "async-good"]);
+  });
+
   it("refuses bad searches naming the field", async () => {
     await refused({}, "object_id, object, vector");
     await refused({ object_id: "ann_nope" }, "object_id");
@@ -345,7 +376,7 @@ describe.each(testBackends())("object vectors on $name", (backend) => {
     expect((await server.call("DELETE", `modelRun/${run}`, { body: {} })).status).toBe(200);
     expect((await search({ vector: centres[1], k: 1000, source: "prediction" })).results).toEqual([]);
     const status = await server.call("POST", `dataset/${ds}/indexingStatus`, { body: { image: false } });
-    // Annotations of every item but o5 and o6 remain.
-    expect(status.body).toMatchObject({ embedding_count: (ITEMS - 2) * 3 });
+    // Annotations of every item but o5 and o6 remain, and the one the asynchronous upload added.
+    expect(status.body).toMatchObject({ embedding_count: (ITEMS - 2) * 3 + 1 });
   });
 });
