@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { MapPoint } from "@nucleus/core";
+import { box, type MapPoint } from "@nucleus/core";
 import { EmbeddingIndexList, ExportedEmbeddings, Job, SimilarItemsResponse } from "@nucleus/schemas";
 import { type Example, uniqueName } from "./support.js";
 
@@ -55,8 +55,9 @@ const shown = (hits: readonly { referenceId: string; distance: number }[], digit
  * The "Find similar images and duplicates" guide, whose code blocks are the regions marked
  * `guide:` below: vectors uploaded for a dataset's items, "more like this" near an item, several
  * items and a vector, within a query and a slice, the search's method, near-duplicate groups and a
- * deduplicated slice, uniqueness scores, an autotag refined in a round, the embedding map, and the
- * protocol's embedding routes. The values the guide quotes are asserted here.
+ * deduplicated slice, uniqueness scores, an autotag refined in a round, the embedding map, the
+ * protocol's embedding routes, and the nearest objects (boxes with vectors of their own). The
+ * values the guide quotes are asserted here.
  */
 export const similarity: Example = {
   name: "similarity",
@@ -242,6 +243,37 @@ export const similarity: Example = {
       [index?.indexType, index?.indexLevel, index?.embeddingDimension],
       ["Custom", "Image", 16],
     );
+
+    // #region guide: objects
+    await dataset.annotate(
+      street.slice(0, 30).map(({ referenceId, vector }, i) =>
+        box({
+          referenceId,
+          annotationId: `vehicle-${i}`,
+          label: i % 2 === 0 ? "car" : "truck",
+          x: 8 * i,
+          y: 40,
+          width: 64,
+          height: 48,
+          embeddingVector: vector,
+        }),
+      ),
+    );
+    const cars = await dataset.similarObjects({
+      object: { referenceId: "img_00", annotationId: "vehicle-0" },
+      k: 3,
+      label: "car",
+    });
+    // #endregion
+    log(
+      `cars like vehicle-0: ${cars.map((c) => `${c.annotationId} ${c.referenceId} ${c.distance.toFixed(4)}`).join(", ")}`,
+    );
+    assert.deepEqual(
+      cars.map((c) => `${c.annotationId} ${c.referenceId} ${c.distance.toFixed(4)}`),
+      ["vehicle-18 img_18 0.0371", "vehicle-12 img_12 0.0457", "vehicle-24 img_24 0.0476"],
+    );
+    assert.ok(cars.every((c) => c.label === "car" && c.source === "annotation"));
+    assert.deepEqual(cars[0]?.box, { x: 144, y: 40, width: 64, height: 48 });
   },
 };
 
