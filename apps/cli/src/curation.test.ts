@@ -319,6 +319,49 @@ describe("slices from a query and subset evaluation", () => {
     expect(usage.stderr).toContain("--dynamic needs --where QUERY");
   });
 
+  it("slices create --objects makes an object slice, printed row by row by slices raw-json", async () => {
+    const item = await s.json<{ annotations: { box: { id: string; annotationId: string }[] } }>([
+      "items",
+      "get",
+      datasetId,
+      "img-1",
+    ]);
+    const ids = item.annotations.box.map((b) => b.id);
+    expect(ids.length).toBeGreaterThan(0);
+    const slice = await s.json<{ id: string }>([
+      "slices",
+      "create",
+      datasetId,
+      "img-1 boxes",
+      "--objects",
+      ...ids,
+    ]);
+    expect((await s.json<{ type: string }>(["slices", "info", slice.id])).type).toBe("object");
+    const rows = await s.json<{ item: { referenceId: string }; annotation: { id: string } }[]>([
+      "slices",
+      "raw-json",
+      slice.id,
+    ]);
+    expect(rows.map((row) => [row.item.referenceId, row.annotation.id])).toEqual(
+      ids.map((id) => ["img-1", id]),
+    );
+    const unknown = await s.nu([
+      "slices",
+      "create",
+      datasetId,
+      "ghosts",
+      "--objects",
+      "ann_00000000000000000000",
+    ]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain(
+      'object_ids: "ann_00000000000000000000" name no annotation or prediction',
+    );
+    const empty = await s.nu(["slices", "create", datasetId, "none", "--scenes"]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("give the ids the slice holds");
+  });
+
   it("runs info --where and --slice give the run's AP on those items, as pycocotools computes it", async () => {
     type Subset = {
       items: number;

@@ -157,9 +157,18 @@ export const sliceCommands: Command[] = [
   },
   {
     path: ["slices", "create"],
-    summary: "create a slice of items by reference id, or from a query (--where, --dynamic)",
+    summary:
+      "create a slice of items by reference id, from a query (--where, --dynamic), of scenes or of objects",
     usage: "<dataset> <name> [reference-id...]",
     flags: {
+      scenes: {
+        type: "boolean",
+        description: "the ids given are scene ids (`scn_…`): a scene slice",
+      },
+      objects: {
+        type: "boolean",
+        description: "the ids given are annotation and prediction ids (`ann_…`, `pred_…`): an object slice",
+      },
       where: {
         type: "string",
         value: "QUERY",
@@ -184,9 +193,20 @@ export const sliceCommands: Command[] = [
         return;
       }
       if (c.args.flags.dynamic) throw new UsageError("--dynamic needs --where QUERY");
-      const slice = await client
-        .getDataset(await resolveDatasetId(client, c.arg(0, "dataset")))
-        .createSlice(c.arg(1, "name"), c.args.positionals.slice(2));
+      const dataset = client.getDataset(await resolveDatasetId(client, c.arg(0, "dataset")));
+      const ids = c.args.positionals.slice(2);
+      if (c.args.flags.scenes && c.args.flags.objects)
+        throw new UsageError("give --scenes or --objects, not both");
+      if ((c.args.flags.scenes || c.args.flags.objects) && ids.length === 0)
+        throw new UsageError("give the ids the slice holds");
+      const slice = c.args.flags.scenes
+        ? await dataset.createSliceByIds(c.arg(1, "name"), { sceneIds: ids })
+        : c.args.flags.objects
+          ? await dataset.createSliceByIds(c.arg(1, "name"), {
+              annotationIds: ids.filter((id) => !id.startsWith("pred_")),
+              predictionIds: ids.filter((id) => id.startsWith("pred_")),
+            })
+          : await dataset.createSlice(c.arg(1, "name"), ids);
       c.print({ id: slice.id, name: c.arg(1, "name") }, ["id", "name"]);
     },
   },
@@ -197,6 +217,16 @@ export const sliceCommands: Command[] = [
     async run(c) {
       const added = await c.client().getSlice(c.arg(0, "slice-id")).append(c.args.positionals.slice(1));
       c.print({ added: added.length, referenceIds: added }, ["added"]);
+    },
+  },
+  {
+    path: ["slices", "raw-json"],
+    summary:
+      "print a slice as raw JSON rows: per object with its item, per frame item with its scene, or per item",
+    usage: "<slice-id>",
+    async run(c) {
+      const rows = await c.client().getSlice(c.arg(0, "slice-id")).exportRawJson();
+      c.io.out(`${JSON.stringify(rows, null, c.json ? undefined : 2)}\n`);
     },
   },
   {
