@@ -95,6 +95,11 @@ async function main() {
     ? `${process.env.LISTING_DATABASE_URL}?schema=listing_${process.pid}_${Date.now()}`
     : undefined;
   let child;
+  // Whatever happens, the server goes and so does the data folder.
+  process.once("exit", () => {
+    child?.kill();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
   let url;
 
   /** Starts the server over the data folder. */
