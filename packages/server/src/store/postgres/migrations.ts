@@ -503,4 +503,8 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX annotations_by_id ON annotations (id);
   CREATE INDEX predictions_by_id ON predictions (id);
   `,
+  // Representativeness of item embeddings, in [0, 1]; cleared when the vector is replaced.
+  `
+  ALTER TABLE item_embeddings ADD COLUMN representativeness DOUBLE PRECISION;
+  `,
 ];

@@ -554,4 +554,8 @@ export const MIGRATIONS: readonly string[] = [
     UPDATE embedding_counts SET vectors = vectors - 1 WHERE dataset_id = OLD.dataset_id;
   END;
   `,
+  // Representativeness of item embeddings, in [0, 1]; cleared when the vector is replaced.
+  `
+  ALTER TABLE item_embeddings ADD COLUMN representativeness REAL;
+  `,
 ];
