@@ -5,13 +5,15 @@
 // vector index (cosine near random items, L2 near raw vectors), the same searches exactly (the
 // baseline), recall@10 of the index against exact search, a search within a query selecting a
 // tenth of the items, and the server's RSS.
-// Run with `pnpm bench:embeddings` (or `node bench/embeddings.bench.mjs`) after a build. Sizes:
-// BENCH_SERVER (the server's main.js, default this package's build), BENCH_EMBEDDING_ITEMS (default 100,000), BENCH_EMBEDDING_DIM (512), BENCH_EMBEDDING_CLUSTERS
-// (1,000), BENCH_REPEAT (50 searches with the index), BENCH_EXACT_REPEAT (20 exact searches, the
-// recall's queries), BENCH_L2 and BENCH_NEAR_DUPLICATES (0 leaves those parts out), BENCH_BATCH (vectors a request, 1,000), BENCH_JSON_SHARE (the share of the
-// vectors sent as JSON, first, 0.1; the rest go in the binary form, float32 after a JSON line of
-// reference ids, as the SDK sends them). While the index catches up, a cheap request every 20 ms
-// measures how long requests wait on the server's event loop. Last, a near-duplicate job over all.
+// Run with `pnpm bench:embeddings` (or `node bench/embeddings.bench.mjs`) after a build. Settings:
+// BENCH_SERVER (the server's main.js, default this package's build), BENCH_EMBEDDING_ITEMS
+// (default 100,000), BENCH_EMBEDDING_DIM (512), BENCH_EMBEDDING_CLUSTERS (1,000), BENCH_REPEAT (50
+// searches with the index), BENCH_EXACT_REPEAT (20 exact searches, the recall's queries), BENCH_L2
+// and BENCH_NEAR_DUPLICATES (0 leaves those parts out), BENCH_BATCH (vectors a request, 1,000),
+// BENCH_JSON_SHARE (the share of the requests sent as JSON, 0.1: every tenth; the others go in the
+// binary form, float32 after a JSON line of reference ids, as the SDK sends them). While the index
+// catches up, a cheap request every 20 ms measures how long requests wait on the server's event
+// loop. Last, a near-duplicate job over all.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -144,7 +146,8 @@ for (let i = 0; i < ITEMS; i += 5_000) {
 progress(`${fmt(ITEMS)} items appended`);
 
 // Bodies are made before the clock starts: only the request, validation and storage are timed.
-const jsonUntil = Math.ceil((ITEMS * JSON_SHARE) / BATCH) * BATCH;
+// JSON batches are spread among the binary ones, so that both meet a dataset (and an index) of every size.
+const jsonEvery = JSON_SHARE > 0 ? Math.max(1, Math.round(1 / JSON_SHARE)) : 0;
 const timing = { json: { ms: 0, vectors: 0, cpu: 0 }, binary: { ms: 0, vectors: 0, cpu: 0 } };
 const wallStart = performance.now();
 for (let i = 0; i < ITEMS; i += BATCH) {
@@ -154,7 +157,7 @@ for (let i = 0; i < ITEMS; i += BATCH) {
     refs.push(ref(j));
     vectors.push(vector());
   }
-  const form = i < jsonUntil ? "json" : "binary";
+  const form = jsonEvery > 0 && (i / BATCH) % jsonEvery === 0 ? "json" : "binary";
   let body;
   let type = "application/json";
   if (form === "json") {
@@ -189,6 +192,9 @@ const rateOf = (t) => (t.vectors > 0 ? t.vectors / (t.ms / 1000) : 0);
 const cpuPerVector = (t) => (t.vectors > 0 ? (t.cpu * 1000) / t.vectors : 0);
 
 const ingestSeconds = uploadMs / 1000;
+progress(
+  `ingest: ${fmt(ITEMS / ingestSeconds)} vectors/s over ${ingestSeconds.toFixed(1)} s of requests (JSON ${fmt(rateOf(timing.json))}, binary ${fmt(rateOf(timing.binary))}; load ${loadavg()[0].toFixed(1)})`,
+);
 const rssAfterIngest = rssMb();
 
 /**
