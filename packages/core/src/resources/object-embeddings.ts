@@ -1,9 +1,21 @@
 /** Object similarity search over box and polygon vectors; `Dataset.similarObjects` delegates here. */
-import { routes, type SimilarObject } from "@nucleus/schemas";
+import { routes, type SimilarObjectsResponse } from "@nucleus/schemas";
 import type { Api } from "../internal/api.js";
 import type { CallOptions } from "../options.js";
 
-export type { SimilarObject };
+/**
+ * A neighbour object: its ids (`objectId`, `annotationId`), where it is (`itemId`,
+ * `referenceId`), what it is (`source`, `modelRunId`, `label`, `type`, `geometry`), its box in
+ * pixels (a polygon's bounding box) and its distance to the example.
+ *
+ * @example
+ * ```ts
+ * import type { SimilarObject } from "@nucleus/core";
+ *
+ * const crop = (hit: SimilarObject) => `${hit.referenceId} ${hit.box.x},${hit.box.y} ${hit.box.width}x${hit.box.height}`;
+ * ```
+ */
+export type SimilarObject = SimilarObjectsResponse["results"][number];
 
 /**
  * An object named by the ids its uploader gave it: its item's reference id and its annotation id;
