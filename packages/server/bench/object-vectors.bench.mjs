@@ -1,0 +1,145 @@
+// Object similarity search at scale, over real HTTP on loopback against a server in its own
+// process: boxes uploaded through dataset/{id}/annotate, half without and half with an
+// embedding_vector (seeded; each a random cluster centre plus noise), then exact k=10 searches
+// near an object over every object vector and within one label (a tenth of them).
+// Run with `pnpm bench:objects` (or `node bench/object-vectors.bench.mjs`) after a build. Sizes:
+// BENCH_SERVER (the server's main.js, default this package's build), BENCH_OBJECTS (boxes with a
+// vector, default 50,000; as many again go without), BENCH_OBJECT_DIM (128), BENCH_REPEAT (20
+// searches each), BENCH_BATCH (boxes a request, 2,000). Ratios compare two measurements of this run.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 50_000);
+const DIM = Number(process.env.BENCH_OBJECT_DIM ?? 128);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 20);
+const BATCH = Number(process.env.BENCH_BATCH ?? 2_000);
+const PER_ITEM = 5;
+const LABELS = 10;
+const CLUSTERS = 100;
+const KEY = "bench-key";
+const headers = {
+  authorization: `Basic ${Buffer.from(`${KEY}:`).toString("base64")}`,
+  "content-type": "application/json",
+};
+const fmt = (n) => Math.round(n).toLocaleString("en-US");
+
+/** A seeded generator (mulberry32): every run benchmarks the same vectors. */
+let seed = 77_128;
+const random = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+};
+const centres = Array.from({ length: CLUSTERS }, () => Array.from({ length: DIM }, () => random() * 2 - 1));
+const vector = () =>
+  centres[Math.floor(random() * CLUSTERS)].map((x) => Math.round((x + (random() - 0.5) * 0.5) * 1e4) / 1e4);
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+const dataDir = mkdtempSync(join(tmpdir(), "nucleus-objects-bench-"));
+const child = spawn(
+  process.execPath,
+  [
+    process.env.BENCH_SERVER ?? join(packageDir, "dist", "main.js"),
+    "--data",
+    dataDir,
+    "--port",
+    "0",
+    "--api-key",
+    KEY,
+    "--quiet",
+  ],
+  { stdio: ["ignore", "pipe", "inherit"] },
+);
+const stop = () => {
+  child.kill();
+  rmSync(dataDir, { recursive: true, force: true });
+};
+process.on("exit", stop);
+const { url } = await new Promise((resolve, reject) => {
+  createInterface({ input: child.stdout }).once("line", (line) => resolve(JSON.parse(line)));
+  child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+});
+
+async function call(method, route, body) {
+  const response = await fetch(`${url}/${route}`, { method, headers, body: JSON.stringify(body) });
+  const json = await response.json();
+  if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+
+const datasetId = (await call("POST", "dataset/create", { name: "objects bench" })).dataset_id;
+const items = Math.ceil(OBJECTS / PER_ITEM);
+for (let i = 0; i < items; i += 5_000) {
+  const batch = [];
+  for (let j = i; j < Math.min(items, i + 5_000); j += 1)
+    batch.push({ reference_id: `i${j}`, image_url: `s3://bench/${j}.jpg`, metadata: {} });
+  await call("POST", `dataset/${datasetId}/append`, { items: batch });
+}
+
+/** Uploads OBJECTS boxes (with or without vectors); answers boxes a second. */
+async function upload(prefix, withVectors) {
+  const t0 = performance.now();
+  for (let n = 0; n < OBJECTS; n += BATCH) {
+    const annotations = [];
+    for (let m = n; m < Math.min(OBJECTS, n + BATCH); m += 1)
+      annotations.push({
+        type: "box",
+        label: `l${m % LABELS}`,
+        reference_id: `i${Math.floor(m / PER_ITEM)}`,
+        annotation_id: `${prefix}${m}`,
+        geometry: { x: m % 500, y: 10, width: 20, height: 30 },
+        ...(withVectors ? { embedding_vector: vector() } : {}),
+      });
+    await call("POST", `dataset/${datasetId}/annotate`, { annotations });
+  }
+  return OBJECTS / ((performance.now() - t0) / 1000);
+}
+const plain = await upload("p", false);
+const carrying = await upload("v", true);
+
+async function measure(body) {
+  const times = [];
+  let last;
+  for (let i = 0; i < REPEAT; i += 1) {
+    const t0 = performance.now();
+    last = await call("POST", `ext/datasets/${datasetId}/similar_objects`, {
+      object: { reference_id: `i${(i * 997) % items}`, annotation_id: `v${((i * 997) % items) * PER_ITEM}` },
+      k: 10,
+      ...body,
+    });
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p95: percentile(times, 95), searched: last.searched };
+}
+const all = await measure({});
+const oneLabel = await measure({ label: "l3" });
+
+const rows = [
+  ["boxes uploaded, no vector", `${fmt(plain)} boxes/s`],
+  [`boxes uploaded with ${DIM}-number vectors`, `${fmt(carrying)} boxes/s`],
+  ["upload rate with / without vectors", `${(carrying / plain).toFixed(2)}x`],
+  [
+    `k=10 near an object, exact, ${fmt(all.searched)} compared, p50 / p95`,
+    `${fmt(all.p50)} / ${fmt(all.p95)} ms`,
+  ],
+  [
+    `k=10 within one label, ${fmt(oneLabel.searched)} compared, p50 / p95`,
+    `${fmt(oneLabel.p50)} / ${fmt(oneLabel.p95)} ms`,
+  ],
+  ["all / one label p50", `${(all.p50 / oneLabel.p50).toFixed(1)}x`],
+];
+console.log(
+  `object vectors: ${fmt(OBJECTS)} boxes with vectors (and as many without), load ${loadavg()[0].toFixed(1)}`,
+);
+for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
+stop();
+process.exit(0);
