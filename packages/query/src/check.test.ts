@@ -38,6 +38,10 @@ describe("fields of the item scope", () => {
     ["autotag.rain > 0.5", { kind: "autotag", name: "rain", type: "number" }],
     ['autotag."wet road" >= -0.2', { kind: "autotag", name: "wet road", type: "number" }],
     ["embedding.uniqueness > 0.8", { kind: "embedding", score: "uniqueness", type: "number" }],
+    [
+      "embedding.representativeness >= 0.9",
+      { kind: "embedding", score: "representativeness", type: "number" },
+    ],
   ])("%s", (query, field) => {
     expect(resolved(query, "item")).toEqual([field]);
   });

@@ -53,7 +53,7 @@ export type ResolvedField =
   /** The score in [-1, 1] an autotag (named by its name) gave the item. */
   | { kind: "autotag"; name: string; type: "number" }
   /** A score of the item's embedding, in [0, 1]: how far it lies from its nearest neighbours. */
-  | { kind: "embedding"; score: "uniqueness"; type: "number" }
+  | { kind: "embedding"; score: "uniqueness" | "representativeness"; type: "number" }
   /** A column of the object. */
   | {
       kind: "object";
@@ -148,6 +148,11 @@ export const FIELDS: Readonly<Record<Scope, readonly FieldInfo[]>> = {
       type: "number",
       description: "how far the item's vector lies from its nearest neighbours, in [0, 1] (once computed)",
     },
+    {
+      pattern: "embedding.representativeness",
+      type: "number",
+      description: "how close the item's vector lies to the centre of its cluster, in [0, 1] (once computed)",
+    },
   ],
   object: [
     ...Object.entries(OBJECT_COLUMNS).map(([column, type]) => ({
@@ -189,7 +194,7 @@ export class UnknownField {
 }
 
 const ITEM_HINT =
-  "item.*, metadata.*, annotations.*, predictions.*, slice.*, tags, review.status, autotag.*, embedding.uniqueness";
+  "item.*, metadata.*, annotations.*, predictions.*, slice.*, tags, review.status, autotag.*, embedding.uniqueness, embedding.representativeness";
 const OBJECT_HINT =
   "label, type, annotation_id, area, width, height, x, y, confidence, metadata.*, item.*, iou, match_type, gt_label, pred_label";
 
@@ -246,8 +251,14 @@ function itemField(field: FieldNode, metadata: MetadataTypes | undefined): Resol
     return { kind: "review", type: "string" };
   if (plain && head === "autotag" && field.path.length === 2)
     return { kind: "autotag", name: second as string, type: "number" };
-  if (plain && head === "embedding" && field.path.length === 2 && second === "uniqueness" && !field.quoted[1])
-    return { kind: "embedding", score: "uniqueness", type: "number" };
+  if (
+    plain &&
+    head === "embedding" &&
+    field.path.length === 2 &&
+    (second === "uniqueness" || second === "representativeness") &&
+    !field.quoted[1]
+  )
+    return { kind: "embedding", score: second, type: "number" };
   return new UnknownField(`unknown field for items (fields: ${ITEM_HINT})`);
 }
 

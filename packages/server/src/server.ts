@@ -15,6 +15,7 @@ import { CUSTOM_INDEX_JOB_TYPE, runCustomIndexJob } from "./services/custom-inde
 import { EMBEDDING_MAP_JOB_TYPE, runEmbeddingMapJob } from "./services/embedding-map/job.js";
 import { EvaluationService } from "./services/evaluations.js";
 import { NEAR_DUPLICATES_JOB_TYPE, runNearDuplicatesJob } from "./services/near-duplicates.js";
+import { REPRESENTATIVENESS_JOB_TYPE, runRepresentativenessJob } from "./services/representativeness.js";
 import { ThumbnailService } from "./services/thumbnails.js";
 import { runUniquenessJob, UNIQUENESS_JOB_TYPE } from "./services/uniqueness.js";
 import { VectorIndexes } from "./services/vector-index.js";
@@ -161,6 +162,7 @@ export function openServer(options: OpenServerOptions): ServerParts {
       [AUTOTAG_JOB_TYPE]: (job, report) => runAutotagJob(store, job, report),
       [CUSTOM_INDEX_JOB_TYPE]: (job, report) => runCustomIndexJob(store, vectors, job, report),
       [UNIQUENESS_JOB_TYPE]: (job, report) => runUniquenessJob(store, vectors, job, report),
+      [REPRESENTATIVENESS_JOB_TYPE]: (job, report) => runRepresentativenessJob(store, job, report),
       [EMBEDDING_MAP_JOB_TYPE]: (job, report) => runEmbeddingMapJob(store, job, report),
     },
     ...(timingOf(options) ? { timing: timingOf(options) } : {}),

@@ -469,6 +469,38 @@ export const UniquenessRequest = createCodec(UniquenessRequestSchema);
 /** Body of a uniqueness computation. */
 export type UniquenessRequest = Camelize<z.output<typeof UniquenessRequestSchema>>;
 
+/** The wire schema of {@link RepresentativenessRequest}. */
+export const RepresentativenessRequestSchema = z.looseObject({
+  clusters: z
+    .int({ error: "must be an integer from 1 to 1024" })
+    .min(1, { error: "must be an integer from 1 to 1024" })
+    .max(1024, { error: "must be an integer from 1 to 1024" })
+    .nullish(),
+  iterations: z
+    .int({ error: "must be an integer from 1 to 100" })
+    .min(1, { error: "must be an integer from 1 to 100" })
+    .max(100, { error: "must be an integer from 1 to 100" })
+    .nullish(),
+});
+/**
+ * `POST ext/datasets/{id}/representativeness`: starts a job that clusters the dataset's vectors
+ * (spherical k-means, `clusters` of them, by default `round(sqrt(n / 2))` kept within 2 to 256,
+ * `iterations` rounds, default 10) and scores each item by how close its vector lies to its
+ * cluster's centre, in [0, 1]: each cluster's most central member scores 1, the item farthest out
+ * of its cluster (beyond that cluster's most central member) scores 0. The scores are queryable as
+ * `embedding.representativeness`.
+ *
+ * @example
+ * ```ts
+ * import { RepresentativenessRequest } from "@nucleus/schemas";
+ *
+ * RepresentativenessRequest.encode({ clusters: 16, iterations: 10 });
+ * ```
+ */
+export const RepresentativenessRequest = createCodec(RepresentativenessRequestSchema);
+/** Body of a representativeness computation. */
+export type RepresentativenessRequest = Camelize<z.output<typeof RepresentativenessRequestSchema>>;
+
 /**
  * The embedding routes, this server's own (under `ext/`).
  *
@@ -539,6 +571,15 @@ export const embeddingRoutes = defineRoutes({
     summary:
       "Starts a job that scores each item's vector in [0, 1] by its distance to its nearest neighbours (`embedding.uniqueness`).",
     body: UniquenessRequest,
+    localOnly: true,
+    response: Job,
+  },
+  computeRepresentativeness: {
+    method: "POST",
+    path: "ext/datasets/:datasetId/representativeness",
+    summary:
+      "Starts a job that clusters the vectors and scores each item in [0, 1] by how close it lies to its cluster's centre (`embedding.representativeness`).",
+    body: RepresentativenessRequest,
     localOnly: true,
     response: Job,
   },

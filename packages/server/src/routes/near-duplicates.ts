@@ -10,6 +10,10 @@ import {
   type NearDuplicatesJobSpec,
   type NearDuplicatesResult,
 } from "../services/near-duplicates.js";
+import {
+  REPRESENTATIVENESS_JOB_TYPE,
+  type RepresentativenessJobSpec,
+} from "../services/representativeness.js";
 import { UNIQUENESS_JOB_TYPE, type UniquenessJobSpec } from "../services/uniqueness.js";
 import type { DatasetRecord, JobRecord, JobSpec } from "../store/index.js";
 
@@ -18,6 +22,7 @@ const PAGE = 5_000;
 const DEFAULT_THRESHOLD = 0.05;
 const DEFAULT_NEIGHBOURS = 10;
 const DEFAULT_UNIQUENESS_NEIGHBOURS = 5;
+const DEFAULT_REPRESENTATIVENESS_ITERATIONS = 10;
 
 /** The dataset's finished near-duplicate job and its groups: 404 for another job, 409 while it runs. */
 async function resultOf(
@@ -39,8 +44,9 @@ async function resultOf(
 }
 
 /**
- * Near-duplicate and uniqueness routes, under `ext/`: a job that groups items whose vectors are
- * within a distance, its groups, a slice made from them, and a job that scores uniqueness.
+ * Near-duplicate, uniqueness and representativeness routes, under `ext/`: a job that groups items
+ * whose vectors are within a distance, its groups, a slice made from them, and the jobs that score
+ * uniqueness and representativeness.
  */
 export function nearDuplicateRoutes(): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
@@ -84,6 +90,28 @@ export function nearDuplicateRoutes(): Hono<Env> {
     const job = await store.jobs.create(c.get("tenant"), {
       datasetId: dataset.id,
       type: UNIQUENESS_JOB_TYPE,
+      spec: spec as unknown as JobSpec,
+    });
+    jobs.start(job.id);
+    return jobWire(job);
+  });
+
+  route(app, routes.computeRepresentativeness, async ({ params, body }, c) => {
+    const dataset = await requireDataset(c, params.datasetId);
+    const { store, jobs } = c.get("services");
+    if ((await store.embeddings.count(dataset.id)) === 0)
+      throw badRequest(
+        `dataset ${dataset.id} has no vectors: upload them (ext/datasets/${dataset.id}/embeddings) before scoring their representativeness`,
+      );
+    const spec: RepresentativenessJobSpec = {
+      type: REPRESENTATIVENESS_JOB_TYPE,
+      datasetId: dataset.id,
+      clusters: body.clusters ?? null,
+      iterations: body.iterations ?? DEFAULT_REPRESENTATIVENESS_ITERATIONS,
+    };
+    const job = await store.jobs.create(c.get("tenant"), {
+      datasetId: dataset.id,
+      type: REPRESENTATIVENESS_JOB_TYPE,
       spec: spec as unknown as JobSpec,
     });
     jobs.start(job.id);

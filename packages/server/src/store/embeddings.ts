@@ -68,6 +68,14 @@ export interface EmbeddingStore {
    * replaced or deleted since is skipped. A replaced vector loses its score.
    */
   setUniqueness(datasetId: string, scores: readonly { key: number; score: number }[]): Promise<number>;
+  /**
+   * Stores representativeness scores of the dataset's vectors, by index key: a key whose vector
+   * was replaced or deleted since is skipped. A replaced vector loses its score.
+   */
+  setRepresentativeness(
+    datasetId: string,
+    scores: readonly { key: number; score: number }[],
+  ): Promise<number>;
   /** Deletes the vectors of some items of the dataset, or all of them; answers how many went. */
   delete(datasetId: string, itemIds?: readonly string[]): Promise<number>;
 }

@@ -104,5 +104,39 @@ export function embeddingConformance(backend: StoreBackend): void {
       expect(await store.embeddings.delete(dataset)).toBe(2);
       expect(await store.embeddings.count(dataset)).toBe(0);
     });
+
+    it("keep uniqueness and representativeness scores by key until the vector is replaced", async () => {
+      const { store } = fixture;
+      const dataset = await datasetWithItems(store, 3);
+      const ids = await store.embeddings.itemIds(dataset, ["img_0", "img_1", "img_2"]);
+      const id = (ref: string) => ids.get(ref) as string;
+      await store.embeddings.put(
+        dataset,
+        ["img_0", "img_1", "img_2"].map((ref, i) => ({ itemId: id(ref), vector: vector(i, 1) })),
+      );
+      const keys = (await store.embeddings.keyed(dataset, 0, 10)).map((r) => r.key) as [
+        number,
+        number,
+        number,
+      ];
+      const matching = async (text: string) =>
+        (await store.queries.items(dataset, { text }, {})).records.map((r) => r.referenceId).sort();
+      await store.embeddings.put(dataset, [{ itemId: id("img_2"), vector: vector(5, 5) }]);
+      // The third key is stale: its vector was replaced before the scores came.
+      const scores = [
+        { key: keys[0], score: 0.25 },
+        { key: keys[1], score: 0.75 },
+        { key: keys[2], score: 1 },
+      ];
+      expect(await store.embeddings.setRepresentativeness(dataset, scores)).toBe(2);
+      expect(await store.embeddings.setUniqueness(dataset, scores.slice(0, 1))).toBe(1);
+      expect(await store.embeddings.setRepresentativeness(dataset, [])).toBe(0);
+      expect(await matching("embedding.representativeness > 0.5")).toEqual(["img_1"]);
+      expect(await matching("embedding.representativeness >= 0")).toEqual(["img_0", "img_1"]);
+      expect(await matching("embedding.uniqueness >= 0")).toEqual(["img_0"]);
+      await store.embeddings.put(dataset, [{ itemId: id("img_0"), vector: vector(3, 3) }]);
+      expect(await matching("embedding.representativeness >= 0")).toEqual(["img_1"]);
+      expect(await matching("embedding.uniqueness >= 0")).toEqual([]);
+    });
   });
 }

@@ -67,7 +67,7 @@ export class PgEmbeddingStore implements EmbeddingStore {
            FROM unnest($1::text[], $2::int[], $3::bytea[]) WITH ORDINALITY AS e(item_id, dimension, vector, n)
            JOIN items i ON i.id = e.item_id AND i.dataset_id = $4
            ON CONFLICT (item_id) DO UPDATE SET dimension = excluded.dimension, vector = excluded.vector,
-             ann_key = excluded.ann_key, uniqueness = NULL
+             ann_key = excluded.ann_key, uniqueness = NULL, representativeness = NULL
            RETURNING item_id`,
           [
             embeddings.map((e) => e.itemId),
@@ -158,10 +158,25 @@ export class PgEmbeddingStore implements EmbeddingStore {
     });
   }
 
-  async setUniqueness(datasetId: string, scores: readonly { key: number; score: number }[]): Promise<number> {
+  setUniqueness(datasetId: string, scores: readonly { key: number; score: number }[]): Promise<number> {
+    return this.setScores("uniqueness", datasetId, scores);
+  }
+
+  setRepresentativeness(
+    datasetId: string,
+    scores: readonly { key: number; score: number }[],
+  ): Promise<number> {
+    return this.setScores("representativeness", datasetId, scores);
+  }
+
+  private async setScores(
+    column: "uniqueness" | "representativeness",
+    datasetId: string,
+    scores: readonly { key: number; score: number }[],
+  ): Promise<number> {
     if (scores.length === 0) return 0;
     const rows = await this.scope.mutate<{ item_id: string }>(
-      `UPDATE item_embeddings e SET uniqueness = s.score
+      `UPDATE item_embeddings e SET ${column} = s.score
        FROM unnest($2::bigint[], $3::float8[]) AS s(key, score)
        WHERE e.dataset_id = $1 AND e.ann_key = s.key
        RETURNING e.item_id`,

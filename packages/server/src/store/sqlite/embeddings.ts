@@ -56,7 +56,7 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
       `INSERT INTO item_embeddings (item_id, dataset_id, dimension, vector, ann_key)
        SELECT id, dataset_id, ?, ?, ? FROM items WHERE id = ? AND dataset_id = ?
        ON CONFLICT (item_id) DO UPDATE SET dimension = excluded.dimension, vector = excluded.vector,
-         ann_key = excluded.ann_key, uniqueness = NULL`,
+         ann_key = excluded.ann_key, uniqueness = NULL, representativeness = NULL`,
     );
     return this.scope.write(() => {
       if (embeddings.length === 0) return 0;
@@ -168,8 +168,23 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
   }
 
   setUniqueness(datasetId: string, scores: readonly { key: number; score: number }[]): Promise<number> {
+    return this.setScores("uniqueness", datasetId, scores);
+  }
+
+  setRepresentativeness(
+    datasetId: string,
+    scores: readonly { key: number; score: number }[],
+  ): Promise<number> {
+    return this.setScores("representativeness", datasetId, scores);
+  }
+
+  private setScores(
+    column: "uniqueness" | "representativeness",
+    datasetId: string,
+    scores: readonly { key: number; score: number }[],
+  ): Promise<number> {
     const update = this.scope.sql(
-      "UPDATE item_embeddings SET uniqueness = ? WHERE dataset_id = ? AND ann_key = ?",
+      `UPDATE item_embeddings SET ${column} = ? WHERE dataset_id = ? AND ann_key = ?`,
     );
     return this.scope.write(() => {
       let stored = 0;
