@@ -89,12 +89,15 @@ export { Dataset } from "./resources/dataset.js";
 export type { DeduplicateOptions, DeduplicationResult } from "./resources/dedup.js";
 export type {
   EmbeddingInput,
+  EmbeddingScores,
   EmbeddingsUploadResult,
   NearDuplicateGroups,
   NearDuplicateSliceResponse,
   NearDuplicatesOptions,
+  RepresentativenessOptions,
   SimilarItem,
   SimilarOptions,
+  UniquenessOptions,
   UploadEmbeddingsOptions,
 } from "./resources/embeddings.js";
 export {

@@ -1,4 +1,7 @@
-/** The work of `nu embeddings upload`, `nu items similar` and `nu items near-duplicates`. */
+/**
+ * The work of `nu embeddings upload`, `nu embeddings uniqueness`, `nu embeddings representativeness`,
+ * `nu items similar` and `nu items near-duplicates`.
+ */
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
@@ -173,4 +176,27 @@ export async function nearDuplicateItems(c: Context): Promise<void> {
     c.io.out(`group ${i + 1}: ${group.items.map((item) => item.referenceId).join(" ")}\n`);
   });
   if (slice) c.io.out(`Slice ${slice.sliceId} "${slice.name}": ${slice.items} items\n`);
+}
+
+/** `nu embeddings uniqueness --dataset D [--neighbours N]` and `nu embeddings representativeness --dataset D [--clusters N] [--iterations N]`. */
+export async function scoreEmbeddings(c: Context, score: "uniqueness" | "representativeness"): Promise<void> {
+  const dataset = c.client().getDataset(await datasetOf(c));
+  const neighbours = c.integer("neighbours");
+  const clusters = c.integer("clusters");
+  const iterations = c.integer("iterations");
+  const done =
+    score === "uniqueness"
+      ? await dataset.scoreUniqueness({ ...(neighbours ? { neighbours } : {}) })
+      : await dataset.scoreRepresentativeness({
+          ...(clusters ? { clusters } : {}),
+          ...(iterations ? { iterations } : {}),
+        });
+  if (c.json) {
+    c.print(done);
+    return;
+  }
+  const grouped = done.clusters !== undefined ? ` in ${done.clusters} clusters` : "";
+  c.io.out(
+    `Scored the ${score} of ${done.scored} items${grouped} (job ${done.jobId}); query embedding.${score}.\n`,
+  );
 }

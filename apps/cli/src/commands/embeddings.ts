@@ -9,8 +9,9 @@ const DATASET_FLAG = {
 } as const;
 
 /**
- * `nu embeddings upload`, `nu items similar` and `nu items near-duplicates`: vectors per item, the
- * items nearest to one, and groups of near-duplicate items.
+ * `nu embeddings upload`, `nu embeddings uniqueness`, `nu embeddings representativeness`,
+ * `nu items similar` and `nu items near-duplicates`: vectors per item, their uniqueness and
+ * representativeness scores, the items nearest to one, and groups of near-duplicate items.
  */
 export const embeddingCommands: Command[] = [
   {
@@ -43,6 +44,51 @@ length is the file's size over the number of ids. Example:
     async run(c) {
       const { uploadEmbeddingsFile } = await import("../actions/embeddings.js");
       await uploadEmbeddingsFile(c);
+    },
+  },
+  {
+    path: ["embeddings", "uniqueness"],
+    summary: "score how far each item's vector lies from its nearest neighbours (embedding.uniqueness)",
+    flags: {
+      dataset: DATASET_FLAG,
+      neighbours: {
+        type: "integer",
+        min: 1,
+        max: 100,
+        description: "neighbours each vector's distance is averaged over (default 5)",
+      },
+    },
+    details: `Runs a job on the server and waits for it. Each item scores in [0, 1], the most isolated 1;
+queries read the scores as embedding.uniqueness. Example:
+  nu embeddings uniqueness --dataset street
+  nu items list street --where "embedding.uniqueness > 0.8"`,
+    async run(c) {
+      const { scoreEmbeddings } = await import("../actions/embeddings.js");
+      await scoreEmbeddings(c, "uniqueness");
+    },
+  },
+  {
+    path: ["embeddings", "representativeness"],
+    summary: "score how typical each item is of the dataset (embedding.representativeness)",
+    flags: {
+      dataset: DATASET_FLAG,
+      clusters: {
+        type: "integer",
+        min: 1,
+        max: 1024,
+        description: "k-means clusters (default round(sqrt(n / 2)), from 2 to 256)",
+      },
+      iterations: { type: "integer", min: 1, max: 100, description: "most k-means rounds (default 10)" },
+    },
+    details: `Runs a job on the server and waits for it. The vectors are clustered by k-means (cosine);
+each item scores in [0, 1] by how close it lies to its cluster's centre: each cluster's most central
+member 1, the item farthest out of its cluster 0, items of clusters smaller than the mean size
+scaled down by it. Queries read the scores as embedding.representativeness. Example:
+  nu embeddings representativeness --dataset street
+  nu items list street --where "embedding.representativeness > 0.9"`,
+    async run(c) {
+      const { scoreEmbeddings } = await import("../actions/embeddings.js");
+      await scoreEmbeddings(c, "representativeness");
     },
   },
   {

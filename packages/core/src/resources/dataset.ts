@@ -50,15 +50,20 @@ import {
 import { type DeduplicateOptions, type DeduplicationResult, deduplicate } from "./dedup.js";
 import {
   type EmbeddingInput,
+  type EmbeddingScores,
   type EmbeddingsUploadResult,
   type NearDuplicateGroups,
   type NearDuplicateSliceResponse,
   type NearDuplicatesOptions,
   nearDuplicateSlice,
   nearDuplicates,
+  type RepresentativenessOptions,
   type SimilarItem,
   type SimilarOptions,
+  scoreRepresentativeness,
+  scoreUniqueness,
   similar,
+  type UniquenessOptions,
   type UploadEmbeddingsOptions,
   uploadEmbeddings,
 } from "./embeddings.js";
@@ -495,6 +500,38 @@ export class Dataset {
    */
   nearDuplicates(options: NearDuplicatesOptions = {}): Promise<NearDuplicateGroups> {
     return nearDuplicates(this.api, this.id, options);
+  }
+
+  /**
+   * Scores every item's vector by its mean cosine distance to its nearest neighbours, in [0, 1]
+   * (the most isolated item scores 1), with a job on the server that this waits for. The scores
+   * are queryable as `embedding.uniqueness`.
+   *
+   * @example
+   * ```ts
+   * await dataset.scoreUniqueness();
+   * const unusual = await dataset.queryItems("embedding.uniqueness > 0.8").toArray({ limit: 1000 });
+   * ```
+   */
+  scoreUniqueness(options: UniquenessOptions = {}): Promise<EmbeddingScores> {
+    return scoreUniqueness(this.api, this.id, options);
+  }
+
+  /**
+   * Scores how typical every item is of the dataset, in [0, 1], with a job on the server that this
+   * waits for: the vectors are clustered by k-means (cosine), and an item scores by how close it
+   * lies to its cluster's centre (each cluster's most central member 1, the item lying farthest
+   * out 0; items of clusters smaller than the mean size are scaled down by it). The scores are
+   * queryable as `embedding.representativeness`.
+   *
+   * @example
+   * ```ts
+   * const { clusters } = await dataset.scoreRepresentativeness();
+   * const typical = await dataset.queryItems("embedding.representativeness > 0.9").toArray({ limit: 1000 });
+   * ```
+   */
+  scoreRepresentativeness(options: RepresentativenessOptions = {}): Promise<EmbeddingScores> {
+    return scoreRepresentativeness(this.api, this.id, options);
   }
 
   /**

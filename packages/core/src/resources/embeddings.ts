@@ -243,3 +243,95 @@ export async function nearDuplicateSlice(
     options,
   );
 }
+
+/**
+ * Options of {@link Dataset.scoreUniqueness}: how many nearest neighbours each vector's distance
+ * is averaged over (1 to 100, default 5), and how to wait for the job.
+ *
+ * @example
+ * ```ts
+ * import type { UniquenessOptions } from "@nucleus/core";
+ *
+ * const options: UniquenessOptions = { neighbours: 10 };
+ * ```
+ */
+export interface UniquenessOptions extends WaitOptions {
+  neighbours?: number;
+}
+
+/**
+ * Options of {@link Dataset.scoreRepresentativeness}: how many k-means clusters (1 to 1024; by
+ * default `round(sqrt(n / 2))` kept within 2 to 256) and rounds (1 to 100, default 10), and how to
+ * wait for the job.
+ *
+ * @example
+ * ```ts
+ * import type { RepresentativenessOptions } from "@nucleus/core";
+ *
+ * const options: RepresentativenessOptions = { clusters: 32, iterations: 20 };
+ * ```
+ */
+export interface RepresentativenessOptions extends WaitOptions {
+  clusters?: number;
+  iterations?: number;
+}
+
+/**
+ * What a scoring job did: its id, how many items it scored and, for representativeness, how many
+ * clusters it found them in.
+ *
+ * @example
+ * ```ts
+ * import type { EmbeddingScores } from "@nucleus/core";
+ *
+ * const done: EmbeddingScores = { jobId: "job_1", scored: 1000, clusters: 22 };
+ * ```
+ */
+export interface EmbeddingScores {
+  jobId: string;
+  scored: number;
+  /** The clusters of a representativeness job. */
+  clusters?: number;
+}
+
+async function scoringJob(
+  api: Api,
+  started: { jobId: string } & ConstructorParameters<typeof Job>[2],
+  options: WaitOptions,
+): Promise<EmbeddingScores> {
+  const final = await new Job(api, started.jobId, started).waitUntilDone(options);
+  const message = (final.message ?? {}) as { scored?: number; clusters?: number };
+  return {
+    jobId: started.jobId,
+    scored: message.scored ?? 0,
+    ...(message.clusters !== undefined ? { clusters: message.clusters } : {}),
+  };
+}
+
+/** @internal */
+export async function scoreUniqueness(
+  api: Api,
+  datasetId: string,
+  options: UniquenessOptions,
+): Promise<EmbeddingScores> {
+  const started = await api.call(
+    routes.computeUniqueness,
+    { params: { datasetId }, body: { neighbours: options.neighbours } },
+    options as CallOptions,
+  );
+  return scoringJob(api, started, options);
+}
+
+/** @internal */
+export async function scoreRepresentativeness(
+  api: Api,
+  datasetId: string,
+  options: RepresentativenessOptions,
+): Promise<EmbeddingScores> {
+  const started = await api.call(
+    routes.computeRepresentativeness,
+    { params: { datasetId }, body: { clusters: options.clusters, iterations: options.iterations } },
+    options as CallOptions,
+  );
+  return scoringJob(api, started, options);
+}
