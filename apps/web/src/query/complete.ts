@@ -97,6 +97,8 @@ export function fieldsOf(scope: Scope, vocab: Vocabulary): Suggestion[] {
     { insert: "item.reference_id", detail: "item" },
     { insert: "item.width", detail: "item · number" },
     { insert: "item.height", detail: "item · number" },
+    { insert: "embedding.uniqueness", detail: "how isolated its vector is, 0 to 1" },
+    { insert: "embedding.representativeness", detail: "how typical its vector is, 0 to 1" },
   ];
 }
 

@@ -54,6 +54,8 @@ describe("complete", () => {
     expect(inserts("hund")).toEqual([]);
     expect(inserts("first")).toEqual(['slice."first hundred"']);
     expect(inserts("sign")).toContain("predictions.sign");
+    expect(inserts("embedding.")).toEqual(["embedding.uniqueness", "embedding.representativeness"]);
+    expect(inserts("embedding.rep")).toEqual(["embedding.representativeness"]);
   });
   it("offers the values of a field after an operator, and keywords after an operand", () => {
     expect(inserts("metadata.weather = ")).toEqual(['"sunny"', '"rainy"', '"foggy"']);
