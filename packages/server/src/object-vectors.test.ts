@@ -380,3 +380,112 @@ describe.each(testBackends())("object vectors on $name", (backend) => {
     expect(status.body).toMatchObject({ embedding_count: (ITEMS - 2) * 3 + 1 });
   });
 });
+
+const INDEXED = 1_500;
+const INDEX_DIM = 16;
+
+describe.each(testBackends())("the object index on $name", (backend) => {
+  let server: TestServer;
+  let ds: string;
+  const next = random(23);
+  const centres = Array.from({ length: 15 }, () => Array.from({ length: INDEX_DIM }, () => next() * 2 - 1));
+  const objects = Array.from({ length: INDEXED }, (_, i) => ({
+    annotationId: `x${i}`,
+    referenceId: `x${i % 100}`,
+    label: i % 10 === 0 ? "rare" : i % 2 === 0 ? "car" : "bus",
+    vector: (centres[i % 15] as number[]).map((c) => c + (next() - 0.5) * 0.8),
+  }));
+  const search = async (body: Record<string, unknown>) => {
+    const answer = await server.call("POST", `ext/datasets/${ds}/similar_objects`, { body });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return answer.body as Answer;
+  };
+  const recall = (found: Answer, exact: Answer) => {
+    const truth = new Set(exact.results.map((r) => r.object_id));
+    return found.results.filter((r) => truth.has(r.object_id)).length / Math.max(truth.size, 1);
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer(undefined, { ...backend.options(), vectorIndex: { exactBelow: 500 } });
+    ds = await createDataset(server, "indexed objects");
+    const items = Array.from({ length: 100 }, (_, i) => ({
+      reference_id: `x${i}`,
+      image_url: `https://example.invalid/x${i}.jpg`,
+    }));
+    expect((await server.call("POST", `dataset/${ds}/append`, { body: { items } })).status).toBe(200);
+    const annotations = objects.map((o, i) => ({
+      type: "box",
+      label: o.label,
+      reference_id: o.referenceId,
+      annotation_id: o.annotationId,
+      geometry: { x: i % 50, y: 1, width: 5, height: 5 },
+      embedding_vector: o.vector,
+    }));
+    expect((await server.call("POST", `dataset/${ds}/annotate`, { body: { annotations } })).status).toBe(200);
+  }, 60_000);
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it("finds what exact search finds (recall@10 of 0.95 or more), by cosine and L2, and within a broad filter", async () => {
+    for (const metric of ["cosine", "l2"] as const) {
+      let sum = 0;
+      for (let q = 0; q < 10; q += 1) {
+        const query = (objects[q * 131] as { vector: number[] }).vector.map((x) => x + 0.01);
+        const found = await search({ vector: query, k: 10, metric });
+        const exact = await search({ vector: query, k: 10, metric, exact: true });
+        expect(found.method).toBe("index");
+        expect(exact.method).toBe("exact");
+        expect(exact.searched).toBe(INDEXED);
+        sum += recall(found, exact);
+      }
+      expect(sum / 10).toBeGreaterThanOrEqual(0.95);
+    }
+    const query = (objects[7] as { vector: number[] }).vector;
+    const cars = await search({ vector: query, k: 10, label: "car" });
+    expect(cars.method).toBe("index");
+    expect(cars.results.every((r) => r.label === "car")).toBe(true);
+    expect(
+      recall(cars, await search({ vector: query, k: 10, label: "car", exact: true })),
+    ).toBeGreaterThanOrEqual(0.8);
+    // A label on a tenth of the objects is searched exactly.
+    const rare = await search({ vector: query, k: 5, label: "rare" });
+    expect(rare.method).toBe("exact");
+    expect(rare.searched).toBe(INDEXED / 10);
+  });
+
+  it("leaves out deleted objects at once and finds a replaced vector", async () => {
+    const query = (objects[3] as { vector: number[] }).vector;
+    const before = await search({ vector: query, k: 10 });
+    expect(before.method).toBe("index");
+    const gone = before.results.slice(0, 3).map((r) => r.reference_id);
+    const deleted = await server.call("DELETE", `annotation/${ds}`, { body: { reference_ids: gone } });
+    expect(deleted.status).toBe(200);
+    const after = await search({ vector: query, k: 10 });
+    expect(after.method).toBe("index");
+    expect(after.results.filter((r) => gone.includes(r.reference_id))).toEqual([]);
+    expect(after.results).toHaveLength(10);
+
+    const far = Array.from({ length: INDEX_DIM }, (_, i) => (i % 2 === 0 ? 5 : -5));
+    const moved = objects.find((o) => !gone.includes(o.referenceId)) as (typeof objects)[number];
+    const replaced = await server.call("POST", `dataset/${ds}/annotate`, {
+      body: {
+        update: true,
+        annotations: [
+          {
+            type: "box",
+            label: moved.label,
+            reference_id: moved.referenceId,
+            annotation_id: moved.annotationId,
+            geometry: { x: 0, y: 1, width: 5, height: 5 },
+            embedding_vector: far,
+          },
+        ],
+      },
+    });
+    expect(replaced.status).toBe(200);
+    const found = await search({ vector: far, k: 1, metric: "l2" });
+    expect(found.method).toBe("index");
+    expect(found.results[0]).toMatchObject({ annotation_id: moved.annotationId, distance: 0 });
+  });
+});

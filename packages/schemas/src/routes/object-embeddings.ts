@@ -62,6 +62,8 @@ export const SimilarObjectsRequestSchema = z.looseObject({
   model_run_id: z.string().min(1, nonEmpty).nullish(),
   /** Only objects with this label. */
   label: z.string({ error: "must be a string" }).nullish(),
+  /** Compare every vector instead of asking the dataset's object index (slower; the reference). */
+  exact: z.boolean({ error: "must be true or false" }).nullish(),
 });
 /**
  * `POST ext/datasets/{id}/similar_objects`: the `k` objects (default 10) nearest to an object (by
@@ -87,7 +89,11 @@ export const SimilarObjectsResponseSchema = z.looseObject({
   dimension: z.int().min(0),
   /** Object vectors compared. */
   searched: z.int().min(0),
-  /** How the answer was found: `exact` compares every vector the filters keep. */
+  /**
+   * How the answer was found: `exact` compares every vector the filters keep (small datasets,
+   * narrow filters, or `exact: true`); `index` asks the dataset's object index (HNSW), then ranks
+   * its candidates by their exact distances.
+   */
   method: z.enum(["exact", "index"]),
   results: z.array(
     z.looseObject({
@@ -132,7 +138,7 @@ export const objectEmbeddingRoutes = defineRoutes({
     method: "POST",
     path: "ext/datasets/:datasetId/similar_objects",
     summary:
-      "The k box and polygon annotations or predictions nearest to an object or a vector (cosine or L2, exact search), optionally only annotations, one run's predictions or one label.",
+      "The k box and polygon annotations or predictions nearest to an object or a vector (cosine or L2; an object index on large datasets, exact search on small ones), optionally only annotations, one run's predictions or one label.",
     body: SimilarObjectsRequest,
     idempotent: true,
     localOnly: true,

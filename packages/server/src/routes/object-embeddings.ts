@@ -5,7 +5,8 @@ import { route } from "../http/contract.js";
 import { badRequest } from "../http/errors.js";
 import { requireDataset } from "../http/lookup.js";
 import { distanceTo, type Metric, TopK } from "../services/nearest.js";
-import type { DatasetRecord, ObjectVectorFilter, ObjectVectorRecord } from "../store/index.js";
+import { objectIndexesOf } from "../services/object-index.js";
+import type { DatasetRecord, EntityStores, ObjectVectorFilter, ObjectVectorRecord } from "../store/index.js";
 import { runOf } from "./queries.js";
 
 /** Vectors read per store call while searching. */
@@ -51,6 +52,64 @@ function resultOf(record: ObjectVectorRecord, distance: number): Result {
     box: boxOf(payload.type, payload.geometry),
     distance,
   };
+}
+
+/** A filter keeping at most this share of the object vectors is searched exactly. */
+const SPARSE_SHARE = 0.25;
+/** The fewest candidates asked of the index: ranking a few more than `k` exactly lifts recall. */
+const MIN_CANDIDATES = 40;
+/** Candidates past `k` a ranking wants before it stops asking the index for more. */
+const RERANK_SPARE = 10;
+/** Asking the index for more than this share of the objects falls back to an exact search. */
+const MAX_INDEX_SHARE = 0.2;
+
+/** What an index search looks for. */
+interface Search {
+  query: Float32Array;
+  metric: Metric;
+  k: number;
+  exclude: string | undefined;
+  filter: ObjectVectorFilter;
+  /** Object vectors the filter keeps, and the dataset's in all. */
+  kept: number;
+  total: number;
+}
+
+const keeps = (filter: ObjectVectorFilter, record: ObjectVectorRecord) =>
+  (!filter.source || record.source === filter.source) &&
+  (!filter.runId || record.runId === filter.runId) &&
+  (filter.label === undefined || record.label === filter.label);
+
+/**
+ * Asks the dataset's object index for candidates (more of them the fewer objects the filter
+ * keeps, and again with more when too few pass), then ranks them by their exact distances.
+ * Answers undefined when the index is behind or would have to give too large a share.
+ */
+async function indexSearch(
+  store: Pick<EntityStores, "objectVectors">,
+  datasetId: string,
+  search: Search,
+): Promise<{ searched: number; results: Result[] } | undefined> {
+  const { k, total, filter, exclude } = search;
+  const share = Math.max(search.kept, 1) / Math.max(total, 1);
+  let want = Math.ceil(Math.max(k + 1, MIN_CANDIDATES) / share);
+  for (;;) {
+    if (want > MAX_INDEX_SHARE * total && want > MIN_CANDIDATES) return undefined;
+    const ids = await objectIndexesOf(store).nearest(datasetId, search.metric, search.query, want);
+    if (ids === undefined) return undefined;
+    const records = await store.objectVectors.get(datasetId, ids);
+    // An id missing from the store is an object deleted since the index took it.
+    const passing = [...records.values()].filter((r) => r.objectId !== exclude && keeps(filter, r));
+    if (passing.length >= k + RERANK_SPARE || ids.length < want) {
+      const distance = distanceTo(search.query, search.metric);
+      const top = new TopK<ObjectVectorRecord>(k);
+      for (const record of passing)
+        if (record.vector.length === search.query.length)
+          top.offer({ value: record, key: record.objectId, distance: distance(record.vector) });
+      return { searched: ids.length, results: top.sorted().map((n) => resultOf(n.value, n.distance)) };
+    }
+    want *= 4;
+  }
 }
 
 /** The server id of an object named by its item's reference id and its annotation id, or a 400. */
@@ -131,6 +190,13 @@ export function objectEmbeddingRoutes(): Hono<Env> {
         );
       query = found.vector;
       exclude = found.objectId;
+    }
+    const { exactSearchBelow } = c.get("services");
+    const total = await store.objectVectors.count(dataset.id);
+    const kept = Object.keys(filter).length > 0 ? await store.objectVectors.count(dataset.id, filter) : total;
+    if (!body.exact && total >= exactSearchBelow && kept > SPARSE_SHARE * total) {
+      const found = await indexSearch(store, dataset.id, { query, metric, k, exclude, filter, kept, total });
+      if (found) return { metric, dimension, method: "index" as const, ...found };
     }
     const distance = distanceTo(query, metric);
     const top = new TopK<string>(k);

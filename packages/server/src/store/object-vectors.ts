@@ -22,6 +22,11 @@ export interface ObjectVectorFilter {
 
 /** A stored vector and its object's id, as a scan reads it. */
 export interface ObjectVector {
+  /**
+   * The vector's key: a number that grows with each vector stored (a replaced label's vector
+   * takes a new one), so an index catches up by reading the keys past its last.
+   */
+  key: number;
   objectId: string;
   vector: Float32Array;
 }

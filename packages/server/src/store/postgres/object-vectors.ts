@@ -74,7 +74,11 @@ export class PgObjectVectorStore implements ObjectVectorStore {
       );
       const last = rows[rows.length - 1];
       return {
-        records: rows.map((row) => ({ objectId: row.object_id, vector: vectorOf(row.vector) })),
+        records: rows.map((row) => ({
+          key: Number(row.seq),
+          objectId: row.object_id,
+          vector: vectorOf(row.vector),
+        })),
         nextCursor: rows.length === limit && last ? String(last.seq) : null,
       };
     });
@@ -144,6 +148,9 @@ export async function writeObjectVectors(
     ]);
   const carrying = labels.filter((l) => l.vector !== undefined);
   if (carrying.length === 0) return;
+  // One writer of a dataset's object vectors at a time, until commit: rows commit in key order,
+  // so an index reading past its last key misses none.
+  await db.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`object_vectors:${target.datasetId}`]);
   await db.query(
     `INSERT INTO object_vectors (dataset_id, item_id, ${column}, object_id, source, run_id, label, dimension, vector)
      SELECT $1, u.item_id, u.seq, u.id, $2, $3, u.label, u.dimension, u.vector

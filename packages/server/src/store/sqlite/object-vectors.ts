@@ -86,7 +86,11 @@ export class SqliteObjectVectorStore implements ObjectVectorStore {
       }[];
       const last = rows[rows.length - 1];
       return {
-        records: rows.map((row) => ({ objectId: row.object_id, vector: vectorOf(row.vector) })),
+        records: rows.map((row) => ({
+          key: Number(row.seq),
+          objectId: row.object_id,
+          vector: vectorOf(row.vector),
+        })),
         nextCursor: rows.length === limit && last ? String(last.seq) : null,
       };
     });
