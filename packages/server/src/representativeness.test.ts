@@ -132,4 +132,41 @@ describe.each(testBackends())("representativeness on $name", (backend) => {
     expect(unknown.status).toBe(400);
     expect(JSON.stringify(unknown.body)).toContain("embedding.representativeness");
   }, 60_000);
+
+  it("scores one vector, or copies of one, 1 and leaves a vector of no direction unscored", async () => {
+    const small = await createDataset(server, "copies");
+    const refs = ["c0", "c1", "c2", "zero"];
+    await server.call("POST", `dataset/${small}/append`, {
+      body: { items: refs.map((r) => ({ reference_id: r, image_url: `https://example.invalid/${r}.jpg` })) },
+    });
+    const put = async (vectorOf: (r: string) => number[]) =>
+      expect(
+        (
+          await server.call("POST", `ext/datasets/${small}/embeddings`, {
+            body: { embeddings: refs.map((r) => ({ reference_id: r, vector: vectorOf(r) })) },
+          })
+        ).status,
+      ).toBe(200);
+    const run = async () => {
+      const started = await server.call("POST", `ext/datasets/${small}/representativeness`, { body: {} });
+      expect(started.status, JSON.stringify(started.body)).toBe(200);
+      await server.jobs.idle();
+      const status = await server.call("GET", `job/${(started.body as { job_id: string }).job_id}`);
+      return (status.body as { message: { scored: number; clusters: number } }).message;
+    };
+    const scoredOne = async () => {
+      const page = await server.call("POST", `ext/datasets/${small}/itemsPage`, {
+        body: { query: "embedding.representativeness = 1", pageSize: 10 },
+      });
+      return (page.body as { items: { reference_id: string }[] }).items
+        .map((item) => item.reference_id)
+        .sort();
+    };
+    await put((r) => (r === "zero" ? [0, 0, 0] : [1, 2, 3]));
+    expect(await run()).toMatchObject({ scored: 3, clusters: 2 });
+    expect(await scoredOne()).toEqual(["c0", "c1", "c2"]);
+    await put((r) => (r === "c0" ? [0, 1, 0] : [0, 0, 0]));
+    expect(await run()).toMatchObject({ scored: 1, clusters: 1 });
+    expect(await scoredOne()).toEqual(["c0"]);
+  }, 60_000);
 });

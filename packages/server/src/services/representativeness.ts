@@ -3,7 +3,7 @@
  * clustered by spherical k-means (cosine on unit vectors), and each item scores by its cosine
  * distance `d` to its nearest centroid: `1 - (d - dmin) / spread`, where `dmin` is the distance of
  * its cluster's most central member and `spread` the largest `dmax - dmin` of any cluster, times
- * `min(1, size / (n / k))` for a cluster smaller than the mean cluster size. The most central
+ * `min(1, size / mean)` where `mean` is the mean size of the non-empty clusters. The most central
  * member of every cluster of at least mean size scores 1, the item lying farthest out of its
  * cluster scores 0, and an item at a given distance beyond its cluster's core scores the same in
  * every such cluster. The size factor keeps a few outliers that k-means gives a cluster of their
@@ -12,8 +12,8 @@
  *
  * The job reads the vectors in pages by index key, holding only the centroids, a sample for the
  * seeding and one page: a first pass draws a seeded reservoir sample (up to 16 vectors per
- * cluster) for a k-means++ seeding, each iteration is one pass, a last two measure the clusters'
- * ranges and write the scores. The same vectors, stored in the same order, score the same.
+ * cluster) for a k-means++ seeding, each iteration is one pass, the last two measure the clusters'
+ * ranges and sizes and write the scores. The same vectors, stored in the same order, score the same.
  */
 import type { JobRecord, JobUpdate, NucleusStore } from "../store/index.js";
 import { nearestCentroid, seedCentroids, seededRandom, unitInto, updateCentroids } from "./kmeans.js";
@@ -166,7 +166,8 @@ export async function runRepresentativenessJob(
   for (let c = 0; c < k; c += 1)
     if (Number.isFinite(nearestIn[c]))
       spread = Math.max(spread, (farthestIn[c] as number) - (nearestIn[c] as number));
-  const meanSize = n / k;
+  // Clusters left empty (copies among the seeds) do not count towards the mean size.
+  const meanSize = n / Math.max(1, sizes.filter((size) => size > 0).length);
 
   // The scores, written a page at a time.
   let scored = 0;
