@@ -81,9 +81,9 @@ queries read the scores as embedding.uniqueness. Example:
       iterations: { type: "integer", min: 1, max: 100, description: "most k-means rounds (default 10)" },
     },
     details: `Runs a job on the server and waits for it. The vectors are clustered by k-means (cosine);
-each item scores in [0, 1] by how close it lies to its cluster's centre: each cluster's most central
-member 1, the item farthest out of its cluster 0, items of clusters smaller than the mean size
-scaled down by it. Queries read the scores as embedding.representativeness. Example:
+each item scores in [0, 1] by how close it lies to its cluster's centre: the most central member
+of each cluster of at least mean size 1, the item farthest out of its cluster 0, members of
+smaller clusters scaled down by their cluster's size over the mean. Queries read the scores as embedding.representativeness. Example:
   nu embeddings representativeness --dataset street
   nu items list street --where "embedding.representativeness > 0.9"`,
     async run(c) {

@@ -520,9 +520,9 @@ export class Dataset {
   /**
    * Scores how typical every item is of the dataset, in [0, 1], with a job on the server that this
    * waits for: the vectors are clustered by k-means (cosine), and an item scores by how close it
-   * lies to its cluster's centre (each cluster's most central member 1, the item lying farthest
-   * out 0; items of clusters smaller than the mean size are scaled down by it). The scores are
-   * queryable as `embedding.representativeness`.
+   * lies to its cluster's centre (the most central member of each cluster of at least mean size
+   * 1, the item lying farthest out 0; members of smaller clusters are scaled down by their
+   * cluster's size over the mean). The scores are queryable as `embedding.representativeness`.
    *
    * @example
    * ```ts

@@ -486,9 +486,10 @@ export const RepresentativenessRequestSchema = z.looseObject({
  * `POST ext/datasets/{id}/representativeness`: starts a job that clusters the dataset's vectors
  * (spherical k-means, `clusters` of them, by default `round(sqrt(n / 2))` kept within 2 to 256,
  * `iterations` rounds, default 10) and scores each item by how close its vector lies to its
- * cluster's centre, in [0, 1]: each cluster's most central member scores 1, the item farthest out
- * of its cluster (beyond that cluster's most central member) scores 0. The scores are queryable as
- * `embedding.representativeness`.
+ * cluster's centre, in [0, 1]: the most central member of each cluster of at least mean size
+ * scores 1, the item farthest out of its cluster (beyond that cluster's most central member) 0,
+ * and members of smaller clusters are scaled down by their cluster's size over the mean. The
+ * scores are queryable as `embedding.representativeness`.
  *
  * @example
  * ```ts
