@@ -69,7 +69,7 @@ async function* binaryEntriesOf(file: string, idsFile: string): AsyncGenerator<E
       `${file} has ${size} bytes, which is not ${ids.length} vectors (one per line of ${idsFile}) of 4-byte floats`,
     );
   const width = dimension * 4;
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   let next = 0;
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
     pending = pending.length === 0 ? (chunk as Buffer) : Buffer.concat([pending, chunk as Buffer]);
