@@ -11,9 +11,11 @@ import type { ObjectVectorStore } from "../store/index.js";
 import type { Metric } from "./nearest.js";
 
 /** Vectors read per store call while catching up. */
-const READ_PAGE = 2_000;
+const READ_PAGE = 1_000;
 /** A search waits for at most this many new vectors; further behind, it is exact meanwhile. */
-const WAIT_FOR_AT_MOST = 2_000;
+const WAIT_FOR_AT_MOST = 1_000;
+/** Vectors added per native call. */
+const ADD_BATCH = 100;
 /** The share of stale keys that makes an index rebuild. */
 const STALE_SHARE = 0.25;
 
@@ -129,17 +131,20 @@ export class ObjectIndexes {
       if (first && !entry.index) entry.index = indexOf(first.vector.length, entry.metric);
       const index = entry.index;
       const fits = index ? page.records.filter((r) => r.vector.length === index.dimensions()) : [];
-      if (index && fits.length > 0) {
-        const flat = new Float32Array(fits.length * index.dimensions());
-        fits.forEach((r, j) => {
+      // Added a small batch at a time, letting requests in between: a native add holds the event loop.
+      for (let i = 0; index && i < fits.length; i += ADD_BATCH) {
+        const batch = fits.slice(i, i + ADD_BATCH);
+        const flat = new Float32Array(batch.length * index.dimensions());
+        batch.forEach((r, j) => {
           flat.set(r.vector, j * index.dimensions());
         });
         index.add(
-          BigUint64Array.from(fits, (r) => BigInt(r.key)),
+          BigUint64Array.from(batch, (r) => BigInt(r.key)),
           flat,
           1,
         );
-        for (const r of fits) entry.ids.set(r.key, r.objectId);
+        for (const r of batch) entry.ids.set(r.key, r.objectId);
+        await new Promise((resolve) => setImmediate(resolve));
       }
       const last = page.records[page.records.length - 1];
       if (last) entry.watermark = last.key;
