@@ -33,7 +33,7 @@ async function writeNdjson(path: string): Promise<void> {
 }
 
 describe("memory", () => {
-  it("uploads 1,000,000 annotations from NDJSON in under 300 MB of RSS", { timeout: 180_000 }, async () => {
+  it("uploads 1,000,000 annotations from NDJSON in under 300 MB of RSS", { timeout: 600_000 }, async () => {
     const dataset = await env.client.createDataset("memory");
     await dataset.append(
       Array.from({ length: ITEMS }, (_, i) => ({
