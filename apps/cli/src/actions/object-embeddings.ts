@@ -55,6 +55,7 @@ export async function similarObjects(c: Context): Promise<void> {
       ...(source ? { source } : {}),
       ...(run ? { modelRun: run } : {}),
       ...(label !== undefined ? { label } : {}),
+      ...(c.args.flags.exact ? { exact: true } : {}),
     });
   if (c.json) {
     c.print(results);

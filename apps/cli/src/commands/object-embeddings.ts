@@ -42,10 +42,11 @@ export const objectEmbeddingCommands: Command[] = [
       },
       run: { type: "string", value: "RUN_ID", description: "only this model run's predictions" },
       label: { type: "string", value: "LABEL", description: "only objects with this label" },
+      exact: { type: "boolean", description: "compare every vector instead of asking the object index" },
     },
     details: `Objects are the box and polygon annotations and predictions uploaded with an
 embedding_vector (every one of a dataset has one length). Name the example by its object id
-(the OBJECT ID column), by --item and --annotation, or give --vector. The search is exact.
+(the OBJECT ID column), by --item and --annotation, or give --vector.
 Example: nu objects similar --dataset street --item img_1 --annotation car-3 --label car --k 20`,
     async run(c) {
       const { similarObjects } = await import("../actions/object-embeddings.js");

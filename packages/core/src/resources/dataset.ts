@@ -475,8 +475,9 @@ export class Dataset {
 
   /**
    * The objects (box and polygon annotations and predictions uploaded with an `embeddingVector`)
-   * nearest to an object (left out of the results) or a vector, nearest first, by exact search;
-   * optionally only annotations, one run's predictions or one label. Each result carries its
+   * nearest to an object (left out of the results) or a vector, nearest first (the server's
+   * object index on large datasets, exact search on small ones or with `exact: true`); optionally
+   * only annotations, one run's predictions or one label. Each result carries its
    * item's reference id, its label and its box (a polygon's bounding box), enough to crop it.
    *
    * @example

@@ -63,6 +63,8 @@ export type SimilarObjectsOptions = CallOptions &
     modelRun?: string | { id: string };
     /** Only objects with this label. */
     label?: string;
+    /** Compare every vector instead of asking the dataset's object index (the reference; slower). */
+    exact?: boolean;
   };
 
 /** @internal */
@@ -85,6 +87,7 @@ export async function similarObjects(
     source: options.source,
     modelRunId: idOf(options.modelRun),
     label: options.label,
+    exact: options.exact,
   };
   return (await api.call(routes.similarObjects, { params: { datasetId }, body }, options)).results;
 }
