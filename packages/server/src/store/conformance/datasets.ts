@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { box, datasetWithItems, OTHER_TENANT, type StoreBackend, TENANT, useStore } from "./harness.js";
+import {
+  box,
+  datasetWithItems,
+  OTHER_TENANT,
+  plainModel,
+  type StoreBackend,
+  TENANT,
+  useStore,
+} from "./harness.js";
 
 /** Datasets: decoded records, tenants, creation order, cascading deletes. */
 export function datasetConformance(backend: StoreBackend): void {
@@ -44,14 +52,7 @@ export function datasetConformance(backend: StoreBackend): void {
       const { store } = fixture;
       const datasetId = await datasetWithItems(store, 3);
       await store.labels.upsert({ kind: "annotations", datasetId }, [box("img_0")], { update: false });
-      const model = await store.models.create(TENANT, {
-        name: "m",
-        referenceId: "m",
-        metadata: null,
-        tags: [],
-        trainedSliceIds: [],
-        bundleName: null,
-      });
+      const model = await plainModel(store);
       await store.runs.create(TENANT, { modelId: model.id, datasetId, name: "r", metadata: null });
       await store.slices.create(TENANT, { datasetId, name: "s", members: { referenceIds: ["img_1"] } });
 

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { EvaluationMetrics } from "../documents.js";
 import type { NucleusStore } from "../store.js";
-import { datasetWithItems, OTHER_TENANT, type StoreBackend, TENANT, useStore } from "./harness.js";
+import {
+  datasetWithItems,
+  OTHER_TENANT,
+  plainModel,
+  type StoreBackend,
+  TENANT,
+  useStore,
+} from "./harness.js";
 
 const metrics: EvaluationMetrics = {
   iouType: "bbox",
@@ -18,14 +25,7 @@ const metrics: EvaluationMetrics = {
 
 async function run(store: NucleusStore) {
   const datasetId = await datasetWithItems(store, 1);
-  const model = await store.models.create(TENANT, {
-    name: "m",
-    referenceId: "m",
-    metadata: null,
-    tags: [],
-    trainedSliceIds: [],
-    bundleName: null,
-  });
+  const model = await plainModel(store);
   return store.runs.create(TENANT, { modelId: model.id, datasetId, name: "r", metadata: null });
 }
 

@@ -74,3 +74,15 @@ export async function datasetWithItems(store: NucleusStore, count: number, tenan
   if (count > 0) await store.items.upsert(dataset.id, items(count), { update: false });
   return dataset.id;
 }
+
+/** A model of the default tenant named "m", with nothing else set. */
+export function plainModel(store: NucleusStore) {
+  return store.models.create(TENANT, {
+    name: "m",
+    referenceId: "m",
+    metadata: null,
+    tags: [],
+    trainedSliceIds: [],
+    bundleName: null,
+  });
+}

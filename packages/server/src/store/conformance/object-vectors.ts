@@ -2,17 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { LabelInput } from "../labels.js";
 import type { ObjectVectorFilter } from "../object-vectors.js";
 import type { NucleusStore } from "../store.js";
-import { box, datasetWithItems, type StoreBackend, TENANT, useStore } from "./harness.js";
+import { box, datasetWithItems, plainModel, type StoreBackend, TENANT, useStore } from "./harness.js";
 
 async function runOn(store: NucleusStore, datasetId: string) {
-  const model = await store.models.create(TENANT, {
-    name: "m",
-    referenceId: "m",
-    metadata: null,
-    tags: [],
-    trainedSliceIds: [],
-    bundleName: null,
-  });
+  const model = await plainModel(store);
   return store.runs.create(TENANT, { modelId: model.id, datasetId, name: "r", metadata: null });
 }
 

@@ -2,7 +2,7 @@ import { QueryError } from "@nucleus/query";
 import type { JsonObject } from "@nucleus/schemas";
 import { describe, expect, it } from "vitest";
 import type { NucleusStore } from "../store.js";
-import { box, type StoreBackend, TENANT, useStore } from "./harness.js";
+import { box, plainModel, type StoreBackend, TENANT, useStore } from "./harness.js";
 
 /** A street dataset: six items with varied metadata, ground truth and one run's predictions. */
 export async function streetDataset(store: NucleusStore) {
@@ -57,14 +57,7 @@ export async function streetDataset(store: NucleusStore) {
     ],
     { update: false },
   );
-  const model = await store.models.create(TENANT, {
-    name: "m",
-    referenceId: "m",
-    metadata: null,
-    tags: [],
-    trainedSliceIds: [],
-    bundleName: null,
-  });
+  const model = await plainModel(store);
   const run = await store.runs.create(TENANT, {
     modelId: model.id,
     datasetId: dataset.id,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { NewItem } from "../items.js";
 import type { NucleusStore } from "../store.js";
 import type { StoreBackend } from "./harness.js";
-import { box, TENANT, useStore } from "./harness.js";
+import { box, plainModel, TENANT, useStore } from "./harness.js";
 
 /** A scene dataset with one two-frame lidar scene `s1` (a point cloud and a camera per frame). */
 async function lidarDataset(store: NucleusStore): Promise<string> {
@@ -138,14 +138,7 @@ export function sceneConformance(backend: StoreBackend): void {
       expect(labels.map((l) => [l.payload.type, "label" in l.payload ? l.payload.label : null])).toEqual([
         ["category", "night"],
       ]);
-      const model = await store.models.create(TENANT, {
-        name: "m",
-        referenceId: "m",
-        metadata: null,
-        tags: [],
-        trainedSliceIds: [],
-        bundleName: null,
-      });
+      const model = await plainModel(store);
       const run = await store.runs.create(TENANT, {
         modelId: model.id,
         datasetId: dataset,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { NucleusStore } from "../store.js";
-import { box, datasetWithItems, type StoreBackend, TENANT, useStore } from "./harness.js";
+import { box, datasetWithItems, plainModel, type StoreBackend, TENANT, useStore } from "./harness.js";
 
 /** A dataset of three items with a box each, a run with a prediction on two, and their labels. */
 async function labelled(store: NucleusStore) {
@@ -10,14 +10,7 @@ async function labelled(store: NucleusStore) {
     [0, 1, 2].map((i) => box(`img_${i}`, { annotation_id: `gt${i}` })),
     { update: false },
   );
-  const model = await store.models.create(TENANT, {
-    name: "m",
-    referenceId: "m",
-    metadata: null,
-    tags: [],
-    trainedSliceIds: [],
-    bundleName: null,
-  });
+  const model = await plainModel(store);
   const run = await store.runs.create(TENANT, { modelId: model.id, datasetId, name: "r", metadata: null });
   const predictions = { kind: "predictions", datasetId, runId: run.id } as const;
   await store.labels.upsert(

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { datasetWithItems, OTHER_TENANT, type StoreBackend, TENANT, useStore } from "./harness.js";
+import {
+  datasetWithItems,
+  OTHER_TENANT,
+  plainModel,
+  type StoreBackend,
+  TENANT,
+  useStore,
+} from "./harness.js";
 
 const category = (ref: string, label: string, taxonomy: string) => ({
   type: "category" as const,
@@ -68,14 +75,7 @@ export function taxonomyConformance(backend: StoreBackend): void {
         [category("img_0", "sun", "w"), category("img_1", "sun", "w"), category("img_0", "day", "t")],
         { update: false },
       );
-      const model = await store.models.create(TENANT, {
-        name: "m",
-        referenceId: "m",
-        metadata: null,
-        tags: [],
-        trainedSliceIds: [],
-        bundleName: null,
-      });
+      const model = await plainModel(store);
       const run = await store.runs.create(TENANT, {
         modelId: model.id,
         datasetId: dataset,

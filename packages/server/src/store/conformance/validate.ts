@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { NucleusStore } from "../store.js";
-import { datasetWithItems, OTHER_TENANT, type StoreBackend, TENANT, useStore } from "./harness.js";
+import {
+  datasetWithItems,
+  OTHER_TENANT,
+  plainModel,
+  type StoreBackend,
+  TENANT,
+  useStore,
+} from "./harness.js";
 
 /** A dataset of three items, a slice of two, and a model. */
 async function fixtures(store: NucleusStore) {
@@ -10,14 +17,7 @@ async function fixtures(store: NucleusStore) {
     name: "s",
     members: { referenceIds: ["img_0", "img_1"] },
   });
-  const model = await store.models.create(TENANT, {
-    name: "m",
-    referenceId: "m",
-    metadata: null,
-    tags: [],
-    trainedSliceIds: [],
-    bundleName: null,
-  });
+  const model = await plainModel(store);
   return { datasetId, slice, model };
 }
 
