@@ -39,6 +39,26 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /**
+ * A 1280x720 page signed in through a one-time login link, on the datasets list; uncaught page
+ * errors are collected in `errors`. A missing element fails its test after `defaultTimeout`
+ * rather than at the test's own timeout.
+ */
+export async function openSignedInPage(
+  browser: Browser,
+  loginUrl: string,
+  defaultTimeout: number,
+): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(defaultTimeout);
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto(loginUrl);
+  await page.waitForSelector("table.datasets", { timeout: 30_000 });
+  return { page, errors };
+}
+
+/**
  * Saves two screenshots of the page as it is: reports/screenshots/<name>-1280x720.png (or the
  * page's viewport) and <name>-3840x2160.png, the same state on a 4K screen (1920x1080 CSS pixels
  * at 2x). The 4K one re-lays the page out in place (dialogs, suggestions and selections stay),

@@ -15,7 +15,7 @@ import { NucleusClient } from "@nucleus/core";
 import { createServer, type RunningNucleusServer } from "@nucleus/server";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axe, launchChromium, layerPixel, shoot, skipBrowser } from "./web-browser.js";
+import { axe, launchChromium, layerPixel, openSignedInPage, shoot, skipBrowser } from "./web-browser.js";
 import { makeWebDataset, PUDDLE, type WebDataset } from "./web-data.js";
 
 const KEY = "web-curation-key";
@@ -44,17 +44,11 @@ afterAll(async () => {
 describe.skipIf(skipBrowser)("curation in the web app", () => {
   let browser: Browser;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[] = [];
 
   beforeAll(async () => {
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    page = await context.newPage();
-    // A missing element fails its test in seconds rather than at the test's timeout.
-    page.setDefaultTimeout(15_000);
-    page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(server.createLoginUrl());
-    await page.waitForSelector("table.datasets", { timeout: 30_000 });
+    ({ page, errors } = await openSignedInPage(browser, server.createLoginUrl(), 15_000));
   }, 60_000);
 
   afterAll(async () => {

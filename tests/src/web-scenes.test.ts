@@ -15,7 +15,7 @@ import { type Dataset, NucleusClient } from "@nucleus/core";
 import { createServer, type RunningNucleusServer } from "@nucleus/server";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { axe, launchChromium, layerPixel, shoot, skipBrowser } from "./web-browser.js";
+import { axe, launchChromium, layerPixel, openSignedInPage, shoot, skipBrowser } from "./web-browser.js";
 import { png } from "./web-data.js";
 
 const KEY = "web-scenes-key";
@@ -183,16 +183,11 @@ afterAll(async () => {
 describe.skipIf(skipBrowser)("scenes in the web app", () => {
   let browser: Browser;
   let page: Page;
-  const errors: string[] = [];
+  let errors: string[] = [];
 
   beforeAll(async () => {
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(server.createLoginUrl());
-    await page.waitForSelector("table.datasets", { timeout: 30_000 });
+    ({ page, errors } = await openSignedInPage(browser, server.createLoginUrl(), 15_000));
   }, 60_000);
 
   afterAll(async () => {
