@@ -11,7 +11,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Dataset, NucleusClient } from "@nucleus/core";
+import { type Dataset, type LidarScene, NucleusClient } from "@nucleus/core";
 import { createServer, type RunningNucleusServer } from "@nucleus/server";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -111,7 +111,7 @@ beforeAll(async () => {
     },
   ]);
   // A lidar scene of local point clouds: the lot with the car moving right, then a dense grid.
-  const clouds = [0, 1, 2].map((f) => {
+  const clouds: LidarScene["frames"] = [0, 1, 2].map((f) => {
     const file = join(folder, `lot_${f}.json`);
     let points: CloudPoint[] = lotOutline();
     if (f === 2) {
@@ -127,9 +127,9 @@ beforeAll(async () => {
     const lidar = { url: file, type: "pointcloud" as const, referenceId: `lot-lidar-${f}` };
     // The first two frames have a camera image too; the last is a point cloud alone.
     const front = frames[f];
-    return f < 2 && front
-      ? { lidar, front: { url: front.url, type: "image" as const, referenceId: `lot-front-${f}` } }
-      : { lidar };
+    const frame: LidarScene["frames"][number] = { lidar };
+    if (f < 2 && front) frame.front = { url: front.url, type: "image", referenceId: `lot-front-${f}` };
+    return frame;
   });
   await dataset.uploadScenes([{ referenceId: "lot", metadata: { weather: "dry" }, frames: clouds }]);
   const cuboid = (
@@ -227,6 +227,20 @@ describe.skipIf(skipBrowser)("scenes in the web app", () => {
   const carSide = (f: number) => [(CAR_X[f] as number) - 1, 2] as const;
   /** The middle of the truck's lower side (it points +x, its 2.5 m width spans y). */
   const truckSide = [TRUCK.x, TRUCK.y - TRUCK.width / 2] as const;
+  /**
+   * The point cloud view once it holds still: a screenshot resizes the page and back, and the
+   * view is fitted again when the canvas settles.
+   */
+  const settledView = async () => {
+    const canvas = page.locator(".cloud-canvas");
+    let last = await canvas.getAttribute("data-view");
+    for (;;) {
+      await page.waitForTimeout(300);
+      const now = await canvas.getAttribute("data-view");
+      if (now === last) return now;
+      last = now;
+    }
+  };
   const stripRefs = () =>
     page
       .locator(".frame-strip .strip-frame")
@@ -361,7 +375,7 @@ describe.skipIf(skipBrowser)("scenes in the web app", () => {
     await shoot(page, "scene-lidar");
 
     // The wheel zooms in about the pointer; a double click fits the cloud again.
-    const before = await canvas.getAttribute("data-view");
+    const before = await settledView();
     const box = (await canvas.boundingBox()) as { x: number; y: number; width: number; height: number };
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.wheel(0, -300);
@@ -397,7 +411,10 @@ describe.skipIf(skipBrowser)("scenes in the web app", () => {
     await expect.poll(() => cloudPixel(...carSide(1))).toEqual(TRACK_COLORS[0]);
     expect(await page.locator(".cloud-canvas").getAttribute("data-cuboids")).toBe("2");
 
-    // 60,000 points in the file: the server sends 50,000, taken evenly, and all of them are drawn.
+    // 60,000 points in the file: the server sends 50,000, taken evenly, and all of them are drawn
+    // (in the fitted view, which the next frame keeps).
+    const fit = page.getByRole("button", { name: "Fit" });
+    if (await fit.isEnabled()) await fit.click();
     await page.keyboard.press("ArrowRight");
     const canvas = page.locator(".cloud-canvas");
     await expect.poll(() => canvas.getAttribute("data-total")).toBe(String(DENSE));
