@@ -43,6 +43,27 @@ async function resultOf(
   return { job, result: JSON.parse(bytes.toString("utf8")) as NearDuplicatesResult };
 }
 
+/** Refuses a job over a dataset's vectors when it has none; `what` says what the job was for. */
+async function requireVectors(c: Ctx, dataset: DatasetRecord, what: string): Promise<void> {
+  if ((await c.get("services").store.embeddings.count(dataset.id)) === 0)
+    throw badRequest(
+      `dataset ${dataset.id} has no vectors: upload them (ext/datasets/${dataset.id}/embeddings) before ${what}`,
+    );
+}
+
+/** Stores and starts a job of the dataset; answers it as the jobs routes do. */
+async function startJob(c: Ctx, dataset: DatasetRecord, spec: { type: string; datasetId: string }) {
+  const { store, jobs } = c.get("services");
+  const job = await store.jobs.create(c.get("tenant"), {
+    datasetId: dataset.id,
+    type: spec.type,
+    // The runner hands specs of types it does not know to their handler as they were stored.
+    spec: spec as unknown as JobSpec,
+  });
+  jobs.start(job.id);
+  return jobWire(job);
+}
+
 /**
  * Near-duplicate, uniqueness and representativeness routes, under `ext/`: a job that groups items
  * whose vectors are within a distance, its groups, a slice made from them, and the jobs that score
@@ -53,11 +74,7 @@ export function nearDuplicateRoutes(): Hono<Env> {
 
   route(app, routes.nearDuplicates, async ({ params, body }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
-    const { store, jobs } = c.get("services");
-    if ((await store.embeddings.count(dataset.id)) === 0)
-      throw badRequest(
-        `dataset ${dataset.id} has no vectors: upload them (ext/datasets/${dataset.id}/embeddings) before looking for near-duplicates`,
-      );
+    await requireVectors(c, dataset, "looking for near-duplicates");
     const spec: NearDuplicatesJobSpec = {
       type: NEAR_DUPLICATES_JOB_TYPE,
       datasetId: dataset.id,
@@ -65,57 +82,30 @@ export function nearDuplicateRoutes(): Hono<Env> {
       threshold: body.threshold ?? DEFAULT_THRESHOLD,
       neighbours: body.neighbours ?? DEFAULT_NEIGHBOURS,
     };
-    const job = await store.jobs.create(c.get("tenant"), {
-      datasetId: dataset.id,
-      type: NEAR_DUPLICATES_JOB_TYPE,
-      // The runner hands specs of types it does not know to their handler as they were stored.
-      spec: spec as unknown as JobSpec,
-    });
-    jobs.start(job.id);
-    return jobWire(job);
+    return startJob(c, dataset, spec);
   });
 
   route(app, routes.computeUniqueness, async ({ params, body }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
-    const { store, jobs } = c.get("services");
-    if ((await store.embeddings.count(dataset.id)) === 0)
-      throw badRequest(
-        `dataset ${dataset.id} has no vectors: upload them (ext/datasets/${dataset.id}/embeddings) before scoring their uniqueness`,
-      );
+    await requireVectors(c, dataset, "scoring their uniqueness");
     const spec: UniquenessJobSpec = {
       type: UNIQUENESS_JOB_TYPE,
       datasetId: dataset.id,
       neighbours: body.neighbours ?? DEFAULT_UNIQUENESS_NEIGHBOURS,
     };
-    const job = await store.jobs.create(c.get("tenant"), {
-      datasetId: dataset.id,
-      type: UNIQUENESS_JOB_TYPE,
-      spec: spec as unknown as JobSpec,
-    });
-    jobs.start(job.id);
-    return jobWire(job);
+    return startJob(c, dataset, spec);
   });
 
   route(app, routes.computeRepresentativeness, async ({ params, body }, c) => {
     const dataset = await requireDataset(c, params.datasetId);
-    const { store, jobs } = c.get("services");
-    if ((await store.embeddings.count(dataset.id)) === 0)
-      throw badRequest(
-        `dataset ${dataset.id} has no vectors: upload them (ext/datasets/${dataset.id}/embeddings) before scoring their representativeness`,
-      );
+    await requireVectors(c, dataset, "scoring their representativeness");
     const spec: RepresentativenessJobSpec = {
       type: REPRESENTATIVENESS_JOB_TYPE,
       datasetId: dataset.id,
       clusters: body.clusters ?? null,
       iterations: body.iterations ?? DEFAULT_REPRESENTATIVENESS_ITERATIONS,
     };
-    const job = await store.jobs.create(c.get("tenant"), {
-      datasetId: dataset.id,
-      type: REPRESENTATIVENESS_JOB_TYPE,
-      spec: spec as unknown as JobSpec,
-    });
-    jobs.start(job.id);
-    return jobWire(job);
+    return startJob(c, dataset, spec);
   });
 
   route(app, routes.nearDuplicateGroups, async ({ params }, c) => {
