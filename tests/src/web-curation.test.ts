@@ -75,7 +75,10 @@ describe.skipIf(skipBrowser)("curation in the web app", () => {
     await expect.poll(() => suggestions().first().innerText()).toContain("metadata.weather");
     await page.keyboard.press("Tab");
     await page.keyboard.type('= "f');
-    await expect.poll(() => suggestions().allInnerTexts()).toEqual([expect.stringContaining('"foggy"')]);
+    // Values come with the vocabulary, read once the grid's first tiles have their labels.
+    await expect
+      .poll(() => suggestions().allInnerTexts(), { timeout: 10_000 })
+      .toEqual([expect.stringContaining('"foggy"')]);
     expect(await axe(page)).toEqual([]);
     await shoot(page, "query-suggestions");
     await page.keyboard.press("ArrowDown");
