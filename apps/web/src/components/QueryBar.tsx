@@ -1,5 +1,5 @@
 import { checkQuery, END, QueryError, type Scope } from "@nucleus/query";
-import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from "react";
+import { type KeyboardEvent, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { DatasetVocabulary } from "../api/curation.js";
 import { type Completion, complete } from "../query/complete.js";
 import { highlight } from "../query/highlight.js";
@@ -66,6 +66,16 @@ export function QueryBar({
   const [active, setActive] = useState(-1);
   const [idle, setIdle] = useState(true);
   const [tried, setTried] = useState(false);
+  // Where the caret goes once an accepted suggestion is in the field. Set as soon as the field
+  // shows it, before the next key is handled: a later frame could move the caret back over keys
+  // typed meanwhile.
+  const caretAfterAccept = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const at = caretAfterAccept.current;
+    if (at === null) return;
+    caretAfterAccept.current = null;
+    input.current?.setSelectionRange(at, at);
+  });
   // A new applied query (the back button, a facet click) replaces the draft.
   useEffect(() => {
     setDraft(value);
@@ -100,10 +110,10 @@ export function QueryBar({
     const space = after.startsWith(" ") || option.detail === "keyword" ? "" : " ";
     const next = `${draft.slice(0, completion.from)}${option.insert}${space}${after}`;
     const at = completion.from + option.insert.length + space.length;
+    caretAfterAccept.current = at;
     setDraft(next);
     setCaret(at);
     setActive(-1);
-    requestAnimationFrame(() => input.current?.setSelectionRange(at, at));
   };
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     if (listed && event.key === "ArrowDown") {
