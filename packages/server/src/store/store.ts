@@ -80,7 +80,8 @@ export type StoreTransaction = EntityStores;
 export interface NucleusStore extends EntityStores {
   /**
    * Runs `fn` in one transaction: what it does through `tx` applies together when it resolves
-   * and not at all when it throws. Use only `tx` inside `fn`: calls through the store are not
+   * and not at all when it throws, or when a call through `tx` failed (even if `fn` caught the
+   * error: a failed call may have applied part of itself). Use only `tx` inside `fn`: calls through the store are not
    * part of the transaction, and may wait for it to end. `tx` refuses calls once it ended.
    */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;

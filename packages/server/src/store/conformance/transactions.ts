@@ -42,6 +42,24 @@ export function transactionConformance(backend: StoreBackend): void {
       expect(await store.items.count(datasetId)).toBe(1);
     });
 
+    it("apply nothing when a call failed, even if the function caught its error", async () => {
+      const { store } = fixture;
+      const datasetId = await datasetWithItems(store, 1);
+      const failed = await store
+        .transaction(async (tx) => {
+          await tx.items.upsert(datasetId, items(4, "kept_"), { update: false });
+          const refused = await tx.slices
+            .create(TENANT, { datasetId, name: "s", members: { referenceIds: ["ghost"] } })
+            .catch((error: unknown) => error);
+          expect(refused).toBeInstanceOf(StoreError);
+          return "committed";
+        })
+        .catch((error: unknown) => error);
+      expect(failed).toBeInstanceOf(StoreError);
+      expect(await store.items.count(datasetId)).toBe(1);
+      expect(await store.slices.list(TENANT, { datasetId })).toEqual([]);
+    });
+
     it("hide uncommitted writes from calls outside the transaction, which then see all of them", async () => {
       const { store, openAnother } = fixture;
       const another = await openAnother();

@@ -15,8 +15,9 @@ export interface PgScope {
   /** Runs reads; outside a transaction each statement may use another pooled connection. */
   read<T>(fn: (db: Queryable) => Promise<T>): Promise<T>;
   /**
-   * Runs `fn` in one transaction (a savepoint inside an open one, so a failed call undoes only
-   * itself). The version is bumped unless `changed` says the result wrote nothing.
+   * Runs `fn` in one transaction (a savepoint inside an open one, which a failed call rolls back
+   * to; the open one then fails too). The version is bumped unless `changed` says the result
+   * wrote nothing.
    */
   write<T>(fn: (db: Queryable) => Promise<T>, changed?: (result: T) => boolean): Promise<T>;
   /**
@@ -91,7 +92,11 @@ export class PgConnection {
    */
   async transaction<T>(fn: (scope: PgScope) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    const state = { open: true, dirty: false, savepoints: 0 };
+    const state: { open: boolean; dirty: boolean; savepoints: number; failed?: { error: unknown } } = {
+      open: true,
+      dirty: false,
+      savepoints: 0,
+    };
     const turns = new Turns();
     const db = queryableOf(client);
     const guard = <R>(work: () => Promise<R>): Promise<R> =>
@@ -109,6 +114,8 @@ export class PgConnection {
         return result;
       } catch (error) {
         await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+        // As on SQLite: a failed call fails the transaction, even when `fn` catches the error.
+        state.failed ??= { error };
         throw error;
       }
     };
@@ -138,6 +145,7 @@ export class PgConnection {
         const result = await fn(scope);
         // Calls still queued on the handle finish before the commit.
         await turns.run(async () => {});
+        if (state.failed) throw state.failed.error;
         if (state.dirty) await client.query(BUMP, [shard()]);
         await client.query("COMMIT");
         return result;

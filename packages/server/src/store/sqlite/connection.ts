@@ -18,7 +18,11 @@ export interface SqliteScope {
   prepare(text: string): Statement;
   /** Runs a read. */
   read<T>(fn: () => T): Promise<T>;
-  /** Runs a write in one SQLite transaction that also bumps the write version. */
+  /**
+   * Runs a write in one SQLite transaction that also bumps the write version; inside an async
+   * transaction, as part of it (a write that fails there fails the whole transaction, even when
+   * the caller catches the error).
+   */
   write<T>(fn: () => T): Promise<T>;
 }
 
@@ -26,6 +30,8 @@ export interface SqliteScope {
 interface Hold {
   ended: Promise<void>;
   open: boolean;
+  /** The first write of the transaction that failed: the transaction then commits nothing. */
+  failed?: { error: unknown };
 }
 
 /**
@@ -41,6 +47,7 @@ export class SqliteConnection {
   private hold: Hold | undefined;
   private readonly turns = new LoopTurns(TURN_BUDGET_MS);
   private readonly writeInTransaction: (fn: () => unknown) => unknown;
+  private readonly bump: () => void;
   /** Flushes the WAL after commits; none for a database without one (in memory) or a read-only one. */
   private readonly wal: WalSync | undefined;
 
@@ -49,14 +56,14 @@ export class SqliteConnection {
 
   constructor(readonly db: Db) {
     const bump = db.prepare("UPDATE write_version SET value = value + 1 WHERE id = 1");
+    this.bump = () => bump.run();
     const write = db.transaction((fn: () => unknown) => {
       const result = fn();
       bump.run();
       return result;
     });
     // IMMEDIATE: a write that reads first (an upsert) would otherwise fail at once, without
-    // waiting, when another process committed after its read. Nested in an open transaction,
-    // better-sqlite3 makes it a savepoint: a failed call undoes only itself.
+    // waiting, when another process committed after its read.
     this.writeInTransaction = write.immediate;
     const journal = db.pragma("journal_mode", { simple: true });
     // A read-only connection (listings) commits nothing, so it has nothing to flush.
@@ -112,6 +119,8 @@ export class SqliteConnection {
       this.db.exec("BEGIN IMMEDIATE");
       try {
         const result = await fn(this.scopeOf(hold));
+        // A write that failed may have applied part of itself: the whole transaction goes.
+        if (hold.failed) throw hold.failed.error;
         this.db.exec("COMMIT");
         return result;
       } catch (error) {
@@ -140,7 +149,21 @@ export class SqliteConnection {
       sql: (text) => this.sql(text),
       prepare: (text) => this.db.prepare(text),
       read: run,
-      write: (fn) => run(() => this.writeInTransaction(fn) as ReturnType<typeof fn>),
+      // No savepoint: SQLite makes every statement inside one pay for the pages written since it
+      // began, so a bulk write (a thousand 2 KB vectors) would cost more per row the more it wrote.
+      // A failed write instead fails the transaction (see `holdTransaction`).
+      write: (fn) =>
+        run(() => {
+          if (hold.failed) throw hold.failed.error;
+          try {
+            const result = fn();
+            this.bump();
+            return result;
+          } catch (error) {
+            hold.failed = { error };
+            throw error;
+          }
+        }),
     };
   }
 
