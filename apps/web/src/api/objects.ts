@@ -22,6 +22,18 @@ export interface CropObject {
   iou: number | undefined;
   matchType: "TP" | "FP" | "FN" | undefined;
   area: number | undefined;
+  /**
+   * The annotation's or prediction's server id, what a similarity search starts from: a match
+   * row's prediction, or its annotation when it has no prediction (a false negative).
+   */
+  objectId: string | undefined;
+  /**
+   * Whether the object carries an `embedding_vector`: known for a stored label, undefined for a
+   * match row (which does not say).
+   */
+  vector: boolean | undefined;
+  /** Its distance to the example of a similarity search. */
+  distance?: number;
 }
 
 /** What the crops can be sorted by. */
@@ -50,6 +62,8 @@ export function toCrop(object: QueriedObject, index: number): CropObject {
         )[0]
       : undefined;
   const box = boxOf(o.box) ?? boxOf(o.geometry) ?? (shape ? boundsOf(shape) : undefined);
+  const id = o.id ?? o.modelPredictionId ?? o.groundTruthAnnotationId;
+  const embedding = o.embedding_vector ?? o.embeddingVector;
   const label =
     (matchType === "FN" ? o.groundTruthAnnotationLabel : o.modelPredictionLabel) ??
     o.groundTruthAnnotationLabel ??
@@ -66,6 +80,8 @@ export function toCrop(object: QueriedObject, index: number): CropObject {
     iou: typeof o.iou === "number" ? o.iou : undefined,
     matchType,
     area: box ? box.width * box.height : undefined,
+    objectId: typeof id === "string" && id ? id : undefined,
+    vector: matchType ? undefined : Array.isArray(embedding) && embedding.length > 0,
   };
 }
 

@@ -14,6 +14,15 @@ import {
 } from "../api/objects.js";
 import { useResource } from "../api/resource.js";
 import { useClient } from "../api/session.js";
+import {
+  formatDistance,
+  LIKE_PARAM,
+  likeHref,
+  readSimilarObjects,
+  refusalOf,
+  scopeName,
+  similarScope,
+} from "../api/similar-objects.js";
 import { Section } from "../components/Controls.js";
 import { CropShape } from "../components/CropShape.js";
 import { Link } from "../components/Link.js";
@@ -44,10 +53,13 @@ const Crop = memo(function Crop({
   datasetId,
   object,
   runId,
+  moreHref,
 }: {
   datasetId: string;
   object: CropObject;
   runId: string | undefined;
+  /** Where "more like this" goes, for an object with a vector. */
+  moreHref?: string | undefined;
 }) {
   const client = useClient();
   const item = useResource(`item:${datasetId}:${object.itemId}`, () =>
@@ -127,12 +139,14 @@ const Crop = memo(function Crop({
     object.confidence !== undefined ? `conf ${object.confidence.toFixed(2)}` : "",
     object.iou !== undefined ? `IoU ${object.iou.toFixed(2)}` : "",
   ].filter(Boolean);
+  if (object.distance !== undefined) facts.unshift(`distance ${formatDistance(object.distance)}`);
   const runs = runId ? `?runs=${encodeURIComponent(runId)}&color=match` : "";
-  return (
+  const crop = (
     <Link
       href={`/datasets/${encodeURIComponent(datasetId)}/items/${encodeURIComponent(object.itemId)}${runs}`}
       className="crop"
       data-match={object.matchType}
+      data-object-id={object.objectId}
       aria-label={`${object.matchType ? `${object.matchType} ` : ""}${object.label} on ${object.referenceId}${facts.length ? `, ${facts.join(", ")}` : ""}`}
     >
       <div className="crop-picture" style={{ width: CROP, height: CROP }}>
@@ -144,11 +158,52 @@ const Crop = memo(function Crop({
           {object.matchType ? <b className={object.matchType.toLowerCase()}>{object.matchType}</b> : null}{" "}
           {object.label}
         </span>
-        <span className="muted">{facts.join(" · ") || object.referenceId}</span>
+        {object.distance !== undefined ? (
+          <span className="muted crop-facts">
+            <span className="crop-distance" data-distance={object.distance}>
+              {formatDistance(object.distance)}
+            </span>{" "}
+            · {object.referenceId}
+          </span>
+        ) : (
+          <span className="muted">{facts.join(" · ") || object.referenceId}</span>
+        )}
       </div>
     </Link>
   );
+  if (!moreHref) return crop;
+  return (
+    <div className="crop-cell">
+      {crop}
+      <Link
+        href={moreHref}
+        className="crop-more"
+        aria-label={`More like ${object.label} on ${object.referenceId}`}
+        title="The objects nearest to this one"
+      >
+        More like this
+      </Link>
+    </div>
+  );
 });
+
+/** Where "more like this" goes from a crop, when its object has (or may have) a vector. */
+function moreHrefOf(object: CropObject, pathname: string, search: URLSearchParams): string | undefined {
+  if (!object.objectId || object.vector === false || object.shape?.kind === "mask") return undefined;
+  return likeHref(pathname, search, object.objectId);
+}
+
+/** What the panel says about "more like this": how to ask it, or why no crop offers it. */
+function vectorHint(crops: readonly CropObject[] | undefined): string {
+  if (!crops || crops.length === 0) return "";
+  const offered = crops.filter((c) => c.vector !== false && c.objectId && c.shape?.kind !== "mask");
+  if (offered.some((c) => c.vector))
+    return "Point at a crop for More like this: the objects whose vectors are nearest to its own.";
+  // Match rows do not say whether their objects carry vectors: the search says, if they do not.
+  if (offered.length > 0)
+    return "Point at a crop for More like this: the predictions nearest to it, for objects uploaded with an embedding_vector.";
+  return "None of these objects has a vector: More like this needs boxes or polygons uploaded with an embedding_vector.";
+}
 
 /**
  * The objects view: crops of a dataset's annotations, a run's predictions or the match rows of its
@@ -167,6 +222,8 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
   const sort = (SORTS.find((s) => s.sort === sortParam.replace(/^-/, ""))?.sort ??
     "confidence") as ObjectSort;
   const descending = sortParam.startsWith("-");
+  const like = search.get(LIKE_PARAM) ?? undefined;
+  const scope = similarScope(mode, runId);
   const set = (changes: Record<string, string | null>) =>
     navigate(withQuery(pathname, search, changes), { replace: true });
   const sliceNames = summary.status === "ready" ? summary.data.slices.map((s) => s.name) : [];
@@ -208,6 +265,34 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
     [read.crops, sort, descending],
   );
 
+  // "More like this": the example's neighbours among the listed source, read again when either changes.
+  const [near, setNear] = useState<{
+    status: "loading" | "ready" | "error";
+    crops?: CropObject[];
+    error?: unknown;
+  }>({ status: "loading" });
+  const scopeKey = scope ? JSON.stringify(scope) : undefined;
+  useEffect(() => {
+    if (!like || !scopeKey) return;
+    const controller = new AbortController();
+    setNear({ status: "loading" });
+    readSimilarObjects(
+      client,
+      datasetId,
+      { objectId: like, scope: JSON.parse(scopeKey) },
+      controller.signal,
+    ).then(
+      (crops) => setNear({ status: "ready", crops }),
+      (error: unknown) => {
+        if (!controller.signal.aborted) setNear({ status: "error", error });
+      },
+    );
+    return () => controller.abort();
+  }, [client, datasetId, like, scopeKey]);
+  const example = like ? read.crops?.find((c) => c.objectId === like) : undefined;
+  const shown = like ? (near.crops ?? []) : sorted;
+  const status = like ? near.status : read.status;
+
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: the scroller exists only once the objects are read.
@@ -218,9 +303,9 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
     observer.observe(element);
     setWidth(element.clientWidth);
     return () => observer.disconnect();
-  }, [read.status]);
+  }, [status]);
   const columns = Math.max(1, Math.floor((width - GAP) / (CROP + GAP)));
-  const rows = Math.ceil(sorted.length / columns);
+  const rows = Math.ceil(shown.length / columns);
   const virtualizer = useVirtualizer({
     count: rows,
     getScrollElement: () => scroller.current,
@@ -233,7 +318,9 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
     ...(summary.status === "ready"
       ? [{ label: summary.data.name, href: `/datasets/${encodeURIComponent(datasetId)}` }]
       : []),
-    { label: "Objects" },
+    ...(like
+      ? [{ label: "Objects", href: likeHref(pathname, search, null) }, { label: "More like this" }]
+      : [{ label: "Objects" }]),
   ];
   if (summary.status === "error")
     return (
@@ -249,13 +336,39 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
         <p>Upload predictions and commit a run; its evaluation gives the match rows.</p>
       </Empty>
     );
-  else if (read.status === "error")
+  else if (like && near.status === "error") {
+    const refusal = refusalOf(near.error);
+    body = refusal ? (
+      <Empty title="No objects like this one to show">
+        <p>{refusal}</p>
+        <p>
+          More like this compares the <code>embedding_vector</code> of boxes and polygons; upload them with
+          one to search near them.
+        </p>
+        <Link className="button" href={likeHref(pathname, search, null)}>
+          Back to all objects
+        </Link>
+      </Empty>
+    ) : (
+      <ErrorState error={near.error} what="the nearest objects" retry={() => location.reload()} />
+    );
+  } else if (like && near.status === "loading") body = <Loading what="the nearest objects" />;
+  else if (like && shown.length === 0)
+    body = (
+      <Empty title="No other object has a vector here">
+        <p>Pick another mode or run, or upload more objects with an embedding_vector.</p>
+        <Link className="button" href={likeHref(pathname, search, null)}>
+          Back to all objects
+        </Link>
+      </Empty>
+    );
+  else if (!like && read.status === "error")
     body = <ErrorState error={read.error} what="the objects" retry={() => location.reload()} />;
-  else if (read.status === "loading")
+  else if (!like && read.status === "loading")
     body = (
       <Loading what="the objects" detail={read.count > 0 ? `${read.count.toLocaleString()} read` : ""} />
     );
-  else if (sorted.length === 0)
+  else if (!like && sorted.length === 0)
     body = (
       <Empty title="No object matches">
         <p>Loosen the query, or pick another mode or run.</p>
@@ -263,7 +376,7 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
     );
   else
     body = (
-      <div ref={scroller} className="crops-scroller" data-count={sorted.length}>
+      <div ref={scroller} className="crops-scroller" data-count={shown.length} data-like={like}>
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {virtualizer.getVirtualItems().map((row) => (
             <div
@@ -271,8 +384,14 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
               className="crops-row"
               style={{ transform: `translateY(${row.start}px)`, gap: GAP, padding: `0 ${GAP}px` }}
             >
-              {sorted.slice(row.index * columns, row.index * columns + columns).map((object) => (
-                <Crop key={object.key} datasetId={datasetId} object={object} runId={runId} />
+              {shown.slice(row.index * columns, row.index * columns + columns).map((object) => (
+                <Crop
+                  key={object.key}
+                  datasetId={datasetId}
+                  object={object}
+                  runId={runId}
+                  moreHref={moreHrefOf(object, pathname, search)}
+                />
               ))}
             </div>
           ))}
@@ -284,11 +403,46 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
     <Shell crumbs={crumbs}>
       <div className="with-panel">
         <aside className="panel" aria-label="Which objects">
-          <p className="panel-count">
-            <strong>{read.status === "ready" ? sorted.length.toLocaleString() : "…"}</strong>{" "}
-            {sorted.length === 1 ? "object" : "objects"}
-            {read.more ? ` (the first ${MAX_OBJECTS.toLocaleString()})` : ""}
-          </p>
+          {like ? (
+            <p className="panel-count">
+              <strong>
+                {near.status === "ready"
+                  ? shown.length.toLocaleString()
+                  : near.status === "error"
+                    ? "No"
+                    : "…"}
+              </strong>{" "}
+              nearest {shown.length === 1 ? "object" : "objects"}
+            </p>
+          ) : (
+            <p className="panel-count">
+              <strong>{read.status === "ready" ? sorted.length.toLocaleString() : "…"}</strong>{" "}
+              {sorted.length === 1 ? "object" : "objects"}
+              {read.more ? ` (the first ${MAX_OBJECTS.toLocaleString()})` : ""}
+            </p>
+          )}
+          {like ? (
+            <Section title="More like this" id="like-title">
+              <p className="muted small">The objects nearest to this one:</p>
+              <div className="like-example">
+                {example ? (
+                  <Crop datasetId={datasetId} object={example} runId={runId} />
+                ) : (
+                  <p className="muted small">
+                    Object <code>{like}</code>
+                  </p>
+                )}
+              </div>
+              <p className="muted small">
+                {scope
+                  ? `Among ${scopeName(scope, runs.find((r) => r.id === runId)?.name)}, nearest first by cosine distance (shown on each crop).`
+                  : "Pick a model run to search among its predictions."}
+              </p>
+              <Link className="button" href={likeHref(pathname, search, null)}>
+                Back to all objects
+              </Link>
+            </Section>
+          ) : null}
           <Section title="Objects" id="objects-title">
             <label className="field">
               <span>Show</span>
@@ -317,37 +471,42 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
                 </select>
               </label>
             ) : null}
-            <label className="field">
-              <span>Sort by</span>
-              <select
-                value={sort}
-                onChange={(e) => set({ sort: `${descending ? "-" : ""}${e.target.value}` })}
-              >
-                {SORTS.map((s) => (
-                  <option key={s.sort} value={s.sort}>
-                    {s.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="check">
-              <input
-                type="checkbox"
-                checked={descending}
-                onChange={() => set({ sort: `${descending ? "" : "-"}${sort}` })}
-              />
-              Highest first
-            </label>
+            {like ? null : (
+              <>
+                <label className="field">
+                  <span>Sort by</span>
+                  <select
+                    value={sort}
+                    onChange={(e) => set({ sort: `${descending ? "-" : ""}${e.target.value}` })}
+                  >
+                    {SORTS.map((s) => (
+                      <option key={s.sort} value={s.sort}>
+                        {s.name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label className="check">
+                  <input
+                    type="checkbox"
+                    checked={descending}
+                    onChange={() => set({ sort: `${descending ? "" : "-"}${sort}` })}
+                  />
+                  Highest first
+                </label>
+              </>
+            )}
           </Section>
           <p className="muted small">
             Object fields: <code>label</code>, <code>confidence</code>, <code>iou</code>, <code>area</code>,{" "}
             <code>match_type</code>, <code>item.metadata.*</code>. A click opens the item.
           </p>
+          {like ? null : <p className="muted small">{vectorHint(read.crops)}</p>}
         </aside>
         <section className="grid-area" aria-label="Objects">
           <QueryBar
             value={query}
-            onApply={(q) => set({ q: q || null })}
+            onApply={(q) => set({ q: q || null, [LIKE_PARAM]: null })}
             vocab={vocab.status === "ready" ? vocab.data : undefined}
             scope="object"
             placeholder='e.g. label = "person" AND iou < 0.1'
