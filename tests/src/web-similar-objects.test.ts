@@ -219,6 +219,14 @@ describe.skipIf(skipBrowser)("more like this for objects in the web app", () => 
     await imagesLoaded();
     expect(await axe(page)).toEqual([]);
     await shoot(page, "similar-objects");
+    // The same in the dark theme (the shortcut is not for a focused field).
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press("t");
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+    expect(await axe(page)).toEqual([]);
+    await shoot(page, "similar-objects-dark");
+    await page.keyboard.press("t");
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).not.toBe("dark");
 
     await page.getByRole("link", { name: "Back to all objects" }).click();
     await expect

@@ -295,7 +295,7 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
 
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the scroller exists only once the objects are read.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the scroller exists only once the objects are read, and is a new one for each list.
   useLayoutEffect(() => {
     const element = scroller.current;
     if (!element) return;
@@ -303,7 +303,7 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
     observer.observe(element);
     setWidth(element.clientWidth);
     return () => observer.disconnect();
-  }, [status]);
+  }, [status, like]);
   const columns = Math.max(1, Math.floor((width - GAP) / (CROP + GAP)));
   const rows = Math.ceil(shown.length / columns);
   const virtualizer = useVirtualizer({
@@ -376,7 +376,14 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
     );
   else
     body = (
-      <div ref={scroller} className="crops-scroller" data-count={shown.length} data-like={like}>
+      <div
+        // A new list starts at its top, whichever way the view came to it.
+        key={like ?? ""}
+        ref={scroller}
+        className="crops-scroller"
+        data-count={shown.length}
+        data-like={like}
+      >
         <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
           {virtualizer.getVirtualItems().map((row) => (
             <div
