@@ -1,6 +1,7 @@
 import type { Statement } from "better-sqlite3";
 import type { Db } from "./database.js";
 import { LoopTurns } from "./loop-turns.js";
+import { WalCheckpointer } from "./wal-checkpoint.js";
 import { WalSync } from "./wal-sync.js";
 
 /** How long calls from outside transactions may run back to back before requests get a turn. */
@@ -50,6 +51,8 @@ export class SqliteConnection {
   private readonly bump: () => void;
   /** Flushes the WAL after commits; none for a database without one (in memory) or a read-only one. */
   private readonly wal: WalSync | undefined;
+  /** Copies the WAL into the database beside the event loop; none without a WAL. */
+  private readonly checkpoints: WalCheckpointer | undefined;
 
   /** Calls from outside any transaction. */
   readonly outside: SqliteScope;
@@ -68,12 +71,20 @@ export class SqliteConnection {
     const journal = db.pragma("journal_mode", { simple: true });
     // A read-only connection (listings) commits nothing, so it has nothing to flush.
     this.wal = !db.memory && !db.readonly && journal === "wal" ? new WalSync(`${db.name}-wal`) : undefined;
+    if (this.wal) {
+      // Checkpoints run on a thread of their own (see WalCheckpointer), not inside commits.
+      db.pragma("wal_autocheckpoint = 0");
+      this.checkpoints = new WalCheckpointer(db.name, () => {
+        if (db.open) db.pragma("wal_autocheckpoint = 1000");
+      });
+    }
     this.outside = {
       sql: (text) => this.sql(text),
       prepare: (text) => db.prepare(text),
       read: (fn) => this.runOutside(fn),
       write: async (fn) => {
         const result = await this.runOutside(() => this.writeInTransaction(fn) as ReturnType<typeof fn>);
+        this.checkpoints?.committed();
         await this.durable();
         return result;
       },
@@ -122,6 +133,7 @@ export class SqliteConnection {
         // A write that failed may have applied part of itself: the whole transaction goes.
         if (hold.failed) throw hold.failed.error;
         this.db.exec("COMMIT");
+        this.checkpoints?.committed();
         return result;
       } catch (error) {
         if (this.db.inTransaction) this.db.exec("ROLLBACK");
@@ -132,6 +144,12 @@ export class SqliteConnection {
       this.hold = undefined;
       end();
     }
+  }
+
+  /** Waits for the transaction in flight, then stops checkpointing (the database closes after). */
+  async close(): Promise<void> {
+    await this.idle();
+    await this.checkpoints?.close();
   }
 
   /** Resolves when no async transaction holds the connection (at once, usually). */

@@ -174,7 +174,7 @@ export class SqliteStore implements NucleusStore {
   }
 
   async close(): Promise<void> {
-    await this.connection.idle();
+    await this.connection.close();
     if (this.listingConnection !== this.connection) this.listingConnection.db.close();
     this.db.close();
   }
