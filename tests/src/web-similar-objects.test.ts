@@ -2,7 +2,8 @@
  * "More like this" for objects in the web app, in Chromium against the real server: boxes (and a
  * polygon) whose `embedding_vector`s lie in two planted clusters, "car" and "person". From a crop
  * of the objects view, the nearest objects show as crops in the server's order with their
- * distances, the example's cluster first; the way back is the list it came from. In the
+ * distances, the example's cluster first; the way back is the list it came from. A selection of
+ * two crops searches near both, each object at its distance to the nearer example. In the
  * predictions mode the search stays among the run's predictions; an object without a vector
  * offers no action, and its address says why instead of failing.
  */
@@ -238,6 +239,67 @@ describe.skipIf(skipBrowser)("more like this for objects in the web app", () => 
     await page.goBack();
     await expect.poll(() => new URL(page.url()).searchParams.get("like")).toBe(example);
     await expect.poll(shownIds).toEqual(answer.map((o) => o.objectId));
+    expect(errors).toEqual([]);
+  });
+
+  it("searches from a selection of two crops, each object at its distance to the nearer example", {
+    timeout: 60_000,
+  }, async () => {
+    await page.goto(objectsUrl());
+    await expect
+      .poll(() => page.locator(".crops-scroller").getAttribute("data-count"))
+      .toBe(String(ITEMS + 2));
+    const pick = [idOf("gt-0"), idOf("gt-1")];
+    await page.getByRole("button", { name: `Select car on ${ref(0)}` }).click();
+    await page.getByRole("button", { name: `Select person on ${ref(1)}` }).click();
+    await expect.poll(() => page.locator(".selection-count").textContent()).toBe("2 objects selected");
+    // Escape clears the selection; pick the two again.
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.locator(".selection-count").count()).toBe(0);
+    await page.getByRole("button", { name: `Select car on ${ref(0)}` }).click();
+    await page.getByRole("button", { name: `Select person on ${ref(1)}` }).click();
+    await expect.poll(() => page.locator(".selection-count").textContent()).toBe("2 objects selected");
+    expect(
+      await page.getByRole("button", { name: `Select car on ${ref(0)}` }).getAttribute("aria-pressed"),
+    ).toBe("true");
+    // Objects without a vector cannot be picked.
+    expect(await page.getByRole("button", { name: `Select sign on ${ref(0)}` }).count()).toBe(0);
+    await imagesLoaded();
+    await shoot(page, "objects-selection");
+    await page
+      .getByRole("toolbar", { name: "Selection" })
+      .getByRole("link", { name: "More like these" })
+      .click();
+    await page.waitForSelector(`.crops-scroller[data-like="${pick.join(" ")}"]`);
+    expect(new URL(page.url()).searchParams.getAll("like")).toEqual(pick);
+    const best = new Map<string, number>();
+    for (const objectId of pick)
+      for (const hit of await dataset.similarObjects({ objectId, k: 48 + pick.length, source: "annotation" }))
+        if (!pick.includes(hit.objectId))
+          best.set(hit.objectId, Math.min(best.get(hit.objectId) ?? 9, hit.distance));
+    const expected = [...best]
+      .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 48)
+      .map(([id]) => id);
+    // Every other object with a vector, the two examples left out.
+    expect(expected).toHaveLength(ITEMS - 2);
+    await expect.poll(shownIds).toEqual(expected);
+    const shown = (await shownDistances()).map(Number);
+    expect(shown).toEqual([...shown].sort((a, b) => a - b));
+    // Each object is near its own cluster's example: both clusters come early.
+    const labels = await page
+      .locator(".crops-scroller .crop .crop-label")
+      .evaluateAll((els) => els.slice(0, 4).map((e) => e.textContent?.trim()));
+    expect(new Set(labels)).toEqual(new Set(["car", "person"]));
+    expect(
+      await page
+        .locator(".like-examples li")
+        .evaluateAll((els) => els.map((e) => e.getAttribute("data-object-id"))),
+    ).toEqual(pick);
+    await page.mouse.move(100, 700);
+    await imagesLoaded();
+    expect(await axe(page)).toEqual([]);
+    await shoot(page, "similar-objects-selection");
     expect(errors).toEqual([]);
   });
 

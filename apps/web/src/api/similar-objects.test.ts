@@ -5,6 +5,7 @@ import {
   formatDistance,
   LIKE_PARAM,
   likeHref,
+  mergeNeighbours,
   refusalOf,
   scopeName,
   similarScope,
@@ -40,19 +41,42 @@ describe("more like this for objects", () => {
 
   it("keeps the example in the address beside the mode, run and query, and drops it for the way back", () => {
     const search = new URLSearchParams({ mode: "predictions_only", run: "run_1", q: 'label = "car"' });
-    const href = likeHref("/datasets/ds_1/objects", search, "pred_7");
+    const href = likeHref("/datasets/ds_1/objects", search, ["pred_7"]);
     const url = new URL(href, "http://x");
     expect(url.pathname).toBe("/datasets/ds_1/objects");
     expect(url.searchParams.get(LIKE_PARAM)).toBe("pred_7");
     expect(url.searchParams.get("mode")).toBe("predictions_only");
     expect(url.searchParams.get("run")).toBe("run_1");
     expect(url.searchParams.get("q")).toBe('label = "car"');
-    expect(likeHref("/datasets/ds_1/objects", url.searchParams, null)).toBe(
+    expect(likeHref("/datasets/ds_1/objects", url.searchParams, [])).toBe(
       `/datasets/ds_1/objects?${new URLSearchParams({ mode: "predictions_only", run: "run_1", q: 'label = "car"' })}`,
     );
-    expect(likeHref("/datasets/ds_1/objects", new URLSearchParams("like=ann_1"), null)).toBe(
+    expect(likeHref("/datasets/ds_1/objects", new URLSearchParams("like=ann_1"), [])).toBe(
       "/datasets/ds_1/objects",
     );
+    // Several examples: one parameter each, in the order picked, replacing the last ones.
+    const several = likeHref("/datasets/ds_1/objects", new URLSearchParams("like=ann_1&q=x"), ["b", "a"]);
+    expect(several).toBe("/datasets/ds_1/objects?q=x&like=b&like=a");
+    expect(new URL(several, "http://x").searchParams.getAll(LIKE_PARAM)).toEqual(["b", "a"]);
+    expect(likeHref("/p", new URLSearchParams(), ["a"])).toBe("/p?like=a");
+  });
+
+  it("merges the searches of several examples: each object at its nearest example's distance, examples left out", () => {
+    const fromA = [hit({ objectId: "b", distance: 0.1 }), hit({ objectId: "x", distance: 0.2 })];
+    const fromB = [
+      hit({ objectId: "a", distance: 0.1 }),
+      hit({ objectId: "x", distance: 0.05 }),
+      hit({ objectId: "z", distance: 0.3 }),
+      hit({ objectId: "y", distance: 0.3 }),
+    ];
+    const merged = mergeNeighbours([fromA, fromB], ["a", "b"], 10);
+    expect(merged.map((o) => [o.objectId, o.distance])).toEqual([
+      ["x", 0.05],
+      ["y", 0.3],
+      ["z", 0.3],
+    ]);
+    expect(mergeNeighbours([fromA, fromB], ["a", "b"], 2).map((o) => o.objectId)).toEqual(["x", "y"]);
+    expect(mergeNeighbours([], [], 5)).toEqual([]);
   });
 
   it("turns a neighbour into a crop with its distance, a polygon with its shape", () => {

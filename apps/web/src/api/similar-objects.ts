@@ -1,7 +1,8 @@
 /**
  * "More like this" for objects: the boxes and polygons whose `embedding_vector` is nearest to an
  * example object's, read through `Dataset.similarObjects` and shown as crops, nearest first. The
- * example is kept in the objects view's address (`like=<object id>`), beside its mode and run.
+ * examples are kept in the objects view's address (`like=<object id>`, one each), beside its mode
+ * and run.
  */
 import { APIError, type NucleusClient, type SimilarObject } from "@nucleus/core";
 import { type LabelGroupsLike, shapesOf } from "../labels/shapes.js";
@@ -11,7 +12,10 @@ import type { CropObject, ObjectMode } from "./objects.js";
 /** Neighbours one search shows. */
 export const SIMILAR_OBJECTS = 48;
 
-/** The query parameter of the objects view that holds the example's object id. */
+/** Examples one search takes at most (one request each). */
+export const MAX_EXAMPLES = 20;
+
+/** The query parameter of the objects view that holds an example's object id (one per example). */
 export const LIKE_PARAM = "like";
 
 /** Which objects a search looks among: ground truth, or one run's predictions. */
@@ -39,17 +43,45 @@ export function scopeName(scope: SimilarScope, runName: string | undefined): str
 }
 
 /**
- * The address of "more like this" for an object: the objects view's address with the example
- * set, its mode, run and query kept (so the way back is the list it came from).
+ * The address of "more like this" for some objects: the objects view's address with the examples
+ * set (none: the way back), its mode, run and query kept (so the way back is the list it came
+ * from).
  *
  * @example
  * ```ts
- * likeHref("/datasets/ds_1/objects", new URLSearchParams("mode=predictions_only"), "pred_7");
+ * likeHref("/datasets/ds_1/objects", new URLSearchParams("mode=predictions_only"), ["pred_7"]);
  * // "/datasets/ds_1/objects?mode=predictions_only&like=pred_7"
  * ```
  */
-export function likeHref(pathname: string, search: URLSearchParams, objectId: string | null): string {
-  return withQuery(pathname, search, { [LIKE_PARAM]: objectId });
+export function likeHref(pathname: string, search: URLSearchParams, objectIds: readonly string[]): string {
+  const base = withQuery(pathname, search, { [LIKE_PARAM]: null });
+  if (objectIds.length === 0) return base;
+  const examples = new URLSearchParams(objectIds.map((id) => [LIKE_PARAM, id]));
+  return `${base}${base.includes("?") ? "&" : "?"}${examples}`;
+}
+
+/**
+ * The `k` nearest of several searches, one per example: each object once, at its smallest
+ * distance (to its nearest example), the examples left out, nearest first with ties by object id.
+ */
+export function mergeNeighbours(
+  answers: readonly (readonly SimilarObject[])[],
+  examples: readonly string[],
+  k: number,
+): SimilarObject[] {
+  const given = new Set(examples);
+  const best = new Map<string, SimilarObject>();
+  for (const answer of answers)
+    for (const hit of answer) {
+      if (given.has(hit.objectId)) continue;
+      const known = best.get(hit.objectId);
+      if (!known || hit.distance < known.distance) best.set(hit.objectId, hit);
+    }
+  return [...best.values()]
+    .sort(
+      (a, b) => a.distance - b.distance || (a.objectId < b.objectId ? -1 : a.objectId > b.objectId ? 1 : 0),
+    )
+    .slice(0, k);
 }
 
 /** A distance as each crop shows it. */
@@ -79,20 +111,26 @@ export function similarToCrop(hit: SimilarObject): CropObject {
   };
 }
 
-/** The objects nearest to an example (left out of them), nearest first, among a scope. */
+/**
+ * The objects nearest to some examples (left out of them), nearest first, among a scope: one
+ * search per example, merged by each object's distance to its nearest example.
+ */
 export async function readSimilarObjects(
   client: NucleusClient,
   datasetId: string,
-  options: { objectId: string; scope: SimilarScope; k?: number },
+  options: { objectIds: readonly string[]; scope: SimilarScope; k?: number },
   signal: AbortSignal,
 ): Promise<CropObject[]> {
-  const hits = await client.getDataset(datasetId).similarObjects({
-    objectId: options.objectId,
-    k: options.k ?? SIMILAR_OBJECTS,
-    ...options.scope,
-    signal,
-  });
-  return hits.map(similarToCrop);
+  const dataset = client.getDataset(datasetId);
+  const k = options.k ?? SIMILAR_OBJECTS;
+  const examples = options.objectIds.slice(0, MAX_EXAMPLES);
+  const answers = await Promise.all(
+    examples.map((objectId) =>
+      // The other examples may be among an example's nearest: ask for enough to leave them out.
+      dataset.similarObjects({ objectId, k: k + examples.length - 1, ...options.scope, signal }),
+    ),
+  );
+  return mergeNeighbours(answers, examples, k).map(similarToCrop);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { datasetSummary } from "../api/catalog.js";
 import { datasetVocabulary } from "../api/curation.js";
 import { apiEndpoint } from "../api/endpoint.js";
@@ -18,6 +18,7 @@ import {
   formatDistance,
   LIKE_PARAM,
   likeHref,
+  MAX_EXAMPLES,
   readSimilarObjects,
   refusalOf,
   scopeName,
@@ -31,6 +32,7 @@ import { Shell } from "../components/Shell.js";
 import { Empty, ErrorState, Loading } from "../components/States.js";
 import { labelColor, MATCH_COLORS } from "../labels/colors.js";
 import { navigate, useLocation, withQuery } from "../state/router.js";
+import { useShortcut } from "../state/shortcuts.js";
 
 const MODES: { mode: ObjectMode; name: string }[] = [
   { mode: "ground_truth", name: "Ground truth" },
@@ -54,12 +56,17 @@ const Crop = memo(function Crop({
   object,
   runId,
   moreHref,
+  selected,
+  onSelect,
 }: {
   datasetId: string;
   object: CropObject;
   runId: string | undefined;
   /** Where "more like this" goes, for an object with a vector. */
   moreHref?: string | undefined;
+  selected?: boolean;
+  /** Selects or unselects the object (for "more like these"); only with `moreHref`. */
+  onSelect?: (objectId: string) => void;
 }) {
   const client = useClient();
   const item = useResource(`item:${datasetId}:${object.itemId}`, () =>
@@ -172,9 +179,23 @@ const Crop = memo(function Crop({
     </Link>
   );
   if (!moreHref) return crop;
+  const objectId = object.objectId;
   return (
-    <div className="crop-cell">
+    <div className={`crop-cell${selected ? " crop-selected" : ""}`}>
       {crop}
+      {onSelect && objectId ? (
+        <button
+          type="button"
+          aria-pressed={Boolean(selected)}
+          aria-label={`Select ${object.label} on ${object.referenceId}`}
+          className="tile-check crop-check"
+          onClick={() => onSelect(objectId)}
+        >
+          <svg viewBox="0 0 16 16" aria-hidden="true">
+            <path d="M3.5 8.5l3 3 6-7" />
+          </svg>
+        </button>
+      ) : null}
       <Link
         href={moreHref}
         className="crop-more"
@@ -190,7 +211,7 @@ const Crop = memo(function Crop({
 /** Where "more like this" goes from a crop, when its object has (or may have) a vector. */
 function moreHrefOf(object: CropObject, pathname: string, search: URLSearchParams): string | undefined {
   if (!object.objectId || object.vector === false || object.shape?.kind === "mask") return undefined;
-  return likeHref(pathname, search, object.objectId);
+  return likeHref(pathname, search, [object.objectId]);
 }
 
 /** What the panel says about "more like this": how to ask it, or why no crop offers it. */
@@ -198,7 +219,7 @@ function vectorHint(crops: readonly CropObject[] | undefined): string {
   if (!crops || crops.length === 0) return "";
   const offered = crops.filter((c) => c.vector !== false && c.objectId && c.shape?.kind !== "mask");
   if (offered.some((c) => c.vector))
-    return "Point at a crop for More like this: the objects whose vectors are nearest to its own.";
+    return "Point at a crop for More like this (the objects whose vectors are nearest to its own), or select several for More like these.";
   // Match rows do not say whether their objects carry vectors: the search says, if they do not.
   if (offered.length > 0)
     return "Point at a crop for More like this: the predictions nearest to it, for objects uploaded with an embedding_vector.";
@@ -222,7 +243,9 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
   const sort = (SORTS.find((s) => s.sort === sortParam.replace(/^-/, ""))?.sort ??
     "confidence") as ObjectSort;
   const descending = sortParam.startsWith("-");
-  const like = search.get(LIKE_PARAM) ?? undefined;
+  // The examples of "more like this" (server ids, which hold no spaces), as one string for effects.
+  const likes = search.getAll(LIKE_PARAM).slice(0, MAX_EXAMPLES);
+  const like = likes.length > 0 ? likes.join(" ") : undefined;
   const scope = similarScope(mode, runId);
   const set = (changes: Record<string, string | null>) =>
     navigate(withQuery(pathname, search, changes), { replace: true });
@@ -279,7 +302,7 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
     readSimilarObjects(
       client,
       datasetId,
-      { objectId: like, scope: JSON.parse(scopeKey) },
+      { objectIds: like.split(" "), scope: JSON.parse(scopeKey) },
       controller.signal,
     ).then(
       (crops) => setNear({ status: "ready", crops }),
@@ -289,7 +312,20 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
     );
     return () => controller.abort();
   }, [client, datasetId, like, scopeKey]);
-  const example = like ? read.crops?.find((c) => c.objectId === like) : undefined;
+  const examples = likes.map((id) => ({ id, crop: read.crops?.find((c) => c.objectId === id) }));
+
+  // Objects picked for "more like these"; a new list starts with none.
+  const [picked, setPicked] = useState<string[]>([]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: what is listed, not its value, resets the picks.
+  useEffect(() => setPicked([]), [datasetId, query, mode, runId, like]);
+  const pick = useCallback(
+    (objectId: string) =>
+      setPicked((now) => (now.includes(objectId) ? now.filter((id) => id !== objectId) : [...now, objectId])),
+    [],
+  );
+  const pickedSet = useMemo(() => new Set(picked), [picked]);
+  useShortcut(["Escape"], "Clear the selection", "Objects", () => setPicked([]), picked.length > 0);
+  const back = likeHref(pathname, search, []);
   const shown = like ? (near.crops ?? []) : sorted;
   const status = like ? near.status : read.status;
 
@@ -319,7 +355,7 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
       ? [{ label: summary.data.name, href: `/datasets/${encodeURIComponent(datasetId)}` }]
       : []),
     ...(like
-      ? [{ label: "Objects", href: likeHref(pathname, search, null) }, { label: "More like this" }]
+      ? [{ label: "Objects", href: back }, { label: `More like ${likes.length === 1 ? "this" : "these"}` }]
       : [{ label: "Objects" }]),
   ];
   if (summary.status === "error")
@@ -345,7 +381,7 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
           More like this compares the <code>embedding_vector</code> of boxes and polygons; upload them with
           one to search near them.
         </p>
-        <Link className="button" href={likeHref(pathname, search, null)}>
+        <Link className="button" href={back}>
           Back to all objects
         </Link>
       </Empty>
@@ -357,7 +393,7 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
     body = (
       <Empty title="No other object has a vector here">
         <p>Pick another mode or run, or upload more objects with an embedding_vector.</p>
-        <Link className="button" href={likeHref(pathname, search, null)}>
+        <Link className="button" href={back}>
           Back to all objects
         </Link>
       </Empty>
@@ -380,7 +416,7 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
         // A new list starts at its top, whichever way the view came to it.
         key={like ?? ""}
         ref={scroller}
-        className="crops-scroller"
+        className={`crops-scroller${picked.length > 0 ? " selecting" : ""}`}
         data-count={shown.length}
         data-like={like}
       >
@@ -398,6 +434,8 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
                   object={object}
                   runId={runId}
                   moreHref={moreHrefOf(object, pathname, search)}
+                  selected={object.objectId !== undefined && pickedSet.has(object.objectId)}
+                  onSelect={pick}
                 />
               ))}
             </div>
@@ -429,23 +467,45 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
             </p>
           )}
           {like ? (
-            <Section title="More like this" id="like-title">
-              <p className="muted small">The objects nearest to this one:</p>
-              <div className="like-example">
-                {example ? (
-                  <Crop datasetId={datasetId} object={example} runId={runId} />
-                ) : (
-                  <p className="muted small">
-                    Object <code>{like}</code>
-                  </p>
-                )}
-              </div>
+            <Section title={`More like ${likes.length === 1 ? "this" : "these"}`} id="like-title">
+              {examples.length === 1 ? (
+                <>
+                  <p className="muted small">The objects nearest to this one:</p>
+                  <div className="like-example">
+                    {examples[0]?.crop ? (
+                      <Crop datasetId={datasetId} object={examples[0].crop} runId={runId} />
+                    ) : (
+                      <p className="muted small">
+                        Object <code>{like}</code>
+                      </p>
+                    )}
+                  </div>
+                </>
+              ) : (
+                <>
+                  <p className="muted small">The objects nearest to any of these {examples.length}:</p>
+                  <ul className="like-examples">
+                    {examples.map(({ id, crop }) => (
+                      <li key={id} data-object-id={id}>
+                        {crop ? (
+                          <>
+                            <i className="dot" style={{ background: labelColor(crop.label) }} />
+                            {crop.label} <span className="muted">on {crop.referenceId}</span>
+                          </>
+                        ) : (
+                          <code>{id}</code>
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
               <p className="muted small">
                 {scope
-                  ? `Among ${scopeName(scope, runs.find((r) => r.id === runId)?.name)}, nearest first by cosine distance (shown on each crop).`
+                  ? `Among ${scopeName(scope, runs.find((r) => r.id === runId)?.name)}, nearest first by cosine distance${examples.length > 1 ? " to the nearest example" : ""} (shown on each crop).`
                   : "Pick a model run to search among its predictions."}
               </p>
-              <Link className="button" href={likeHref(pathname, search, null)}>
+              <Link className="button" href={back}>
                 Back to all objects
               </Link>
             </Section>
@@ -518,6 +578,25 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
             scope="object"
             placeholder='e.g. label = "person" AND iou < 0.1'
           />
+          {picked.length > 0 ? (
+            <div className="selection-bar" role="toolbar" aria-label="Selection">
+              <strong className="selection-count">
+                {picked.length} {picked.length === 1 ? "object" : "objects"} selected
+              </strong>
+              <button type="button" className="ghost" onClick={() => setPicked([])}>
+                Clear <kbd>Esc</kbd>
+              </button>
+              <span className="selection-actions">
+                {picked.length <= MAX_EXAMPLES ? (
+                  <Link className="button" href={likeHref(pathname, search, picked)}>
+                    More like {picked.length === 1 ? "this" : "these"}
+                  </Link>
+                ) : (
+                  <span className="muted small">More like these takes up to {MAX_EXAMPLES} objects</span>
+                )}
+              </span>
+            </div>
+          ) : null}
           {body}
         </section>
       </div>
