@@ -31,6 +31,9 @@ const MIN_CANDIDATES = 40;
 const RERANK_SPARE = 10;
 /** Asking the index for more than this share of a dataset falls back to an exact search. */
 const MAX_INDEX_SHARE = 0.2;
+/** How long after an upload the vector index waits for the next one before it builds. */
+const UPLOAD_PAUSE_MS = 250;
+
 /** The largest binary upload (64 MB): 10,000 vectors of 1,600 float32, or fewer longer ones. */
 const MAX_BINARY_BODY_BYTES = MAX_JSON_BODY_BYTES;
 /** The largest magnitude a float32 holds: larger numbers would be stored as infinity. */
@@ -305,13 +308,15 @@ async function indexSearch(c: Ctx, datasetId: string, search: Search): Promise<F
 export function embeddingRoutes(): Hono<Env> {
   const app = new Hono<Env>({ strict: true });
 
-  // Uploads come first: the vector index catches up in the time between them.
+  // Uploads come first: the vector index catches up once they pause. The hold outlasts each
+  // upload a little, so that a client's next request finds no index build in its way: built
+  // between back-to-back uploads, the index took the cores from them and halved their rate.
   app.use(`/${routes.uploadEmbeddings.path}`, async (c, next) => {
     const release = c.get("services").vectors.hold();
     try {
       await next();
     } finally {
-      release();
+      setTimeout(release, UPLOAD_PAUSE_MS).unref();
     }
   });
 
