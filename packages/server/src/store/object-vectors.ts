@@ -56,6 +56,17 @@ export interface ObjectVectorStore {
   page(datasetId: string, filter: ObjectVectorFilter, request: PageRequest): Promise<Page<ObjectVector>>;
   /** Some objects of the dataset with their vectors, by object id (ids without a vector are left out). */
   get(datasetId: string, objectIds: readonly string[]): Promise<Map<string, ObjectVectorRecord>>;
+  /**
+   * Some of the dataset's current vectors with their objects, by key: keys of vectors since
+   * replaced or deleted (or of another dataset) are left out.
+   */
+  byKeys(datasetId: string, keys: readonly number[]): Promise<Map<number, ObjectVectorRecord>>;
+  /**
+   * The largest key given to any object vector of any dataset so far (0 before the first):
+   * deleting vectors does not lower it, so an index holding a larger key was built from another
+   * database.
+   */
+  lastKey(): Promise<number>;
 }
 
 /**

@@ -166,6 +166,54 @@ export function objectVectorConformance(backend: StoreBackend): void {
       expect([...((await store.objectVectors.get(datasetId, [b])).get(b)?.vector ?? [])]).toEqual([2, 2]);
     });
 
+    it("are read back by key; a replaced or deleted vector's key names nothing, and the last key never falls", async () => {
+      const { store } = fixture;
+      const datasetId = await datasetWithItems(store, 2);
+      const target = { kind: "annotations", datasetId } as const;
+      const before = await store.objectVectors.lastKey();
+      await store.labels.upsert(
+        target,
+        [
+          box("img_0", { annotation_id: "a", embedding_vector: [1, 0] }),
+          box("img_1", { annotation_id: "b", label: "bus", embedding_vector: [0, 1] }),
+        ] as LabelInput[],
+        { update: false },
+      );
+      const keyed = async () => {
+        const page = await store.objectVectors.page(datasetId, {}, { cursor: null, limit: 10 });
+        return new Map(page.records.map((r) => [r.objectId, r.key]));
+      };
+      const ids = await labelIds(store, datasetId);
+      const keys = await keyed();
+      const a = keys.get(ids.get("a") as string) as number;
+      const b = keys.get(ids.get("b") as string) as number;
+      expect(b).toBeGreaterThan(a);
+      expect(a).toBeGreaterThan(before);
+      expect(await store.objectVectors.lastKey()).toBe(b);
+      const got = await store.objectVectors.byKeys(datasetId, [b, a, b + 1_000]);
+      expect([...got.keys()].sort((x, y) => x - y)).toEqual([a, b]);
+      expect(got.get(b)).toMatchObject({ objectId: ids.get("b"), referenceId: "img_1", label: "bus" });
+      expect([...(got.get(a)?.vector ?? [])]).toEqual([1, 0]);
+      expect((await store.objectVectors.byKeys(datasetId, [])).size).toBe(0);
+      // Another dataset's keys name nothing here.
+      const other = await datasetWithItems(store, 1);
+      expect((await store.objectVectors.byKeys(other, [a, b])).size).toBe(0);
+
+      // A replaced vector takes a new key; the old one names nothing.
+      await store.labels.upsert(target, [box("img_0", { annotation_id: "a", embedding_vector: [5, 5] })], {
+        update: true,
+      });
+      const a2 = (await keyed()).get(ids.get("a") as string) as number;
+      expect(a2).toBeGreaterThan(b);
+      const replaced = await store.objectVectors.byKeys(datasetId, [a, a2]);
+      expect([...replaced.keys()]).toEqual([a2]);
+      expect([...(replaced.get(a2)?.vector ?? [])]).toEqual([5, 5]);
+      // Deleting the newest vectors leaves the last key where it was.
+      await store.labels.delete(target, { all: true });
+      expect((await store.objectVectors.byKeys(datasetId, [a2, b])).size).toBe(0);
+      expect(await store.objectVectors.lastKey()).toBe(a2);
+    });
+
     it("go with their labels, their item, their run and their dataset", async () => {
       const { store } = fixture;
       const datasetId = await datasetWithItems(store, 3);

@@ -28,6 +28,7 @@ function whereOf(filter: ObjectVectorFilter, first: number): { clause: string; v
 }
 
 interface RecordRow {
+  seq: string;
   object_id: string;
   source: ObjectVectorSource;
   run_id: string | null;
@@ -87,32 +88,54 @@ export class PgObjectVectorStore implements ObjectVectorStore {
   get(datasetId: string, objectIds: readonly string[]): Promise<Map<string, ObjectVectorRecord>> {
     if (objectIds.length === 0) return Promise.resolve(new Map());
     return this.scope.read(async (db) => {
-      const rows = await db.query<RecordRow>(
-        `SELECT v.object_id, v.source, v.run_id, v.item_id, i.reference_id, v.label,
-           coalesce(a.payload, p.payload) AS payload, v.vector
-         FROM object_vectors v JOIN items i ON i.id = v.item_id
-         LEFT JOIN annotations a ON a.seq = v.annotation_seq
-         LEFT JOIN predictions p ON p.seq = v.prediction_seq
-         WHERE v.dataset_id = $1 AND v.object_id = ANY($2::text[])`,
-        [datasetId, [...objectIds]],
-      );
-      return new Map(
-        rows.map((row) => [
-          row.object_id,
-          {
-            objectId: row.object_id,
-            source: row.source,
-            runId: row.run_id,
-            itemId: row.item_id,
-            referenceId: row.reference_id,
-            label: row.label,
-            payload: row.payload,
-            vector: vectorOf(row.vector),
-          },
-        ]),
-      );
+      const rows = await recordsOf(db, datasetId, "v.object_id = ANY($2::text[])", [...objectIds]);
+      return new Map(rows.map((row) => [row.object_id, recordOf(row)]));
     });
   }
+
+  byKeys(datasetId: string, keys: readonly number[]): Promise<Map<number, ObjectVectorRecord>> {
+    if (keys.length === 0) return Promise.resolve(new Map());
+    return this.scope.read(async (db) => {
+      const rows = await recordsOf(db, datasetId, "v.seq = ANY($2::bigint[])", keys.map(String));
+      return new Map(rows.map((row) => [Number(row.seq), recordOf(row)]));
+    });
+  }
+
+  lastKey(): Promise<number> {
+    return this.scope.read(async (db) => {
+      // The identity's sequence: never lowered by deletes; null before its first key.
+      const rows = await db.query<{ n: string | null }>(
+        "SELECT pg_sequence_last_value(pg_get_serial_sequence('object_vectors', 'seq')::regclass) AS n",
+      );
+      return Number(rows[0]?.n ?? 0);
+    });
+  }
+}
+
+/** The dataset's vectors that `where` keeps (its values in $2), with their objects. */
+function recordsOf(db: Queryable, datasetId: string, where: string, values: string[]): Promise<RecordRow[]> {
+  return db.query<RecordRow>(
+    `SELECT v.seq, v.object_id, v.source, v.run_id, v.item_id, i.reference_id, v.label,
+       coalesce(a.payload, p.payload) AS payload, v.vector
+     FROM object_vectors v JOIN items i ON i.id = v.item_id
+     LEFT JOIN annotations a ON a.seq = v.annotation_seq
+     LEFT JOIN predictions p ON p.seq = v.prediction_seq
+     WHERE v.dataset_id = $1 AND ${where}`,
+    [datasetId, values],
+  );
+}
+
+function recordOf(row: RecordRow): ObjectVectorRecord {
+  return {
+    objectId: row.object_id,
+    source: row.source,
+    runId: row.run_id,
+    itemId: row.item_id,
+    referenceId: row.reference_id,
+    label: row.label,
+    payload: row.payload,
+    vector: vectorOf(row.vector),
+  };
 }
 
 /** A label just written, with the vector it carries (if any). */

@@ -35,6 +35,7 @@ function whereOf(filter: ObjectVectorFilter): { clause: string; values: string[]
 }
 
 interface RecordRow {
+  seq: number;
   object_id: string;
   source: ObjectVectorSource;
   run_id: string | null;
@@ -99,33 +100,60 @@ export class SqliteObjectVectorStore implements ObjectVectorStore {
   get(datasetId: string, objectIds: readonly string[]): Promise<Map<string, ObjectVectorRecord>> {
     return this.scope.read(() => {
       const found = new Map<string, ObjectVectorRecord>();
-      for (let i = 0; i < objectIds.length; i += CHUNK) {
-        const chunk = objectIds.slice(i, i + CHUNK);
-        const rows = this.scope
-          .prepare(
-            `SELECT v.object_id, v.source, v.run_id, v.item_id, i.reference_id, v.label,
-               coalesce(a.payload, p.payload) AS payload, v.vector
-             FROM object_vectors v JOIN items i ON i.id = v.item_id
-             LEFT JOIN annotations a ON a.seq = v.annotation_seq
-             LEFT JOIN predictions p ON p.seq = v.prediction_seq
-             WHERE v.dataset_id = ? AND v.object_id IN (${chunk.map(() => "?").join(",")})`,
-          )
-          .all(datasetId, ...chunk) as RecordRow[];
-        for (const row of rows)
-          found.set(row.object_id, {
-            objectId: row.object_id,
-            source: row.source,
-            runId: row.run_id,
-            itemId: row.item_id,
-            referenceId: row.reference_id,
-            label: row.label,
-            payload: JSON.parse(row.payload) as LabelInput,
-            vector: vectorOf(row.vector),
-          });
-      }
+      for (let i = 0; i < objectIds.length; i += CHUNK)
+        for (const row of this.records(datasetId, "object_id", objectIds.slice(i, i + CHUNK)))
+          found.set(row.object_id, recordOf(row));
       return found;
     });
   }
+
+  byKeys(datasetId: string, keys: readonly number[]): Promise<Map<number, ObjectVectorRecord>> {
+    return this.scope.read(() => {
+      const found = new Map<number, ObjectVectorRecord>();
+      for (let i = 0; i < keys.length; i += CHUNK)
+        for (const row of this.records(datasetId, "seq", keys.slice(i, i + CHUNK)))
+          found.set(Number(row.seq), recordOf(row));
+      return found;
+    });
+  }
+
+  lastKey(): Promise<number> {
+    return this.scope.read(() => {
+      // AUTOINCREMENT keeps the largest key ever given here, whatever was deleted since.
+      const row = this.scope.sql("SELECT seq FROM sqlite_sequence WHERE name = 'object_vectors'").get() as
+        | { seq: number }
+        | undefined;
+      return Number(row?.seq ?? 0);
+    });
+  }
+
+  /** The dataset's vectors whose `column` is one of `values`, with their objects. */
+  private records(datasetId: string, column: "object_id" | "seq", values: readonly (string | number)[]) {
+    if (values.length === 0) return [];
+    return this.scope
+      .prepare(
+        `SELECT v.seq, v.object_id, v.source, v.run_id, v.item_id, i.reference_id, v.label,
+           coalesce(a.payload, p.payload) AS payload, v.vector
+         FROM object_vectors v JOIN items i ON i.id = v.item_id
+         LEFT JOIN annotations a ON a.seq = v.annotation_seq
+         LEFT JOIN predictions p ON p.seq = v.prediction_seq
+         WHERE v.dataset_id = ? AND v.${column} IN (${values.map(() => "?").join(",")})`,
+      )
+      .all(datasetId, ...values) as RecordRow[];
+  }
+}
+
+function recordOf(row: RecordRow): ObjectVectorRecord {
+  return {
+    objectId: row.object_id,
+    source: row.source,
+    runId: row.run_id,
+    itemId: row.item_id,
+    referenceId: row.reference_id,
+    label: row.label,
+    payload: JSON.parse(row.payload) as LabelInput,
+    vector: vectorOf(row.vector),
+  };
 }
 
 /** A label just written, as the label store hands it to {@link SqliteObjectVectorWriter}. */
