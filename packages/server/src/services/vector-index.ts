@@ -7,12 +7,13 @@
  * extends it from the database. Vectors of deleted or replaced items stay in the index until it is
  * rebuilt; their keys name no item any more, so searches drop them.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { BatchMatches, Index, type Matches, MetricKind, ScalarKind } from "usearch";
+import { BatchMatches, type Index, type Matches } from "usearch";
 import type { KeyedVector, NucleusStore } from "../store/index.js";
+import { newIndex, readIndexFile, removeIndexFile, writeIndexFile } from "./index-file.js";
 import type { Metric } from "./nearest.js";
 
 /** Vectors read from the store per call while catching up. */
@@ -30,11 +31,6 @@ const MAX_ADD_BATCH = 1_024;
 const SAVE_DELAY_MS = 2_000;
 /** Rebuild when this share of an index's vectors no longer name an item. */
 const STALE_SHARE = 0.25;
-
-/** Graph settings: each node's links, and the beams of insertion and search. */
-const CONNECTIVITY = 16;
-const EXPANSION_ADD = 64;
-const EXPANSION_SEARCH = 128;
 
 /** A key the index found and its approximate distance (cosine: `1 - cos`; l2: squared). */
 export interface IndexHit {
@@ -62,14 +58,6 @@ interface Entry {
   pumping: boolean;
   saveTimer: NodeJS.Timeout | null;
 }
-
-interface Meta {
-  watermark: number;
-  dimension: number;
-  metric: Metric;
-}
-
-const metricKind = (metric: Metric) => (metric === "l2" ? MetricKind.L2sq : MetricKind.Cos);
 
 /** What {@link VectorIndexes} needs to know. */
 export interface VectorIndexOptions {
@@ -237,8 +225,7 @@ export class VectorIndexes {
       const entry = this.entry(datasetId, metric);
       await this.run(entry, async () => {
         this.reset(entry);
-        rmSync(entry.file, { force: true });
-        rmSync(`${entry.file}.json`, { force: true });
+        removeIndexFile(entry.file);
         entry.dirty = false;
       });
     }
@@ -290,31 +277,14 @@ export class VectorIndexes {
   /** Opens the saved index, if its description is readable; otherwise the index starts empty. */
   private load(entry: Entry): void {
     try {
-      if (!existsSync(entry.file)) return;
-      const meta = JSON.parse(readFileSync(`${entry.file}.json`, "utf8")) as Meta;
-      if (meta.metric !== entry.metric) return;
-      const index = this.create(meta.dimension, entry.metric);
-      index.load(entry.file);
-      entry.index = index;
-      entry.watermark = meta.watermark;
+      const saved = readIndexFile(entry.file, entry.metric);
+      if (!saved) return;
+      entry.index = saved.index;
+      entry.watermark = saved.watermark;
     } catch (error) {
       this.options.log?.(`vector index ${entry.file}: unreadable (${String(error)}); rebuilding it`);
       this.reset(entry);
     }
-  }
-
-  private create(dimension: number, metric: Metric): Index {
-    return new Index({
-      dimensions: dimension,
-      metric: metricKind(metric),
-      // Cosine compares directions, which 8-bit components keep well (and index four times as fast
-      // as 32-bit ones here); L2 needs magnitudes, kept in half floats.
-      quantization: metric === "cosine" ? ScalarKind.I8 : ScalarKind.F16,
-      connectivity: CONNECTIVITY,
-      expansion_add: EXPANSION_ADD,
-      expansion_search: EXPANSION_SEARCH,
-      multi: false,
-    });
   }
 
   private reset(entry: Entry): void {
@@ -397,7 +367,7 @@ export class VectorIndexes {
     const dimension = (rows[0] as KeyedVector).vector.length;
     // A dataset whose vectors were all deleted may take vectors of another length.
     if (entry.index && entry.index.dimensions() !== dimension) entry.index = null;
-    entry.index ??= this.create(dimension, entry.metric);
+    entry.index ??= newIndex(dimension, entry.metric);
     const index = entry.index;
     entry.pending = rows.filter((row) => row.vector.length === dimension && !index.contains(BigInt(row.key)));
     entry.readTo = (rows[rows.length - 1] as KeyedVector).key;
@@ -431,16 +401,8 @@ export class VectorIndexes {
   private save(entry: Entry): void {
     if (!entry.dirty) return;
     const index = entry.index;
-    if (!index) {
-      rmSync(entry.file, { force: true });
-      rmSync(`${entry.file}.json`, { force: true });
-    } else {
-      index.save(`${entry.file}.tmp`);
-      renameSync(`${entry.file}.tmp`, entry.file);
-      const meta: Meta = { watermark: entry.watermark, dimension: index.dimensions(), metric: entry.metric };
-      writeFileSync(`${entry.file}.json.tmp`, JSON.stringify(meta));
-      renameSync(`${entry.file}.json.tmp`, `${entry.file}.json`);
-    }
+    if (!index) removeIndexFile(entry.file);
+    else writeIndexFile(entry.file, index, entry.watermark, entry.metric);
     entry.dirty = false;
   }
 }

@@ -1,0 +1,111 @@
+/**
+ * The HNSW graphs (usearch) behind the item and object vector indexes, and the files they are
+ * kept in: the graph in `NAME.usearch`, and beside it `NAME.usearch.json` with the largest store
+ * key the graph has read, so that a server opening it reads only the vectors stored since.
+ */
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { Index, MetricKind, ScalarKind } from "usearch";
+import type { Metric } from "./nearest.js";
+
+/** Graph settings: each node's links, and the beams of insertion and search. */
+const CONNECTIVITY = 16;
+const EXPANSION_ADD = 64;
+const EXPANSION_SEARCH = 128;
+
+/** What the file beside a saved graph says of it. */
+interface Meta {
+  watermark: number;
+  dimension: number;
+  metric: Metric;
+}
+
+/** An empty graph for vectors of this length, compared by this metric. */
+export function newIndex(dimension: number, metric: Metric): Index {
+  return new Index({
+    dimensions: dimension,
+    metric: metric === "l2" ? MetricKind.L2sq : MetricKind.Cos,
+    // Cosine compares directions, which 8-bit components keep well (and index four times as fast
+    // as 32-bit ones); L2 needs magnitudes, kept in half floats.
+    quantization: metric === "cosine" ? ScalarKind.I8 : ScalarKind.F16,
+    connectivity: CONNECTIVITY,
+    expansion_add: EXPANSION_ADD,
+    expansion_search: EXPANSION_SEARCH,
+    multi: false,
+  });
+}
+
+/** A graph read back from its file, with the largest store key it had read when saved. */
+export interface SavedIndex {
+  index: Index;
+  watermark: number;
+}
+
+/**
+ * The graph saved in `file` for this metric; undefined when none was saved (or one of another
+ * metric). Throws when the file or its description cannot be read: the caller rebuilds.
+ */
+export function readIndexFile(file: string, metric: Metric): SavedIndex | undefined {
+  if (!existsSync(file)) return undefined;
+  const meta = JSON.parse(readFileSync(`${file}.json`, "utf8")) as Meta;
+  if (meta.metric !== metric) return undefined;
+  checkLayout(file, meta.dimension, metric);
+  const index = newIndex(meta.dimension, metric);
+  index.load(file);
+  return { index, watermark: meta.watermark };
+}
+
+/** How a saved graph begins: its vectors' count and bytes each (32-bit numbers), then their bytes, then this. */
+const MAGIC = Buffer.from("usearch");
+
+/**
+ * Throws unless the file is laid out as a graph of vectors of this length: usearch trusts the
+ * counts at its start, and a damaged file could make it reserve gigabytes before it fails.
+ */
+function checkLayout(file: string, dimension: number, metric: Metric): void {
+  const fd = openSync(file, "r");
+  try {
+    const head = Buffer.alloc(8);
+    const size = fstatSync(fd).size;
+    if (readSync(fd, head, 0, 8, 0) !== 8) throw new Error("shorter than its header");
+    const rows = head.readUInt32LE(0);
+    const bytes = head.readUInt32LE(4);
+    // 8-bit components for cosine, 16-bit ones for L2 (see newIndex).
+    const wanted = metric === "cosine" ? dimension : dimension * 2;
+    if (bytes !== wanted) throw new Error(`holds vectors of ${bytes} bytes, not ${wanted}`);
+    const headAt = 8 + rows * bytes;
+    const magic = Buffer.alloc(MAGIC.length);
+    if (headAt + MAGIC.length > size || readSync(fd, magic, 0, MAGIC.length, headAt) !== MAGIC.length)
+      throw new Error(`too short for its ${rows} vectors`);
+    if (!magic.equals(MAGIC)) throw new Error("no usearch header after its vectors");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes the graph, then its description, each to a temporary file renamed over the last: a
+ * crash between the two leaves an older watermark, which only makes the next start re-read keys.
+ */
+export function writeIndexFile(file: string, index: Index, watermark: number, metric: Metric): void {
+  index.save(`${file}.tmp`);
+  renameSync(`${file}.tmp`, file);
+  const meta: Meta = { watermark, dimension: index.dimensions(), metric };
+  writeFileSync(`${file}.json.tmp`, JSON.stringify(meta));
+  renameSync(`${file}.json.tmp`, `${file}.json`);
+}
+
+/** Deletes a saved graph and its description, if there are any. */
+export function removeIndexFile(file: string): void {
+  rmSync(file, { force: true });
+  rmSync(`${file}.json`, { force: true });
+}
