@@ -15,6 +15,7 @@ import { CUSTOM_INDEX_JOB_TYPE, runCustomIndexJob } from "./services/custom-inde
 import { EMBEDDING_MAP_JOB_TYPE, runEmbeddingMapJob } from "./services/embedding-map/job.js";
 import { EvaluationService } from "./services/evaluations.js";
 import { NEAR_DUPLICATES_JOB_TYPE, runNearDuplicatesJob } from "./services/near-duplicates.js";
+import { ObjectIndexes } from "./services/object-index.js";
 import { REPRESENTATIVENESS_JOB_TYPE, runRepresentativenessJob } from "./services/representativeness.js";
 import { ThumbnailService } from "./services/thumbnails.js";
 import { runUniquenessJob, UNIQUENESS_JOB_TYPE } from "./services/uniqueness.js";
@@ -148,12 +149,12 @@ export function openServer(options: OpenServerOptions): ServerParts {
   // Files in a bucket are uploaded in the background: a request's store calls wait for its uploads.
   const store = media.remote ? afterUploads(records) : records;
   const immutableCommittedRuns = options.immutableCommittedRuns ?? false;
-  const vectors = new VectorIndexes(store, {
-    dir:
-      options.vectorIndex?.dir ??
-      (dataDir ? join(dataDir, "vectors") : mkdtempSync(join(tmpdir(), "nucleus-vectors-"))),
-    log,
-  });
+  const vectorDir =
+    options.vectorIndex?.dir ??
+    (dataDir ? join(dataDir, "vectors") : mkdtempSync(join(tmpdir(), "nucleus-vectors-")));
+  const vectors = new VectorIndexes(store, { dir: vectorDir, log });
+  // Object indexes share the folder: their files are named apart.
+  const objects = new ObjectIndexes(store, { dir: vectorDir, log });
   const jobs = new JobRunner(store, media, {
     log,
     immutableCommittedRuns,
@@ -176,6 +177,7 @@ export function openServer(options: OpenServerOptions): ServerParts {
       jobs,
       evaluations,
       vectors,
+      objects,
       exactSearchBelow: options.vectorIndex?.exactBelow ?? 5_000,
       loginLinks,
       thumbnails: new ThumbnailService(
@@ -210,6 +212,7 @@ export function openServer(options: OpenServerOptions): ServerParts {
     async close() {
       await jobs.stop();
       await vectors.close();
+      await objects.close();
       await loginLinks.settled();
       await store.close();
       await media.close();

@@ -3,6 +3,7 @@ import type { JobRunner } from "../jobs/runner.js";
 import type { MediaStore } from "../media.js";
 import type { EvaluationService } from "../services/evaluations.js";
 import type { MediaAccess } from "../services/media-access.js";
+import type { ObjectIndexes } from "../services/object-index.js";
 import type { ThumbnailService } from "../services/thumbnails.js";
 import type { VectorIndexes } from "../services/vector-index.js";
 import type { NucleusStore, Tenant } from "../store/index.js";
@@ -27,6 +28,8 @@ export interface Services {
   thumbnails: ThumbnailService;
   /** Approximate nearest-neighbour indexes of item vectors. */
   vectors: VectorIndexes;
+  /** Approximate nearest-neighbour indexes of object vectors. */
+  objects: ObjectIndexes;
   /** Datasets with fewer vectors are searched exactly. */
   exactSearchBelow: number;
 }

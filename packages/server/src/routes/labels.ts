@@ -94,6 +94,8 @@ export function labelRoutes(): Hono<Env> {
         done: { message: { deleted } },
       });
     });
+    // The object index files of a dataset left without object vectors are deleted.
+    await c.get("services").objects.dropIfEmpty(dataset.id);
     return jobWire(job);
   });
 

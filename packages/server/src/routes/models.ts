@@ -76,8 +76,12 @@ export function modelRoutes(): Hono<Env> {
   });
 
   route(app, routes.deleteModelRun, async ({ params }, c) => {
-    if (!(await c.get("services").store.runs.delete(c.get("tenant"), params.runId)))
+    const { store, objects } = c.get("services");
+    const run = await store.runs.get(c.get("tenant"), params.runId);
+    if (!run || !(await store.runs.delete(c.get("tenant"), params.runId)))
       throw notFound("Model run", params.runId);
+    // The object index files of a dataset left without object vectors are deleted.
+    await objects.dropIfEmpty(run.datasetId);
     return {};
   });
 

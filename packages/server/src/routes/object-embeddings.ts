@@ -5,7 +5,7 @@ import { route } from "../http/contract.js";
 import { badRequest } from "../http/errors.js";
 import { requireDataset } from "../http/lookup.js";
 import { distanceTo, type Metric, TopK } from "../services/nearest.js";
-import { objectIndexesOf } from "../services/object-index.js";
+import type { ObjectIndexes } from "../services/object-index.js";
 import type { DatasetRecord, EntityStores, ObjectVectorFilter, ObjectVectorRecord } from "../store/index.js";
 import { runOf } from "./queries.js";
 
@@ -87,6 +87,7 @@ const keeps = (filter: ObjectVectorFilter, record: ObjectVectorRecord) =>
  */
 async function indexSearch(
   store: Pick<EntityStores, "objectVectors">,
+  objects: ObjectIndexes,
   datasetId: string,
   search: Search,
 ): Promise<{ searched: number; results: Result[] } | undefined> {
@@ -95,18 +96,18 @@ async function indexSearch(
   let want = Math.ceil(Math.max(k + 1, MIN_CANDIDATES) / share);
   for (;;) {
     if (want > MAX_INDEX_SHARE * total && want > MIN_CANDIDATES) return undefined;
-    const ids = await objectIndexesOf(store).nearest(datasetId, search.metric, search.query, want);
-    if (ids === undefined) return undefined;
-    const records = await store.objectVectors.get(datasetId, ids);
-    // An id missing from the store is an object deleted since the index took it.
+    const keys = await objects.nearest(datasetId, search.metric, search.query, want);
+    if (keys === undefined) return undefined;
+    const records = await store.objectVectors.byKeys(datasetId, keys);
+    // A key missing from the store is a vector replaced or deleted since the index took it.
     const passing = [...records.values()].filter((r) => r.objectId !== exclude && keeps(filter, r));
-    if (passing.length >= k + RERANK_SPARE || ids.length < want) {
+    if (passing.length >= k + RERANK_SPARE || keys.length < want) {
       const distance = distanceTo(search.query, search.metric);
       const top = new TopK<ObjectVectorRecord>(k);
       for (const record of passing)
         if (record.vector.length === search.query.length)
           top.offer({ value: record, key: record.objectId, distance: distance(record.vector) });
-      return { searched: ids.length, results: top.sorted().map((n) => resultOf(n.value, n.distance)) };
+      return { searched: keys.length, results: top.sorted().map((n) => resultOf(n.value, n.distance)) };
     }
     want *= 4;
   }
@@ -191,11 +192,19 @@ export function objectEmbeddingRoutes(): Hono<Env> {
       query = found.vector;
       exclude = found.objectId;
     }
-    const { exactSearchBelow } = c.get("services");
+    const { exactSearchBelow, objects } = c.get("services");
     const total = await store.objectVectors.count(dataset.id);
     const kept = Object.keys(filter).length > 0 ? await store.objectVectors.count(dataset.id, filter) : total;
     if (!body.exact && total >= exactSearchBelow && kept > SPARSE_SHARE * total) {
-      const found = await indexSearch(store, dataset.id, { query, metric, k, exclude, filter, kept, total });
+      const found = await indexSearch(store, objects, dataset.id, {
+        query,
+        metric,
+        k,
+        exclude,
+        filter,
+        kept,
+        total,
+      });
       if (found) return { metric, dimension, method: "index" as const, ...found };
     }
     const distance = distanceTo(query, metric);

@@ -1,108 +1,165 @@
 /**
  * Approximate nearest-neighbour indexes (HNSW, from usearch) of each dataset's object vectors,
- * one per dataset and metric, held in native memory for the life of the server: built from the
- * store when a search first asks, then brought up to date before each search by reading the
- * vectors stored past the last key it holds. A key stays in the index when its vector is replaced
- * or deleted; the caller reads candidates back from the store, which has only current vectors,
- * and the index is rebuilt once a quarter of it is stale.
+ * one per dataset and metric, kept in files beside the database (`NAME.objects.METRIC.usearch`
+ * in the vector index folder). An index answers store keys: the caller reads the vectors back
+ * by key, so a key whose vector was since replaced or deleted finds nothing. Before each search
+ * it reads the vectors stored past the last key it holds; it is rebuilt from the store when its
+ * file is unreadable, when it holds keys the store never gave (another database), or once a
+ * quarter of its keys name no vector any more.
  */
-import { Index, MetricKind, ScalarKind } from "usearch";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Index } from "usearch";
 import type { ObjectVectorStore } from "../store/index.js";
+import { newIndex, readIndexFile, removeIndexFile, writeIndexFile } from "./index-file.js";
 import type { Metric } from "./nearest.js";
 
 /** Vectors read per store call while catching up. */
 const READ_PAGE = 1_000;
 /** A search waits for at most this many new vectors; further behind, it is exact meanwhile. */
 const WAIT_FOR_AT_MOST = 1_000;
-/** Vectors added per native call. */
+/** Vectors added per native call: a native add holds the event loop. */
 const ADD_BATCH = 100;
 /** The share of stale keys that makes an index rebuild. */
 const STALE_SHARE = 0.25;
+/** How long after the last change an index is saved. */
+const SAVE_DELAY_MS = 2_000;
+const METRICS = ["cosine", "l2"] as const;
 
 interface Entry {
+  datasetId: string;
   metric: Metric;
+  file: string;
   index: Index | null;
-  /** The largest key the index holds (0 before any). */
+  /** The largest store key the index has read (0 before any). */
   watermark: number;
-  /** Object ids by key. */
-  ids: Map<number, string>;
+  /** Changed since it was last saved. */
+  dirty: boolean;
   /** Operations on the entry, one at a time. */
   chain: Promise<unknown>;
   /** A catch-up running in the background: searches are exact until it ends. */
   building: boolean;
+  saveTimer: NodeJS.Timeout | null;
 }
 
-const indexOf = (dimension: number, metric: Metric) =>
-  new Index({
-    dimensions: dimension,
-    metric: metric === "l2" ? MetricKind.L2sq : MetricKind.Cos,
-    // Ranks candidates only: the caller measures their exact distances.
-    quantization: metric === "cosine" ? ScalarKind.I8 : ScalarKind.F16,
-    connectivity: 16,
-    expansion_add: 64,
-    expansion_search: 128,
-    multi: false,
-  });
+/** What {@link ObjectIndexes} needs to know. */
+export interface ObjectIndexOptions {
+  /** The folder the index files are kept in (the item indexes' folder will do: the names differ). */
+  dir: string;
+  log?: (line: string) => void;
+}
 
 /** The object indexes of one store's datasets. */
 export class ObjectIndexes {
   private readonly entries = new Map<string, Entry>();
+  private closed = false;
 
-  constructor(private readonly store: { objectVectors: ObjectVectorStore }) {}
+  constructor(
+    private readonly store: { objectVectors: ObjectVectorStore },
+    private readonly options: ObjectIndexOptions,
+  ) {
+    mkdirSync(options.dir, { recursive: true });
+  }
 
   /**
-   * The ids of the `count` objects nearest to `query` that the index holds, nearest first (a
-   * deleted object's id may be among them); undefined while the index is further behind the store
-   * than a search waits for (it then catches up in the background).
+   * The store keys of the `count` vectors nearest to `query` that the index holds, nearest first
+   * (keys of replaced or deleted vectors may be among them); undefined while the index is further
+   * behind the store than a search waits for (it then catches up in the background).
    */
   async nearest(
     datasetId: string,
     metric: Metric,
     query: Float32Array,
     count: number,
-  ): Promise<string[] | undefined> {
+  ): Promise<number[] | undefined> {
     const entry = this.entry(datasetId, metric);
     if (entry.building) return undefined;
     const found = await this.serial(entry, async () => {
-      if (!(await this.catchUp(datasetId, entry, WAIT_FOR_AT_MOST))) return undefined;
+      const caughtUp = await this.catchUp(entry, WAIT_FOR_AT_MOST);
+      this.saveLater(entry);
+      if (!caughtUp) return undefined;
       const index = entry.index;
       if (!index || index.size() === 0 || index.dimensions() !== query.length) return [];
       const matches = index.search(query, Math.min(count, index.size()), 1);
-      const ids: string[] = [];
-      const seen = new Set<string>();
-      for (const key of matches.keys) {
-        const id = entry.ids.get(Number(key));
-        if (id !== undefined && !seen.has(id)) {
-          seen.add(id);
-          ids.push(id);
-        }
-      }
-      return ids;
+      return Array.from(matches.keys, Number);
     });
-    if (found === undefined && !entry.building) {
+    if (found === undefined && !entry.building && !this.closed) {
       entry.building = true;
-      void this.serial(entry, () => this.catchUp(datasetId, entry, Number.POSITIVE_INFINITY)).finally(() => {
-        entry.building = false;
-      });
+      void this.serial(entry, async () => {
+        await this.catchUp(entry, Number.POSITIVE_INFINITY);
+        this.saveLater(entry);
+      })
+        .catch((error: unknown) => this.options.log?.(`object index ${entry.file}: ${String(error)}`))
+        .finally(() => {
+          entry.building = false;
+        });
     }
     return found;
   }
 
+  /** Forgets the dataset's indexes and deletes their files (the dataset, or all its object vectors, went). */
+  async drop(datasetId: string): Promise<void> {
+    for (const metric of METRICS) {
+      const entry = this.entry(datasetId, metric);
+      await this.serial(entry, async () => {
+        this.reset(entry);
+        removeIndexFile(entry.file);
+        entry.dirty = false;
+      });
+    }
+  }
+
+  /** Deletes the dataset's index files once it holds no object vector (after labels were deleted). */
+  async dropIfEmpty(datasetId: string): Promise<void> {
+    if ((await this.store.objectVectors.count(datasetId)) === 0) await this.drop(datasetId);
+  }
+
+  /** Saves every changed index and stops the background work. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(
+      [...this.entries.values()].map((entry) =>
+        this.serial(entry, async () => {
+          if (entry.saveTimer) clearTimeout(entry.saveTimer);
+          entry.saveTimer = null;
+          this.save(entry);
+        }),
+      ),
+    );
+  }
+
   private entry(datasetId: string, metric: Metric): Entry {
-    const name = `${datasetId}:${metric}`;
+    const name = `${datasetId}.objects.${metric}`;
     let entry = this.entries.get(name);
     if (!entry) {
       entry = {
+        datasetId,
         metric,
+        file: join(this.options.dir, `${name}.usearch`),
         index: null,
         watermark: 0,
-        ids: new Map(),
+        dirty: false,
         chain: Promise.resolve(),
         building: false,
+        saveTimer: null,
       };
+      this.load(entry);
       this.entries.set(name, entry);
     }
     return entry;
+  }
+
+  /** Opens the saved index, if it is readable; otherwise the index starts empty and is built from the store. */
+  private load(entry: Entry): void {
+    try {
+      const saved = readIndexFile(entry.file, entry.metric);
+      if (!saved) return;
+      entry.index = saved.index;
+      entry.watermark = saved.watermark;
+    } catch (error) {
+      this.options.log?.(`object index ${entry.file}: unreadable (${String(error)}); rebuilding it`);
+      this.reset(entry);
+    }
   }
 
   private serial<T>(entry: Entry, fn: () => Promise<T>): Promise<T> {
@@ -111,27 +168,52 @@ export class ObjectIndexes {
     return run;
   }
 
+  private reset(entry: Entry): void {
+    entry.index = null;
+    entry.watermark = 0;
+    entry.dirty = true;
+  }
+
+  /**
+   * Starts the index again when it is out of step with the store: it holds keys the store never
+   * gave, its vectors are of another length than the store's, or a quarter of it is stale.
+   */
+  private async checkStale(entry: Entry): Promise<void> {
+    const { objectVectors } = this.store;
+    const index = entry.index;
+    if (entry.watermark === 0 || !index) return;
+    const stored = await objectVectors.count(entry.datasetId);
+    let why: string | undefined;
+    if ((await objectVectors.lastKey()) < entry.watermark) why = "holds keys the database never gave";
+    else if (index.size() - stored > STALE_SHARE * index.size())
+      why = `${index.size() - stored} of its ${index.size()} vectors were replaced or deleted`;
+    else if (stored > 0 && (await objectVectors.dimension(entry.datasetId)) !== index.dimensions())
+      why = "the dataset's vectors changed length";
+    if (why === undefined) return;
+    // A dataset without object vectors keeps no file; one with them has its index rebuilt.
+    if (stored > 0) this.options.log?.(`object index ${entry.file}: ${why}; rebuilding it`);
+    this.reset(entry);
+  }
+
   /**
    * Adds the vectors stored past the index's last key, at most `limit` of them (more when a page
-   * runs over); answers whether it reached the end. An index a quarter stale starts again.
+   * runs over); answers whether it reached the end.
    */
-  private async catchUp(datasetId: string, entry: Entry, limit: number): Promise<boolean> {
-    const stored = await this.store.objectVectors.count(datasetId);
-    if (entry.index && entry.ids.size - stored > STALE_SHARE * entry.ids.size) {
-      entry.index = null;
-      entry.ids.clear();
-      entry.watermark = 0;
-    }
+  private async catchUp(entry: Entry, limit: number): Promise<boolean> {
+    await this.checkStale(entry);
     let read = 0;
     let cursor: string | null = String(entry.watermark);
     while (cursor !== null) {
-      if (read >= limit) return false;
-      const page = await this.store.objectVectors.page(datasetId, {}, { cursor, limit: READ_PAGE });
+      // A closing server saves what was read so far; the next one goes on from there.
+      if (read >= limit || this.closed) return false;
+      const page = await this.store.objectVectors.page(entry.datasetId, {}, { cursor, limit: READ_PAGE });
       const first = page.records[0];
-      if (first && !entry.index) entry.index = indexOf(first.vector.length, entry.metric);
+      if (first && !entry.index) entry.index = newIndex(first.vector.length, entry.metric);
       const index = entry.index;
-      const fits = index ? page.records.filter((r) => r.vector.length === index.dimensions()) : [];
-      // Added a small batch at a time, letting requests in between: a native add holds the event loop.
+      const fits = index
+        ? page.records.filter((r) => r.vector.length === index.dimensions() && !index.contains(BigInt(r.key)))
+        : [];
+      // Added a small batch at a time, letting requests in between.
       for (let i = 0; index && i < fits.length; i += ADD_BATCH) {
         const batch = fits.slice(i, i + ADD_BATCH);
         const flat = new Float32Array(batch.length * index.dimensions());
@@ -143,26 +225,36 @@ export class ObjectIndexes {
           flat,
           1,
         );
-        for (const r of batch) entry.ids.set(r.key, r.objectId);
         await new Promise((resolve) => setImmediate(resolve));
       }
       const last = page.records[page.records.length - 1];
-      if (last) entry.watermark = last.key;
+      if (last) {
+        entry.watermark = last.key;
+        entry.dirty = true;
+      }
       read += page.records.length;
       cursor = page.nextCursor;
     }
     return true;
   }
-}
 
-const byStore = new WeakMap<object, ObjectIndexes>();
-
-/** The object indexes of a store's datasets, made on first use and kept while the store lives. */
-export function objectIndexesOf(store: { objectVectors: ObjectVectorStore }): ObjectIndexes {
-  let indexes = byStore.get(store);
-  if (!indexes) {
-    indexes = new ObjectIndexes(store);
-    byStore.set(store, indexes);
+  private saveLater(entry: Entry): void {
+    if (!entry.dirty || this.closed) return;
+    if (entry.saveTimer) clearTimeout(entry.saveTimer);
+    entry.saveTimer = setTimeout(() => {
+      entry.saveTimer = null;
+      void this.serial(entry, async () => this.save(entry)).catch((error: unknown) =>
+        this.options.log?.(`object index ${entry.file}: not saved (${String(error)})`),
+      );
+    }, SAVE_DELAY_MS);
+    entry.saveTimer.unref();
   }
-  return indexes;
+
+  /** Writes a changed index to its file, or deletes the file of one that was dropped. */
+  private save(entry: Entry): void {
+    if (!entry.dirty) return;
+    if (entry.index) writeIndexFile(entry.file, entry.index, entry.watermark, entry.metric);
+    else removeIndexFile(entry.file);
+    entry.dirty = false;
+  }
 }
