@@ -289,25 +289,30 @@ export function ObjectsPage({ datasetId }: { datasetId: string }) {
   );
 
   // "More like this": the example's neighbours among the listed source, read again when either changes.
-  const [near, setNear] = useState<{
+  const [answer, setAnswer] = useState<{
+    /** The search it answers (examples and scope). */
+    of: string;
     status: "loading" | "ready" | "error";
     crops?: CropObject[];
     error?: unknown;
-  }>({ status: "loading" });
+  }>({ of: "", status: "loading" });
   const scopeKey = scope ? JSON.stringify(scope) : undefined;
+  const searchKey = `${like}|${scopeKey}`;
+  // Until its own answer comes, a new search is loading (not showing the last one's crops).
+  const near = answer.of === searchKey ? answer : { of: searchKey, status: "loading" as const };
   useEffect(() => {
     if (!like || !scopeKey) return;
     const controller = new AbortController();
-    setNear({ status: "loading" });
+    const of = `${like}|${scopeKey}`;
     readSimilarObjects(
       client,
       datasetId,
       { objectIds: like.split(" "), scope: JSON.parse(scopeKey) },
       controller.signal,
     ).then(
-      (crops) => setNear({ status: "ready", crops }),
+      (crops) => setAnswer({ of, status: "ready", crops }),
       (error: unknown) => {
-        if (!controller.signal.aborted) setNear({ status: "error", error });
+        if (!controller.signal.aborted) setAnswer({ of, status: "error", error });
       },
     );
     return () => controller.abort();
