@@ -75,9 +75,9 @@ export interface NucleusServerOptions {
   /** Log one line per request (method, path, status, time; never a key or an upload token). */
   logRequests?: boolean;
   /**
-   * Similarity search: where the vector index files are kept (default `vectors/` in the data
-   * folder, or a temporary folder without one, rebuilt from the database), and below how many
-   * vectors a dataset is searched exactly instead (default 5,000).
+   * Similarity search: where the vector index files of items and objects are kept (default
+   * `vectors/` in the data folder, or a temporary folder without one, rebuilt from the database),
+   * and below how many item (or object) vectors a dataset is searched exactly instead (default 5,000).
    */
   vectorIndex?: { dir?: string; exactBelow?: number };
   /** Where server errors (and request lines) are written. Default: standard error. Keys never reach it. */
