@@ -1,5 +1,5 @@
 /** Wire forms of query results, facets, the metadata schema, tags, reviews and subset evaluations. */
-import type { ContractResponse, DatasetItemRecordWire, routes } from "@nucleus/schemas";
+import type { ContractResponse, DatasetItemRecordWire, routes, StoredLabel, WireOf } from "@nucleus/schemas";
 import {
   type EvaluationMetrics,
   EvaluationMetricsDocument,
@@ -38,13 +38,20 @@ export function matchRowWire(row: MatchRowRecord, runId: string) {
 /** An object of `queryObjectsPage`: a stored label with its item, or a match row. */
 export function objectWire(record: ObjectRecord, mediaUrl: MediaUrl, runId: string | null) {
   if (record.kind === "match") return matchRowWire(record.match, runId ?? "");
-  return {
-    ...labelWire(record.label, mediaUrl),
-    reference_id: record.referenceId,
-    dataset_item_id: record.label.itemId,
-    ...(runId ? { model_run_id: runId } : {}),
-  };
+  // Set on the label's wire, not spread into a new object: see `labelWire` for why.
+  const wire = labelWire(record.label, mediaUrl) as LabelObjectWire;
+  wire.reference_id = record.referenceId;
+  wire.dataset_item_id = record.label.itemId;
+  if (runId) wire.model_run_id = runId;
+  return wire;
 }
+
+/** A stored label of `queryObjectsPage` with its item's ids (and the run of a prediction). */
+export type LabelObjectWire = WireOf<typeof StoredLabel> & {
+  reference_id: string;
+  dataset_item_id: string;
+  model_run_id?: string;
+};
 
 /** Facets (`FacetsResponseSchema`). */
 export function facetsWire(facets: FacetsRecord): ContractResponse<typeof routes.facets> {
