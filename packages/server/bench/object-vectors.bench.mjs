@@ -2,13 +2,15 @@
 // process: boxes uploaded through dataset/{id}/annotate, half without and half with an
 // embedding_vector (seeded; each a random cluster centre plus noise), then k=10 searches near an
 // object with the object index and exactly (the baseline, and the recall's reference), and
-// within one label (a tenth of them, so exact).
+// within one label (a tenth of them, so exact). Then the server restarts twice on its data
+// folder: once reading the saved object index, once with its files deleted (rebuilt from the
+// database), timing the first search and the wait until the index answers in each.
 // Run with `pnpm bench:objects` (or `node bench/object-vectors.bench.mjs`) after a build. Sizes:
 // BENCH_SERVER (the server's main.js, default this package's build), BENCH_OBJECTS (boxes with a
 // vector, default 50,000; as many again go without), BENCH_OBJECT_DIM (128), BENCH_REPEAT (20
 // searches each), BENCH_BATCH (boxes a request, 2,000). Ratios compare two measurements of this run.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -43,29 +45,41 @@ const vector = () =>
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), "nucleus-objects-bench-"));
-const child = spawn(
-  process.execPath,
-  [
-    process.env.BENCH_SERVER ?? join(packageDir, "dist", "main.js"),
-    "--data",
-    dataDir,
-    "--port",
-    "0",
-    "--api-key",
-    KEY,
-    "--quiet",
-  ],
-  { stdio: ["ignore", "pipe", "inherit"] },
-);
+let child;
+let url;
+/** Starts the server on the data folder; resolves once it listens. */
+async function startServer() {
+  child = spawn(
+    process.execPath,
+    [
+      process.env.BENCH_SERVER ?? join(packageDir, "dist", "main.js"),
+      "--data",
+      dataDir,
+      "--port",
+      "0",
+      "--api-key",
+      KEY,
+      "--quiet",
+    ],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  ({ url } = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once("line", (line) => resolve(JSON.parse(line)));
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  }));
+}
+/** Stops the server the way an operator does (SIGTERM: it saves its indexes), and waits for it. */
+async function stopServer() {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
 const stop = () => {
-  child.kill();
+  child?.kill();
   rmSync(dataDir, { recursive: true, force: true });
 };
 process.on("exit", stop);
-const { url } = await new Promise((resolve, reject) => {
-  createInterface({ input: child.stdout }).once("line", (line) => resolve(JSON.parse(line)));
-  child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-});
+await startServer();
 
 async function call(method, route, body) {
   const response = await fetch(`${url}/${route}`, { method, headers, body: JSON.stringify(body) });
@@ -151,6 +165,22 @@ indexed.answers.forEach((answer, i) => {
   hit += answer.results.filter((r) => want.has(r.object_id)).length;
 });
 
+/** After a restart: the first search's time and method, and the wall clock until the index answers. */
+async function afterRestart() {
+  await stopServer();
+  await startServer();
+  const t0 = performance.now();
+  const first = await measure({}, 1);
+  const firstMs = performance.now() - t0;
+  while ((await measure({}, 1)).method !== "index") await new Promise((resolve) => setTimeout(resolve, 50));
+  return { first: first.method, firstMs, readyMs: performance.now() - t0 };
+}
+const loaded = await afterRestart();
+const vectorDir = join(dataDir, "vectors");
+for (const name of readdirSync(vectorDir))
+  if (name.includes(".objects.")) rmSync(join(vectorDir, name), { force: true });
+const rebuilt = await afterRestart();
+
 const rows = [
   ["boxes uploaded, no vector", `${fmt(plain)} boxes/s`],
   [`boxes uploaded with ${DIM}-number vectors`, `${fmt(carrying)} boxes/s`],
@@ -168,6 +198,11 @@ const rows = [
     `k=10 within one label (${oneLabel.method}, ${fmt(oneLabel.searched)} compared), p50 / p95`,
     `${fmt(oneLabel.p50)} / ${fmt(oneLabel.p95)} ms`,
   ],
+  [`after a restart, saved index read: first search (${loaded.first})`, `${fmt(loaded.firstMs)} ms`],
+  ["after a restart, saved index read: until the index answers", `${fmt(loaded.readyMs)} ms`],
+  [`after a restart, index files deleted: first search (${rebuilt.first})`, `${fmt(rebuilt.firstMs)} ms`],
+  ["after a restart, index files deleted: until the index answers (rebuilt)", `${fmt(rebuilt.readyMs)} ms`],
+  ["until the index answers, rebuilt / read", `${(rebuilt.readyMs / loaded.readyMs).toFixed(1)}x`],
 ];
 console.log(
   `object vectors: ${fmt(OBJECTS)} boxes with vectors (and as many without), load ${loadavg()[0].toFixed(1)}`,

@@ -96,7 +96,7 @@ async function indexSearch(
   let want = Math.ceil(Math.max(k + 1, MIN_CANDIDATES) / share);
   for (;;) {
     if (want > MAX_INDEX_SHARE * total && want > MIN_CANDIDATES) return undefined;
-    const keys = await objects.nearest(datasetId, search.metric, search.query, want);
+    const keys = await objects.nearest(datasetId, search.metric, search.query, want, total);
     if (keys === undefined) return undefined;
     const records = await store.objectVectors.byKeys(datasetId, keys);
     // A key missing from the store is a vector replaced or deleted since the index took it.

@@ -64,18 +64,20 @@ export class ObjectIndexes {
   /**
    * The store keys of the `count` vectors nearest to `query` that the index holds, nearest first
    * (keys of replaced or deleted vectors may be among them); undefined while the index is further
-   * behind the store than a search waits for (it then catches up in the background).
+   * behind the store than a search waits for (it then catches up in the background). `stored`
+   * is how many object vectors the dataset holds, when the caller counted them already.
    */
   async nearest(
     datasetId: string,
     metric: Metric,
     query: Float32Array,
     count: number,
+    stored?: number,
   ): Promise<number[] | undefined> {
     const entry = this.entry(datasetId, metric);
     if (entry.building) return undefined;
     const found = await this.serial(entry, async () => {
-      const caughtUp = await this.catchUp(entry, WAIT_FOR_AT_MOST);
+      const caughtUp = await this.catchUp(entry, WAIT_FOR_AT_MOST, stored);
       this.saveLater(entry);
       if (!caughtUp) return undefined;
       const index = entry.index;
@@ -178,11 +180,11 @@ export class ObjectIndexes {
    * Starts the index again when it is out of step with the store: it holds keys the store never
    * gave, its vectors are of another length than the store's, or a quarter of it is stale.
    */
-  private async checkStale(entry: Entry): Promise<void> {
+  private async checkStale(entry: Entry, counted?: number): Promise<void> {
     const { objectVectors } = this.store;
     const index = entry.index;
     if (entry.watermark === 0 || !index) return;
-    const stored = await objectVectors.count(entry.datasetId);
+    const stored = counted ?? (await objectVectors.count(entry.datasetId));
     let why: string | undefined;
     if ((await objectVectors.lastKey()) < entry.watermark) why = "holds keys the database never gave";
     else if (index.size() - stored > STALE_SHARE * index.size())
@@ -199,8 +201,8 @@ export class ObjectIndexes {
    * Adds the vectors stored past the index's last key, at most `limit` of them (more when a page
    * runs over); answers whether it reached the end.
    */
-  private async catchUp(entry: Entry, limit: number): Promise<boolean> {
-    await this.checkStale(entry);
+  private async catchUp(entry: Entry, limit: number, stored?: number): Promise<boolean> {
+    await this.checkStale(entry, stored);
     let read = 0;
     let cursor: string | null = String(entry.watermark);
     while (cursor !== null) {
