@@ -1,8 +1,8 @@
 /**
  * The object index kept in files beside the database, through the real server on each backend:
  * after a restart it is read back (not rebuilt) and answers the same neighbours, takes objects
- * uploaded since, leaves deleted ones out, is rebuilt when its file is unreadable, and its files
- * go with the dataset's last object vector and with the dataset.
+ * uploaded since, leaves deleted ones out, is rebuilt when its file is unreadable or it is ahead
+ * of its database, and its files go with the dataset's last object vector and with the dataset.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -185,6 +185,30 @@ describe.each(testBackends())("the saved object index on $name", (backend) => {
     await start();
     expect((await search({ vector: queries[0], k: 10 })).method).toBe("index");
     await server.close();
+  });
+
+  it("is rebuilt when it holds keys its database never gave (a database older than the index)", async () => {
+    const file = fileOf(ds);
+    await start();
+    const good: Answer[] = [];
+    for (const vector of queries) good.push(await search({ vector, k: 10 }));
+    await server.close();
+    const meta = JSON.parse(readFileSync(`${file}.json`, "utf8")) as { watermark: number };
+    writeFileSync(`${file}.json`, JSON.stringify({ ...meta, watermark: meta.watermark + 1_000_000 }));
+    await start();
+    expect((await search({ vector: queries[0], k: 10 })).method).toBe("exact");
+    expect(server.logs.some((line) => line.includes(file) && line.includes("never gave"))).toBe(true);
+    await warm();
+    for (const [q, vector] of queries.entries()) {
+      const answer = await search({ vector, k: 10 });
+      expect(answer.method).toBe("index");
+      const truth = new Set((good[q] as Answer).results.map((r) => r.object_id));
+      expect(answer.results.filter((r) => truth.has(r.object_id)).length).toBeGreaterThanOrEqual(9);
+    }
+    await server.close();
+    expect((JSON.parse(readFileSync(`${file}.json`, "utf8")) as { watermark: number }).watermark).toBe(
+      meta.watermark,
+    );
   });
 
   it("deletes its files with the dataset's last object vector, and with the dataset", async () => {
