@@ -123,6 +123,9 @@ describe.each(testBackends())("the saved object index on $name", (backend) => {
   });
 
   it("takes objects uploaded after a restart and leaves deleted ones out", async () => {
+    const watermarkOf = () =>
+      (JSON.parse(readFileSync(`${fileOf(ds)}.json`, "utf8")) as { watermark: number }).watermark;
+    const saved = watermarkOf();
     await start();
     const far = Array.from({ length: DIM }, (_, i) => (i % 3 === 0 ? 4 : -4));
     const added = [0, 1, 2].map((j) =>
@@ -136,6 +139,12 @@ describe.each(testBackends())("the saved object index on $name", (backend) => {
     const near = await search({ vector: far, k: 3 });
     expect(near.method).toBe("index");
     expect(near.results.map((r) => r.annotation_id).sort()).toEqual(["late0", "late1", "late2"]);
+    // Saved a short while after it took them, the server still running.
+    for (let waited = 0; watermarkOf() === saved; waited += 100) {
+      expect(waited).toBeLessThan(30_000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(watermarkOf()).toBeGreaterThan(saved);
 
     // Every object of the nearest results' items is deleted: none of them is found any more.
     const query = queries[1] as number[];
@@ -213,23 +222,35 @@ describe.each(testBackends())("the saved object index on $name", (backend) => {
 
   it("deletes its files with the dataset's last object vector, and with the dataset", async () => {
     await start();
-    const small = await withItems("emptied objects");
-    await annotate(
-      small,
-      vectors.slice(0, 600).map((vector, i) => boxOf(`o${i % ITEMS}`, `s${i}`, vector)),
-    );
-    await warm(small);
+    /** A dataset of 600 objects on one item, its index saved. */
+    const indexed = async (name: string) => {
+      const id = await withItems(name);
+      await annotate(
+        id,
+        vectors.slice(0, 600).map((vector, i) => boxOf("o0", `s${i}`, vector)),
+      );
+      await warm(id);
+      return id;
+    };
+    const emptied = await indexed("emptied objects");
+    const itemless = await indexed("objects without their item");
     await server.close();
     await start();
-    expect(existsSync(fileOf(small))).toBe(true);
-    expect((await search({ vector: queries[0], k: 5 }, small)).method).toBe("index");
-    const emptied = await server.call("DELETE", `annotation/${small}`, { body: {} });
-    expect(emptied.status).toBe(200);
-    expect(existsSync(fileOf(small))).toBe(false);
-    expect(existsSync(`${fileOf(small)}.json`)).toBe(false);
+    for (const id of [emptied, itemless]) {
+      expect(existsSync(fileOf(id))).toBe(true);
+      expect((await search({ vector: queries[0], k: 5 }, id)).method).toBe("index");
+    }
+    // Deleting every annotation deletes the files at once.
+    expect((await server.call("DELETE", `annotation/${emptied}`, { body: {} })).status).toBe(200);
+    expect(existsSync(fileOf(emptied))).toBe(false);
+    expect(existsSync(`${fileOf(emptied)}.json`)).toBe(false);
+    // Deleting the item that held them all: the server finds them gone when it stops.
+    expect((await server.call("DELETE", `dataset/${itemless}/refloc/o0`, { body: {} })).status).toBe(200);
     await server.close();
-    // Closing does not write it back.
-    expect(existsSync(fileOf(small))).toBe(false);
+    for (const id of [emptied, itemless]) {
+      expect(existsSync(fileOf(id))).toBe(false);
+      expect(existsSync(`${fileOf(id)}.json`)).toBe(false);
+    }
 
     await start();
     expect(existsSync(fileOf(ds))).toBe(true);

@@ -116,7 +116,10 @@ export class ObjectIndexes {
     if ((await this.store.objectVectors.count(datasetId)) === 0) await this.drop(datasetId);
   }
 
-  /** Saves every changed index and stops the background work. */
+  /**
+   * Saves every changed index and stops the background work. The files of a dataset left
+   * without object vectors (its items or its model deleted) are deleted instead.
+   */
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(
@@ -124,8 +127,11 @@ export class ObjectIndexes {
         this.serial(entry, async () => {
           if (entry.saveTimer) clearTimeout(entry.saveTimer);
           entry.saveTimer = null;
+          if (entry.index && (await this.store.objectVectors.count(entry.datasetId)) === 0) this.reset(entry);
           this.save(entry);
-        }),
+        }).catch((error: unknown) =>
+          this.options.log?.(`object index ${entry.file}: not saved (${String(error)})`),
+        ),
       ),
     );
   }
