@@ -118,6 +118,25 @@ describe.each(serverBackends())("embeddings on $name", (backend) => {
     );
   });
 
+  it("sends several batches at once, and a reference id sent again keeps its later vector", async () => {
+    const client = new NucleusClient({ apiKey: KEY, endpoint: server.url });
+    const repeats = await client.createDataset("repeats");
+    await repeats.append(
+      Array.from({ length: 5 }, (_, i) => ({ referenceId: `r${i}`, imageUrl: `s3://b/r${i}.jpg` })),
+    );
+    const vector = (seed: number) => Float32Array.from({ length: DIM }, (_, j) => Math.sin(seed * 7 + j));
+    // r0 three times, one vector a request, four requests in flight: the last one must stay.
+    const order = [0, 1, 2, 0, 3, 4, 0];
+    const uploaded = await repeats.uploadEmbeddings(
+      order.map((i, n) => ({ referenceId: `r${i}`, vector: vector(n) })),
+      { batchSize: 1, concurrency: 4 },
+    );
+    expect(uploaded).toEqual({ uploaded: 7, dimension: DIM, total: 5 });
+    const [nearest] = await repeats.similar({ vector: vector(6), k: 1, metric: "l2", exact: true });
+    expect(nearest?.referenceId).toBe("r0");
+    expect(nearest?.distance).toBeCloseTo(0, 5);
+  });
+
   it("searches only among a query's or a slice's items", async () => {
     const foggy = await dataset.similar({ referenceId: ref(0), k: 12, query: "metadata.group = 1" });
     expectSame(

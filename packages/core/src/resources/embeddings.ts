@@ -39,6 +39,11 @@ export interface EmbeddingInput {
 export interface UploadEmbeddingsOptions extends CallOptions {
   /** Vectors per request (each request applies whole or not at all). Default 1000. */
   batchSize?: number;
+  /**
+   * Requests in flight at once, so that the server stores one batch while the next is sent.
+   * Default 2. A reference id repeated in a later batch still ends with the later vector.
+   */
+  concurrency?: number;
 }
 
 /**
@@ -142,9 +147,12 @@ export async function uploadEmbeddings(
   options: UploadEmbeddingsOptions,
 ): Promise<EmbeddingsUploadResult> {
   const size = options.batchSize ?? 1000;
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 2));
   const result: EmbeddingsUploadResult = { uploaded: 0, dimension: 0, total: 0 };
-  let batch: EmbeddingInput[] = [];
-  const send = async () => {
+  /** Requests in flight, each with the reference ids it carries. */
+  const inFlight = new Map<Promise<void>, Set<string>>();
+  let failure: { error: unknown } | undefined;
+  const send = async (batch: EmbeddingInput[]) => {
     const dimension = (batch[0] as EmbeddingInput).vector.length;
     const binary = dimension > 0 && batch.every((entry) => entry.vector.length === dimension);
     const answer = await api.call(
@@ -164,15 +172,35 @@ export async function uploadEmbeddings(
     );
     result.uploaded += answer.uploaded;
     result.dimension = answer.dimension;
-    result.total = answer.total;
-    batch = [];
+    // Answers may come back out of order: the dataset holds at least what the largest one says.
+    result.total = Math.max(result.total, answer.total);
   };
+  const dispatch = async (batch: EmbeddingInput[]) => {
+    // An id still on its way in an earlier batch: that one lands first, so the later vector wins.
+    const earlier = [...inFlight].filter(([, sent]) => batch.some((entry) => sent.has(entry.referenceId)));
+    await Promise.all(earlier.map(([request]) => request));
+    while (inFlight.size >= concurrency) await Promise.race(inFlight.keys());
+    // Never rejects: the first failure is kept, and no batch is sent after it.
+    const request: Promise<void> = send(batch)
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => inFlight.delete(request));
+    inFlight.set(request, new Set(batch.map((entry) => entry.referenceId)));
+  };
+  let batch: EmbeddingInput[] = [];
   for await (const entry of entries) {
+    if (failure) break;
     // A copy: the caller may reuse its array for the next entry.
     batch.push({ referenceId: entry.referenceId, vector: Float32Array.from(entry.vector) });
-    if (batch.length >= size) await send();
+    if (batch.length >= size) {
+      await dispatch(batch);
+      batch = [];
+    }
   }
-  if (batch.length > 0) await send();
+  if (batch.length > 0 && !failure) await dispatch(batch);
+  await Promise.all(inFlight.keys());
+  if (failure) throw failure.error;
   return result;
 }
 
