@@ -82,10 +82,8 @@ export function datasetRoutes(): Hono<Env> {
       .get("mediaAccess")
       .deleteDataset(params.datasetId, () => store.datasets.delete(c.get("tenant"), params.datasetId));
     if (!deleted) throw notFound("Dataset", params.datasetId);
-    // Its vector index files go with it.
-    const { vectors, objects } = c.get("services");
-    await vectors.drop(params.datasetId);
-    await objects.drop(params.datasetId);
+    // Its object index files go with it.
+    await c.get("services").objects.drop(params.datasetId);
     return { message: "Beginning dataset deletion..." };
   });
 

@@ -102,7 +102,12 @@ export class ObjectIndexes {
   /** Forgets the dataset's indexes and deletes their files (the dataset, or all its object vectors, went). */
   async drop(datasetId: string): Promise<void> {
     for (const metric of METRICS) {
-      const entry = this.entry(datasetId, metric);
+      const entry = this.entries.get(`${datasetId}.objects.${metric}`);
+      // An index this server never opened is not read just to be deleted.
+      if (!entry) {
+        removeIndexFile(this.fileOf(datasetId, metric));
+        continue;
+      }
       await this.serial(entry, async () => {
         this.reset(entry);
         removeIndexFile(entry.file);
@@ -136,6 +141,10 @@ export class ObjectIndexes {
     );
   }
 
+  private fileOf(datasetId: string, metric: Metric): string {
+    return join(this.options.dir, `${datasetId}.objects.${metric}.usearch`);
+  }
+
   private entry(datasetId: string, metric: Metric): Entry {
     const name = `${datasetId}.objects.${metric}`;
     let entry = this.entries.get(name);
@@ -143,7 +152,7 @@ export class ObjectIndexes {
       entry = {
         datasetId,
         metric,
-        file: join(this.options.dir, `${name}.usearch`),
+        file: this.fileOf(datasetId, metric),
         index: null,
         watermark: 0,
         dirty: false,
