@@ -1,7 +1,7 @@
 /**
  * Similarity search with the dataset's vector index, through the real server on each backend:
  * recall against exact search on a generated set (cosine and L2), a filtered search, deletion,
- * a restart that keeps the index file, and bad input.
+ * a restart that keeps the index file, bad input, and the files going with the dataset.
  */
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -216,5 +216,18 @@ describe.each(testBackends())("vector index on $name", (backend) => {
     });
     expect(missing.status).toBe(400);
     expect(JSON.stringify(missing.body)).toContain("reference_id: no item");
+  });
+
+  it("deletes its files with the dataset, also when this server never opened them", async () => {
+    const file = join(dataDir, "vectors", `${ds}.cosine.usearch`);
+    await similar({ reference_id: ref(3), k: 1 });
+    await server.close();
+    expect(existsSync(file)).toBe(true);
+    expect(existsSync(`${file}.json`)).toBe(true);
+    // A fresh server that has not searched this dataset: its index is on disk only.
+    await start();
+    expect((await server.call("DELETE", `dataset/${ds}`)).status).toBe(200);
+    expect(existsSync(file)).toBe(false);
+    expect(existsSync(`${file}.json`)).toBe(false);
   });
 });

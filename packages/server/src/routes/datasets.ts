@@ -82,8 +82,10 @@ export function datasetRoutes(): Hono<Env> {
       .get("mediaAccess")
       .deleteDataset(params.datasetId, () => store.datasets.delete(c.get("tenant"), params.datasetId));
     if (!deleted) throw notFound("Dataset", params.datasetId);
-    // Its object index files go with it.
-    await c.get("services").objects.drop(params.datasetId);
+    // Its vector index files go with it.
+    const { objects, vectors } = c.get("services");
+    await objects.drop(params.datasetId);
+    await vectors.drop(params.datasetId);
     return { message: "Beginning dataset deletion..." };
   });
 

@@ -222,7 +222,13 @@ export class VectorIndexes {
   /** Forgets the dataset's indexes and deletes their files (its vectors were all deleted). */
   async drop(datasetId: string): Promise<void> {
     for (const metric of ["cosine", "l2"] as const) {
-      const entry = this.entry(datasetId, metric);
+      const name = `${datasetId}.${metric}`;
+      const entry = this.entries.get(name);
+      // An index this server never opened is not read (it may be large) just to be deleted.
+      if (!entry) {
+        removeIndexFile(join(this.options.dir, `${name}.usearch`));
+        continue;
+      }
       await this.run(entry, async () => {
         this.reset(entry);
         removeIndexFile(entry.file);
