@@ -44,7 +44,14 @@ describe("label wires", () => {
   it("add an object's item ids and run after the label's fields", () => {
     const label = stored("pred_1", '{"label":"car","reference_id":"img_1","type":"box"}');
     const wire = objectWire({ kind: "label", label, referenceId: "img_1" }, mediaUrl, "run_1");
-    expect(Object.keys(wire)).toEqual(["label", "reference_id", "type", "id", "dataset_item_id", "model_run_id"]);
+    expect(Object.keys(wire)).toEqual([
+      "label",
+      "reference_id",
+      "type",
+      "id",
+      "dataset_item_id",
+      "model_run_id",
+    ]);
     expect(wire).toMatchObject({ reference_id: "img_1", dataset_item_id: "di_1", model_run_id: "run_1" });
     const ground = objectWire({ kind: "label", label, referenceId: "img_1" }, mediaUrl, null);
     expect(ground).not.toHaveProperty("model_run_id");
@@ -52,10 +59,16 @@ describe("label wires", () => {
 
   it("share one hidden class for labels of one shape, so a long listing leaves no class per label behind", () => {
     setFlagsFromString("--allow-natives-syntax");
-    const sameShape = new Function("a", "b", "return %HaveSameMap(a, b)") as (a: object, b: object) => boolean;
+    const sameShape = new Function("a", "b", "return %HaveSameMap(a, b)") as (
+      a: object,
+      b: object,
+    ) => boolean;
     const wires = Array.from({ length: 50 }, (_, i) =>
       labelWire(
-        stored(`ann_${i}`, `{"label":"c${i % 5}","reference_id":"i_${i}","type":"box","geometry":{"x":${i}}}`),
+        stored(
+          `ann_${i}`,
+          `{"label":"c${i % 5}","reference_id":"i_${i}","type":"box","geometry":{"x":${i}}}`,
+        ),
         mediaUrl,
       ),
     );
