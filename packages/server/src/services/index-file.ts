@@ -109,3 +109,48 @@ export function removeIndexFile(file: string): void {
   rmSync(file, { force: true });
   rmSync(`${file}.json`, { force: true });
 }
+
+/** How long after the last change an index is saved. */
+const SAVE_DELAY_MS = 2_000;
+
+/** An index kept in a file, as {@link saveIndex} and {@link saveIndexSoon} see it. */
+export interface IndexFileEntry {
+  file: string;
+  metric: Metric;
+  /** The graph; null once it was dropped (its file is then deleted). */
+  index: Index | null;
+  /** The largest store key the graph has read. */
+  watermark: number;
+  /** Changed since it was last saved. */
+  dirty: boolean;
+  saveTimer: NodeJS.Timeout | null;
+}
+
+/** Writes a changed index to its file, or deletes the file of one that was dropped. */
+export function saveIndex(entry: IndexFileEntry): void {
+  if (!entry.dirty) return;
+  if (entry.index) writeIndexFile(entry.file, entry.index, entry.watermark, entry.metric);
+  else removeIndexFile(entry.file);
+  entry.dirty = false;
+}
+
+/**
+ * Saves a changed index {@link SAVE_DELAY_MS} after its last change, through `run` (which queues
+ * it behind the index's other operations); a save that fails is logged, and the next change
+ * tries again.
+ */
+export function saveIndexSoon(
+  entry: IndexFileEntry,
+  run: (work: () => Promise<void>) => Promise<unknown>,
+  log?: (line: string) => void,
+): void {
+  if (!entry.dirty) return;
+  if (entry.saveTimer) clearTimeout(entry.saveTimer);
+  entry.saveTimer = setTimeout(() => {
+    entry.saveTimer = null;
+    void run(async () => saveIndex(entry)).catch((error: unknown) =>
+      log?.(`index ${entry.file}: not saved (${String(error)})`),
+    );
+  }, SAVE_DELAY_MS);
+  entry.saveTimer.unref();
+}

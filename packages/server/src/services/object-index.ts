@@ -11,7 +11,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Index } from "usearch";
 import type { ObjectVectorStore } from "../store/index.js";
-import { newIndex, readIndexFile, removeIndexFile, writeIndexFile } from "./index-file.js";
+import { newIndex, readIndexFile, removeIndexFile, saveIndex, saveIndexSoon } from "./index-file.js";
 import type { Metric } from "./nearest.js";
 
 /** Vectors read per store call while catching up. */
@@ -22,8 +22,6 @@ const WAIT_FOR_AT_MOST = 1_000;
 const ADD_BATCH = 100;
 /** The share of stale keys that makes an index rebuild. */
 const STALE_SHARE = 0.25;
-/** How long after the last change an index is saved. */
-const SAVE_DELAY_MS = 2_000;
 const METRICS = ["cosine", "l2"] as const;
 
 interface Entry {
@@ -133,7 +131,7 @@ export class ObjectIndexes {
           if (entry.saveTimer) clearTimeout(entry.saveTimer);
           entry.saveTimer = null;
           if (entry.index && (await this.store.objectVectors.count(entry.datasetId)) === 0) this.reset(entry);
-          this.save(entry);
+          saveIndex(entry);
         }).catch((error: unknown) =>
           this.options.log?.(`object index ${entry.file}: not saved (${String(error)})`),
         ),
@@ -256,22 +254,6 @@ export class ObjectIndexes {
   }
 
   private saveLater(entry: Entry): void {
-    if (!entry.dirty || this.closed) return;
-    if (entry.saveTimer) clearTimeout(entry.saveTimer);
-    entry.saveTimer = setTimeout(() => {
-      entry.saveTimer = null;
-      void this.serial(entry, async () => this.save(entry)).catch((error: unknown) =>
-        this.options.log?.(`object index ${entry.file}: not saved (${String(error)})`),
-      );
-    }, SAVE_DELAY_MS);
-    entry.saveTimer.unref();
-  }
-
-  /** Writes a changed index to its file, or deletes the file of one that was dropped. */
-  private save(entry: Entry): void {
-    if (!entry.dirty) return;
-    if (entry.index) writeIndexFile(entry.file, entry.index, entry.watermark, entry.metric);
-    else removeIndexFile(entry.file);
-    entry.dirty = false;
+    if (!this.closed) saveIndexSoon(entry, (work) => this.serial(entry, work), this.options.log);
   }
 }

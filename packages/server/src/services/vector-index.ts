@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { BatchMatches, type Index, type Matches } from "usearch";
 import type { KeyedVector, NucleusStore } from "../store/index.js";
-import { newIndex, readIndexFile, removeIndexFile, writeIndexFile } from "./index-file.js";
+import { newIndex, readIndexFile, removeIndexFile, saveIndex, saveIndexSoon } from "./index-file.js";
 import type { Metric } from "./nearest.js";
 
 /** Vectors read from the store per call while catching up. */
@@ -27,8 +27,6 @@ const ADD_CALL_MS = 20;
 /** The fewest and most vectors one native add takes; the count between adapts to {@link ADD_CALL_MS}. */
 const MIN_ADD_BATCH = 8;
 const MAX_ADD_BATCH = 1_024;
-/** How long after the last change an index is saved. */
-const SAVE_DELAY_MS = 2_000;
 /** Rebuild when this share of an index's vectors no longer name an item. */
 const STALE_SHARE = 0.25;
 
@@ -244,7 +242,7 @@ export class VectorIndexes {
       [...this.entries.values()].map((entry) =>
         this.run(entry, async () => {
           if (entry.saveTimer) clearTimeout(entry.saveTimer);
-          this.save(entry);
+          saveIndex(entry);
         }),
       ),
     );
@@ -392,23 +390,6 @@ export class VectorIndexes {
   }
 
   private saveLater(entry: Entry): void {
-    if (!entry.dirty || this.closed) return;
-    if (entry.saveTimer) clearTimeout(entry.saveTimer);
-    entry.saveTimer = setTimeout(() => {
-      entry.saveTimer = null;
-      void this.run(entry, async () => this.save(entry)).catch((error: unknown) =>
-        this.options.log?.(`vector index ${entry.file}: not saved (${String(error)})`),
-      );
-    }, SAVE_DELAY_MS);
-    entry.saveTimer.unref();
-  }
-
-  /** Writes the index, then its description: a crash between the two only makes the next start re-read some keys. */
-  private save(entry: Entry): void {
-    if (!entry.dirty) return;
-    const index = entry.index;
-    if (!index) removeIndexFile(entry.file);
-    else writeIndexFile(entry.file, index, entry.watermark, entry.metric);
-    entry.dirty = false;
+    if (!this.closed) saveIndexSoon(entry, (work) => this.run(entry, work), this.options.log);
   }
 }
