@@ -5,23 +5,19 @@
  * slice, and read through the protocol's autotag routes; bad requests are 4xx naming the field.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDataset, startTestServer, type TestServer, testBackends } from "./test-support.js";
+import {
+  createDataset,
+  seededRandom as random,
+  startTestServer,
+  type TestServer,
+  testBackends,
+} from "./test-support.js";
 
 const ITEMS = 3_000;
 const DIM = 32;
 /** Every this-many-th item shows the concept. */
 const EVERY = 12;
 const STRENGTH = 3;
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const next = random(11);
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());

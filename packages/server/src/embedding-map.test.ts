@@ -4,21 +4,17 @@
  * again starts nothing) and stale once they change; bad requests are 4xx that say why.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDataset, startTestServer, type TestServer, testBackends } from "./test-support.js";
+import {
+  createDataset,
+  seededRandom as random,
+  startTestServer,
+  type TestServer,
+  testBackends,
+} from "./test-support.js";
 
 const PER_CLUSTER = 300;
 const CLUSTERS = 4;
 const DIM = 24;
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const next = random(5);
 const gaussian = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());

@@ -4,7 +4,13 @@
  * item kept per group) or a slice of the groups; bad requests are refused naming the field.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDataset, startTestServer, type TestServer, testBackends } from "./test-support.js";
+import {
+  createDataset,
+  seededRandom as random,
+  startTestServer,
+  type TestServer,
+  testBackends,
+} from "./test-support.js";
 
 const ITEMS = 600;
 const DIM = 16;
@@ -16,16 +22,6 @@ const PLANTED = [
   [200, 300],
   [7, 8, 9, 501, 502],
 ];
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const next = random(3);
 const vectors = Array.from({ length: ITEMS }, () => Array.from({ length: DIM }, () => next() * 2 - 1));

@@ -7,23 +7,18 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDataset, startTestServer, type TestServer, testBackends } from "./test-support.js";
+import {
+  createDataset,
+  seededRandom as random,
+  startTestServer,
+  type TestServer,
+  testBackends,
+} from "./test-support.js";
 
 /** More than a search waits for: an index rebuilt from the store answers exactly at first. */
 const OBJECTS = 2_400;
 const DIM = 16;
 const ITEMS = 120;
-
-/** A seeded generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Answer {
   method: string;

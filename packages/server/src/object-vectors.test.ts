@@ -5,22 +5,18 @@
  * vectors along; bad vectors and bad searches are refused naming the field, with nothing written.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDataset, startTestServer, type TestServer, testBackends } from "./test-support.js";
+import {
+  createDataset,
+  seededRandom as random,
+  startTestServer,
+  type TestServer,
+  testBackends,
+} from "./test-support.js";
 
 const ITEMS = 30;
 const DIM = 12;
 const CLUSTERS = 4;
 const LABELS = ["car", "bus", "bike"];
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Planted {
   source: "annotation" | "prediction";

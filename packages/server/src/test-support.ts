@@ -185,3 +185,14 @@ export async function createDataset(server: TestServer, name = "test", key?: str
   if (response.status !== 200) throw new Error(`create dataset: ${JSON.stringify(response.body)}`);
   return (response.body as { dataset_id: string }).dataset_id;
 }
+
+/** A seeded generator of numbers in [0, 1) (mulberry32): tests draw the same data every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

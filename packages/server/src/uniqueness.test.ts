@@ -4,22 +4,18 @@
  * vector loses its score.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDataset, startTestServer, type TestServer, testBackends } from "./test-support.js";
+import {
+  createDataset,
+  seededRandom as random,
+  startTestServer,
+  type TestServer,
+  testBackends,
+} from "./test-support.js";
 
 const DIM = 16;
 const CLUSTERED = 200;
 /** Items whose vectors lie far from every other. */
 const OUTLIERS = [17, 101, 150];
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const next = random(11);
 /** Unit vector along an axis: the two clusters and the outliers are at right angles to each other. */
