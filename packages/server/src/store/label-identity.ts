@@ -23,8 +23,14 @@ export function identify(label: LabelInput): { key: string; payload: LabelInput 
     default: {
       const payload = withDefaultAnnotationId(label);
       // Without an id there is nothing to match on: the label is always new.
-      const annotationId = payload.annotation_id ?? newId("annotation");
-      return { key: `id:${annotationId}`, payload: { ...payload, annotation_id: annotationId } };
+      const given = payload.annotation_id;
+      if (given !== undefined && given !== null) return { key: `id:${given}`, payload };
+      const annotationId = newId("annotation");
+      // Object.assign, not a spread: each spread copy would get a hidden class of its own (Node 20).
+      return {
+        key: `id:${annotationId}`,
+        payload: Object.assign({}, payload, { annotation_id: annotationId }),
+      };
     }
   }
 }
