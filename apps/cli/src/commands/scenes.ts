@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import type { Scene } from "@nucleus/core";
-import { PayloadValidationError, UploadScenesRequest, UploadVideoScenesRequest } from "@nucleus/schemas";
 import { UsageError } from "../args.js";
 import type { Command, Context } from "../command.js";
 import { resolveDatasetId } from "../dataset-ref.js";
@@ -75,6 +74,10 @@ export const sceneCommands: Command[] = [
       const video = c.args.flags.video === true;
       const update = c.args.flags.update === true;
       const wire = readScenes(c.arg(1, "file"));
+      // Loaded here, not at start: every command would otherwise load the protocol's schemas.
+      const { PayloadValidationError, UploadScenesRequest, UploadVideoScenesRequest } = await import(
+        "@nucleus/schemas"
+      );
       let scenes: unknown[];
       try {
         scenes = (video ? UploadVideoScenesRequest : UploadScenesRequest).decode({
