@@ -11,7 +11,14 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Index } from "usearch";
 import type { ObjectVectorStore } from "../store/index.js";
-import { newIndex, readIndexFile, removeIndexFile, saveIndex, saveIndexSoon } from "./index-file.js";
+import {
+  indexInput,
+  newIndex,
+  readIndexFile,
+  removeIndexFile,
+  saveIndex,
+  saveIndexSoon,
+} from "./index-file.js";
 import type { Metric } from "./nearest.js";
 
 /** Vectors read per store call while catching up. */
@@ -80,7 +87,11 @@ export class ObjectIndexes {
       if (!caughtUp) return undefined;
       const index = entry.index;
       if (!index || index.size() === 0 || index.dimensions() !== query.length) return [];
-      const matches = index.search(query, Math.min(count, index.size()), 1);
+      const matches = index.search(
+        indexInput(query, index.dimensions(), metric),
+        Math.min(count, index.size()),
+        1,
+      );
       return Array.from(matches.keys, Number);
     });
     if (found === undefined && !entry.building && !this.closed) {
@@ -237,7 +248,7 @@ export class ObjectIndexes {
         });
         index.add(
           BigUint64Array.from(batch, (r) => BigInt(r.key)),
-          flat,
+          indexInput(flat, index.dimensions(), entry.metric),
           1,
         );
         await new Promise((resolve) => setImmediate(resolve));
