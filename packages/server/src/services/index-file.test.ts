@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { indexInput, newIndex, readIndexFile, removeIndexFile, writeIndexFile } from "./index-file.js";
+import { newIndex, readIndexFile, removeIndexFile, writeIndexFile } from "./index-file.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nucleus-index-file-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -65,29 +65,9 @@ describe("index files", () => {
     expect(() => readIndexFile(file, "cosine")).toThrow(/usearch header/);
     // A description naming another length.
     writeFileSync(file, good);
-    writeFileSync(
-      `${file}.json`,
-      JSON.stringify({ watermark: 200, dimension: 9, metric: "cosine", format: 2 }),
-    );
+    writeFileSync(`${file}.json`, JSON.stringify({ watermark: 200, dimension: 9, metric: "cosine" }));
     expect(() => readIndexFile(file, "cosine")).toThrow(/not 9/);
     writeFileSync(`${file}.json`, "{");
     expect(() => readIndexFile(file, "cosine")).toThrow();
-  });
-
-  it("leave a graph saved before cosine vectors were scaled to be built again", () => {
-    const file = join(dir, "older.usearch");
-    const { index } = graph("cosine", 20);
-    writeIndexFile(file, index, 200, "cosine");
-    expect(readIndexFile(file, "cosine")?.watermark).toBe(200);
-    writeFileSync(`${file}.json`, JSON.stringify({ watermark: 200, dimension: 8, metric: "cosine" }));
-    expect(readIndexFile(file, "cosine")).toBeUndefined();
-  });
-
-  it("give a cosine graph each vector divided by its largest component, an L2 graph the vectors as they are", () => {
-    const flat = Float32Array.from([3, -6, 1.5, 0.25, 0.5, -0.125, 0, 0, 0]);
-    expect(Array.from(indexInput(flat, 3, "cosine"))).toEqual([0.5, -1, 0.25, 0.5, 1, -0.25, 0, 0, 0]);
-    expect(indexInput(flat, 3, "l2")).toBe(flat);
-    // The input is left as it was.
-    expect(flat[1]).toBe(-6);
   });
 });

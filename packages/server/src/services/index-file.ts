@@ -22,39 +22,11 @@ const CONNECTIVITY = 16;
 const EXPANSION_ADD = 64;
 const EXPANSION_SEARCH = 128;
 
-/**
- * How the vectors of a saved graph were given to it: 2 since cosine graphs take each vector divided
- * by its largest component (see {@link indexInput}). A graph saved another way is built again.
- */
-const FORMAT = 2;
-
 /** What the file beside a saved graph says of it. */
 interface Meta {
   watermark: number;
   dimension: number;
   metric: Metric;
-  format?: number;
-}
-
-/**
- * Vectors laid end to end as a graph of this metric takes them, for adding or searching. A cosine
- * graph keeps 8-bit components, which usearch makes by multiplying by 127 and clamping: so each
- * vector is first divided by its largest absolute component, which cosine does not see (it ignores
- * length), no component is clipped and every vector uses the whole 8-bit range. At a million
- * clustered vectors of 512 components (each up to 1.5), recall@10 was 0.84-0.94 without it.
- * An L2 graph (half floats) takes the vectors as they are.
- */
-export function indexInput(flat: Float32Array, dimension: number, metric: Metric): Float32Array {
-  if (metric !== "cosine") return flat;
-  const out = new Float32Array(flat.length);
-  for (let start = 0; start < flat.length; start += dimension) {
-    let largest = 0;
-    for (let i = start; i < start + dimension; i += 1)
-      largest = Math.max(largest, Math.abs(flat[i] as number));
-    const scale = largest > 0 ? 1 / largest : 1;
-    for (let i = start; i < start + dimension; i += 1) out[i] = (flat[i] as number) * scale;
-  }
-  return out;
 }
 
 /** An empty graph for vectors of this length, compared by this metric. */
@@ -80,12 +52,12 @@ export interface SavedIndex {
 
 /**
  * The graph saved in `file` for this metric; undefined when none was saved (or one of another
- * metric or {@link FORMAT}). Throws when the file or its description cannot be read: the caller rebuilds.
+ * metric). Throws when the file or its description cannot be read: the caller rebuilds.
  */
 export function readIndexFile(file: string, metric: Metric): SavedIndex | undefined {
   if (!existsSync(file)) return undefined;
   const meta = JSON.parse(readFileSync(`${file}.json`, "utf8")) as Meta;
-  if (meta.metric !== metric || meta.format !== FORMAT) return undefined;
+  if (meta.metric !== metric) return undefined;
   checkLayout(file, meta.dimension, metric);
   const index = newIndex(meta.dimension, metric);
   index.load(file);
@@ -127,7 +99,7 @@ function checkLayout(file: string, dimension: number, metric: Metric): void {
 export function writeIndexFile(file: string, index: Index, watermark: number, metric: Metric): void {
   index.save(`${file}.tmp`);
   renameSync(`${file}.tmp`, file);
-  const meta: Meta = { watermark, dimension: index.dimensions(), metric, format: FORMAT };
+  const meta: Meta = { watermark, dimension: index.dimensions(), metric };
   writeFileSync(`${file}.json.tmp`, JSON.stringify(meta));
   renameSync(`${file}.json.tmp`, `${file}.json`);
 }

@@ -11,14 +11,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Index } from "usearch";
 import type { ObjectVectorStore } from "../store/index.js";
-import {
-  indexInput,
-  newIndex,
-  readIndexFile,
-  removeIndexFile,
-  saveIndex,
-  saveIndexSoon,
-} from "./index-file.js";
+import { newIndex, readIndexFile, removeIndexFile, saveIndex, saveIndexSoon } from "./index-file.js";
 import type { Metric } from "./nearest.js";
 
 /** Vectors read per store call while catching up. */
@@ -87,11 +80,7 @@ export class ObjectIndexes {
       if (!caughtUp) return undefined;
       const index = entry.index;
       if (!index || index.size() === 0 || index.dimensions() !== query.length) return [];
-      const matches = index.search(
-        indexInput(query, index.dimensions(), metric),
-        Math.min(count, index.size()),
-        1,
-      );
+      const matches = index.search(query, Math.min(count, index.size()), 1);
       return Array.from(matches.keys, Number);
     });
     if (found === undefined && !entry.building && !this.closed) {
@@ -248,7 +237,7 @@ export class ObjectIndexes {
         });
         index.add(
           BigUint64Array.from(batch, (r) => BigInt(r.key)),
-          indexInput(flat, index.dimensions(), entry.metric),
+          flat,
           1,
         );
         await new Promise((resolve) => setImmediate(resolve));

@@ -13,14 +13,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { BatchMatches, type Index, type Matches } from "usearch";
 import type { KeyedVector, NucleusStore } from "../store/index.js";
-import {
-  indexInput,
-  newIndex,
-  readIndexFile,
-  removeIndexFile,
-  saveIndex,
-  saveIndexSoon,
-} from "./index-file.js";
+import { newIndex, readIndexFile, removeIndexFile, saveIndex, saveIndexSoon } from "./index-file.js";
 import type { Metric } from "./nearest.js";
 
 /** Vectors read from the store per call while catching up. */
@@ -108,11 +101,7 @@ export class VectorIndexes {
       if (behind !== 0) await this.catchUp(entry);
       const index = entry.index;
       if (!index || index.size() === 0 || index.dimensions() !== query.length) return [];
-      const matches = index.search(
-        indexInput(query, index.dimensions(), metric),
-        Math.min(count, index.size()),
-        1,
-      );
+      const matches = index.search(query, Math.min(count, index.size()), 1);
       const hits: IndexHit[] = [];
       for (let i = 0; i < matches.keys.length; i += 1)
         hits.push({ key: Number(matches.keys[i]), distance: matches.distances[i] as number });
@@ -137,9 +126,8 @@ export class VectorIndexes {
       const index = entry.index;
       if (!index || index.size() === 0 || flat.length % index.dimensions() !== 0) return [];
       const queries = flat.length / index.dimensions();
-      const input = indexInput(flat, index.dimensions(), metric);
       const vectors = Array.from({ length: queries }, (_, i) =>
-        input.subarray(i * index.dimensions(), (i + 1) * index.dimensions()),
+        flat.subarray(i * index.dimensions(), (i + 1) * index.dimensions()),
       );
       const found = index.search(vectors, Math.min(count, index.size()), this.threads);
       return vectors.map((_, i) => {
@@ -357,7 +345,7 @@ export class VectorIndexes {
       const t0 = performance.now();
       index.add(
         BigUint64Array.from(batch, (row) => BigInt(row.key)),
-        indexInput(flat, dimension, entry.metric),
+        flat,
         this.threads,
       );
       this.adapt(batch.length, performance.now() - t0);
