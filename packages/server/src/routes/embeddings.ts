@@ -26,7 +26,7 @@ const BY_ID = 1_000;
 const SPARSE_SHARE = 0.25;
 const DEFAULT_K = 10;
 /** The fewest candidates asked of the index: ranking a few more than `k` by exact distance lifts recall. */
-const MIN_CANDIDATES = 100;
+const MIN_CANDIDATES = 40;
 /** Candidates past `k` a ranking wants before it stops asking the index for more. */
 const RERANK_SPARE = 10;
 /** Asking the index for more than this share of a dataset falls back to an exact search. */
