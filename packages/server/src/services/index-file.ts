@@ -17,9 +17,13 @@ import {
 import { Index, MetricKind, ScalarKind } from "usearch";
 import type { Metric } from "./nearest.js";
 
-/** Graph settings: each node's links, and the beams of insertion and search. */
+/**
+ * Graph settings: each node's links, and the beams of insertion and search. An insertion beam of
+ * 64 built a million clustered vectors of 512 numbers in 150 s but found 0.930 of their 10 nearest
+ * neighbours; 128 took 186 s and found 0.995 (standalone checks, 40 queries each).
+ */
 const CONNECTIVITY = 16;
-const EXPANSION_ADD = 64;
+const EXPANSION_ADD = 128;
 const EXPANSION_SEARCH = 128;
 
 /** What the file beside a saved graph says of it. */
