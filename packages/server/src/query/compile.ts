@@ -264,7 +264,7 @@ class Compiler {
       case "embedding":
         // Items without a vector, or whose vector changed since the scores were computed, have none.
         return {
-          number: `(SELECT e.${field.score} FROM item_embeddings e WHERE e.item_id = ${this.items()}.id)`,
+          number: `(SELECT e.${field.score} FROM item_embeddings e WHERE e.item_seq = ${this.items()}.seq)`,
         };
       case "object":
         return this.objectColumn(node, field.column);

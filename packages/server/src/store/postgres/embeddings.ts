@@ -61,14 +61,14 @@ export class PgEmbeddingStore implements EmbeddingStore {
            RETURNING last_key - $2 AS base`,
           [datasetId, embeddings.length],
         );
-        const rows = await db.query<{ item_id: string }>(
-          `INSERT INTO item_embeddings (item_id, dataset_id, dimension, vector, ann_key)
-           SELECT i.id, i.dataset_id, e.dimension, e.vector, $5::bigint + e.n
+        const rows = await db.query<{ item_seq: string }>(
+          `INSERT INTO item_embeddings (item_seq, dataset_id, dimension, vector, ann_key)
+           SELECT i.seq, i.dataset_id, e.dimension, e.vector, $5::bigint + e.n
            FROM unnest($1::text[], $2::int[], $3::bytea[]) WITH ORDINALITY AS e(item_id, dimension, vector, n)
            JOIN items i ON i.id = e.item_id AND i.dataset_id = $4
-           ON CONFLICT (item_id) DO UPDATE SET dimension = excluded.dimension, vector = excluded.vector,
+           ON CONFLICT (item_seq) DO UPDATE SET dimension = excluded.dimension, vector = excluded.vector,
              ann_key = excluded.ann_key, uniqueness = NULL, representativeness = NULL
-           RETURNING item_id`,
+           RETURNING item_seq`,
           [
             embeddings.map((e) => e.itemId),
             embeddings.map((e) => e.vector.length),
@@ -96,8 +96,8 @@ export class PgEmbeddingStore implements EmbeddingStore {
   get(datasetId: string, itemIds: readonly string[]): Promise<Map<string, EmbeddingRecord>> {
     return this.scope.read(async (db) => {
       const rows = await db.query<Row>(
-        `SELECT e.item_id, i.reference_id, e.vector FROM item_embeddings e JOIN items i ON i.id = e.item_id
-         WHERE e.dataset_id = $1 AND e.item_id = ANY($2::text[])`,
+        `SELECT i.id AS item_id, i.reference_id, e.vector FROM items i JOIN item_embeddings e ON e.item_seq = i.seq
+         WHERE i.dataset_id = $1 AND i.id = ANY($2::text[])`,
         [datasetId, [...itemIds]],
       );
       return new Map(rows.map((row) => [row.item_id, recordOf(row)]));
@@ -106,16 +106,17 @@ export class PgEmbeddingStore implements EmbeddingStore {
 
   page(datasetId: string, request: PageRequest): Promise<Page<ItemVector>> {
     const limit = request.limit ?? DEFAULT_PAGE;
+    // In index-key order: the one index of the table that has the dataset first.
     return this.scope.read(async (db) => {
-      const rows = await db.query<{ item_id: string; vector: Buffer }>(
-        `SELECT item_id, vector FROM item_embeddings
-         WHERE dataset_id = $1 AND item_id > $2 ORDER BY item_id LIMIT $3`,
-        [datasetId, request.cursor ?? "", limit],
+      const rows = await db.query<{ ann_key: string; item_id: string; vector: Buffer }>(
+        `SELECT e.ann_key, i.id AS item_id, e.vector FROM item_embeddings e JOIN items i ON i.seq = e.item_seq
+         WHERE e.dataset_id = $1 AND e.ann_key > $2 ORDER BY e.ann_key LIMIT $3`,
+        [datasetId, Number(request.cursor ?? 0), limit],
       );
       const last = rows[rows.length - 1];
       return {
         records: rows.map((row) => ({ itemId: row.item_id, vector: vectorOf(row.vector) })),
-        nextCursor: rows.length === limit && last ? last.item_id : null,
+        nextCursor: rows.length === limit && last ? String(last.ann_key) : null,
       };
     });
   }
@@ -133,8 +134,8 @@ export class PgEmbeddingStore implements EmbeddingStore {
   keyed(datasetId: string, after: number, limit: number): Promise<KeyedVector[]> {
     return this.scope.read(async (db) => {
       const rows = await db.query<{ ann_key: string; item_id: string; vector: Buffer }>(
-        `SELECT ann_key, item_id, vector FROM item_embeddings
-         WHERE dataset_id = $1 AND ann_key > $2 ORDER BY ann_key LIMIT $3`,
+        `SELECT e.ann_key, i.id AS item_id, e.vector FROM item_embeddings e JOIN items i ON i.seq = e.item_seq
+         WHERE e.dataset_id = $1 AND e.ann_key > $2 ORDER BY e.ann_key LIMIT $3`,
         [datasetId, after, limit],
       );
       return rows.map((row) => ({
@@ -148,7 +149,7 @@ export class PgEmbeddingStore implements EmbeddingStore {
   byKeys(datasetId: string, keys: readonly number[]): Promise<Map<number, KeyedItem>> {
     return this.scope.read(async (db) => {
       const rows = await db.query<{ ann_key: string; item_id: string; reference_id: string }>(
-        `SELECT e.ann_key, e.item_id, i.reference_id FROM item_embeddings e JOIN items i ON i.id = e.item_id
+        `SELECT e.ann_key, i.id AS item_id, i.reference_id FROM item_embeddings e JOIN items i ON i.seq = e.item_seq
          WHERE e.dataset_id = $1 AND e.ann_key = ANY($2::bigint[])`,
         [datasetId, [...keys]],
       );
@@ -175,11 +176,11 @@ export class PgEmbeddingStore implements EmbeddingStore {
     scores: readonly { key: number; score: number }[],
   ): Promise<number> {
     if (scores.length === 0) return 0;
-    const rows = await this.scope.mutate<{ item_id: string }>(
+    const rows = await this.scope.mutate<{ item_seq: string }>(
       `UPDATE item_embeddings e SET ${column} = s.score
        FROM unnest($2::bigint[], $3::float8[]) AS s(key, score)
        WHERE e.dataset_id = $1 AND e.ann_key = s.key
-       RETURNING e.item_id`,
+       RETURNING e.item_seq`,
       [datasetId, scores.map((s) => s.key), scores.map((s) => s.score)],
     );
     return rows.length;
@@ -188,12 +189,13 @@ export class PgEmbeddingStore implements EmbeddingStore {
   async delete(datasetId: string, itemIds?: readonly string[]): Promise<number> {
     const rows =
       itemIds === undefined
-        ? await this.scope.mutate<{ item_id: string }>(
-            "DELETE FROM item_embeddings WHERE dataset_id = $1 RETURNING item_id",
+        ? await this.scope.mutate<{ item_seq: string }>(
+            "DELETE FROM item_embeddings WHERE dataset_id = $1 RETURNING item_seq",
             [datasetId],
           )
-        : await this.scope.mutate<{ item_id: string }>(
-            "DELETE FROM item_embeddings WHERE dataset_id = $1 AND item_id = ANY($2::text[]) RETURNING item_id",
+        : await this.scope.mutate<{ item_seq: string }>(
+            `DELETE FROM item_embeddings e USING items i
+             WHERE i.seq = e.item_seq AND i.dataset_id = $1 AND i.id = ANY($2::text[]) RETURNING e.item_seq`,
             [datasetId, [...itemIds]],
           );
     return rows.length;

@@ -507,4 +507,15 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE item_embeddings ADD COLUMN representativeness DOUBLE PRECISION;
   `,
+  // Item embeddings keyed by the item's upload order instead of its random id: vectors usually
+  // arrive in that order, so a large upload appends to the primary key instead of writing pages
+  // all over two id indexes.
+  `
+  ALTER TABLE item_embeddings ADD COLUMN item_seq BIGINT;
+  UPDATE item_embeddings e SET item_seq = i.seq FROM items i WHERE i.id = e.item_id;
+  ALTER TABLE item_embeddings DROP COLUMN item_id;
+  ALTER TABLE item_embeddings ALTER COLUMN item_seq SET NOT NULL;
+  ALTER TABLE item_embeddings ADD PRIMARY KEY (item_seq);
+  ALTER TABLE item_embeddings ADD FOREIGN KEY (item_seq) REFERENCES items (seq) ON DELETE CASCADE;
+  `,
 ];

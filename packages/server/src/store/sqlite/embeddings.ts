@@ -53,9 +53,9 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
 
   put(datasetId: string, embeddings: readonly NewEmbedding[]): Promise<number> {
     const insert = this.scope.sql(
-      `INSERT INTO item_embeddings (item_id, dataset_id, dimension, vector, ann_key)
-       SELECT id, dataset_id, ?, ?, ? FROM items WHERE id = ? AND dataset_id = ?
-       ON CONFLICT (item_id) DO UPDATE SET dimension = excluded.dimension, vector = excluded.vector,
+      `INSERT INTO item_embeddings (item_seq, dataset_id, dimension, vector, ann_key)
+       SELECT seq, dataset_id, ?, ?, ? FROM items WHERE id = ? AND dataset_id = ?
+       ON CONFLICT (item_seq) DO UPDATE SET dimension = excluded.dimension, vector = excluded.vector,
          ann_key = excluded.ann_key, uniqueness = NULL, representativeness = NULL`,
     );
     return this.scope.write(() => {
@@ -101,8 +101,8 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
         const chunk = itemIds.slice(i, i + CHUNK);
         const rows = this.scope
           .prepare(
-            `SELECT e.item_id, i.reference_id, e.vector FROM item_embeddings e JOIN items i ON i.id = e.item_id
-             WHERE e.dataset_id = ? AND e.item_id IN (${chunk.map(() => "?").join(",")})`,
+            `SELECT i.id AS item_id, i.reference_id, e.vector FROM items i JOIN item_embeddings e ON e.item_seq = i.seq
+             WHERE i.dataset_id = ? AND i.id IN (${chunk.map(() => "?").join(",")})`,
           )
           .all(datasetId, ...chunk) as Row[];
         for (const row of rows) found.set(row.item_id, recordOf(row));
@@ -113,17 +113,22 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
 
   page(datasetId: string, request: PageRequest): Promise<Page<ItemVector>> {
     const limit = request.limit ?? DEFAULT_PAGE;
+    // In index-key order: the one index of the table that has the dataset first.
     return this.scope.read(() => {
       const rows = this.scope
         .sql(
-          `SELECT item_id, vector FROM item_embeddings
-           WHERE dataset_id = ? AND item_id > ? ORDER BY item_id LIMIT ?`,
+          `SELECT e.ann_key, i.id AS item_id, e.vector FROM item_embeddings e JOIN items i ON i.seq = e.item_seq
+           WHERE e.dataset_id = ? AND e.ann_key > ? ORDER BY e.ann_key LIMIT ?`,
         )
-        .all(datasetId, request.cursor ?? "", limit) as { item_id: string; vector: Buffer }[];
+        .all(datasetId, Number(request.cursor ?? 0), limit) as {
+        ann_key: number;
+        item_id: string;
+        vector: Buffer;
+      }[];
       const last = rows[rows.length - 1];
       return {
         records: rows.map((row) => ({ itemId: row.item_id, vector: vectorOf(row.vector) })),
-        nextCursor: rows.length === limit && last ? last.item_id : null,
+        nextCursor: rows.length === limit && last ? String(last.ann_key) : null,
       };
     });
   }
@@ -141,8 +146,8 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
     return this.scope.read(() => {
       const rows = this.scope
         .sql(
-          `SELECT ann_key, item_id, vector FROM item_embeddings
-           WHERE dataset_id = ? AND ann_key > ? ORDER BY ann_key LIMIT ?`,
+          `SELECT e.ann_key, i.id AS item_id, e.vector FROM item_embeddings e JOIN items i ON i.seq = e.item_seq
+           WHERE e.dataset_id = ? AND e.ann_key > ? ORDER BY e.ann_key LIMIT ?`,
         )
         .all(datasetId, after, limit) as { ann_key: number; item_id: string; vector: Buffer }[];
       return rows.map((row) => ({ key: row.ann_key, itemId: row.item_id, vector: vectorOf(row.vector) }));
@@ -156,7 +161,7 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
         const chunk = keys.slice(i, i + CHUNK);
         const rows = this.scope
           .prepare(
-            `SELECT e.ann_key, e.item_id, i.reference_id FROM item_embeddings e JOIN items i ON i.id = e.item_id
+            `SELECT e.ann_key, i.id AS item_id, i.reference_id FROM item_embeddings e JOIN items i ON i.seq = e.item_seq
              WHERE e.dataset_id = ? AND e.ann_key IN (${chunk.map(() => "?").join(",")})`,
           )
           .all(datasetId, ...chunk) as { ann_key: number; item_id: string; reference_id: string }[];
@@ -202,7 +207,8 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
         const chunk = itemIds.slice(i, i + CHUNK);
         deleted += this.scope
           .prepare(
-            `DELETE FROM item_embeddings WHERE dataset_id = ? AND item_id IN (${chunk.map(() => "?").join(",")})`,
+            `DELETE FROM item_embeddings WHERE item_seq IN
+               (SELECT seq FROM items WHERE dataset_id = ? AND id IN (${chunk.map(() => "?").join(",")}))`,
           )
           .run(datasetId, ...chunk).changes;
       }

@@ -1,4 +1,4 @@
-/** A data folder written before leases, explicit ordering and reserved idempotency keys opens as before. */
+/** Data folders written by older versions open as before, their records in the current shape. */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -65,6 +65,62 @@ describe("migrating an older data folder", () => {
       });
       expect((await store.jobs.claimNext({ owner: "me", durationMs: 1_000 }))?.id).toBe("job_1");
       expect(await store.writeVersion()).not.toBe("");
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("keeps item vectors, their index keys and scores when vectors move to the item's upload order", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nucleus-migrate-"));
+    dirs.push(dir);
+    const db = new Database(join(dir, "nucleus.sqlite"));
+    db.pragma("foreign_keys = ON");
+    const before = MIGRATIONS.length - 1;
+    MIGRATIONS.slice(0, before).forEach((sql, i) => {
+      db.exec(sql);
+      db.pragma(`user_version = ${i + 1}`);
+    });
+    const at = "2026-01-01T00:00:00.000Z";
+    db.prepare("INSERT INTO datasets (id, tenant, name, created_at) VALUES ('ds', 't', 'vectors', ?)").run(
+      at,
+    );
+    // Item ids in the opposite order to their upload order.
+    const items = ["item_c", "item_b", "item_a"];
+    for (const [n, id] of items.entries())
+      db.prepare(
+        "INSERT INTO items (id, dataset_id, reference_id, image_url) VALUES (?, 'ds', ?, 'file:///x.jpg')",
+      ).run(id, `img_${n}`);
+    const bytes = (...values: number[]) => Buffer.from(new Float32Array(values).buffer);
+    const put = db.prepare(
+      "INSERT INTO item_embeddings (item_id, dataset_id, dimension, vector, ann_key, uniqueness) VALUES (?, 'ds', 2, ?, ?, ?)",
+    );
+    put.run("item_a", bytes(1, 0), 7, 0.25);
+    put.run("item_c", bytes(0, 1), 9, null);
+    db.prepare("INSERT INTO embedding_keys (dataset_id, last_key) VALUES ('ds', 9)").run();
+    db.close();
+
+    const store = openSqliteStore(dir);
+    try {
+      expect(await store.embeddings.count("ds")).toBe(2);
+      expect(await store.embeddings.lastKey("ds")).toBe(9);
+      const keyed = await store.embeddings.keyed("ds", 0, 10);
+      expect(keyed.map((k) => [k.key, k.itemId, [...k.vector]])).toEqual([
+        [7, "item_a", [1, 0]],
+        [9, "item_c", [0, 1]],
+      ]);
+      const got = await store.embeddings.get("ds", ["item_a", "item_b"]);
+      expect([...got.values()].map((r) => r.referenceId)).toEqual(["img_2"]);
+      const raw = new Database(join(dir, "nucleus.sqlite"), { readonly: true });
+      const scores = raw.prepare("SELECT item_seq, uniqueness FROM item_embeddings ORDER BY item_seq").all();
+      raw.close();
+      expect(scores).toEqual([
+        { item_seq: 1, uniqueness: null },
+        { item_seq: 3, uniqueness: 0.25 },
+      ]);
+      // The vector count still follows deletions, and a deleted item takes its vector along.
+      expect(await store.items.delete("ds", "img_2")).toBe(true);
+      expect(await store.embeddings.count("ds")).toBe(1);
+      expect((await store.embeddings.keyed("ds", 0, 10)).map((k) => k.itemId)).toEqual(["item_c"]);
     } finally {
       await store.close();
     }

@@ -558,4 +558,33 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE item_embeddings ADD COLUMN representativeness REAL;
   `,
+  // Item embeddings keyed by the item's upload order instead of its random id: vectors usually
+  // arrive in that order, so a large upload appends to the table and its index instead of
+  // rewriting pages all over two id indexes (which, past a few hundred thousand vectors, took
+  // most of each upload's commit).
+  `
+  CREATE TABLE item_vectors (
+    item_seq INTEGER PRIMARY KEY REFERENCES items (seq) ON DELETE CASCADE,
+    dataset_id TEXT NOT NULL REFERENCES datasets (id) ON DELETE CASCADE,
+    ann_key INTEGER NOT NULL,
+    dimension INTEGER NOT NULL,
+    uniqueness REAL,
+    representativeness REAL,
+    vector BLOB NOT NULL
+  );
+  INSERT INTO item_vectors (item_seq, dataset_id, ann_key, dimension, uniqueness, representativeness, vector)
+    SELECT i.seq, e.dataset_id, e.ann_key, e.dimension, e.uniqueness, e.representativeness, e.vector
+    FROM item_embeddings e JOIN items i ON i.id = e.item_id
+    ORDER BY i.seq;
+  DROP TABLE item_embeddings;
+  ALTER TABLE item_vectors RENAME TO item_embeddings;
+  CREATE INDEX item_embeddings_by_key ON item_embeddings (dataset_id, ann_key);
+  CREATE TRIGGER item_embeddings_counted AFTER INSERT ON item_embeddings BEGIN
+    INSERT INTO embedding_counts (dataset_id, vectors) VALUES (NEW.dataset_id, 1)
+      ON CONFLICT (dataset_id) DO UPDATE SET vectors = vectors + 1;
+  END;
+  CREATE TRIGGER item_embeddings_uncounted AFTER DELETE ON item_embeddings BEGIN
+    UPDATE embedding_counts SET vectors = vectors - 1 WHERE dataset_id = OLD.dataset_id;
+  END;
+  `,
 ];
