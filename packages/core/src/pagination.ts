@@ -9,8 +9,9 @@ export interface Page<T> {
 /**
  * A lazy list over a paged route: iterate with `for await`, page by page with {@link pages},
  * or collect with {@link toArray}, which needs an explicit cap. The first page is fetched when
- * asked for; once the reader asks for a second one, it is going through the list, and each next
- * page is requested while the current one is read (one page ahead, never more).
+ * asked for, and from then on the next page is requested while the reader holds the current one
+ * (one page ahead, never more), so the server works on it while the reader parses and reads this
+ * one. {@link toArray} asks for no page beyond its limit.
  *
  * @example
  * ```ts
@@ -21,14 +22,22 @@ export interface Page<T> {
 export class PageIterator<T> implements AsyncIterable<T> {
   constructor(private readonly fetchPage: (token: string | null) => Promise<Page<T>>) {}
 
-  /** Every page in order; from the second page on, the next one is fetched while this one is read. */
-  async *pages(): AsyncGenerator<T[]> {
+  /** Every page in order; the next one is fetched while this one is read. */
+  pages(): AsyncGenerator<T[]> {
+    return this.read(Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Pages in order until `limit` entries are read: while the reader holds a page, the next one is
+   * fetched if the entries so far leave room for it.
+   */
+  private async *read(limit: number): AsyncGenerator<T[]> {
     let page: Page<T> = await this.fetchPage(null);
-    for (let index = 0; ; index += 1) {
+    for (let read = 0; ; ) {
       const token = page.nextPageToken || null;
+      read += page.items.length;
       let ahead: Promise<Page<T>> | undefined;
-      // The server works on the next page while the reader parses and reads this one.
-      if (token !== null && index > 0) {
+      if (token !== null && read < limit) {
         ahead = this.fetchPage(token);
         // Marked handled: a reader that stops early never hears of its failure; one that goes on
         // gets it where it is awaited.
@@ -53,9 +62,11 @@ export class PageIterator<T> implements AsyncIterable<T> {
       throw new NucleusError("toArray needs a limit of 0 or more (Infinity for all)");
     const out: T[] = [];
     if (options.limit === 0) return out;
-    for await (const entry of this) {
-      out.push(entry);
-      if (out.length >= options.limit) break;
+    for await (const page of this.read(options.limit)) {
+      for (const entry of page) {
+        out.push(entry);
+        if (out.length >= options.limit) return out;
+      }
     }
     return out;
   }

@@ -1,7 +1,11 @@
 import { readFile } from "node:fs/promises";
+import { sendNative } from "./node-http.js";
 import type { Platform } from "./platform.js";
 
-/** Node: environment variables from `process.env`, local files from the file system. */
+/**
+ * Node: environment variables from `process.env`, local files from the file system, requests by
+ * the `http` module.
+ */
 export const platform: Platform = {
   name: "node",
   env(name) {
@@ -12,4 +16,5 @@ export const platform: Platform = {
     return new Blob([new Uint8Array(await readFile(location))]);
   },
   cookie: () => undefined,
+  sendNative,
 };

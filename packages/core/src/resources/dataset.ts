@@ -106,6 +106,11 @@ import {
   type TaxonomyType,
 } from "./taxonomies.js";
 
+/** Items a page of {@link Dataset.items} asks for by default. */
+const ITEMS_PAGE = 5_000;
+/** Rows a page of {@link Dataset.export} asks for by default. */
+const EXPORT_PAGE = 1_000;
+
 /** A dataset: items keyed by reference id, with their ground truth. */
 export class Dataset {
   /** @internal Made by the client and other resources; not constructed directly. */
@@ -216,7 +221,8 @@ export class Dataset {
   }
 
   /**
-   * Every item, lazily, in upload order.
+   * Every item, lazily, in upload order, `pageSize` items a request (default 5,000; the server
+   * serves up to 10,000).
    *
    * @example
    * ```ts
@@ -224,7 +230,8 @@ export class Dataset {
    * ```
    */
   items(options: CallOptions & { pageSize?: number } = {}): PageIterator<DatasetItemRecord> {
-    const pageSize = options.pageSize ?? 1_000;
+    // Items are small: fewer, larger pages cost the server and the client less per item.
+    const pageSize = options.pageSize ?? ITEMS_PAGE;
     return new PageIterator(async (pageToken) =>
       this.api.call(
         routes.itemsPage,
@@ -236,7 +243,8 @@ export class Dataset {
 
   /**
    * Every item with its ground truth, one export row per item, lazily; only the items of
-   * `query` when one is given.
+   * `query` when one is given. `pageSize` rows a request (default 1,000: rows carry their labels,
+   * and a larger page mostly costs the client memory).
    *
    * @example
    * ```ts
@@ -244,7 +252,7 @@ export class Dataset {
    * ```
    */
   export(options: CallOptions & { pageSize?: number; query?: string } = {}): PageIterator<ExportRow> {
-    const pageSize = options.pageSize ?? 1_000;
+    const pageSize = options.pageSize ?? EXPORT_PAGE;
     return new PageIterator(async (pageToken) => {
       const page = await this.api.call(
         routes.exportPage,
