@@ -77,6 +77,8 @@ export class SqliteCurationStore implements CurationStore {
     });
   }
 
+  // By item id here and in reviewsOf: `+` keeps the planner off the dataset's index, which it
+  // would otherwise scan whole for each chunk of ids.
   tagsOf(datasetId: string, itemIds: readonly string[]): Promise<Map<string, string[]>> {
     return this.scope.read(() => {
       const tags = new Map<string, string[]>();
@@ -85,7 +87,7 @@ export class SqliteCurationStore implements CurationStore {
         const rows = this.scope
           .prepare(
             `SELECT i.id AS item_id, t.tag FROM items i JOIN item_tags t ON t.item_seq = i.seq
-             WHERE i.dataset_id = ? AND i.id IN (${chunk.map(() => "?").join(", ")}) ORDER BY i.seq, t.tag`,
+             WHERE +i.dataset_id = ? AND i.id IN (${chunk.map(() => "?").join(", ")}) ORDER BY i.seq, t.tag`,
           )
           .all(datasetId, ...chunk) as { item_id: string; tag: string }[];
         for (const row of rows) {
@@ -172,7 +174,7 @@ export class SqliteCurationStore implements CurationStore {
           .prepare(
             `SELECT i.id AS item_id, i.reference_id, r.annotation_id, r.status, r.reviewer, r.comment, r.created_at
              FROM items i JOIN reviews r ON r.item_seq = i.seq
-             WHERE i.dataset_id = ? AND i.id IN (${chunk.map(() => "?").join(", ")}) ORDER BY r.seq`,
+             WHERE +i.dataset_id = ? AND i.id IN (${chunk.map(() => "?").join(", ")}) ORDER BY r.seq`,
           )
           .all(datasetId, ...chunk) as ReviewRow[];
         for (const row of rows) records.push(decodeReview(row));

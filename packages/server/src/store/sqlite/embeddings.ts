@@ -94,6 +94,8 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
     });
   }
 
+  // Items are found by id (`+` keeps the planner off the dataset's index, which it would otherwise
+  // scan whole for a long IN list), then checked against the dataset.
   get(datasetId: string, itemIds: readonly string[]): Promise<Map<string, EmbeddingRecord>> {
     return this.scope.read(() => {
       const found = new Map<string, EmbeddingRecord>();
@@ -102,7 +104,7 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
         const rows = this.scope
           .prepare(
             `SELECT i.id AS item_id, i.reference_id, e.vector FROM items i JOIN item_embeddings e ON e.item_seq = i.seq
-             WHERE i.dataset_id = ? AND i.id IN (${chunk.map(() => "?").join(",")})`,
+             WHERE +i.dataset_id = ? AND i.id IN (${chunk.map(() => "?").join(",")})`,
           )
           .all(datasetId, ...chunk) as Row[];
         for (const row of rows) found.set(row.item_id, recordOf(row));
@@ -208,7 +210,7 @@ export class SqliteEmbeddingStore implements EmbeddingStore {
         deleted += this.scope
           .prepare(
             `DELETE FROM item_embeddings WHERE item_seq IN
-               (SELECT seq FROM items WHERE dataset_id = ? AND id IN (${chunk.map(() => "?").join(",")}))`,
+               (SELECT seq FROM items WHERE +dataset_id = ? AND id IN (${chunk.map(() => "?").join(",")}))`,
           )
           .run(datasetId, ...chunk).changes;
       }
