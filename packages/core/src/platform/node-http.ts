@@ -33,7 +33,8 @@ export async function sendNative(url: string, init: NativeRequest): Promise<Nati
   const client = url.startsWith("https:") ? await https() : await http();
   let agent = agents.get(client);
   if (!agent) {
-    agent = new client.Agent({ keepAlive: true });
+    // An idle connection is closed after 4 s, before servers commonly close theirs (Node's after 5 s).
+    agent = new client.Agent({ keepAlive: true, timeout: 4_000 });
     agents.set(client, agent);
   }
   return attempt(client, agent, url, init, true);
@@ -47,21 +48,35 @@ function attempt(
   mayResend: boolean,
 ): Promise<NativeReply> {
   return new Promise((resolve, reject) => {
+    const body = init.body;
+    // Node sends no length of its own for the body of a DELETE (nor chunks it): set it always.
+    const length =
+      body === undefined ? undefined : typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
     const request = client.request(url, {
       method: init.method,
-      headers: init.headers,
+      headers: length === undefined ? init.headers : { ...init.headers, "content-length": String(length) },
       agent,
       signal: init.signal,
     });
-    request.once("response", (response) => resolve(replyOf(response)));
-    request.once("error", (error: NodeJS.ErrnoException) => {
+    let responded = false;
+    request.once("response", (response) => {
+      responded = true;
+      resolve(replyOf(response));
+    });
+    let failed = false;
+    // Listened to for good: a request may fail more than once (its socket, then its response).
+    request.on("error", (error: NodeJS.ErrnoException) => {
+      if (failed) return;
+      failed = true;
       // A kept-alive connection that the server closed while it was idle fails as soon as it is
-      // written to, before the server saw anything: sent once more on a new connection.
+      // written to, before the server saw anything: sent once more on a new connection. A failure
+      // once the response began is the body's (see `collect`), never a reason to send again.
+      if (responded) return;
       if (mayResend && request.reusedSocket && error.code === "ECONNRESET" && !init.signal.aborted) {
         resolve(attempt(client, agent, url, init, false));
       } else reject(error);
     });
-    request.end(init.body);
+    request.end(body);
   });
 }
 
@@ -97,7 +112,7 @@ async function readText(response: IncomingMessage): Promise<string> {
           ? createBrotliDecompress()
           : undefined;
   if (!decoder) return collect(response, response);
-  response.once("error", (error) => decoder.destroy(error));
+  response.on("error", (error) => decoder.destroy(error));
   return collect(response, response.pipe(decoder));
 }
 
@@ -110,7 +125,7 @@ function collect(response: IncomingMessage, source: NodeJS.ReadableStream): Prom
     source.setEncoding("utf8");
     let pieces: string[] = [];
     source.on("data", (piece: string) => pieces.push(piece));
-    source.once("error", reject);
+    source.on("error", reject);
     source.once("end", () => {
       const text = pieces.length === 1 ? (pieces[0] as string) : pieces.join("");
       pieces = [];
