@@ -151,11 +151,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   // Loaded only for a command that runs: `nu --help` and `nu --version` never load the SDK.
-  const { clientFor, closeLocal } = await import("./client.js");
+  const { clientFor, closeLocal, probeLocal } = await import("./client.js");
   try {
     const args = parseArgs(argv, specs);
     // The command's own words come first among the positionals; the rest are its arguments.
     args.positionals = args.positionals.slice(command.path.length);
+    await probeLocal(args.flags, io);
     const json = Boolean(args.flags.json);
     let client: ReturnType<typeof clientFor> | undefined;
     const context: Context = {

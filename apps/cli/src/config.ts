@@ -75,6 +75,20 @@ export function resolveDataDir(flags: Record<string, unknown>, io: Io): string {
   );
 }
 
+/** The endpoint: `--endpoint`, then `NUCLEUS_ENDPOINT`, then the config files, then this machine's server. */
+export function resolveEndpoint(
+  flags: Record<string, unknown>,
+  io: Io,
+  files: FileConfig[] = configFiles(io),
+): string {
+  return (
+    (flags.endpoint as string | undefined) ??
+    io.env.NUCLEUS_ENDPOINT ??
+    first(files, "endpoint") ??
+    LOCAL_ENDPOINT
+  );
+}
+
 /** The key a config file sets, if any (what `nu serve` accepts when no `--api-key` is given). */
 export function configuredApiKey(io: Io): string | undefined {
   return first(configFiles(io), "apiKey");
@@ -86,11 +100,7 @@ export function configuredApiKey(io: Io): string | undefined {
  */
 export function resolveConnection(flags: Record<string, unknown>, io: Io): Connection {
   const files = configFiles(io);
-  const endpoint =
-    (flags.endpoint as string | undefined) ??
-    io.env.NUCLEUS_ENDPOINT ??
-    first(files, "endpoint") ??
-    LOCAL_ENDPOINT;
+  const endpoint = resolveEndpoint(flags, io, files);
   const dataDir = resolveDataDir(flags, io);
   let apiKey = (flags["api-key"] as string | undefined) ?? io.env.NUCLEUS_API_KEY ?? first(files, "apiKey");
   if (!apiKey && isLocal(endpoint)) {
