@@ -13,7 +13,8 @@
 // BENCH_JSON_SHARE (the share of the requests sent as JSON, 0.1: every tenth; the others go in the
 // binary form, float32 after a JSON line of reference ids, as the SDK sends them). While the index
 // catches up, a cheap request every 20 ms measures how long requests wait on the server's event
-// loop. Last, a near-duplicate job over all.
+// loop. Last, a near-duplicate job over all: every BENCH_PLANT_EVERY-th vector (1,000) is a near
+// copy of the one before it, and the job is scored by the share of those copies it groups.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -32,6 +33,8 @@ const JSON_SHARE = Number(process.env.BENCH_JSON_SHARE ?? 0.1);
 /** Set to 0 to leave out the L2 index and searches, or the near-duplicate job (long at a million). */
 const WITH_L2 = process.env.BENCH_L2 !== "0";
 const WITH_NEAR_DUPLICATES = process.env.BENCH_NEAR_DUPLICATES !== "0";
+/** Every this many vectors, one is a near copy of the one before it, for the near-duplicate job to find. */
+const PLANT_EVERY = Number(process.env.BENCH_PLANT_EVERY ?? 1_000);
 const KEY = "bench-key";
 const headers = {
   authorization: `Basic ${Buffer.from(`${KEY}:`).toString("base64")}`,
@@ -57,6 +60,16 @@ const vector = () => {
   const centre = centres[Math.floor(random() * CLUSTERS)];
   return centre.map((x) => Math.round((x + (random() * 2 - 1) * 0.5) * 1e4) / 1e4);
 };
+/** Vector `j` of the uploads: a near copy of the one before it every {@link PLANT_EVERY}. */
+let previous;
+const vectorAt = (j) => {
+  previous =
+    PLANT_EVERY > 0 && j % PLANT_EVERY === PLANT_EVERY - 1
+      ? previous.map((x) => Math.round((x + (random() * 2 - 1) * 0.005) * 1e4) / 1e4)
+      : vector();
+  return previous;
+};
+const planted = PLANT_EVERY > 0 ? Math.floor(ITEMS / PLANT_EVERY) : 0;
 const ref = (i) => `v${i}`;
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
@@ -155,7 +168,7 @@ for (let i = 0; i < ITEMS; i += BATCH) {
   const vectors = [];
   for (let j = i; j < Math.min(ITEMS, i + BATCH); j += 1) {
     refs.push(ref(j));
-    vectors.push(vector());
+    vectors.push(vectorAt(j));
   }
   const form = jsonEvery > 0 && (i / BATCH) % jsonEvery === 0 ? "json" : "binary";
   let body;
@@ -271,7 +284,11 @@ progress("searches measured");
 // Near-duplicates: a job over every vector, at a cosine distance of 0.02.
 let nearDuplicatesMs;
 let jobStatus;
+let plantedFound;
+let peakBeforeJob;
+let rssAfterJob;
 if (WITH_NEAR_DUPLICATES) {
+  peakBeforeJob = peakRssMb();
   const t2 = performance.now();
   const job = await call("POST", `ext/datasets/${datasetId}/near_duplicates`, { threshold: 0.02 });
   do {
@@ -280,6 +297,18 @@ if (WITH_NEAR_DUPLICATES) {
   } while (jobStatus.status === "Running" || jobStatus.status === "Pending");
   nearDuplicatesMs = performance.now() - t2;
   if (jobStatus.status !== "Completed") throw new Error(`near-duplicates: ${JSON.stringify(jobStatus)}`);
+  // A planted copy is found when it shares a group with the vector it copies.
+  const { groups } = await call("GET", `ext/datasets/${datasetId}/near_duplicates/${job.job_id}`);
+  const groupOf = new Map();
+  groups.forEach((group, g) => {
+    for (const item of group.items) groupOf.set(item.reference_id, g);
+  });
+  rssAfterJob = rssMb();
+  plantedFound = 0;
+  for (let j = PLANT_EVERY - 1; j < ITEMS; j += PLANT_EVERY) {
+    const g = groupOf.get(ref(j));
+    if (g !== undefined && g === groupOf.get(ref(j - 1))) plantedFound += 1;
+  }
 }
 
 console.log(
@@ -321,7 +350,7 @@ console.log(
 );
 if (jobStatus)
   console.log(
-    `  near-duplicates job (cosine distance 0.02, 10 neighbours each): ${(nearDuplicatesMs / 1000).toFixed(1)} s, ${jobStatus.message.groups} groups, ${jobStatus.message.duplicates} duplicates`,
+    `  near-duplicates job (cosine distance 0.02, 10 neighbours each): ${(nearDuplicatesMs / 1000).toFixed(1)} s, ${jobStatus.message.groups} groups, ${jobStatus.message.duplicates} duplicates; found ${fmt(plantedFound)} of the ${fmt(planted)} planted near copies (${((100 * plantedFound) / Math.max(planted, 1)).toFixed(1)}%); server peak RSS ${fmt(peakBeforeJob)} MB before the job, ${fmt(peakRssMb())} MB after it, RSS ${fmt(rssAfterJob)} MB once it ended`,
   );
 console.log(
   `  server RSS: ${fmt(rssAfterIngest)} MB after ingest, ${fmt(rssServing)} MB serving searches (${l2 ? "both indexes" : "the cosine index"} open), peak ${fmt(peakRssMb())} MB`,

@@ -33,9 +33,9 @@ interface Meta {
   metric: Metric;
 }
 
-/** An empty graph for vectors of this length, compared by this metric. */
-export function newIndex(dimension: number, metric: Metric): Index {
-  return new Index({
+/** The settings of a graph of vectors of this length, compared by this metric, searched with this beam. */
+export function indexSettings(dimension: number, metric: Metric, expansionSearch = EXPANSION_SEARCH) {
+  return {
     dimensions: dimension,
     metric: metric === "l2" ? MetricKind.L2sq : MetricKind.Cos,
     // Cosine compares directions, which 8-bit components keep well (and index four times as fast
@@ -43,9 +43,14 @@ export function newIndex(dimension: number, metric: Metric): Index {
     quantization: metric === "cosine" ? ScalarKind.I8 : ScalarKind.F16,
     connectivity: CONNECTIVITY,
     expansion_add: EXPANSION_ADD,
-    expansion_search: EXPANSION_SEARCH,
+    expansion_search: expansionSearch,
     multi: false,
-  });
+  };
+}
+
+/** An empty graph for vectors of this length, compared by this metric. */
+export function newIndex(dimension: number, metric: Metric): Index {
+  return new Index(indexSettings(dimension, metric));
 }
 
 /** A graph read back from its file, with the largest store key it had read when saved. */

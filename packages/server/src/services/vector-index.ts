@@ -141,6 +141,27 @@ export class VectorIndexes {
     });
   }
 
+  /**
+   * Brings the dataset's index for this metric up to date with the store and writes it to its
+   * file, for a thread to map (see {@link IndexFileSearch}); answers the file, the largest store key
+   * it holds and its vectors' length, or undefined when the index holds no vector.
+   */
+  async saved(
+    datasetId: string,
+    metric: Metric,
+  ): Promise<{ file: string; watermark: number; dimension: number } | undefined> {
+    const entry = this.entry(datasetId, metric);
+    await this.catchUpEntry(entry, false);
+    return this.run(entry, async () => {
+      const index = entry.index;
+      if (!index || index.size() === 0) return undefined;
+      if (entry.saveTimer) clearTimeout(entry.saveTimer);
+      entry.saveTimer = null;
+      saveIndex(entry);
+      return { file: entry.file, watermark: entry.watermark, dimension: index.dimensions() };
+    });
+  }
+
   /** Brings the dataset's index for this metric up to date with the store (a batch of vectors at a time). */
   async catchUpWith(datasetId: string, metric: Metric): Promise<void> {
     await this.catchUpEntry(this.entry(datasetId, metric), false);
