@@ -22,6 +22,8 @@ export interface NearDuplicatesJobSpec {
   threshold: number;
   /** Neighbours asked of the index per vector. */
   neighbours: number;
+  /** The search beams of the two passes (see {@link FIRST_BEAM}); the defaults unless set. */
+  beams?: { first: number; second: number };
 }
 
 /** One group: its items, the first the one a deduplicated slice keeps (the first stored). */
@@ -104,7 +106,7 @@ interface Unfound {
  * within the threshold; the next vectors are read from the store while the thread searches.
  * Vectors that did not find themselves are searched again with the wide beam, {@link SECOND_BATCH}
  * at a time, by a thread of their own: one thread maps the file at a time. Answers how many
- * vectors were searched.
+ * vectors were searched, and how many of them twice.
  */
 async function joinNeighbours(
   store: NucleusStore,
@@ -112,8 +114,9 @@ async function joinNeighbours(
   spec: NearDuplicatesJobSpec,
   groups: Groups,
   progress: (searched: number) => Promise<void>,
-): Promise<number> {
+): Promise<{ searched: number; again: number }> {
   const { datasetId, metric } = spec;
+  const beams = spec.beams ?? { first: FIRST_BEAM, second: SECOND_BEAM };
   const { watermark, dimension } = file;
   // The index answers squared distances for l2.
   const limit = metric === "l2" ? spec.threshold * spec.threshold : spec.threshold;
@@ -150,6 +153,7 @@ async function joinNeighbours(
     for (const [a, b] of pairs) if (current.has(b)) groups.join(a, b);
   };
   let unfound: Unfound = { keys: [], rows: [] };
+  let searchedAgain = 0;
   /** Searches the kept vectors with the wide beam. */
   const again = async () => {
     const flat = new Float32Array(unfound.keys.length * dimension);
@@ -158,7 +162,8 @@ async function joinNeighbours(
     });
     const batch = { keys: unfound.keys, flat };
     unfound = { keys: [], rows: [] };
-    const wide = await IndexFileSearch.open(file, SECOND_BEAM);
+    searchedAgain += batch.keys.length;
+    const wide = await IndexFileSearch.open(file, beams.second);
     try {
       await join(batch, await wide.search(flat, count));
     } finally {
@@ -171,7 +176,7 @@ async function joinNeighbours(
     let next = await read(0);
     while (next) {
       const batch = next;
-      narrow ??= await IndexFileSearch.open(file, FIRST_BEAM);
+      narrow ??= await IndexFileSearch.open(file, beams.first);
       // The thread takes a copy: the batch keeps its vectors for a second search.
       const searching = narrow.search(batch.flat.slice(), count);
       next = batch.last < watermark ? await read(batch.last) : undefined;
@@ -188,7 +193,7 @@ async function joinNeighbours(
     await narrow?.close();
   }
   if (unfound.keys.length > 0) await again();
-  return searched;
+  return { searched, again: searchedAgain };
 }
 
 /**
@@ -217,11 +222,11 @@ export async function runNearDuplicatesJob(
   const total = await store.embeddings.count(datasetId);
   await report({ totalSteps: total, completedSteps: 0 });
   const groups = new Groups();
-  let searched = 0;
-  if (saved)
-    searched = await joinNeighbours(store, { ...saved, metric }, spec, groups, (done) =>
-      report({ completedSteps: Math.min(done, total) }),
-    );
+  const { searched, again } = saved
+    ? await joinNeighbours(store, { ...saved, metric }, spec, groups, (done) =>
+        report({ completedSteps: Math.min(done, total) }),
+      )
+    : { searched: 0, again: 0 };
   const keyed = groups.all();
   const named = new Map<number, { itemId: string; referenceId: string }>();
   const keys = keyed.flat();
@@ -249,6 +254,8 @@ export async function runNearDuplicatesJob(
       result_key: resultKey,
       groups: result.groups.length,
       duplicates: result.groups.reduce((n, g) => n + g.items.length - 1, 0),
+      // Vectors the narrow search did not find themselves by, searched again with a wide beam.
+      searched_again: again,
     },
   });
 }

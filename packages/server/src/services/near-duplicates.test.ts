@@ -1,0 +1,137 @@
+/**
+ * The near-duplicate job's two passes, on a real store: with a first beam too narrow for vectors
+ * in tight clusters, the vectors that did not find themselves are searched again with a wide beam,
+ * and every planted near-copy is still grouped with its original; a saved index searched on its
+ * thread answers as the index it was saved from.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { JobRecord, JobUpdate } from "../store/index.js";
+import { createDataset, seededRandom as random, startTestServer, type TestServer } from "../test-support.js";
+import { newIndex, writeIndexFile } from "./index-file.js";
+import { IndexFileSearch } from "./index-file-search.js";
+import {
+  NEAR_DUPLICATES_JOB_TYPE,
+  type NearDuplicatesJobSpec,
+  type NearDuplicatesResult,
+  runNearDuplicatesJob,
+} from "./near-duplicates.js";
+import { VectorIndexes } from "./vector-index.js";
+
+const ITEMS = 4_000;
+const DIM = 32;
+const CLUSTERS = 40;
+/** Every this many items, one is a near copy of the item before it. */
+const PLANT_EVERY = 50;
+
+const next = random(11);
+const centres = Array.from({ length: CLUSTERS }, () => Array.from({ length: DIM }, () => next() * 2 - 1));
+const vectors: number[][] = [];
+for (let i = 0; i < ITEMS; i += 1) {
+  const before = vectors[i - 1];
+  if (i % PLANT_EVERY === PLANT_EVERY - 1 && before)
+    vectors.push(before.map((x) => x + (next() - 0.5) * 0.002));
+  else {
+    const centre = centres[Math.floor(next() * CLUSTERS)] as number[];
+    vectors.push(centre.map((x) => x + (next() - 0.5) * 0.6));
+  }
+}
+const ref = (i: number) => `p${i}`;
+
+const dir = mkdtempSync(join(tmpdir(), "nucleus-near-duplicates-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("the near-duplicate job's passes", () => {
+  let server: TestServer;
+  let datasetId: string;
+  let indexes: VectorIndexes;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    datasetId = await createDataset(server, "passes");
+    const items = vectors.map((_, i) => ({
+      reference_id: ref(i),
+      image_url: `https://example.invalid/${i}.jpg`,
+    }));
+    expect((await server.call("POST", `dataset/${datasetId}/append`, { body: { items } })).status).toBe(200);
+    const uploaded = await server.call("POST", `ext/datasets/${datasetId}/embeddings`, {
+      body: { embeddings: vectors.map((vector, i) => ({ reference_id: ref(i), vector })) },
+    });
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(200);
+    indexes = new VectorIndexes(server.store, { dir: join(dir, "indexes") });
+  });
+  afterAll(async () => {
+    await indexes.close();
+    await server.stop();
+  });
+
+  /** Runs a job with these beams; answers its groups (by reference id) and its last report. */
+  const run = async (beams: { first: number; second: number }) => {
+    const spec: NearDuplicatesJobSpec = {
+      type: NEAR_DUPLICATES_JOB_TYPE,
+      datasetId,
+      metric: "cosine",
+      threshold: 0.01,
+      neighbours: 1,
+      beams,
+    };
+    const reports: JobUpdate[] = [];
+    const job = { id: "job_passes", spec } as unknown as JobRecord;
+    await runNearDuplicatesJob(server.store, server.media, indexes, job, async (fields) => {
+      reports.push(fields);
+    });
+    const last = reports[reports.length - 1] as JobUpdate & {
+      message: { result_key: string; searched_again: number };
+    };
+    expect(last.status).toBe("Completed");
+    const bytes = await server.media.get(last.message.result_key);
+    const result = JSON.parse((bytes as Buffer).toString("utf8")) as NearDuplicatesResult;
+    return { result, again: last.message.searched_again };
+  };
+
+  it("searches again, with the wide beam, the vectors a narrow search did not find, and groups every planted copy", async () => {
+    const { result, again } = await run({ first: 1, second: 128 });
+    expect(result.searched).toBe(ITEMS);
+    expect(again).toBeGreaterThan(0);
+    const groupOf = new Map<string, number>();
+    result.groups.forEach((group, g) => {
+      for (const item of group.items) groupOf.set(item.reference_id, g);
+    });
+    const planted = Array.from({ length: ITEMS / PLANT_EVERY }, (_, k) => (k + 1) * PLANT_EVERY - 1);
+    const missed = planted.filter((i) => {
+      const group = groupOf.get(ref(i));
+      return group === undefined || group !== groupOf.get(ref(i - 1));
+    });
+    expect(missed).toEqual([]);
+    // Nothing but the planted pairs lies within the threshold.
+    expect(result.groups).toHaveLength(planted.length);
+  });
+
+  it("searches a saved index on its thread as the index itself does, and refuses a missing file by name", async () => {
+    const index = newIndex(DIM, "cosine");
+    const flat = Float32Array.from(vectors.slice(0, 500).flat());
+    index.add(
+      BigUint64Array.from({ length: 500 }, (_, i) => BigInt(i + 1)),
+      flat,
+      1,
+    );
+    const file = join(dir, "saved.usearch");
+    writeIndexFile(file, index, 500, "cosine");
+    const search = await IndexFileSearch.open({ file, dimension: DIM, metric: "cosine" }, 128);
+    try {
+      const queries = flat.slice(0, 20 * DIM);
+      const hits = await search.search(queries.slice(), 5);
+      for (let q = 0; q < 20; q += 1) {
+        const own = index.search(queries.subarray(q * DIM, (q + 1) * DIM), 5, 1);
+        expect(Array.from(hits.keys.subarray(q * 5, q * 5 + 5))).toEqual(Array.from(own.keys, Number));
+      }
+    } finally {
+      await search.close();
+    }
+    await expect(
+      IndexFileSearch.open({ file: join(dir, "missing.usearch"), dimension: DIM, metric: "cosine" }, 32),
+    ).rejects.toThrow(/missing\.usearch/);
+  });
+});
