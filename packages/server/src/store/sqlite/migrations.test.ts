@@ -70,6 +70,37 @@ describe("migrating an older data folder", () => {
     }
   });
 
+  it("keeps the page size of an older database; a new one takes pages of 8 KiB", async () => {
+    const pageSize = (dir: string) => {
+      const db = new Database(join(dir, "nucleus.sqlite"), { readonly: true });
+      try {
+        return db.pragma("page_size", { simple: true });
+      } finally {
+        db.close();
+      }
+    };
+    const old = oldDataFolder();
+    const fresh = mkdtempSync(join(tmpdir(), "nucleus-migrate-"));
+    dirs.push(fresh);
+    for (const dir of [old, fresh]) {
+      const store = openSqliteStore(dir);
+      try {
+        await store.datasets.create("t", { name: "pages", isScene: false, usePrivacyMode: false });
+      } finally {
+        await store.close();
+      }
+    }
+    expect(pageSize(old)).toBe(4096);
+    expect(pageSize(fresh)).toBe(8192);
+    // The older one still opens and reads.
+    const store = openSqliteStore(old);
+    try {
+      expect((await store.datasets.list("t")).map((d) => d.name)).toContain("pages");
+    } finally {
+      await store.close();
+    }
+  });
+
   it("keeps item vectors, their index keys and scores when vectors move to the item's upload order", async () => {
     const dir = mkdtempSync(join(tmpdir(), "nucleus-migrate-"));
     dirs.push(dir);
