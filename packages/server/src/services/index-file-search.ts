@@ -39,8 +39,8 @@ parentPort.on("message", (message) => {
     const keys = new Float64Array(queries * message.count).fill(-1);
     const distances = new Float32Array(queries * message.count);
     if (count > 0 && queries > 0) {
-      const rows = Array.from({ length: queries }, (_, i) => message.flat.subarray(i * dimension, (i + 1) * dimension));
-      const found = index.search(rows, count, threads);
+      // The queries laid end to end are a matrix to usearch.
+      const found = index.search(message.flat, count, threads);
       for (let i = 0; i < queries; i += 1) {
         // One query answers its matches; several answer a batch.
         const one = typeof found.get === "function" ? found.get(i) : found;

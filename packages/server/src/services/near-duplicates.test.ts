@@ -4,7 +4,7 @@
  * and every planted near-copy is still grouped with its original; a saved index searched on its
  * thread answers as the index it was saved from.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -68,7 +68,7 @@ describe("the near-duplicate job's passes", () => {
   });
 
   /** Runs a job with these beams; answers its groups (by reference id) and its last report. */
-  const run = async (beams: { first: number; second: number }) => {
+  const run = async (beams: { first: number; second: number }, secondBatch?: number) => {
     const spec: NearDuplicatesJobSpec = {
       type: NEAR_DUPLICATES_JOB_TYPE,
       datasetId,
@@ -76,6 +76,7 @@ describe("the near-duplicate job's passes", () => {
       threshold: 0.01,
       neighbours: 1,
       beams,
+      ...(secondBatch ? { secondBatch } : {}),
     };
     const reports: JobUpdate[] = [];
     const job = { id: "job_passes", spec } as unknown as JobRecord;
@@ -91,22 +92,46 @@ describe("the near-duplicate job's passes", () => {
     return { result, again: last.message.searched_again };
   };
 
-  it("searches again, with the wide beam, the vectors a narrow search did not find, and groups every planted copy", async () => {
-    const { result, again } = await run({ first: 1, second: 128 });
-    expect(result.searched).toBe(ITEMS);
-    expect(again).toBeGreaterThan(0);
+  const planted = Array.from({ length: ITEMS / PLANT_EVERY }, (_, k) => (k + 1) * PLANT_EVERY - 1);
+  /** The planted copies not grouped with their originals. */
+  const missedOf = (result: NearDuplicatesResult) => {
     const groupOf = new Map<string, number>();
     result.groups.forEach((group, g) => {
       for (const item of group.items) groupOf.set(item.reference_id, g);
     });
-    const planted = Array.from({ length: ITEMS / PLANT_EVERY }, (_, k) => (k + 1) * PLANT_EVERY - 1);
-    const missed = planted.filter((i) => {
+    return planted.filter((i) => {
       const group = groupOf.get(ref(i));
       return group === undefined || group !== groupOf.get(ref(i - 1));
     });
-    expect(missed).toEqual([]);
+  };
+  const leftCopies = () => readdirSync(join(dir, "indexes")).filter((name) => name.includes(".job-"));
+
+  it("searches again, with the wide beam, the vectors a narrow search did not find, and groups every planted copy", async () => {
+    const { result, again } = await run({ first: 1, second: 128 });
+    expect(result.searched).toBe(ITEMS);
+    expect(again).toBeGreaterThan(0);
+    expect(missedOf(result)).toEqual([]);
     // Nothing but the planted pairs lies within the threshold.
     expect(result.groups).toHaveLength(planted.length);
+    // The job's copy of the index file is gone with it.
+    expect(leftCopies()).toEqual([]);
+  });
+
+  it("switches between the narrow and the wide thread as often as the vectors to search again fill a batch", async () => {
+    const { result, again } = await run({ first: 1, second: 128 }, 3);
+    expect(again).toBeGreaterThan(6);
+    expect(result.searched).toBe(ITEMS);
+    expect(missedOf(result)).toEqual([]);
+    expect(result.groups).toHaveLength(planted.length);
+    expect(leftCopies()).toEqual([]);
+  });
+
+  it("deletes copies a job left behind when the indexes open again", async () => {
+    const left = join(dir, "indexes", `${datasetId}.cosine.usearch.job-left`);
+    writeFileSync(left, "left by a process that ended during a job");
+    const again = new VectorIndexes(server.store, { dir: join(dir, "indexes") });
+    await again.close();
+    expect(existsSync(left)).toBe(false);
   });
 
   it("searches a saved index on its thread as the index itself does, and refuses a missing file by name", async () => {

@@ -24,6 +24,8 @@ export interface NearDuplicatesJobSpec {
   neighbours: number;
   /** The search beams of the two passes (see {@link FIRST_BEAM}); the defaults unless set. */
   beams?: { first: number; second: number };
+  /** Vectors searched again together (see {@link SECOND_BATCH}); the default unless set. */
+  secondBatch?: number;
 }
 
 /** One group: its items, the first the one a deduplicated slice keeps (the first stored). */
@@ -117,6 +119,7 @@ async function joinNeighbours(
 ): Promise<{ searched: number; again: number }> {
   const { datasetId, metric } = spec;
   const beams = spec.beams ?? { first: FIRST_BEAM, second: SECOND_BEAM };
+  const secondBatch = spec.secondBatch ?? SECOND_BATCH;
   const { watermark, dimension } = file;
   // The index answers squared distances for l2.
   const limit = metric === "l2" ? spec.threshold * spec.threshold : spec.threshold;
@@ -171,16 +174,24 @@ async function joinNeighbours(
     }
   };
   let searched = 0;
-  let narrow: IndexFileSearch | undefined;
-  const searchNarrow = async (batch: Batch) => {
-    narrow ??= await IndexFileSearch.open(file, beams.first);
-    // The thread takes a copy: the batch keeps its vectors for a second search.
-    return narrow.search(batch.flat.slice(), count);
+  // The narrow thread, opened with the first batch and again after each wide pass. Kept as a
+  // promise, so that a thread still opening when the job fails is ended too.
+  let opening: Promise<IndexFileSearch> | undefined;
+  const closeNarrow = async () => {
+    const narrow = opening;
+    opening = undefined;
+    await narrow?.then(
+      (search) => search.close(),
+      () => {},
+    );
   };
   const sent = (batch: Batch | undefined) => {
-    const hits = batch && searchNarrow(batch);
+    if (!batch) return undefined;
+    opening ??= IndexFileSearch.open(file, beams.first);
+    // The thread takes a copy: the batch keeps its vectors for a second search.
+    const hits = opening.then((narrow) => narrow.search(batch.flat.slice(), count));
     // Awaited in the next turn of the loop; a failure meanwhile is not unhandled.
-    hits?.catch(() => {});
+    hits.catch(() => {});
     return hits;
   };
   try {
@@ -193,19 +204,18 @@ async function joinNeighbours(
       hits = sent(next);
       await join(batch, found, unfound);
       searched += batch.keys.length;
-      if (unfound.keys.length >= SECOND_BATCH) {
+      if (unfound.keys.length >= secondBatch) {
         // The narrow thread ends (one thread maps the file at a time) once its search is answered.
         const answered = hits && (await hits);
         hits = answered && Promise.resolve(answered);
-        await narrow?.close();
-        narrow = undefined;
+        await closeNarrow();
         await again();
       }
       await progress(searched);
       batch = next;
     }
   } finally {
-    await narrow?.close();
+    await closeNarrow();
   }
   if (unfound.keys.length > 0) await again();
   return { searched, again: searchedAgain };
@@ -234,15 +244,21 @@ export async function runNearDuplicatesJob(
 ): Promise<void> {
   const spec = job.spec as unknown as NearDuplicatesJobSpec;
   const { datasetId, metric } = spec;
-  const saved = await vectors.saved(datasetId, metric);
   const total = await store.embeddings.count(datasetId);
   await report({ totalSteps: total, completedSteps: 0 });
   const groups = new Groups();
-  const { searched, again } = saved
-    ? await joinNeighbours(store, { ...saved, metric }, spec, groups, (done) =>
+  let searched = 0;
+  let again = 0;
+  const saved = await vectors.saved(datasetId, metric);
+  if (saved) {
+    try {
+      ({ searched, again } = await joinNeighbours(store, { ...saved, metric }, spec, groups, (done) =>
         report({ completedSteps: Math.min(done, total) }),
-      )
-    : { searched: 0, again: 0 };
+      ));
+    } finally {
+      saved.release();
+    }
+  }
   const keyed = groups.all();
   const named = new Map<number, { itemId: string; referenceId: string }>();
   const keys = keyed.flat();

@@ -7,7 +7,8 @@
  * extends it from the database. Vectors of deleted or replaced items stay in the index until it is
  * rebuilt; their keys name no item any more, so searches drop them.
  */
-import { mkdirSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { copyFileSync, linkSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -29,6 +30,19 @@ const MIN_ADD_BATCH = 8;
 const MAX_ADD_BATCH = 1_024;
 /** Rebuild when this share of an index's vectors no longer name an item. */
 const STALE_SHARE = 0.25;
+
+/** What a copy of a saved index's file is named after: its index file's name, this, and an id. */
+const COPY_MARK = ".job-";
+
+/** A saved index's file under a name of its own (see {@link VectorIndexes.saved}). */
+export interface SavedCopy {
+  file: string;
+  /** The largest store key the copy holds. */
+  watermark: number;
+  dimension: number;
+  /** Deletes the copy's name. */
+  release(): void;
+}
 
 /** A key the index found and its approximate distance (cosine: `1 - cos`; l2: squared). */
 export interface IndexHit {
@@ -80,6 +94,9 @@ export class VectorIndexes {
     private readonly options: VectorIndexOptions,
   ) {
     mkdirSync(options.dir, { recursive: true });
+    // Copies a job left when the process ended during it.
+    for (const name of readdirSync(options.dir))
+      if (name.includes(`.usearch${COPY_MARK}`)) rmSync(join(options.dir, name), { force: true });
   }
 
   /**
@@ -142,14 +159,14 @@ export class VectorIndexes {
   }
 
   /**
-   * Brings the dataset's index for this metric up to date with the store and writes it to its
-   * file, for a thread to map (see {@link IndexFileSearch}); answers the file, the largest store key
-   * it holds and its vectors' length, or undefined when the index holds no vector.
+   * Brings the dataset's index for this metric up to date with the store, writes it to its file
+   * and gives that file a second name of its own, for a thread to map (see IndexFileSearch):
+   * later saves rename newer files over the index's name, and dropping the dataset's vectors
+   * deletes it, while a job reads its copy. Answers that name, the largest store key the copy
+   * holds and its vectors' length, or undefined when the index holds no vector; call `release`
+   * when done with it.
    */
-  async saved(
-    datasetId: string,
-    metric: Metric,
-  ): Promise<{ file: string; watermark: number; dimension: number } | undefined> {
+  async saved(datasetId: string, metric: Metric): Promise<SavedCopy | undefined> {
     const entry = this.entry(datasetId, metric);
     await this.catchUpEntry(entry, false);
     return this.run(entry, async () => {
@@ -158,7 +175,19 @@ export class VectorIndexes {
       if (entry.saveTimer) clearTimeout(entry.saveTimer);
       entry.saveTimer = null;
       saveIndex(entry);
-      return { file: entry.file, watermark: entry.watermark, dimension: index.dimensions() };
+      const copy = `${entry.file}${COPY_MARK}${randomUUID()}`;
+      try {
+        linkSync(entry.file, copy);
+      } catch {
+        // A file system without hard links.
+        copyFileSync(entry.file, copy);
+      }
+      return {
+        file: copy,
+        watermark: entry.watermark,
+        dimension: index.dimensions(),
+        release: () => rmSync(copy, { force: true }),
+      };
     });
   }
 
