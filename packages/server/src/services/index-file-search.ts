@@ -1,11 +1,10 @@
 /**
  * Searches of a saved vector index on a thread of its own: the thread maps the index file
  * (usearch's `view`, which reads the graph from the page cache instead of copying it into memory)
- * with the search beam asked for, and answers batches of queries on every core. Ending the thread
- * unmaps the file. A long job over
- * every vector (near-duplicates) searches this way, so that the event loop stays free for requests
- * and the job's store reads overlap its searches; and the beam, fixed for an open index, can be
- * narrower than the one that serves users' searches.
+ * with the search beam asked for, and answers batches of queries on every core; ending the thread
+ * unmaps the file. A long job over every vector (near-duplicates) searches this way, so that the
+ * event loop stays free for requests and the job's store reads overlap its searches; and the beam,
+ * fixed for an open index, can be narrower than the one that serves users' searches.
  */
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
@@ -14,8 +13,8 @@ import { indexSettings } from "./index-file.js";
 import type { Metric } from "./nearest.js";
 
 /**
- * The thread's code: it maps the file as it starts and says how many vectors it holds; on each
- * message it answers the keys and distances of a batch of queries, laid end to end, `count` a
+ * The thread's code: it maps the file as it starts and says whether it could; on each message it
+ * answers the keys and distances of a batch of queries, laid end to end, `count` a
  * query (-1 pads a query that found fewer).
  */
 const WORKER_SOURCE = `
