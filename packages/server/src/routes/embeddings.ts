@@ -14,6 +14,7 @@ import {
   entryName,
   readBinaryEmbeddings,
 } from "./binary-embeddings.js";
+import { MAX_INDEX_SHARE, MIN_CANDIDATES, RERANK_SPARE, widenFor } from "./index-candidates.js";
 import { runOf } from "./queries.js";
 
 /** Vectors read per store call while searching. */
@@ -25,12 +26,6 @@ const BY_ID = 1_000;
 /** A filter keeping at most this share of the vectors reads them by id instead of scanning all. */
 const SPARSE_SHARE = 0.25;
 const DEFAULT_K = 10;
-/** The fewest candidates asked of the index: ranking a few more than `k` by exact distance lifts recall. */
-const MIN_CANDIDATES = 40;
-/** Candidates past `k` a ranking wants before it stops asking the index for more. */
-const RERANK_SPARE = 10;
-/** Asking the index for more than this share of a dataset falls back to an exact search. */
-const MAX_INDEX_SHARE = 0.2;
 /** How long after an upload the vector index waits for the next one before it builds. */
 const UPLOAD_PAUSE_MS = 250;
 
@@ -208,6 +203,8 @@ interface Search {
   candidates: Set<string> | undefined;
   /** Vectors the dataset holds. */
   total: number;
+  /** The item searched near, which a search that went where it should finds first. */
+  anchor?: string;
 }
 
 /** A search's answer: the nearest items and how many vectors were compared. */
@@ -261,7 +258,8 @@ async function exactSearch(c: Ctx, datasetId: string, search: Search): Promise<F
 
 /**
  * Asks the dataset's vector index for candidates, more of them the fewer items a filter keeps and
- * again with more when too few pass, then ranks them by exact distance. Answers undefined when
+ * again with more when too few pass (or when a search near an item did not find the item), then
+ * ranks them by exact distance. Answers undefined when
  * the index would have to give too large a share of the dataset: an exact search is then as quick.
  */
 async function indexSearch(c: Ctx, datasetId: string, search: Search): Promise<Found | undefined> {
@@ -269,6 +267,7 @@ async function indexSearch(c: Ctx, datasetId: string, search: Search): Promise<F
   const { candidates, exclude, k, total } = search;
   const share = candidates ? Math.max(candidates.size, 1) / Math.max(total, 1) : 1;
   let want = Math.ceil(Math.max(k + exclude.size, MIN_CANDIDATES) / share);
+  let widened = false;
   for (;;) {
     if (want > MAX_INDEX_SHARE * total && want > MIN_CANDIDATES) return undefined;
     const hits = await vectors.nearest(datasetId, search.metric, search.query, want);
@@ -279,11 +278,19 @@ async function indexSearch(c: Ctx, datasetId: string, search: Search): Promise<F
       hits.map((h) => h.key),
     );
     const kept: string[] = [];
+    let anchorFound = false;
     for (const hit of hits) {
       const item = named.get(hit.key);
+      if (item?.itemId === search.anchor) anchorFound = true;
       // A key that names no item is a deleted or replaced vector the index still holds.
       if (!item || exclude.has(item.itemId) || (candidates && !candidates.has(item.itemId))) continue;
       kept.push(item.itemId);
+    }
+    const wider = widenFor({ anchor: search.anchor, widened }, { anchorFound, got: hits.length, want });
+    if (wider !== undefined) {
+      widened = true;
+      want = wider;
+      continue;
     }
     if (kept.length >= k + RERANK_SPARE || hits.length < want) {
       const stored = await store.embeddings.get(datasetId, kept);
@@ -358,6 +365,7 @@ export function embeddingRoutes(): Hono<Env> {
     const dimension = await store.embeddings.dimension(dataset.id);
     let query: Float32Array;
     let exclude = new Set<string>();
+    let anchor: string | undefined;
     if (body.reference_ids) {
       ({ query, exclude } = await meanOf(c, dataset.id, body.reference_ids, metric));
     } else if (body.vector) {
@@ -385,13 +393,22 @@ export function embeddingRoutes(): Hono<Env> {
       }
       query = found.vector;
       exclude = new Set([found.itemId]);
+      anchor = found.itemId;
     }
     const candidates = await candidatesOf(c, dataset, body);
     const { exactSearchBelow } = c.get("services");
     const total = await store.embeddings.count(dataset.id);
     const narrow = candidates !== undefined && candidates.size <= SPARSE_SHARE * total;
     if (!body.exact && total >= exactSearchBelow && !narrow) {
-      const found = await indexSearch(c, dataset.id, { query, metric, k, exclude, candidates, total });
+      const found = await indexSearch(c, dataset.id, {
+        query,
+        metric,
+        k,
+        exclude,
+        candidates,
+        total,
+        ...(anchor ? { anchor } : {}),
+      });
       if (found) {
         return { metric, dimension: dimension ?? 0, method: "index" as const, ...found };
       }

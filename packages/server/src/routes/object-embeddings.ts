@@ -7,6 +7,7 @@ import { requireDataset } from "../http/lookup.js";
 import { distanceTo, type Metric, TopK } from "../services/nearest.js";
 import type { ObjectIndexes } from "../services/object-index.js";
 import type { DatasetRecord, EntityStores, ObjectVectorFilter, ObjectVectorRecord } from "../store/index.js";
+import { MAX_INDEX_SHARE, MIN_CANDIDATES, RERANK_SPARE, widenFor } from "./index-candidates.js";
 import { runOf } from "./queries.js";
 
 /** Vectors read per store call while searching. */
@@ -56,13 +57,6 @@ function resultOf(record: ObjectVectorRecord, distance: number): Result {
 
 /** A filter keeping at most this share of the object vectors is searched exactly. */
 const SPARSE_SHARE = 0.25;
-/** The fewest candidates asked of the index: ranking a few more than `k` exactly lifts recall. */
-const MIN_CANDIDATES = 40;
-/** Candidates past `k` a ranking wants before it stops asking the index for more. */
-const RERANK_SPARE = 10;
-/** Asking the index for more than this share of the objects falls back to an exact search. */
-const MAX_INDEX_SHARE = 0.2;
-
 /** What an index search looks for. */
 interface Search {
   query: Float32Array;
@@ -82,7 +76,8 @@ const keeps = (filter: ObjectVectorFilter, record: ObjectVectorRecord) =>
 
 /**
  * Asks the dataset's object index for candidates (more of them the fewer objects the filter
- * keeps, and again with more when too few pass), then ranks them by their exact distances.
+ * keeps, and again with more when too few pass or a search near an object did not find it), then
+ * ranks them by their exact distances.
  * Answers undefined when the index is behind or would have to give too large a share.
  */
 async function indexSearch(
@@ -94,6 +89,7 @@ async function indexSearch(
   const { k, total, filter, exclude } = search;
   const share = Math.max(search.kept, 1) / Math.max(total, 1);
   let want = Math.ceil(Math.max(k + 1, MIN_CANDIDATES) / share);
+  let widened = false;
   for (;;) {
     if (want > MAX_INDEX_SHARE * total && want > MIN_CANDIDATES) return undefined;
     const keys = await objects.nearest(datasetId, search.metric, search.query, want, total);
@@ -101,6 +97,14 @@ async function indexSearch(
     const records = await store.objectVectors.byKeys(datasetId, keys);
     // A key missing from the store is a vector replaced or deleted since the index took it.
     const passing = [...records.values()].filter((r) => r.objectId !== exclude && keeps(filter, r));
+    // A search near an object that did not find the object itself ended in another cluster.
+    const anchorFound = exclude !== undefined && [...records.values()].some((r) => r.objectId === exclude);
+    const wider = widenFor({ anchor: exclude, widened }, { anchorFound, got: keys.length, want });
+    if (wider !== undefined) {
+      widened = true;
+      want = wider;
+      continue;
+    }
     if (passing.length >= k + RERANK_SPARE || keys.length < want) {
       const distance = distanceTo(search.query, search.metric);
       const top = new TopK<ObjectVectorRecord>(k);

@@ -33,24 +33,32 @@ interface Meta {
   metric: Metric;
 }
 
-/** The settings of a graph of vectors of this length, compared by this metric, searched with this beam. */
-export function indexSettings(dimension: number, metric: Metric, expansionSearch = EXPANSION_SEARCH) {
+/**
+ * The settings of a graph of vectors of this length, compared by this metric, searched with this
+ * beam, each vector keeping this many links (a saved graph keeps its own).
+ */
+export function indexSettings(
+  dimension: number,
+  metric: Metric,
+  expansionSearch = EXPANSION_SEARCH,
+  connectivity = CONNECTIVITY,
+) {
   return {
     dimensions: dimension,
     metric: metric === "l2" ? MetricKind.L2sq : MetricKind.Cos,
     // Cosine compares directions, which 8-bit components keep well (and index four times as fast
     // as 32-bit ones); L2 needs magnitudes, kept in half floats.
     quantization: metric === "cosine" ? ScalarKind.I8 : ScalarKind.F16,
-    connectivity: CONNECTIVITY,
+    connectivity,
     expansion_add: EXPANSION_ADD,
     expansion_search: expansionSearch,
     multi: false,
   };
 }
 
-/** An empty graph for vectors of this length, compared by this metric. */
-export function newIndex(dimension: number, metric: Metric): Index {
-  return new Index(indexSettings(dimension, metric));
+/** An empty graph for vectors of this length, compared by this metric, each keeping this many links. */
+export function newIndex(dimension: number, metric: Metric, connectivity = CONNECTIVITY): Index {
+  return new Index(indexSettings(dimension, metric, EXPANSION_SEARCH, connectivity));
 }
 
 /** A graph read back from its file, with the largest store key it had read when saved. */

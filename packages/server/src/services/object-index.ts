@@ -45,6 +45,8 @@ export interface ObjectIndexOptions {
   /** The folder the index files are kept in (the item indexes' folder will do: the names differ). */
   dir: string;
   log?: (line: string) => void;
+  /** Links each vector keeps in a new graph (see {@link newIndex}). */
+  connectivity?: number | undefined;
 }
 
 /** The object indexes of one store's datasets. */
@@ -223,7 +225,8 @@ export class ObjectIndexes {
       if (read >= limit || this.closed) return false;
       const page = await this.store.objectVectors.page(entry.datasetId, {}, { cursor, limit: READ_PAGE });
       const first = page.records[0];
-      if (first && !entry.index) entry.index = newIndex(first.vector.length, entry.metric);
+      if (first && !entry.index)
+        entry.index = newIndex(first.vector.length, entry.metric, this.options.connectivity);
       const index = entry.index;
       const fits = index
         ? page.records.filter((r) => r.vector.length === index.dimensions() && !index.contains(BigInt(r.key)))

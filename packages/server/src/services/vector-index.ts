@@ -76,6 +76,8 @@ export interface VectorIndexOptions {
   /** The folder the index files are kept in. */
   dir: string;
   log?: (line: string) => void;
+  /** Links each vector keeps in a new graph (see {@link newIndex}). */
+  connectivity?: number | undefined;
 }
 
 /** The vector indexes of every dataset this server searched or indexed. */
@@ -421,7 +423,7 @@ export class VectorIndexes {
     const dimension = (rows[0] as KeyedVector).vector.length;
     // A dataset whose vectors were all deleted may take vectors of another length.
     if (entry.index && entry.index.dimensions() !== dimension) entry.index = null;
-    entry.index ??= newIndex(dimension, entry.metric);
+    entry.index ??= newIndex(dimension, entry.metric, this.options.connectivity);
     const index = entry.index;
     entry.pending = rows.filter((row) => row.vector.length === dimension && !index.contains(BigInt(row.key)));
     entry.readTo = (rows[rows.length - 1] as KeyedVector).key;
