@@ -1,8 +1,10 @@
 /**
  * Uniqueness scores through the real server: among two tight clusters of vectors, a few isolated
  * ones score highest; the scores are queryable (`embedding.uniqueness > 0.8`), and a replaced
- * vector loses its score.
+ * vector loses its score. The job searches a copy of the saved index, deleted when it ends.
  */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createDataset,
@@ -64,6 +66,10 @@ describe.each(testBackends())("uniqueness on $name", (backend) => {
   it("scores isolated items highest, queryable as embedding.uniqueness", async () => {
     expect(await matching("embedding.uniqueness >= 0")).toEqual([]);
     await score();
+    // The job searched a copy of the saved index, gone once it ended.
+    const files = readdirSync(join(server.dataDir, "vectors"));
+    expect(files).toContain(`${ds}.cosine.usearch`);
+    expect(files.filter((name) => name.includes(".job-"))).toEqual([]);
     expect(await matching("embedding.uniqueness > 0.8")).toEqual(OUTLIERS.map(ref).sort());
     expect(await matching("embedding.uniqueness >= 0")).toHaveLength(CLUSTERED);
     expect(await matching("embedding.uniqueness < 0.2")).toHaveLength(CLUSTERED - OUTLIERS.length);

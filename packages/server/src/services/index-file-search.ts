@@ -9,6 +9,7 @@
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import type { KeyedVector, NucleusStore } from "../store/index.js";
 import { indexSettings } from "./index-file.js";
 import type { Metric } from "./nearest.js";
 
@@ -153,4 +154,33 @@ export class IndexFileSearch {
       this.worker.postMessage({ ...message, id }, transfer);
     });
   }
+}
+
+/** Vectors of a saved index read from the store: the rows, their numbers laid end to end, and the last key read. */
+export interface IndexedBatch {
+  rows: KeyedVector[];
+  flat: Float32Array;
+  last: number;
+}
+
+/**
+ * The next `step` vectors of the dataset after store key `after` that the saved index holds (keys
+ * up to its watermark, of its length), ready to search; undefined past the watermark.
+ */
+export async function readIndexed(
+  store: NucleusStore,
+  datasetId: string,
+  saved: { watermark: number; dimension: number },
+  after: number,
+  step: number,
+): Promise<IndexedBatch | undefined> {
+  const all = await store.embeddings.keyed(datasetId, after, step);
+  const last = all[all.length - 1]?.key;
+  if (last === undefined || (all[0] as KeyedVector).key > saved.watermark) return undefined;
+  const rows = all.filter((row) => row.key <= saved.watermark && row.vector.length === saved.dimension);
+  const flat = new Float32Array(rows.length * saved.dimension);
+  rows.forEach((row, i) => {
+    flat.set(row.vector, i * saved.dimension);
+  });
+  return { rows, flat, last };
 }

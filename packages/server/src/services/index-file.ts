@@ -24,7 +24,8 @@ import type { Metric } from "./nearest.js";
  */
 const CONNECTIVITY = 16;
 const EXPANSION_ADD = 128;
-const EXPANSION_SEARCH = 128;
+/** The beam users' searches are served with. */
+export const EXPANSION_SEARCH = 128;
 
 /** What the file beside a saved graph says of it. */
 interface Meta {

@@ -5,8 +5,8 @@
  * groups are kept as a JSON file in the media store, named in the job's message.
  */
 import type { MediaStore } from "../media.js";
-import type { JobRecord, JobUpdate, KeyedVector, NucleusStore } from "../store/index.js";
-import { type BatchHits, IndexFileSearch, type IndexFileSpec } from "./index-file-search.js";
+import type { JobRecord, JobUpdate, NucleusStore } from "../store/index.js";
+import { type BatchHits, IndexFileSearch, type IndexFileSpec, readIndexed } from "./index-file-search.js";
 import type { Metric } from "./nearest.js";
 import type { VectorIndexes } from "./vector-index.js";
 
@@ -125,15 +125,8 @@ async function joinNeighbours(
   const limit = metric === "l2" ? spec.threshold * spec.threshold : spec.threshold;
   const count = spec.neighbours + 1;
   const read = async (after: number): Promise<Read | undefined> => {
-    const all = await store.embeddings.keyed(datasetId, after, STEP);
-    const last = all[all.length - 1]?.key;
-    if (last === undefined || (all[0] as KeyedVector).key > watermark) return undefined;
-    const rows = all.filter((row) => row.key <= watermark && row.vector.length === dimension);
-    const flat = new Float32Array(rows.length * dimension);
-    rows.forEach((row, i) => {
-      flat.set(row.vector, i * dimension);
-    });
-    return { keys: rows.map((row) => row.key), flat, last };
+    const batch = await readIndexed(store, datasetId, file, after, STEP);
+    return batch && { keys: batch.rows.map((row) => row.key), flat: batch.flat, last: batch.last };
   };
   /** Joins the pairs a batch found; keeps the vectors that did not find themselves in `keep`. */
   const join = async (batch: Batch, hits: BatchHits, keep?: Unfound): Promise<void> => {

@@ -12,7 +12,7 @@ import { copyFileSync, linkSync, mkdirSync, readdirSync, rmSync } from "node:fs"
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { BatchMatches, type Index, type Matches } from "usearch";
+import type { Index } from "usearch";
 import type { KeyedVector, NucleusStore } from "../store/index.js";
 import { newIndex, readIndexFile, removeIndexFile, saveIndex, saveIndexSoon } from "./index-file.js";
 import type { Metric } from "./nearest.js";
@@ -128,36 +128,6 @@ export class VectorIndexes {
     });
     if (found === undefined) this.pump(entry);
     return found;
-  }
-
-  /**
-   * The `count` nearest keys of each of several vectors (laid end to end in `flat`), searched in
-   * one native call on every core; answers one list a vector. Call {@link catchUp} first.
-   */
-  async nearestOfMany(
-    datasetId: string,
-    metric: Metric,
-    flat: Float32Array,
-    count: number,
-  ): Promise<IndexHit[][]> {
-    const entry = this.entry(datasetId, metric);
-    return this.run(entry, async () => {
-      const index = entry.index;
-      if (!index || index.size() === 0 || flat.length % index.dimensions() !== 0) return [];
-      const queries = flat.length / index.dimensions();
-      const vectors = Array.from({ length: queries }, (_, i) =>
-        flat.subarray(i * index.dimensions(), (i + 1) * index.dimensions()),
-      );
-      const found = index.search(vectors, Math.min(count, index.size()), this.threads);
-      return vectors.map((_, i) => {
-        // One query answers its matches; several answer a batch, each cut to what was found.
-        const one = found instanceof BatchMatches ? found.get(i) : (found as unknown as Matches);
-        const hits: IndexHit[] = [];
-        for (let j = 0; j < one.keys.length; j += 1)
-          hits.push({ key: Number(one.keys[j]), distance: one.distances[j] as number });
-        return hits;
-      });
-    });
   }
 
   /**
