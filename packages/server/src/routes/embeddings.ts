@@ -268,11 +268,15 @@ async function indexSearch(c: Ctx, datasetId: string, search: Search): Promise<F
   const share = candidates ? Math.max(candidates.size, 1) / Math.max(total, 1) : 1;
   let want = Math.ceil(Math.max(k + exclude.size, MIN_CANDIDATES) / share);
   let widened = false;
+  // Candidates ranked of those the index answers: all of them, but a widened search ranks only its
+  // best, as many as the search before it asked for (it is the beam that had to be wider).
+  let rank = Number.POSITIVE_INFINITY;
   for (;;) {
     if (want > MAX_INDEX_SHARE * total && want > MIN_CANDIDATES) return undefined;
-    const hits = await vectors.nearest(datasetId, search.metric, search.query, want);
+    const found = await vectors.nearest(datasetId, search.metric, search.query, want);
     // An index still catching up: this search is exact.
-    if (hits === undefined) return undefined;
+    if (found === undefined) return undefined;
+    const hits = found.length > rank ? found.slice(0, rank) : found;
     const named = await store.embeddings.byKeys(
       datasetId,
       hits.map((h) => h.key),
@@ -286,23 +290,25 @@ async function indexSearch(c: Ctx, datasetId: string, search: Search): Promise<F
       if (!item || exclude.has(item.itemId) || (candidates && !candidates.has(item.itemId))) continue;
       kept.push(item.itemId);
     }
-    const wider = widenFor({ anchor: search.anchor, widened }, { anchorFound, got: hits.length, want });
+    const wider = widenFor({ anchor: search.anchor, widened }, { anchorFound, got: found.length, want });
     if (wider !== undefined) {
       widened = true;
+      rank = want;
       want = wider;
       continue;
     }
-    if (kept.length >= k + RERANK_SPARE || hits.length < want) {
+    if (kept.length >= k + RERANK_SPARE || found.length < want) {
       const stored = await store.embeddings.get(datasetId, kept);
       const distance = distanceTo(search.query, search.metric);
       const top = new TopK<string>(k);
       for (const record of stored.values())
         top.offer({ value: record.referenceId, key: record.itemId, distance: distance(record.vector) });
       return {
-        searched: hits.length,
+        searched: found.length,
         results: top.sorted().map((n) => ({ item_id: n.key, reference_id: n.value, distance: n.distance })),
       };
     }
+    rank = Number.POSITIVE_INFINITY;
     want *= 4;
   }
 }

@@ -90,29 +90,35 @@ async function indexSearch(
   const share = Math.max(search.kept, 1) / Math.max(total, 1);
   let want = Math.ceil(Math.max(k + 1, MIN_CANDIDATES) / share);
   let widened = false;
+  // Candidates ranked of those the index answers: all of them, but a widened search ranks only its
+  // best, as many as the search before it asked for (it is the beam that had to be wider).
+  let rank = Number.POSITIVE_INFINITY;
   for (;;) {
     if (want > MAX_INDEX_SHARE * total && want > MIN_CANDIDATES) return undefined;
-    const keys = await objects.nearest(datasetId, search.metric, search.query, want, total);
-    if (keys === undefined) return undefined;
+    const found = await objects.nearest(datasetId, search.metric, search.query, want, total);
+    if (found === undefined) return undefined;
+    const keys = found.length > rank ? found.slice(0, rank) : found;
     const records = await store.objectVectors.byKeys(datasetId, keys);
     // A key missing from the store is a vector replaced or deleted since the index took it.
     const passing = [...records.values()].filter((r) => r.objectId !== exclude && keeps(filter, r));
     // A search near an object that did not find the object itself ended in another cluster.
     const anchorFound = exclude !== undefined && [...records.values()].some((r) => r.objectId === exclude);
-    const wider = widenFor({ anchor: exclude, widened }, { anchorFound, got: keys.length, want });
+    const wider = widenFor({ anchor: exclude, widened }, { anchorFound, got: found.length, want });
     if (wider !== undefined) {
       widened = true;
+      rank = want;
       want = wider;
       continue;
     }
-    if (passing.length >= k + RERANK_SPARE || keys.length < want) {
+    if (passing.length >= k + RERANK_SPARE || found.length < want) {
       const distance = distanceTo(search.query, search.metric);
       const top = new TopK<ObjectVectorRecord>(k);
       for (const record of passing)
         if (record.vector.length === search.query.length)
           top.offer({ value: record, key: record.objectId, distance: distance(record.vector) });
-      return { searched: keys.length, results: top.sorted().map((n) => resultOf(n.value, n.distance)) };
+      return { searched: found.length, results: top.sorted().map((n) => resultOf(n.value, n.distance)) };
     }
+    rank = Number.POSITIVE_INFINITY;
     want *= 4;
   }
 }
