@@ -259,8 +259,8 @@ async function exactSearch(c: Ctx, datasetId: string, search: Search): Promise<F
 /**
  * Asks the dataset's vector index for candidates, more of them the fewer items a filter keeps and
  * again with more when too few pass (or when a search near an item did not find the item), then
- * ranks them by exact distance. Answers undefined when
- * the index would have to give too large a share of the dataset: an exact search is then as quick.
+ * ranks them by exact distance. Answers undefined when the index would have to give too large a
+ * share of the dataset: an exact search is then as quick.
  */
 async function indexSearch(c: Ctx, datasetId: string, search: Search): Promise<Found | undefined> {
   const { store, vectors } = c.get("services");
