@@ -136,6 +136,14 @@ export interface OpenServerOptions extends NucleusServerOptions {
  */
 export function openServer(options: OpenServerOptions): ServerParts {
   if (options.apiKeys.length === 0) throw new Error("Nucleus server: give at least one API key in apiKeys");
+  const connectivity = options.vectorIndex?.connectivity;
+  if (
+    connectivity !== undefined &&
+    !(Number.isInteger(connectivity) && connectivity >= 2 && connectivity <= 256)
+  )
+    throw new Error(
+      `Nucleus server: vectorIndex.connectivity must be a whole number from 2 to 256, not ${connectivity}`,
+    );
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const { dataDir } = options;
   if (dataDir === undefined && (options.database === undefined || options.media === undefined)) {
@@ -154,7 +162,7 @@ export function openServer(options: OpenServerOptions): ServerParts {
   const vectorDir =
     options.vectorIndex?.dir ??
     (dataDir ? join(dataDir, "vectors") : mkdtempSync(join(tmpdir(), "nucleus-vectors-")));
-  const graph = { dir: vectorDir, log, connectivity: options.vectorIndex?.connectivity };
+  const graph = { dir: vectorDir, log, connectivity };
   const vectors = new VectorIndexes(store, graph);
   // Object indexes share the folder: their files are named apart.
   const objects = new ObjectIndexes(store, graph);

@@ -5,7 +5,10 @@
  * see in a test (at the default sixteen links they show only past a few hundred thousand
  * vectors). The routes' logic does not depend on the store, so SQLite alone is used.
  */
+
+import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openServer } from "./server.js";
 import { createDataset, seededRandom, startTestServer, type TestServer } from "./test-support.js";
 
 const COUNT = 3_000;
@@ -108,6 +111,7 @@ describe.each(kinds)("a search near one of the $name that ends in another cluste
 
   it("searches again with many more candidates, which find the example's nearest", async () => {
     let widened = 0;
+    const widenedAt: number[] = [];
     let widenedHit = 0;
     let hit = 0;
     // Every example, a few searches at a time, so that the rare lost searches are among them.
@@ -120,6 +124,7 @@ describe.each(kinds)("a search near one of the $name that ends in another cluste
         const found = answer.results.filter((r) => truth.has(kind.indexOf(r))).length;
         if (answer.searched >= WIDE) {
           widened += 1;
+          widenedAt.push(i + j);
           widenedHit += found;
         }
         hit += found;
@@ -130,5 +135,28 @@ describe.each(kinds)("a search near one of the $name that ends in another cluste
     expect(widened).toBeGreaterThan(0);
     expect(widenedHit / (widened * 10)).toBeGreaterThanOrEqual(0.9);
     expect(hit / (COUNT * 10)).toBeGreaterThanOrEqual(0.98);
+    // Asked for more neighbours than the narrow search ranks, the same searches still rank enough
+    // of their wide candidates to answer from the index, and find the example's cluster.
+    let mates = 0;
+    const again = widenedAt.slice(0, 10);
+    for (const i of again) {
+      const answer = await similar({ ...kind.near(i), k: 50 });
+      expect(answer.method).toBe("index");
+      expect(answer.results).toHaveLength(50);
+      const found = new Set(answer.results.map((r) => kind.indexOf(r)));
+      mates += Array.from({ length: 10 }, (_, m) => m * CLUSTERS + (i % CLUSTERS)).filter(
+        (j) => j !== i && found.has(j),
+      ).length;
+    }
+    expect(mates / (again.length * 9)).toBeGreaterThanOrEqual(0.9);
   }, 120_000);
+});
+
+describe("the vector index's connectivity", () => {
+  it("is refused unless a whole number from 2 to 256", () => {
+    for (const connectivity of [0, 1, 2.5, 1_000])
+      expect(() => openServer({ apiKeys: ["k"], dataDir: tmpdir(), vectorIndex: { connectivity } })).toThrow(
+        `vectorIndex.connectivity must be a whole number from 2 to 256, not ${connectivity}`,
+      );
+  });
 });

@@ -207,7 +207,7 @@ interface Search {
   anchor?: string;
 }
 
-/** A search's answer: the nearest items and how many vectors were compared. */
+/** A search's answer: the nearest items, and how many vectors were compared (with the index: the candidates it answered). */
 interface Found {
   searched: number;
   results: { item_id: string; reference_id: string; distance: number }[];
@@ -293,8 +293,13 @@ async function indexSearch(c: Ctx, datasetId: string, search: Search): Promise<F
     const wider = widenFor({ anchor: search.anchor, widened }, { anchorFound, got: found.length, want });
     if (wider !== undefined) {
       widened = true;
-      rank = want;
+      rank = Math.max(want, k + exclude.size + RERANK_SPARE);
       want = wider;
+      continue;
+    }
+    // A widened search whose best candidates leave too few after the filter ranks all it found.
+    if (hits.length < found.length && kept.length < k + RERANK_SPARE) {
+      rank = Number.POSITIVE_INFINITY;
       continue;
     }
     if (kept.length >= k + RERANK_SPARE || found.length < want) {

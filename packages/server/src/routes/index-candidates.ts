@@ -19,7 +19,8 @@ export const WIDE_CANDIDATES = 512;
 /**
  * The candidates to ask for next when a search near an example (`anchor`) got `got` of the
  * `want` it asked for: {@link WIDE_CANDIDATES} once when the example was not among them and the
- * index had more to give; undefined when the answer stands.
+ * index had more to give; undefined otherwise (the search may still ask for more candidates when
+ * too few pass its filter).
  */
 export function widenFor(
   search: { anchor?: string | undefined; widened: boolean },

@@ -106,8 +106,13 @@ async function indexSearch(
     const wider = widenFor({ anchor: exclude, widened }, { anchorFound, got: found.length, want });
     if (wider !== undefined) {
       widened = true;
-      rank = want;
+      rank = Math.max(want, k + 1 + RERANK_SPARE);
       want = wider;
+      continue;
+    }
+    // A widened search whose best candidates leave too few after the filter ranks all it found.
+    if (keys.length < found.length && passing.length < k + RERANK_SPARE) {
+      rank = Number.POSITIVE_INFINITY;
       continue;
     }
     if (passing.length >= k + RERANK_SPARE || found.length < want) {

@@ -2,7 +2,7 @@
  * Searches of a saved vector index on a thread of its own: the thread maps the index file
  * (usearch's `view`, which reads the graph from the page cache instead of copying it into memory)
  * with the search beam asked for, and answers batches of queries on every core; ending the thread
- * unmaps the file. A long job over every vector (near-duplicates) searches this way, so that the
+ * unmaps the file. The long jobs over every vector (near-duplicates, uniqueness) search this way, so that the
  * event loop stays free for requests and the job's store reads overlap its searches; and the beam,
  * fixed for an open index, can be narrower than the one that serves users' searches.
  */

@@ -6,8 +6,9 @@
  *
  * The job saves the index and searches the saved copy on a thread of its own (see
  * IndexFileSearch), with the beam users' searches are served with: the event loop stays free for
- * requests, and the next vectors are read from the store while the thread searches. Vectors stored
- * after the job began are not scored.
+ * requests, and the next vectors are read from the store while the thread searches. Only the
+ * vectors the saved index holds are scored: those stored after the job began get a score when it
+ * runs again.
  */
 import type { JobRecord, JobUpdate, KeyedVector, NucleusStore } from "../store/index.js";
 import { EXPANSION_SEARCH } from "./index-file.js";
@@ -24,6 +25,8 @@ export interface UniquenessJobSpec {
   datasetId: string;
   /** Neighbours averaged over. */
   neighbours: number;
+  /** Vectors read and searched together (see {@link STEP}); the default unless set. */
+  step?: number;
 }
 
 /** Vectors read and searched per step. */
@@ -83,7 +86,7 @@ async function meanDistances(
   const count = spec.neighbours + SPARE;
   const search = await IndexFileSearch.open(file, EXPANSION_SEARCH);
   try {
-    const read = (after: number) => readIndexed(store, spec.datasetId, file, after, STEP);
+    const read = (after: number) => readIndexed(store, spec.datasetId, file, after, spec.step ?? STEP);
     const sent = (flat: Float32Array) => {
       const hits = search.search(flat, count);
       // Awaited in the next turn of the loop; a failure meanwhile is not unhandled.
