@@ -84,6 +84,14 @@ export function parseArgs(argv: readonly string[], specs: Record<string, FlagSpe
       positionals.push(...argv.slice(i + 1));
       break;
     }
+    // A single dash and a letter is an option written short, which no command has; a negative
+    // number stays a word.
+    if (/^-[A-Za-z]/.test(arg)) {
+      const name = arg.slice(1).split("=")[0] as string;
+      throw new UsageError(
+        `Unknown option ${arg.split("=")[0]}${specs[name] ? `: options take two dashes (--${name})` : ""}`,
+      );
+    }
     if (!isFlag(arg)) {
       positionals.push(arg);
       continue;

@@ -336,6 +336,11 @@ describe("errors and exit codes", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("missing <dataset>");
     expect((await nu(["datasets", "list", "--nope"])).stderr).toContain("Unknown option --nope");
+    // An option written with one dash is refused, not taken as a word; a negative number is a word.
+    const short = await nu(["items", "similar", "r5", "--dataset", "ds_x", "-k", "5"]);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain("Unknown option -k: options take two dashes (--k)");
+    expect((await nu(["datasets", "list", "-x"])).stderr).toContain("Unknown option -x");
     expect((await nu(["--help"])).code).toBe(0);
   });
 
