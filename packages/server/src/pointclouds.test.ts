@@ -98,6 +98,36 @@ const points = (ref: string, query = "", key?: string | null) =>
     key === undefined ? {} : { key },
   );
 
+describe("a lidar frame in the item listings", () => {
+  it("is a point cloud in the one-shot and the paged listing, and a camera frame an image", async () => {
+    const listed = (await server.call("GET", `dataset/${ds}/datasetItems`)).body as {
+      dataset_items: Record<string, unknown>[];
+    };
+    // Pages of 3, so that frames fall on both sides of a page's end.
+    const paged: Record<string, unknown>[] = [];
+    let pageToken: string | null = null;
+    do {
+      const { status, body } = await server.call("POST", `dataset/${ds}/itemsPage`, {
+        body: { pageToken, pageSize: 3 },
+      });
+      expect(status).toBe(200);
+      const page = body as { items: Record<string, unknown>[]; nextPageToken: string | null };
+      paged.push(...page.items);
+      pageToken = page.nextPageToken;
+    } while (pageToken !== null);
+    expect(paged).toEqual(listed.dataset_items.map((item) => expect.objectContaining({ id: item.id })));
+    for (const items of [listed.dataset_items, paged]) {
+      expect(items).toHaveLength(10);
+      const lidar = items.find((item) => item.reference_id === "ring");
+      const camera = items.find((item) => item.reference_id === "ring-cam");
+      expect(lidar).toHaveProperty("pointcloud_url");
+      expect(lidar).not.toHaveProperty("original_image_url");
+      expect(camera?.original_image_url).toBe("s3://bucket/ring.jpg");
+      expect(camera).not.toHaveProperty("pointcloud_url");
+    }
+  });
+});
+
 describe("a point cloud's points", () => {
   it("come from the uploaded file, every point in order with its intensity, and the cloud's extent", async () => {
     const { status, body } = await points("ring");

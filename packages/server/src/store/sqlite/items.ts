@@ -64,6 +64,41 @@ export function decodeItem(row: ItemRow): ItemRecord {
   };
 }
 
+/** The columns of a page of a dataset's items, in the order of {@link PageRow}. */
+const PAGE_COLUMNS =
+  "seq, id, reference_id, image_url, media_key, metadata, width, height, embedding_info, kind";
+
+/** A row of {@link PAGE_COLUMNS}, read raw (as an array). */
+type PageRow = [
+  seq: number,
+  id: string,
+  referenceId: string,
+  imageUrl: string,
+  mediaKey: string | null,
+  metadata: string,
+  width: number | null,
+  height: number | null,
+  embeddingInfo: string | null,
+  kind: string,
+];
+
+/** The record of a raw page row of the dataset `datasetId`. */
+function decodePageRow(row: PageRow, datasetId: string): ItemRecord {
+  const record: ItemRecord = {
+    id: row[1],
+    datasetId,
+    referenceId: row[2],
+    imageUrl: row[3],
+    mediaKey: row[4],
+    metadata: JSON.parse(row[5]) as JsonObject,
+    width: row[6],
+    height: row[7],
+    embeddingInfo: fromJson(row[8]),
+  };
+  if (row[9] === "pointcloud") record.pointcloud = true;
+  return record;
+}
+
 /** A page cursor's position (0 for the start); refuses cursors this store did not issue. */
 export function positionOf(cursor: string | null | undefined): number {
   if (cursor === null || cursor === undefined || cursor === "") return 0;
@@ -170,10 +205,17 @@ export class SqliteItemStore implements ItemStore {
 
   page(datasetId: string, request: PageRequest): Promise<Page<ItemRecord>> {
     return this.scope.read(() => {
+      // Rows as arrays: whole listings read every item, and better-sqlite3 builds an array of
+      // values about twice as fast as an object keyed by column.
       const rows = this.scope
-        .sql("SELECT * FROM items WHERE dataset_id = ? AND seq > ? ORDER BY seq LIMIT ?")
-        .all(datasetId, positionOf(request.cursor), fetchLimit(request)) as ItemRow[];
-      return pageOf(rows, request.limit, decodeItem);
+        .sql(`SELECT ${PAGE_COLUMNS} FROM items WHERE dataset_id = ? AND seq > ? ORDER BY seq LIMIT ?`)
+        .raw(true)
+        .all(datasetId, positionOf(request.cursor), fetchLimit(request)) as PageRow[];
+      const served = Math.min(rows.length, request.limit ?? rows.length);
+      const more = served < rows.length;
+      const records: ItemRecord[] = new Array(served);
+      for (let i = 0; i < served; i += 1) records[i] = decodePageRow(rows[i] as PageRow, datasetId);
+      return { records, nextCursor: more ? String((rows[served - 1] as PageRow)[0]) : null };
     });
   }
 
