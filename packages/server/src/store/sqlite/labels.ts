@@ -20,6 +20,9 @@ interface LabelRow {
   payload: string;
 }
 
+/** A label row read raw: id, item id, kind, payload. */
+type RawLabelRow = [id: string, itemId: string, kind: string, payload: string];
+
 function decode(row: LabelRow): LabelRecord {
   return { id: row.id, itemId: row.item_id, group: row.kind, payload: JSON.parse(row.payload) as LabelInput };
 }
@@ -31,7 +34,7 @@ function tableOf(target: LabelTarget) {
     : { table: "annotations", scope: "dataset_id", scopeId: target.datasetId, conflict: "(item_id, key)" };
 }
 
-// SQLite limits bound parameters; 500 per query is far below it.
+/** Items per query: each query's labels come in upload order (ORDER BY seq sorts this many items' labels). */
 const IN_CHUNK = 500;
 
 /** Annotations and predictions on SQLite, each table in upload order (`seq`). */
@@ -105,16 +108,26 @@ export class SqliteLabelStore implements LabelStore {
     const { table, scope, scopeId } = tableOf(target);
     return this.scope.read(() => {
       const records: LabelRecord[] = [];
+      // The ids go in as one JSON array: SQLite reads it faster than hundreds of bound
+      // parameters, and one statement serves every length. Rows come as arrays, which
+      // better-sqlite3 builds faster than objects (exports read every label).
+      const statement = this.scope
+        .sql(
+          `SELECT id, item_id, kind, payload FROM ${table}
+           WHERE ${scope} = ? AND item_id IN (SELECT value FROM json_each(?)) ORDER BY seq`,
+        )
+        .raw(true);
       for (let i = 0; i < itemIds.length; i += IN_CHUNK) {
         const chunk = itemIds.slice(i, i + IN_CHUNK);
-        const marks = chunk.map(() => "?").join(",");
-        const text = `SELECT id, item_id, kind, payload FROM ${table} WHERE ${scope} = ? AND item_id IN (${marks}) ORDER BY seq`;
-        // Short lists (one item's labels) and full chunks recur: those statements are kept.
-        const statement =
-          chunk.length <= 16 || chunk.length === IN_CHUNK ? this.scope.sql(text) : this.scope.prepare(text);
-        const rows = statement.all(scopeId, ...chunk) as LabelRow[];
+        const rows = statement.all(scopeId, JSON.stringify(chunk)) as RawLabelRow[];
         // Appended one by one: spreading hundreds of thousands of rows overflows the stack.
-        for (const row of rows) records.push(decode(row));
+        for (const row of rows)
+          records.push({
+            id: row[0],
+            itemId: row[1],
+            group: row[2],
+            payload: JSON.parse(row[3]) as LabelInput,
+          });
       }
       return records;
     });
