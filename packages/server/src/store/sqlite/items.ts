@@ -30,23 +30,27 @@ export interface ItemRow {
   kind?: string;
 }
 
+/** The columns of an item row, in the order of {@link RawItemRow}. */
+const ITEM_COLUMN_NAMES = [
+  "seq",
+  "id",
+  "dataset_id",
+  "reference_id",
+  "image_url",
+  "media_key",
+  "metadata",
+  "width",
+  "height",
+  "embedding_info",
+  "kind",
+] as const;
+
+/** How many columns an item row has: in a raw row, the index of the first column after them. */
+export const ITEM_COLUMN_COUNT = ITEM_COLUMN_NAMES.length;
+
 /** The columns of an item row, for SELECTs that join other tables. */
 export const ITEM_COLUMNS = (table: string) =>
-  [
-    "seq",
-    "id",
-    "dataset_id",
-    "reference_id",
-    "image_url",
-    "media_key",
-    "metadata",
-    "width",
-    "height",
-    "embedding_info",
-    "kind",
-  ]
-    .map((column) => `${table}.${column}`)
-    .join(", ");
+  ITEM_COLUMN_NAMES.map((column) => `${table}.${column}`).join(", ");
 
 /** The record of an item row. */
 export function decodeItem(row: ItemRow): ItemRecord {
@@ -64,14 +68,11 @@ export function decodeItem(row: ItemRow): ItemRecord {
   };
 }
 
-/** The columns of a page of a dataset's items, in the order of {@link PageRow}. */
-const PAGE_COLUMNS =
-  "seq, id, reference_id, image_url, media_key, metadata, width, height, embedding_info, kind";
-
-/** A row of {@link PAGE_COLUMNS}, read raw (as an array). */
-type PageRow = [
+/** An item row read raw (as an array), in the order of {@link ITEM_COLUMNS}, perhaps with more columns after. */
+export type RawItemRow = [
   seq: number,
   id: string,
+  datasetId: string,
   referenceId: string,
   imageUrl: string,
   mediaKey: string | null,
@@ -80,23 +81,41 @@ type PageRow = [
   height: number | null,
   embeddingInfo: string | null,
   kind: string,
+  ...more: unknown[],
 ];
 
-/** The record of a raw page row of the dataset `datasetId`. */
-function decodePageRow(row: PageRow, datasetId: string): ItemRecord {
+/** The record of a raw item row. */
+function decodeRawItem(row: RawItemRow): ItemRecord {
   const record: ItemRecord = {
     id: row[1],
-    datasetId,
-    referenceId: row[2],
-    imageUrl: row[3],
-    mediaKey: row[4],
-    metadata: JSON.parse(row[5]) as JsonObject,
-    width: row[6],
-    height: row[7],
-    embeddingInfo: fromJson(row[8]),
+    datasetId: row[2],
+    referenceId: row[3],
+    imageUrl: row[4],
+    mediaKey: row[5],
+    metadata: JSON.parse(row[6]) as JsonObject,
+    width: row[7],
+    height: row[8],
+    embeddingInfo: fromJson(row[9]),
   };
-  if (row[9] === "pointcloud") record.pointcloud = true;
+  if (row[10] === "pointcloud") record.pointcloud = true;
   return record;
+}
+
+/**
+ * A page of raw item rows fetched with one extra (to learn whether more follow), as records; the
+ * cursor is the value of column `cursorAt` of the last row served. Whole listings read every item
+ * this way: better-sqlite3 builds an array of values about twice as fast as an object by column.
+ */
+export function pageOfRawItems(
+  rows: RawItemRow[],
+  limit: number | undefined,
+  cursorAt: number,
+): Page<ItemRecord> {
+  const served = Math.min(rows.length, limit ?? rows.length);
+  const records: ItemRecord[] = new Array(served);
+  for (let i = 0; i < served; i += 1) records[i] = decodeRawItem(rows[i] as RawItemRow);
+  const last = rows[served - 1];
+  return { records, nextCursor: served < rows.length && last ? String(last[cursorAt]) : null };
 }
 
 /** A page cursor's position (0 for the start); refuses cursors this store did not issue. */
@@ -104,22 +123,6 @@ export function positionOf(cursor: string | null | undefined): number {
   if (cursor === null || cursor === undefined || cursor === "") return 0;
   if (!CURSOR.test(cursor)) throw invalidCursor(cursor);
   return Number(cursor);
-}
-
-/**
- * A page of rows fetched with one extra (to learn whether more follow), as records; the cursor
- * is the position of the last row served.
- */
-export function pageOf<R extends { seq: number }, T>(
-  rows: R[],
-  limit: number | undefined,
-  decode: (row: R) => T,
-): Page<T> {
-  const more = limit !== undefined && rows.length > limit;
-  const served = more ? rows.slice(0, limit) : rows;
-  const records: T[] = new Array(served.length);
-  for (let i = 0; i < served.length; i += 1) records[i] = decode(served[i] as R);
-  return { records, nextCursor: more ? String((served[served.length - 1] as R).seq) : null };
 }
 
 /** The SQL LIMIT of a page: one extra row, or no limit (-1 in SQLite). */
@@ -205,17 +208,13 @@ export class SqliteItemStore implements ItemStore {
 
   page(datasetId: string, request: PageRequest): Promise<Page<ItemRecord>> {
     return this.scope.read(() => {
-      // Rows as arrays: whole listings read every item, and better-sqlite3 builds an array of
-      // values about twice as fast as an object keyed by column.
       const rows = this.scope
-        .sql(`SELECT ${PAGE_COLUMNS} FROM items WHERE dataset_id = ? AND seq > ? ORDER BY seq LIMIT ?`)
+        .sql(
+          `SELECT ${ITEM_COLUMNS("items")} FROM items WHERE dataset_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+        )
         .raw(true)
-        .all(datasetId, positionOf(request.cursor), fetchLimit(request)) as PageRow[];
-      const served = Math.min(rows.length, request.limit ?? rows.length);
-      const more = served < rows.length;
-      const records: ItemRecord[] = new Array(served);
-      for (let i = 0; i < served; i += 1) records[i] = decodePageRow(rows[i] as PageRow, datasetId);
-      return { records, nextCursor: more ? String((rows[served - 1] as PageRow)[0]) : null };
+        .all(datasetId, positionOf(request.cursor), fetchLimit(request)) as RawItemRow[];
+      return pageOfRawItems(rows, request.limit, 0);
     });
   }
 

@@ -4,7 +4,14 @@ import type { ItemRecord } from "../items.js";
 import { unknownItem, unknownReference } from "../problems.js";
 import type { SliceMembers, SliceRecord, SliceStore, SliceType } from "../slices.js";
 import type { SqliteScope } from "./connection.js";
-import { decodeItem, fetchLimit, ITEM_COLUMNS, type ItemRow, pageOf, positionOf } from "./items.js";
+import {
+  fetchLimit,
+  ITEM_COLUMN_COUNT,
+  ITEM_COLUMNS,
+  pageOfRawItems,
+  positionOf,
+  type RawItemRow,
+} from "./items.js";
 import { SqliteQueryStore } from "./queries.js";
 import { nextSeq, now } from "./values.js";
 
@@ -154,10 +161,10 @@ export class SqliteSliceStore implements SliceStore {
            FROM slice_items JOIN items ON items.id = slice_items.item_id
            WHERE slice_items.slice_id = ? AND slice_items.seq > ? ORDER BY slice_items.seq LIMIT ?`,
         )
-        .all(sliceId, positionOf(request.cursor), fetchLimit(request)) as (ItemRow & { slice_seq: number })[];
-      // The cursor is the position in the slice, not in the dataset.
-      for (const row of rows) row.seq = row.slice_seq;
-      return pageOf(rows, request.limit, decodeItem);
+        .raw(true)
+        .all(sliceId, positionOf(request.cursor), fetchLimit(request)) as RawItemRow[];
+      // The cursor is the position in the slice (the column after the item's), not in the dataset.
+      return pageOfRawItems(rows, request.limit, ITEM_COLUMN_COUNT);
     });
   }
 
