@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createServer } from "@nucleus/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { positionalLimit } from "./cli.js";
 import { NU_BINARY, type NuSession, startNuSession } from "./test-support.js";
 
 const exec = promisify(execFile);
@@ -178,6 +179,17 @@ describe("nu against a server", () => {
 
     const slice = await json<{ id: string }>(["slices", "create", dataset.id, "s1", "one.png"]);
     expect((await json<{ id: string }[]>(["slices", "list"])).map((s) => s.id)).toContain(slice.id);
+    // Of one dataset, by id or name: another dataset's slice is not listed.
+    const otherName = `other-${Date.now()}`;
+    const other = await json<{ id: string }>(["datasets", "create", otherName]);
+    await nu(["upload", "items", images, "--dataset", other.id]);
+    const elsewhere = await json<{ id: string }>(["slices", "create", other.id, "s2", "one.png"]);
+    const ofDataset = (await json<{ id: string }[]>(["slices", "list", dataset.id])).map((s) => s.id);
+    expect(ofDataset).toContain(slice.id);
+    expect(ofDataset).not.toContain(elsewhere.id);
+    expect((await json<{ id: string }[]>(["slices", "list", otherName])).map((s) => s.id)).toEqual([
+      elsewhere.id,
+    ]);
     expect(await json(["slices", "append", slice.id, "one.png"])).toMatchObject({ added: 0 });
     expect((await nu(["slices", "delete", slice.id])).code).toBe(0);
 
@@ -328,6 +340,17 @@ describe("nu serve", () => {
   });
 });
 
+describe("the arguments a command takes", () => {
+  it("are one per word of its usage, any number when one repeats, none without a usage", () => {
+    expect(positionalLimit({ usage: "<dataset> <reference-id>" })).toBe(2);
+    expect(positionalLimit({ usage: "items|annotations|predictions <file>" })).toBe(2);
+    expect(positionalLimit({ usage: "[<object-id>]" })).toBe(1);
+    expect(positionalLimit({ usage: "<slice-id> <reference-id...>" })).toBe(Number.POSITIVE_INFINITY);
+    expect(positionalLimit({ usage: "<dataset> <track-reference-id>..." })).toBe(Number.POSITIVE_INFINITY);
+    expect(positionalLimit({})).toBe(0);
+  });
+});
+
 describe("errors and exit codes", () => {
   it("usage errors exit 2", async () => {
     expect((await nu(["nonsense"])).code).toBe(2);
@@ -341,6 +364,13 @@ describe("errors and exit codes", () => {
     expect(short.code).toBe(2);
     expect(short.stderr).toContain("Unknown option -k: options take two dashes (--k)");
     expect((await nu(["datasets", "list", "-x"])).stderr).toContain("Unknown option -x");
+    // A word past a command's arguments is refused, not ignored.
+    const extra = await nu(["items", "similar", "r5", "6", "--dataset", "ds_x"]);
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toContain('unexpected argument "6": nu items similar takes <reference-id>');
+    const none = await nu(["datasets", "list", "all"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('unexpected argument "all": nu datasets list takes no arguments');
     expect((await nu(["--help"])).code).toBe(0);
   });
 

@@ -156,6 +156,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     const args = parseArgs(argv, specs);
     // The command's own words come first among the positionals; the rest are its arguments.
     args.positionals = args.positionals.slice(command.path.length);
+    const extra = args.positionals[positionalLimit(command)];
+    if (extra !== undefined)
+      throw new UsageError(
+        `unexpected argument "${extra}": nu ${command.path.join(" ")} takes ${command.usage ?? "no arguments"}`,
+      );
     await probeLocal(args.flags, io);
     const json = Boolean(args.flags.json);
     let client: ReturnType<typeof clientFor> | undefined;
@@ -243,4 +248,16 @@ async function describe(error: unknown): Promise<{ title: string; message: strin
     message: (error as Error)?.message ?? String(error),
     hint: "Run again with --debug for details",
   };
+}
+
+/**
+ * How many arguments a command takes after its words, read from its usage: one per word there
+ * (`<dataset> <reference-id>`, `items|annotations|predictions <file>`), any number when a word
+ * repeats (`<reference-id...>`), none without a usage.
+ */
+export function positionalLimit(command: Pick<Command, "usage">): number {
+  const usage = command.usage?.trim();
+  if (!usage) return 0;
+  if (usage.includes("...")) return Number.POSITIVE_INFINITY;
+  return usage.split(/\s+/).length;
 }

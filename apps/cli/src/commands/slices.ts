@@ -64,11 +64,15 @@ async function evaluateOnSlice(
 export const sliceCommands: Command[] = [
   {
     path: ["slices", "list"],
-    summary: "list slices",
+    summary: "list slices: every one the key can see, or one dataset's",
+    usage: "[dataset]",
     async run(c) {
-      const slices = await Promise.all(
-        (await c.client().listSlices()).map(async (s) => ({ ...(await s.info()), id: s.id })),
-      );
+      const client = c.client();
+      const ref = c.args.positionals[0];
+      const found = ref
+        ? await client.getDataset(await resolveDatasetId(client, ref)).slices()
+        : await client.listSlices();
+      const slices = await Promise.all(found.map(async (s) => ({ ...(await s.info()), id: s.id })));
       c.print(
         slices.map((s) => ({ id: s.id, name: s.name, datasetId: s.datasetId })),
         ["id", "name", "datasetId"],

@@ -271,9 +271,12 @@ async function indexSearch(c: Ctx, datasetId: string, search: Search): Promise<F
   // Candidates ranked of those the index answers: all of them, but a widened search ranks only its
   // best, as many as the search before it asked for (it is the beam that had to be wider).
   let rank = Number.POSITIVE_INFINITY;
+  // The index's last answer, when it is to be ranked whole rather than asked again.
+  let reuse: NonNullable<Awaited<ReturnType<typeof vectors.nearest>>> | undefined;
   for (;;) {
     if (want > MAX_INDEX_SHARE * total && want > MIN_CANDIDATES) return undefined;
-    const found = await vectors.nearest(datasetId, search.metric, search.query, want);
+    const found = reuse ?? (await vectors.nearest(datasetId, search.metric, search.query, want));
+    reuse = undefined;
     // An index still catching up: this search is exact.
     if (found === undefined) return undefined;
     const hits = found.length > rank ? found.slice(0, rank) : found;
@@ -297,9 +300,11 @@ async function indexSearch(c: Ctx, datasetId: string, search: Search): Promise<F
       want = wider;
       continue;
     }
-    // A widened search whose best candidates leave too few after the filter ranks all it found.
+    // A widened search whose best candidates leave too few after the filter ranks all it found,
+    // without asking the index again.
     if (hits.length < found.length && kept.length < k + RERANK_SPARE) {
       rank = Number.POSITIVE_INFINITY;
+      reuse = found;
       continue;
     }
     if (kept.length >= k + RERANK_SPARE || found.length < want) {

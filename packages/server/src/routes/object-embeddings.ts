@@ -93,9 +93,12 @@ async function indexSearch(
   // Candidates ranked of those the index answers: all of them, but a widened search ranks only its
   // best, as many as the search before it asked for (it is the beam that had to be wider).
   let rank = Number.POSITIVE_INFINITY;
+  // The index's last answer, when it is to be ranked whole rather than asked again.
+  let reuse: NonNullable<Awaited<ReturnType<typeof objects.nearest>>> | undefined;
   for (;;) {
     if (want > MAX_INDEX_SHARE * total && want > MIN_CANDIDATES) return undefined;
-    const found = await objects.nearest(datasetId, search.metric, search.query, want, total);
+    const found = reuse ?? (await objects.nearest(datasetId, search.metric, search.query, want, total));
+    reuse = undefined;
     if (found === undefined) return undefined;
     const keys = found.length > rank ? found.slice(0, rank) : found;
     const records = await store.objectVectors.byKeys(datasetId, keys);
@@ -110,9 +113,11 @@ async function indexSearch(
       want = wider;
       continue;
     }
-    // A widened search whose best candidates leave too few after the filter ranks all it found.
+    // A widened search whose best candidates leave too few after the filter ranks all it found,
+    // without asking the index again.
     if (keys.length < found.length && passing.length < k + RERANK_SPARE) {
       rank = Number.POSITIVE_INFINITY;
+      reuse = found;
       continue;
     }
     if (passing.length >= k + RERANK_SPARE || found.length < want) {
