@@ -9,9 +9,9 @@
 // its own so that its RSS growth is the listing's alone.
 //
 // Targets (issue 17): every listing adds < 50 MB to the server's peak RSS and to the client's; the
-// 100k listing of items through `@nucleus/core` takes < 1 s (its export is timed beside it). Each figure is printed beside its target and as
-// a ratio to it, and the core listings beside the bare stream of the same list measured in the
-// same run. Wall times depend on the load (printed); CPU times much less. LISTING_BINARY runs
+// 100k listing of items through `@nucleus/core` takes < 1 s (its export is timed beside it, not a
+// target). Each figure is printed beside its target and as a ratio to it, and the core listings
+// beside the bare stream of the same list measured in the same run. Wall times depend on the load (printed); CPU times much less. LISTING_BINARY runs
 // another build of the server, LISTING_DATABASE_URL keeps its records in PostgreSQL (a throwaway
 // cluster: `node scripts/postgres.mjs start`), LISTING_CORE_PAGE_SIZE sets the page size of the core
 // listings (the client's default otherwise), LISTING_SERVER_FLAGS passes Node flags to it (say
@@ -295,10 +295,11 @@ async function main() {
     (r) => r.serverRssGrowthMb < LIMIT_RSS_MB && (r.clientRssGrowthMb ?? 0) < LIMIT_RSS_MB,
   );
   // The target is the listing of items; an export, which carries each item's labels, is shown beside it.
-  const coreMet = byName["core dataset.items()"].seconds < LIMIT_CORE_SECONDS;
+  const under = (name) => (byName[name].seconds < LIMIT_CORE_SECONDS ? "met" : "NOT met");
   console.log(
     `targets: RSS growth < ${LIMIT_RSS_MB} MB ${rssMet ? "met" : "NOT met"}; ` +
-      `core dataset.items() < ${LIMIT_CORE_SECONDS} s ${coreMet ? "met" : "NOT met"}`,
+      `core dataset.items() < ${LIMIT_CORE_SECONDS} s ${under("core dataset.items()")} ` +
+      `(core dataset.export() < ${LIMIT_CORE_SECONDS} s ${under("core dataset.export()")}, not a target)`,
   );
   console.log(JSON.stringify({ items: ITEMS, binary, load: loadavg(), results }));
 }

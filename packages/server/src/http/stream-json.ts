@@ -4,8 +4,9 @@ import type { Ctx } from "./context.js";
 export const STREAM_PAGE = 1_000;
 
 /**
- * The text a streamed list encodes at a time. A page's text in one string can pass 128 KiB, and
- * V8 builds and encodes strings that large about three times slower per byte than small ones.
+ * The characters a streamed list encodes at a time (a chunk ends after the entry that reaches
+ * it). A page's text in one string can pass 128 KiB, and V8 builds and encodes strings that large
+ * about three times slower per byte than small ones.
  */
 const CHUNK_CHARS = 16_384;
 

@@ -14,7 +14,7 @@ import {
   entryName,
   readBinaryEmbeddings,
 } from "./binary-embeddings.js";
-import { MAX_INDEX_SHARE, MIN_CANDIDATES, RERANK_SPARE, widenFor } from "./index-candidates.js";
+import { gatherCandidates, MIN_CANDIDATES, RERANK_SPARE } from "./index-candidates.js";
 import { runOf } from "./queries.js";
 
 /** Vectors read per store call while searching. */
@@ -266,61 +266,40 @@ async function indexSearch(c: Ctx, datasetId: string, search: Search): Promise<F
   const { store, vectors } = c.get("services");
   const { candidates, exclude, k, total } = search;
   const share = candidates ? Math.max(candidates.size, 1) / Math.max(total, 1) : 1;
-  let want = Math.ceil(Math.max(k + exclude.size, MIN_CANDIDATES) / share);
-  let widened = false;
-  // Candidates ranked of those the index answers: all of them, but a widened search ranks only its
-  // best, as many as the search before it asked for (it is the beam that had to be wider).
-  let rank = Number.POSITIVE_INFINITY;
-  // The index's last answer, when it is to be ranked whole rather than asked again.
-  let reuse: NonNullable<Awaited<ReturnType<typeof vectors.nearest>>> | undefined;
-  for (;;) {
-    if (want > MAX_INDEX_SHARE * total && want > MIN_CANDIDATES) return undefined;
-    const found = reuse ?? (await vectors.nearest(datasetId, search.metric, search.query, want));
-    reuse = undefined;
-    // An index still catching up: this search is exact.
-    if (found === undefined) return undefined;
-    const hits = found.length > rank ? found.slice(0, rank) : found;
-    const named = await store.embeddings.byKeys(
-      datasetId,
-      hits.map((h) => h.key),
-    );
-    const kept: string[] = [];
-    let anchorFound = false;
-    for (const hit of hits) {
-      const item = named.get(hit.key);
-      if (item?.itemId === search.anchor) anchorFound = true;
-      // A key that names no item is a deleted or replaced vector the index still holds.
-      if (!item || exclude.has(item.itemId) || (candidates && !candidates.has(item.itemId))) continue;
-      kept.push(item.itemId);
-    }
-    const wider = widenFor({ anchor: search.anchor, widened }, { anchorFound, got: found.length, want });
-    if (wider !== undefined) {
-      widened = true;
-      rank = Math.max(want, k + exclude.size + RERANK_SPARE);
-      want = wider;
-      continue;
-    }
-    // A widened search whose best candidates leave too few after the filter ranks all it found,
-    // without asking the index again.
-    if (hits.length < found.length && kept.length < k + RERANK_SPARE) {
-      rank = Number.POSITIVE_INFINITY;
-      reuse = found;
-      continue;
-    }
-    if (kept.length >= k + RERANK_SPARE || found.length < want) {
-      const stored = await store.embeddings.get(datasetId, kept);
-      const distance = distanceTo(search.query, search.metric);
-      const top = new TopK<string>(k);
-      for (const record of stored.values())
-        top.offer({ value: record.referenceId, key: record.itemId, distance: distance(record.vector) });
-      return {
-        searched: found.length,
-        results: top.sorted().map((n) => ({ item_id: n.key, reference_id: n.value, distance: n.distance })),
-      };
-    }
-    rank = Number.POSITIVE_INFINITY;
-    want *= 4;
-  }
+  const gathered = await gatherCandidates({
+    want: Math.ceil(Math.max(k + exclude.size, MIN_CANDIDATES) / share),
+    total,
+    enough: k + RERANK_SPARE,
+    widenedRank: k + exclude.size + RERANK_SPARE,
+    anchored: search.anchor !== undefined,
+    nearest: (want) => vectors.nearest(datasetId, search.metric, search.query, want),
+    async sift(hits) {
+      const named = await store.embeddings.byKeys(
+        datasetId,
+        hits.map((h) => h.key),
+      );
+      const kept: string[] = [];
+      let anchorFound = false;
+      for (const hit of hits) {
+        const item = named.get(hit.key);
+        if (item?.itemId === search.anchor) anchorFound = true;
+        // A key that names no item is a deleted or replaced vector the index still holds.
+        if (!item || exclude.has(item.itemId) || (candidates && !candidates.has(item.itemId))) continue;
+        kept.push(item.itemId);
+      }
+      return { kept, anchorFound };
+    },
+  });
+  if (!gathered) return undefined;
+  const stored = await store.embeddings.get(datasetId, gathered.kept);
+  const distance = distanceTo(search.query, search.metric);
+  const top = new TopK<string>(k);
+  for (const record of stored.values())
+    top.offer({ value: record.referenceId, key: record.itemId, distance: distance(record.vector) });
+  return {
+    searched: gathered.searched,
+    results: top.sorted().map((n) => ({ item_id: n.key, reference_id: n.value, distance: n.distance })),
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { requireDataset } from "../http/lookup.js";
 import { distanceTo, type Metric, TopK } from "../services/nearest.js";
 import type { ObjectIndexes } from "../services/object-index.js";
 import type { DatasetRecord, EntityStores, ObjectVectorFilter, ObjectVectorRecord } from "../store/index.js";
-import { MAX_INDEX_SHARE, MIN_CANDIDATES, RERANK_SPARE, widenFor } from "./index-candidates.js";
+import { gatherCandidates, MIN_CANDIDATES, RERANK_SPARE } from "./index-candidates.js";
 import { runOf } from "./queries.js";
 
 /** Vectors read per store call while searching. */
@@ -88,49 +88,30 @@ async function indexSearch(
 ): Promise<{ searched: number; results: Result[] } | undefined> {
   const { k, total, filter, exclude } = search;
   const share = Math.max(search.kept, 1) / Math.max(total, 1);
-  let want = Math.ceil(Math.max(k + 1, MIN_CANDIDATES) / share);
-  let widened = false;
-  // Candidates ranked of those the index answers: all of them, but a widened search ranks only its
-  // best, as many as the search before it asked for (it is the beam that had to be wider).
-  let rank = Number.POSITIVE_INFINITY;
-  // The index's last answer, when it is to be ranked whole rather than asked again.
-  let reuse: NonNullable<Awaited<ReturnType<typeof objects.nearest>>> | undefined;
-  for (;;) {
-    if (want > MAX_INDEX_SHARE * total && want > MIN_CANDIDATES) return undefined;
-    const found = reuse ?? (await objects.nearest(datasetId, search.metric, search.query, want, total));
-    reuse = undefined;
-    if (found === undefined) return undefined;
-    const keys = found.length > rank ? found.slice(0, rank) : found;
-    const records = await store.objectVectors.byKeys(datasetId, keys);
-    // A key missing from the store is a vector replaced or deleted since the index took it.
-    const passing = [...records.values()].filter((r) => r.objectId !== exclude && keeps(filter, r));
-    // A search near an object that did not find the object itself ended in another cluster.
-    const anchorFound = exclude !== undefined && [...records.values()].some((r) => r.objectId === exclude);
-    const wider = widenFor({ anchor: exclude, widened }, { anchorFound, got: found.length, want });
-    if (wider !== undefined) {
-      widened = true;
-      rank = Math.max(want, k + 1 + RERANK_SPARE);
-      want = wider;
-      continue;
-    }
-    // A widened search whose best candidates leave too few after the filter ranks all it found,
-    // without asking the index again.
-    if (keys.length < found.length && passing.length < k + RERANK_SPARE) {
-      rank = Number.POSITIVE_INFINITY;
-      reuse = found;
-      continue;
-    }
-    if (passing.length >= k + RERANK_SPARE || found.length < want) {
-      const distance = distanceTo(search.query, search.metric);
-      const top = new TopK<ObjectVectorRecord>(k);
-      for (const record of passing)
-        if (record.vector.length === search.query.length)
-          top.offer({ value: record, key: record.objectId, distance: distance(record.vector) });
-      return { searched: found.length, results: top.sorted().map((n) => resultOf(n.value, n.distance)) };
-    }
-    rank = Number.POSITIVE_INFINITY;
-    want *= 4;
-  }
+  const gathered = await gatherCandidates({
+    want: Math.ceil(Math.max(k + 1, MIN_CANDIDATES) / share),
+    total,
+    enough: k + RERANK_SPARE,
+    widenedRank: k + 1 + RERANK_SPARE,
+    anchored: exclude !== undefined,
+    nearest: (want) => objects.nearest(datasetId, search.metric, search.query, want, total),
+    async sift(keys) {
+      const records = [...(await store.objectVectors.byKeys(datasetId, keys)).values()];
+      return {
+        // A key missing from the store is a vector replaced or deleted since the index took it.
+        kept: records.filter((r) => r.objectId !== exclude && keeps(filter, r)),
+        // A search near an object that did not find the object itself ended in another cluster.
+        anchorFound: exclude !== undefined && records.some((r) => r.objectId === exclude),
+      };
+    },
+  });
+  if (!gathered) return undefined;
+  const distance = distanceTo(search.query, search.metric);
+  const top = new TopK<ObjectVectorRecord>(k);
+  for (const record of gathered.kept)
+    if (record.vector.length === search.query.length)
+      top.offer({ value: record, key: record.objectId, distance: distance(record.vector) });
+  return { searched: gathered.searched, results: top.sorted().map((n) => resultOf(n.value, n.distance)) };
 }
 
 /** The server id of an object named by its item's reference id and its annotation id, or a 400. */

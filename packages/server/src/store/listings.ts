@@ -15,6 +15,6 @@ export interface ListingStore {
   items(datasetId: string, request: PageRequest): Promise<Page<ItemRecord>>;
   /** A page of a slice's items in slice order, as `slices.items`. */
   sliceItems(sliceId: string, request: PageRequest): Promise<Page<ItemRecord>>;
-  /** The labels of a target on some items, in item order, as `labels.list`. */
+  /** The labels of a target on some items, each item's in upload order, as `labels.list`. */
   labels(target: LabelTarget, itemIds: readonly string[]): Promise<LabelRecord[]>;
 }
