@@ -1,6 +1,25 @@
 import type { DatasetItemWire, JsonObject } from "@nucleus/schemas";
 import type { Page, PageRequest } from "./common.js";
 
+/** The columns of the items table, the same on SQLite and PostgreSQL, in the order raw rows have them. */
+export const ITEM_COLUMN_NAMES = [
+  "seq",
+  "id",
+  "dataset_id",
+  "reference_id",
+  "image_url",
+  "media_key",
+  "metadata",
+  "width",
+  "height",
+  "embedding_info",
+  "kind",
+] as const;
+
+/** The columns of an item row qualified by `table`, for SELECTs that join other tables. */
+export const itemColumns = (table: string) =>
+  ITEM_COLUMN_NAMES.map((column) => `${table}.${column}`).join(", ");
+
 /** A dataset item. */
 export interface ItemRecord {
   id: string;

@@ -1,13 +1,14 @@
 import type { JsonObject } from "@nucleus/schemas";
 import { newId } from "../../ids.js";
 import type { Page, PageRequest } from "../common.js";
-import type {
-  ItemQuery,
-  ItemRecord,
-  ItemStore,
-  ItemUpsertResult,
-  MetadataUpdate,
-  NewItem,
+import {
+  type ItemQuery,
+  type ItemRecord,
+  type ItemStore,
+  type ItemUpsertResult,
+  itemColumns,
+  type MetadataUpdate,
+  type NewItem,
 } from "../items.js";
 import type { PgScope, Queryable } from "./connection.js";
 import { PgFacts } from "./facts.js";
@@ -30,22 +31,7 @@ export interface ItemRow {
 }
 
 /** The columns of an item row, for SELECTs that join other tables. */
-export const ITEM_COLUMNS = (table: string) =>
-  [
-    "seq",
-    "id",
-    "dataset_id",
-    "reference_id",
-    "image_url",
-    "media_key",
-    "metadata",
-    "width",
-    "height",
-    "embedding_info",
-    "kind",
-  ]
-    .map((column) => `${table}.${column}`)
-    .join(", ");
+export const ITEM_COLUMNS = itemColumns;
 
 /** The record of an item row. */
 export function decodeItem(row: ItemRow): ItemRecord {

@@ -1,13 +1,15 @@
 import type { JsonObject } from "@nucleus/schemas";
 import { newId } from "../../ids.js";
 import type { Page, PageRequest } from "../common.js";
-import type {
-  ItemQuery,
-  ItemRecord,
-  ItemStore,
-  ItemUpsertResult,
-  MetadataUpdate,
-  NewItem,
+import {
+  ITEM_COLUMN_NAMES,
+  type ItemQuery,
+  type ItemRecord,
+  type ItemStore,
+  type ItemUpsertResult,
+  itemColumns,
+  type MetadataUpdate,
+  type NewItem,
 } from "../items.js";
 import { invalidCursor } from "../problems.js";
 import type { SqliteScope } from "./connection.js";
@@ -30,27 +32,11 @@ export interface ItemRow {
   kind?: string;
 }
 
-/** The columns of an item row, in the order of {@link RawItemRow}. */
-const ITEM_COLUMN_NAMES = [
-  "seq",
-  "id",
-  "dataset_id",
-  "reference_id",
-  "image_url",
-  "media_key",
-  "metadata",
-  "width",
-  "height",
-  "embedding_info",
-  "kind",
-] as const;
-
 /** How many columns an item row has: in a raw row, the index of the first column after them. */
 export const ITEM_COLUMN_COUNT = ITEM_COLUMN_NAMES.length;
 
 /** The columns of an item row, for SELECTs that join other tables. */
-export const ITEM_COLUMNS = (table: string) =>
-  ITEM_COLUMN_NAMES.map((column) => `${table}.${column}`).join(", ");
+export const ITEM_COLUMNS = itemColumns;
 
 /** The record of an item row. */
 export function decodeItem(row: ItemRow): ItemRecord {
@@ -68,7 +54,7 @@ export function decodeItem(row: ItemRow): ItemRecord {
   };
 }
 
-/** An item row read raw (as an array), in the order of {@link ITEM_COLUMNS}, perhaps with more columns after. */
+/** An item row read raw (as an array): the columns of {@link ITEM_COLUMN_NAMES} in order, perhaps more after. */
 export type RawItemRow = [
   seq: number,
   id: string,
