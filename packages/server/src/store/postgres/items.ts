@@ -1,14 +1,13 @@
 import type { JsonObject } from "@nucleus/schemas";
 import { newId } from "../../ids.js";
 import type { Page, PageRequest } from "../common.js";
-import {
-  type ItemQuery,
-  type ItemRecord,
-  type ItemStore,
-  type ItemUpsertResult,
-  itemColumns,
-  type MetadataUpdate,
-  type NewItem,
+import type {
+  ItemQuery,
+  ItemRecord,
+  ItemStore,
+  ItemUpsertResult,
+  MetadataUpdate,
+  NewItem,
 } from "../items.js";
 import type { PgScope, Queryable } from "./connection.js";
 import { PgFacts } from "./facts.js";
@@ -29,9 +28,6 @@ export interface ItemRow {
   /** `pointcloud` for a point cloud frame; absent from rows read without it. */
   kind?: string;
 }
-
-/** The columns of an item row, for SELECTs that join other tables. */
-export const ITEM_COLUMNS = itemColumns;
 
 /** The record of an item row. */
 export function decodeItem(row: ItemRow): ItemRecord {

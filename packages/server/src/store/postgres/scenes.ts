@@ -1,5 +1,6 @@
 import type { JsonObject } from "@nucleus/schemas";
 import { newId } from "../../ids.js";
+import { itemColumns } from "../items.js";
 import { identify } from "../label-identity.js";
 import type { LabelInput, LabelTarget } from "../labels.js";
 import type {
@@ -13,7 +14,7 @@ import type {
   TrackRecord,
 } from "../scenes.js";
 import type { PgScope } from "./connection.js";
-import { decodeItem, ITEM_COLUMNS, type ItemRow } from "./items.js";
+import { decodeItem, type ItemRow } from "./items.js";
 import { iso, now } from "./values.js";
 
 interface SceneRow {
@@ -156,7 +157,7 @@ export class PgSceneStore implements SceneStore {
     return this.scope.read(async (db) =>
       (
         await db.query<ItemRow & { frame_index: number; sensor: string; frame_type: FrameItemType }>(
-          `SELECT f.frame AS frame_index, f.sensor AS sensor, f.type AS frame_type, ${ITEM_COLUMNS("i")}
+          `SELECT f.frame AS frame_index, f.sensor AS sensor, f.type AS frame_type, ${itemColumns("i")}
            FROM scene_frames f JOIN items i ON i.id = f.item_id WHERE f.scene_id = $1 ORDER BY f.frame, f.sensor`,
           [sceneId],
         )

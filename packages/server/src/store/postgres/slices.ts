@@ -1,10 +1,10 @@
 import { newId } from "../../ids.js";
 import type { Page, PageRequest, Tenant } from "../common.js";
-import type { ItemRecord } from "../items.js";
+import { type ItemRecord, itemColumns } from "../items.js";
 import { unknownItem, unknownReference } from "../problems.js";
 import type { SliceMembers, SliceRecord, SliceStore, SliceType } from "../slices.js";
 import type { PgScope, Queryable } from "./connection.js";
-import { decodeItem, ITEM_COLUMNS, type ItemRow, itemIdsOf } from "./items.js";
+import { decodeItem, type ItemRow, itemIdsOf } from "./items.js";
 import { PgQueryStore } from "./queries.js";
 import { fetchLimit, iso, now, pageOf, positionOf } from "./values.js";
 
@@ -185,7 +185,7 @@ export class PgSliceStore implements SliceStore {
     return this.scope.read(async (db) => {
       const after = positionOf(request.cursor);
       const rows = await db.query<ItemRow & { slice_seq: number }>(
-        `SELECT ${ITEM_COLUMNS("items")}, slice_items.seq AS slice_seq
+        `SELECT ${itemColumns("items")}, slice_items.seq AS slice_seq
          FROM slice_items JOIN items ON items.id = slice_items.item_id
          WHERE slice_items.slice_id = $1 AND slice_items.seq > $2 ORDER BY slice_items.seq LIMIT $3`,
         [sliceId, after, fetchLimit(request)],

@@ -35,9 +35,6 @@ export interface ItemRow {
 /** How many columns an item row has: in a raw row, the index of the first column after them. */
 export const ITEM_COLUMN_COUNT = ITEM_COLUMN_NAMES.length;
 
-/** The columns of an item row, for SELECTs that join other tables. */
-export const ITEM_COLUMNS = itemColumns;
-
 /** The record of an item row. */
 export function decodeItem(row: ItemRow): ItemRecord {
   return {
@@ -196,7 +193,7 @@ export class SqliteItemStore implements ItemStore {
     return this.scope.read(() => {
       const rows = this.scope
         .sql(
-          `SELECT ${ITEM_COLUMNS("items")} FROM items WHERE dataset_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+          `SELECT ${itemColumns("items")} FROM items WHERE dataset_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
         )
         .raw(true)
         .all(datasetId, positionOf(request.cursor), fetchLimit(request)) as RawItemRow[];

@@ -1,5 +1,6 @@
 import type { JsonObject } from "@nucleus/schemas";
 import { newId } from "../../ids.js";
+import { itemColumns } from "../items.js";
 import { identify } from "../label-identity.js";
 import type { LabelInput, LabelTarget } from "../labels.js";
 import type {
@@ -13,7 +14,7 @@ import type {
   TrackRecord,
 } from "../scenes.js";
 import type { SqliteScope } from "./connection.js";
-import { decodeItem, ITEM_COLUMNS, type ItemRow } from "./items.js";
+import { decodeItem, type ItemRow } from "./items.js";
 import { now } from "./values.js";
 
 interface SceneRow {
@@ -150,7 +151,7 @@ export class SqliteSceneStore implements SceneStore {
       (
         this.scope
           .sql(
-            `SELECT f.frame AS frame_index, f.sensor AS sensor, f.type AS frame_type, ${ITEM_COLUMNS("i")}
+            `SELECT f.frame AS frame_index, f.sensor AS sensor, f.type AS frame_type, ${itemColumns("i")}
              FROM scene_frames f JOIN items i ON i.id = f.item_id WHERE f.scene_id = ? ORDER BY f.frame, f.sensor`,
           )
           .all(sceneId) as (ItemRow & { frame_index: number; sensor: string; frame_type: FrameItemType })[]

@@ -1,17 +1,10 @@
 import { newId } from "../../ids.js";
 import type { Page, PageRequest, Tenant } from "../common.js";
-import type { ItemRecord } from "../items.js";
+import { type ItemRecord, itemColumns } from "../items.js";
 import { unknownItem, unknownReference } from "../problems.js";
 import type { SliceMembers, SliceRecord, SliceStore, SliceType } from "../slices.js";
 import type { SqliteScope } from "./connection.js";
-import {
-  fetchLimit,
-  ITEM_COLUMN_COUNT,
-  ITEM_COLUMNS,
-  pageOfRawItems,
-  positionOf,
-  type RawItemRow,
-} from "./items.js";
+import { fetchLimit, ITEM_COLUMN_COUNT, pageOfRawItems, positionOf, type RawItemRow } from "./items.js";
 import { SqliteQueryStore } from "./queries.js";
 import { nextSeq, now } from "./values.js";
 
@@ -157,7 +150,7 @@ export class SqliteSliceStore implements SliceStore {
     return this.scope.read(() => {
       const rows = this.scope
         .sql(
-          `SELECT ${ITEM_COLUMNS("items")}, slice_items.seq AS slice_seq
+          `SELECT ${itemColumns("items")}, slice_items.seq AS slice_seq
            FROM slice_items JOIN items ON items.id = slice_items.item_id
            WHERE slice_items.slice_id = ? AND slice_items.seq > ? ORDER BY slice_items.seq LIMIT ?`,
         )
