@@ -83,7 +83,7 @@ function attempt(
 /** A response whose body is read from the start, so that nothing waits on the reader. */
 function replyOf(response: IncomingMessage): NativeReply {
   const status = response.statusCode ?? 0;
-  const text = readText(response);
+  let text: Promise<string> | undefined = readText(response);
   // Marked handled: a caller that reads no body (none does) would never hear of its failure.
   text.catch(() => {});
   let headers: Headers | undefined;
@@ -94,7 +94,11 @@ function replyOf(response: IncomingMessage): NativeReply {
       headers ??= headersOf(response);
       return headers;
     },
-    text: () => text,
+    text: () => {
+      const body = text ?? Promise.reject(new TypeError("the body was already read"));
+      text = undefined;
+      return body;
+    },
   };
 }
 
@@ -118,25 +122,38 @@ async function readText(response: IncomingMessage): Promise<string> {
 
 /** The text of a body, read from `source` (the response or its decoder). */
 function collect(response: IncomingMessage, source: NodeJS.ReadableStream): Promise<string> {
-  return new Promise((resolve, reject) => {
-    // Decoded as it comes: each buffer read from the socket is dropped at once rather than kept
-    // to the body's end (a listing of 100k export rows peaked at 22 MB of such buffers, 10 MB
-    // decoded this way).
-    source.setEncoding("utf8");
-    let pieces: string[] = [];
-    source.on("data", (piece: string) => pieces.push(piece));
-    source.on("error", reject);
-    source.once("end", () => {
-      const text = pieces.length === 1 ? (pieces[0] as string) : pieces.join("");
-      pieces = [];
-      // As fetch's `text()`: a byte order mark is not part of the text.
-      resolve(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    });
-    // A connection closed before the body's end: an error, not a shorter body.
-    response.once("close", () => {
-      if (!response.complete) reject(new Error("the connection closed before the response's end"));
-    });
+  // The listeners stay on the response, which the connection may keep for a while: they reach
+  // the promise only through `settle`, dropped once it is settled, so that a body's text (often
+  // larger than V8's large-object threshold) is not kept alive past its reader.
+  let settle: { resolve: (text: string) => void; reject: (error: Error) => void } | undefined;
+  const text = new Promise<string>((resolve, reject) => {
+    settle = { resolve, reject };
   });
+  const fail = (error: Error) => {
+    const waiting = settle;
+    settle = undefined;
+    waiting?.reject(error);
+  };
+  // Decoded as it comes: each buffer read from the socket is dropped at once rather than kept
+  // to the body's end (a listing of 100k export rows peaked at 22 MB of such buffers, 10 MB
+  // decoded this way).
+  source.setEncoding("utf8");
+  let pieces: string[] = [];
+  source.on("data", (piece: string) => pieces.push(piece));
+  source.on("error", fail);
+  source.once("end", () => {
+    const body = pieces.length === 1 ? (pieces[0] as string) : pieces.join("");
+    pieces = [];
+    const waiting = settle;
+    settle = undefined;
+    // As fetch's `text()`: a byte order mark is not part of the text.
+    waiting?.resolve(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
+  });
+  // A connection closed before the body's end: an error, not a shorter body.
+  response.once("close", () => {
+    if (!response.complete) fail(new Error("the connection closed before the response's end"));
+  });
+  return text;
 }
 
 function headersOf(response: IncomingMessage): Headers {

@@ -32,6 +32,6 @@ export interface NativeReply {
   readonly ok: boolean;
   readonly status: number;
   readonly headers: Headers;
-  /** The whole body as text. */
+  /** The whole body as text; once, as with `fetch`'s `Response` (a second call rejects). */
   text(): Promise<string>;
 }
