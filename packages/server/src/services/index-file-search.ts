@@ -4,7 +4,9 @@
  * with the search beam asked for, and answers batches of queries on every core; ending the thread
  * unmaps the file. The long jobs over every vector (near-duplicates, uniqueness) search this way, so that the
  * event loop stays free for requests and the job's store reads overlap its searches; and the beam,
- * fixed for an open index, can be narrower than the one that serves users' searches.
+ * fixed for an open index, can be narrower than the one that serves users' searches. The thread
+ * can also hold a side index of its own, in memory, built from the vectors a job sends it (see
+ * {@link IndexFileSearch.searchAmong}).
  */
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
@@ -16,16 +18,21 @@ import type { Metric } from "./nearest.js";
 /**
  * The thread's code: it maps the file as it starts and says whether it could; on each message it
  * answers the keys and distances of a batch of queries, laid end to end, `count` a
- * query (-1 pads a query that found fewer).
+ * query (-1 pads a query that found fewer). A message with keys first adds its vectors to the
+ * side index (made by the first such message) and searches that instead.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { Index } = require(workerData.module);
-const { file, settings, threads } = workerData;
+const { file, settings, sideSettings, threads } = workerData;
 const dimension = settings.dimensions;
 const messageOf = (error) => String(error && error.message ? error.message : error);
 let index;
+let side;
 try {
+  // Checked first: usearch's failed view of a missing file leaves a descriptor it closes again
+  // when the index goes, which may by then be another of the process's.
+  require("node:fs").accessSync(file, require("node:fs").constants.R_OK);
   index = new Index(settings);
   index.view(file);
   parentPort.postMessage({ id: -1, ok: true });
@@ -35,12 +42,18 @@ try {
 parentPort.on("message", (message) => {
   try {
     const queries = message.flat.length / dimension;
-    const count = Math.min(message.count, index.size());
+    let searched = index;
+    if (message.keys) {
+      side ??= new Index(sideSettings);
+      if (queries > 0) side.add(BigUint64Array.from(message.keys, (key) => BigInt(key)), message.flat, threads);
+      searched = side;
+    }
+    const count = Math.min(message.count, searched.size());
     const keys = new Float64Array(queries * message.count).fill(-1);
     const distances = new Float32Array(queries * message.count);
     if (count > 0 && queries > 0) {
       // The queries laid end to end are a matrix to usearch.
-      const found = index.search(message.flat, count, threads);
+      const found = searched.search(message.flat, count, threads);
       for (let i = 0; i < queries; i += 1) {
         // One query answers its matches; several answer a batch.
         const one = typeof found.get === "function" ? found.get(i) : found;
@@ -95,13 +108,16 @@ export class IndexFileSearch {
   >();
   private nextId = 0;
   private failure: Error | undefined;
+  /** Requests sent and not yet answered. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
-  private constructor(spec: IndexFileSpec, beam: number) {
+  private constructor(spec: IndexFileSpec, beam: number, sideBeam: number) {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
         file: spec.file,
         settings: indexSettings(spec.dimension, spec.metric, beam),
+        sideSettings: indexSettings(spec.dimension, spec.metric, sideBeam),
         module: usearchPath(),
         threads: Math.max(1, availableParallelism()),
       },
@@ -122,9 +138,12 @@ export class IndexFileSearch {
     this.worker.on("exit", (code) => fail(new Error(`index search thread exited (${code})`)));
   }
 
-  /** Maps the saved index, searched with this beam; answers once it is open. */
-  static async open(spec: IndexFileSpec, beam: number): Promise<IndexFileSearch> {
-    const search = new IndexFileSearch(spec, beam);
+  /**
+   * Maps the saved index, searched with this beam; answers once it is open. The side index, if
+   * used, is searched with `sideBeam` (the same beam unless given).
+   */
+  static async open(spec: IndexFileSpec, beam: number, sideBeam = beam): Promise<IndexFileSearch> {
+    const search = new IndexFileSearch(spec, beam, sideBeam);
     try {
       await new Promise<Reply>((resolve, reject) => search.waiting.set(-1, { resolve, reject }));
       return search;
@@ -140,8 +159,25 @@ export class IndexFileSearch {
     return { keys: reply.keys as Float64Array, distances: reply.distances as Float32Array };
   }
 
-  /** Ends the thread, which unmaps the file. */
+  /**
+   * Adds these vectors (laid end to end in `flat`, one store key each) to the thread's side index,
+   * built in memory from nothing but what this method sends, and answers the `count` nearest of
+   * each in it, itself included. Vectors sent over several calls are each searched among all sent
+   * so far, so a pair is found when the later of the two is sent. The thread takes `flat`.
+   */
+  async searchAmong(keys: readonly number[], flat: Float32Array, count: number): Promise<BatchHits> {
+    const reply = await this.send({ count, flat, keys: Float64Array.from(keys) }, [
+      flat.buffer as ArrayBuffer,
+    ]);
+    return { keys: reply.keys as Float64Array, distances: reply.distances as Float32Array };
+  }
+
+  /**
+   * Ends the thread, which unmaps the file and frees the side index, once it has answered what it
+   * was sent: a thread ended inside a native search or insertion takes the process down with it.
+   */
   async close(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
     this.worker.removeAllListeners("exit");
     await this.worker.terminate();
   }
@@ -149,10 +185,14 @@ export class IndexFileSearch {
   private send(message: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<Reply> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const reply = new Promise<Reply>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       this.worker.postMessage({ ...message, id }, transfer);
     });
+    this.inFlight.add(reply);
+    const settled = () => this.inFlight.delete(reply);
+    reply.then(settled, settled);
+    return reply;
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * The near-duplicate job's two passes, on a real store: with a first beam too narrow for vectors
- * in tight clusters, the vectors that did not find themselves are searched again with a wide beam,
- * and every planted near-copy is still grouped with its original; a saved index searched on its
- * thread answers as the index it was saved from.
+ * in tight clusters, the vectors that did not find themselves are searched among each other, and
+ * every planted near-copy is still grouped with its original; a saved index searched on its
+ * thread answers as the index it was saved from, and its side index finds vectors sent earlier.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -68,7 +68,7 @@ describe("the near-duplicate job's passes", () => {
   });
 
   /** Runs a job with these beams; answers its groups (by reference id) and its last report. */
-  const run = async (beams: { first: number; second: number }, secondBatch?: number) => {
+  const run = async (beams: { first: number; second: number }, step?: number) => {
     const spec: NearDuplicatesJobSpec = {
       type: NEAR_DUPLICATES_JOB_TYPE,
       datasetId,
@@ -76,7 +76,7 @@ describe("the near-duplicate job's passes", () => {
       threshold: 0.01,
       neighbours: 1,
       beams,
-      ...(secondBatch ? { secondBatch } : {}),
+      ...(step ? { step } : {}),
     };
     const reports: JobUpdate[] = [];
     const job = { id: "job_passes", spec } as unknown as JobRecord;
@@ -106,7 +106,7 @@ describe("the near-duplicate job's passes", () => {
   };
   const leftCopies = () => readdirSync(join(dir, "indexes")).filter((name) => name.includes(".job-"));
 
-  it("searches again, with the wide beam, the vectors a narrow search did not find, and groups every planted copy", async () => {
+  it("searches among each other the vectors a narrow search did not find, and groups every planted copy", async () => {
     const { result, again } = await run({ first: 1, second: 128 });
     expect(result.searched).toBe(ITEMS);
     expect(again).toBeGreaterThan(0);
@@ -117,12 +117,20 @@ describe("the near-duplicate job's passes", () => {
     expect(leftCopies()).toEqual([]);
   });
 
-  it("switches between the narrow and the wide thread as often as the vectors to search again fill a batch", async () => {
-    const { result, again } = await run({ first: 1, second: 128 }, 3);
-    expect(again).toBeGreaterThan(6);
+  it("finds a pair of unfound vectors read in different steps", async () => {
+    // One vector a step: every planted copy is read after its original.
+    const { result, again } = await run({ first: 1, second: 128 }, 1);
+    expect(again).toBeGreaterThan(0);
     expect(result.searched).toBe(ITEMS);
     expect(missedOf(result)).toEqual([]);
     expect(result.groups).toHaveLength(planted.length);
+    expect(leftCopies()).toEqual([]);
+  });
+
+  it("completes when vectors do not find themselves among the unfound either", async () => {
+    const { result, again } = await run({ first: 1, second: 1 }, 1);
+    expect(again).toBeGreaterThan(0);
+    expect(result.searched).toBe(ITEMS);
     expect(leftCopies()).toEqual([]);
   });
 
@@ -152,11 +160,44 @@ describe("the near-duplicate job's passes", () => {
         const own = index.search(queries.subarray(q * DIM, (q + 1) * DIM), 5, 1);
         expect(Array.from(hits.keys.subarray(q * 5, q * 5 + 5))).toEqual(Array.from(own.keys, Number));
       }
+      // The side index holds only what was sent to it: an original first, then its copy (keys 1,000
+      // and up, which the saved index does not have), each searched among what was sent so far.
+      const original = Float32Array.from(vectors[48] as number[]);
+      const copy = Float32Array.from(vectors[49] as number[]);
+      const first = await search.searchAmong([1_048], original.slice(), 2);
+      expect(Array.from(first.keys)).toEqual([1_048, -1]);
+      const second = await search.searchAmong([1_049], copy.slice(), 2);
+      expect(Array.from(second.keys)).toEqual([1_049, 1_048]);
+      expect(second.distances[1]).toBeLessThan(0.01);
+      // The saved index is searched as before, without the side index's keys.
+      const again = await search.search(copy.slice(), 2);
+      expect(Array.from(again.keys).every((key) => key < 1_000)).toBe(true);
     } finally {
       await search.close();
     }
     await expect(
       IndexFileSearch.open({ file: join(dir, "missing.usearch"), dimension: DIM, metric: "cosine" }, 32),
     ).rejects.toThrow(/missing\.usearch/);
+  });
+
+  it("ends its thread only once the thread has answered what it was sent", async () => {
+    const index = newIndex(DIM, "cosine");
+    index.add(
+      BigUint64Array.from({ length: ITEMS }, (_, i) => BigInt(i + 1)),
+      Float32Array.from(vectors.flat()),
+      1,
+    );
+    const file = join(dir, "busy.usearch");
+    writeIndexFile(file, index, ITEMS, "cosine");
+    const search = await IndexFileSearch.open({ file, dimension: DIM, metric: "cosine" }, 256);
+    // A search long enough to be running when the thread is told to end, then an insertion.
+    const all = Float32Array.from(vectors.flat());
+    const queries = new Float32Array(all.length * 20);
+    for (let i = 0; i < 20; i += 1) queries.set(all, i * all.length);
+    const searching = search.search(queries, 10);
+    const adding = search.searchAmong([1], Float32Array.from(vectors[0] as number[]), 1);
+    await search.close();
+    expect((await searching).keys.length).toBe(20 * ITEMS * 10);
+    expect(Array.from((await adding).keys)).toEqual([1]);
   });
 });

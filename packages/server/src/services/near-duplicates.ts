@@ -24,8 +24,8 @@ export interface NearDuplicatesJobSpec {
   neighbours: number;
   /** The search beams of the two passes (see {@link FIRST_BEAM}); the defaults unless set. */
   beams?: { first: number; second: number };
-  /** Vectors searched again together (see {@link SECOND_BATCH}); the default unless set. */
-  secondBatch?: number;
+  /** Vectors read and searched per step ({@link STEP} unless set). */
+  step?: number;
 }
 
 /** One group: its items, the first the one a deduplicated slice keeps (the first stored). */
@@ -97,18 +97,17 @@ interface Read extends Batch {
   last: number;
 }
 
-/** Vectors kept for the second, wide search: their keys and each one's numbers. */
-interface Unfound {
-  keys: number[];
-  rows: Float32Array[];
-}
-
 /**
  * Searches every vector the saved index holds (store keys up to its watermark) and joins each pair
  * within the threshold; the next vectors are read from the store while the thread searches.
- * Vectors that did not find themselves are searched again with the wide beam, {@link SECOND_BATCH}
- * at a time, by a thread of their own: one thread maps the file at a time. Answers how many
- * vectors were searched, and how many of them twice.
+ *
+ * A vector that did not find itself sits where a narrow search does not reach (tight clusters the
+ * graph links to few others). Its near neighbours that did find themselves have found it already:
+ * a vector's nearest neighbours are among its links, so a search that reaches one reaches the
+ * others. What such a search can miss is a pair of two vectors that both went unfound, so those
+ * are searched among each other, in a side index the thread builds of them alone: a few seconds
+ * where searching each again in the whole graph with a wide beam took minutes at a million.
+ * Answers how many vectors were searched, and how many of them among the unfound.
  */
 async function joinNeighbours(
   store: NucleusStore,
@@ -119,113 +118,101 @@ async function joinNeighbours(
 ): Promise<{ searched: number; again: number }> {
   const { datasetId, metric } = spec;
   const beams = spec.beams ?? { first: FIRST_BEAM, second: SECOND_BEAM };
-  const secondBatch = spec.secondBatch ?? SECOND_BATCH;
+  const step = spec.step ?? STEP;
   const { watermark, dimension } = file;
   // The index answers squared distances for l2.
   const limit = metric === "l2" ? spec.threshold * spec.threshold : spec.threshold;
   const count = spec.neighbours + 1;
   const read = async (after: number): Promise<Read | undefined> => {
-    const batch = await readIndexed(store, datasetId, file, after, STEP);
+    const batch = await readIndexed(store, datasetId, file, after, step);
     return batch && { keys: batch.rows.map((row) => row.key), flat: batch.flat, last: batch.last };
   };
-  /** Joins the pairs a batch found; keeps the vectors that did not find themselves in `keep`. */
-  const join = async (batch: Batch, hits: BatchHits, keep?: Unfound): Promise<void> => {
+  /** Joins the pairs the vectors of these keys found; answers the positions of those that did not find themselves. */
+  const join = async (keys: readonly number[], hits: BatchHits): Promise<number[]> => {
     const pairs: [number, number][] = [];
-    batch.keys.forEach((key, i) => {
+    const unfound: number[] = [];
+    keys.forEach((key, i) => {
       let foundItself = false;
       for (let j = i * count; j < (i + 1) * count; j += 1) {
         const hit = hits.keys[j] as number;
         if (hit === key) foundItself = true;
         else if (hit >= 0 && (hits.distances[j] as number) <= limit) pairs.push([key, hit]);
       }
-      if (!foundItself && keep) {
-        keep.keys.push(key);
-        // A copy: a view would keep the whole batch's buffer.
-        keep.rows.push(batch.flat.slice(i * dimension, (i + 1) * dimension));
-      }
+      if (!foundItself) unfound.push(i);
     });
     // A neighbour's key may name a vector since deleted or replaced: only current ones join.
     const current = await store.embeddings.byKeys(datasetId, [...new Set(pairs.map(([, b]) => b))]);
     for (const [a, b] of pairs) if (current.has(b)) groups.join(a, b);
+    return unfound;
   };
-  let unfound: Unfound = { keys: [], rows: [] };
-  let searchedAgain = 0;
-  /** Searches the kept vectors with the wide beam. */
-  const again = async () => {
-    const flat = new Float32Array(unfound.keys.length * dimension);
-    unfound.rows.forEach((row, i) => {
-      flat.set(row, i * dimension);
+  /** A copy of the vectors of a batch at these positions. */
+  const pick = (batch: Batch, positions: readonly number[]): Batch => {
+    const flat = new Float32Array(positions.length * dimension);
+    positions.forEach((i, row) => {
+      flat.set(batch.flat.subarray(i * dimension, (i + 1) * dimension), row * dimension);
     });
-    const batch = { keys: unfound.keys, flat };
-    unfound = { keys: [], rows: [] };
-    searchedAgain += batch.keys.length;
-    const wide = await IndexFileSearch.open(file, beams.second);
-    try {
-      await join(batch, await wide.search(flat, count));
-    } finally {
-      await wide.close();
-    }
+    return { keys: positions.map((i) => batch.keys[i] as number), flat };
   };
   let searched = 0;
-  // The narrow thread, opened with the first batch and again after each wide pass. Kept as a
-  // promise, so that a thread still opening when the job fails is ended too.
-  let opening: Promise<IndexFileSearch> | undefined;
-  const closeNarrow = async () => {
-    const narrow = opening;
-    opening = undefined;
-    await narrow?.then(
-      (search) => search.close(),
-      () => {},
-    );
-  };
+  let again = 0;
+  // Kept as a promise, so that a thread still opening when the job fails is ended too.
+  const opening = IndexFileSearch.open(file, beams.first, beams.second);
+  // Marked handled: a failure to open is met where the thread is first awaited.
+  opening.catch(() => {});
   const sent = (batch: Batch | undefined) => {
     if (!batch) return undefined;
-    opening ??= IndexFileSearch.open(file, beams.first);
-    // The thread takes a copy: the batch keeps its vectors for a second search.
-    const hits = opening.then((narrow) => narrow.search(batch.flat.slice(), count));
+    // The thread takes a copy: the batch keeps its vectors for the search among the unfound.
+    const hits = opening.then((thread) => thread.search(batch.flat.slice(), count));
     // Awaited in the next turn of the loop; a failure meanwhile is not unhandled.
     hits.catch(() => {});
     return hits;
   };
+  /**
+   * Searches a batch's unfound vectors among all the unfound so far, and joins what they find (the
+   * thread takes their numbers). One that does not find itself there is not searched again.
+   */
+  const amongUnfound = async (unfound: Batch) => {
+    again += unfound.keys.length;
+    const thread = await opening;
+    await join(unfound.keys, await thread.searchAmong(unfound.keys, unfound.flat, count));
+  };
   try {
     let batch = await read(0);
     let hits = sent(batch);
+    // The search among the unfound of the batch before, answered while this batch is joined.
+    let among: Promise<void> | undefined;
     while (batch && hits) {
       const next = batch.last < watermark ? await read(batch.last) : undefined;
       const found = await hits;
       // The next batch goes to the thread before this one is joined: the thread never waits for it.
       hits = sent(next);
-      await join(batch, found, unfound);
+      const unfound = pick(batch, await join(batch.keys, found));
+      await among;
+      among = unfound.keys.length > 0 ? amongUnfound(unfound) : undefined;
+      among?.catch(() => {});
       searched += batch.keys.length;
-      if (unfound.keys.length >= secondBatch) {
-        // The narrow thread ends (one thread maps the file at a time) once its search is answered.
-        const answered = hits && (await hits);
-        hits = answered && Promise.resolve(answered);
-        await closeNarrow();
-        await again();
-      }
       await progress(searched);
       batch = next;
     }
+    await among;
   } finally {
-    await closeNarrow();
+    await opening.then(
+      (thread) => thread.close(),
+      () => {},
+    );
   }
-  if (unfound.keys.length > 0) await again();
-  return { searched, again: searchedAgain };
+  return { searched, again };
 }
 
 /**
- * The beams of the two passes. Most vectors find themselves and their near neighbours with a
- * narrow beam; a vector that does not find itself sits where a narrow search does not reach (tight
- * clusters the graph links to few others), and is searched again with a wide one. At a million
- * clustered vectors (standalone checks, 50,000 queries), a first beam of 16, 24 or 32 left 14%, 11%
- * or 9% of them unfound, and a second of 256 all but 0.6%: 98.9% of planted near copies were found
- * either way, the first beam of 16 in the least time; one pass at 128 found 97%, in more.
+ * The beams of the two passes: the first over every vector in the saved graph, the second over
+ * the vectors the first did not find, among each other. Most vectors find themselves and their
+ * near neighbours with a narrow beam: at a million clustered vectors (standalone checks, 50,000
+ * queries), a first beam of 16, 24 or 32 left 14%, 11% or 9% of them unfound, and 98.9% of planted
+ * near copies were found either way, the first beam of 16 in the least time.
  */
 const FIRST_BEAM = 16;
-const SECOND_BEAM = 256;
-/** Vectors searched again together (20 MiB at 512 numbers each). */
-const SECOND_BATCH = 10_000;
+const SECOND_BEAM = 64;
 
 /** Runs a near-duplicate job: reports progress in vectors, and ends with the result file's key. */
 export async function runNearDuplicatesJob(
@@ -279,7 +266,7 @@ export async function runNearDuplicatesJob(
       result_key: resultKey,
       groups: result.groups.length,
       duplicates: result.groups.reduce((n, g) => n + g.items.length - 1, 0),
-      // Vectors the narrow search did not find themselves by, searched again with a wide beam.
+      // Vectors the narrow search did not find themselves by, searched again among each other.
       searched_again: again,
     },
   });
